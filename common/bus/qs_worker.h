@@ -1,0 +1,102 @@
+/*  qs_worker - the runtime every service uses to take requests from the
+    broker. A service registers a handler per op, then runs. Handlers are
+    plain functions over JSON, so they can be unit-tested without sockets
+    through qs_req_new_local. See proto/bus.md for the threading model. */
+#ifndef QS_WORKER_H
+#define QS_WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <json-c/json.h>
+#include "qs_auth.h"
+#include "qs_err.h"
+#include "qs_metrics.h"
+
+typedef struct _qs_worker_t qs_worker_t;
+typedef struct _qs_req_t qs_req_t;
+
+/*  A handler answers by calling exactly one of qs_req_reply / qs_req_fail
+    (possibly after qs_req_partial calls). Returning without answering is
+    answered with a 500 by the runtime. The return value is ignored except for
+    logging (0 ok, -1 failed). */
+typedef int (qs_op_fn) (qs_req_t *req, void *arg);
+
+typedef struct {
+    const char *endpoint;        /* broker endpoint; NULL = qs_env_broker_endpoint() */
+    const char *service;         /* e.g. "intent" */
+    int threads;                 /* handler threads; 0 = 2 */
+    int heartbeat_ms;            /* 0 = 1000 */
+    qs_metrics_t *metrics;       /* optional, lent */
+} qs_worker_config_t;
+
+/*  New worker (not yet connected). NULL on bad config. */
+qs_worker_t *qs_worker_new (const qs_worker_config_t *config);
+void qs_worker_destroy (qs_worker_t **self_p);
+
+/*  Register op -> fn (arg is lent to every call). The "ping" op is built in.
+    Call before qs_worker_start. 0 or -1 (duplicate op). */
+int qs_worker_add_op (qs_worker_t *self, const char *op, qs_op_fn *fn, void *arg);
+
+/*  Start the handler threads; they connect, register and reconnect by
+    themselves. 0 or -1. */
+int qs_worker_start (qs_worker_t *self);
+
+/*  Graceful stop: stop taking work, wait up to grace_ms for in-flight
+    requests, send DISCONNECT, join threads. */
+void qs_worker_stop (qs_worker_t *self, int grace_ms);
+
+/*  Convenience for main(): start, block until SIGINT/SIGTERM, stop with the
+    grace period from QS_SHUTDOWN_GRACE_MS (default 10000). Returns 0 or -1. */
+int qs_worker_run (qs_worker_t *self);
+
+/* ---- the request, as a handler sees it ---- */
+
+const char *qs_req_op (qs_req_t *req);           /* lent */
+const char *qs_req_id (qs_req_t *req);           /* lent, the request id */
+const char *qs_req_traceparent (qs_req_t *req);  /* lent, may be "" */
+json_object *qs_req_body (qs_req_t *req);        /* lent, never NULL (empty object) */
+const qs_auth_t *qs_req_auth (qs_req_t *req);    /* lent */
+int64_t qs_req_deadline_ms (qs_req_t *req);      /* absolute epoch ms */
+int64_t qs_req_remaining_ms (qs_req_t *req);     /* <= 0 when expired */
+/*  True once the caller went away (cancel notice) or the deadline passed. */
+bool qs_req_cancelled (qs_req_t *req);
+
+/*  Stream a partial reply: an event name ("intent", "step", "token", ...) and
+    its data. Takes ownership of *data_p and nulls it. 0, or -1 when the
+    caller cancelled. */
+int qs_req_partial (qs_req_t *req, const char *event, json_object **data_p);
+
+/*  Final reply (status 200). Takes ownership of *body_p and nulls it. */
+int qs_req_reply (qs_req_t *req, json_object **body_p);
+/*  Final reply with another success status (201, 204). */
+int qs_req_reply_status (qs_req_t *req, int status, json_object **body_p);
+
+/*  Final error reply in the contract's shape. Returns -1. */
+int qs_req_fail (qs_req_t *req, int status, const char *code, const char *fmt, ...)
+    __attribute__ ((format (printf, 4, 5)));
+int qs_req_fail_err (qs_req_t *req, const qs_err_t *err);
+
+/*  Call another service through the broker with this request's id, trace,
+    auth and remaining deadline. On success *reply_p is a new object (caller
+    puts). On failure returns -1 with err set (503 overloaded/no worker, 504
+    deadline, or the callee's error). Partials from the callee are passed to
+    on_partial when given (return -1 from it to cancel). */
+typedef int (qs_partial_fn) (const char *event, json_object *data, void *arg);
+int qs_req_call (qs_req_t *req, const char *service, const char *op, json_object *body,
+                 json_object **reply_p, qs_err_t *err,
+                 qs_partial_fn *on_partial, void *partial_arg);
+
+/* ---- local requests, for unit tests and in-process use ---- */
+
+/*  A request that is not connected to a broker: replies and partials are
+    captured. auth may be NULL (then an empty identity). body is copied. */
+qs_req_t *qs_req_new_local (const char *op, json_object *body, const qs_auth_t *auth,
+                            int64_t timeout_ms);
+void qs_req_destroy_local (qs_req_t **req_p);
+/*  What the handler answered: status (0 if nothing yet) and the body (lent). */
+int qs_req_local_status (qs_req_t *req);
+json_object *qs_req_local_reply (qs_req_t *req);
+/*  Partials captured so far, as [{"event":..,"data":..}] (lent). */
+json_object *qs_req_local_partials (qs_req_t *req);
+
+#endif

@@ -1,0 +1,81 @@
+#include "../qs_test.h"
+#include <stdlib.h>
+#include <string.h>
+#include "qs_util.h"
+#include "qs_err.h"
+
+START_TEST (test_ids_unique_and_valid)
+{
+    char a[QS_ID_LEN + 1], b[QS_ID_LEN + 1];
+    ck_assert_int_eq (qs_id_new (a), 0);
+    ck_assert_int_eq (qs_id_new (b), 0);
+    ck_assert_str_ne (a, b);
+    ck_assert_int_eq ((int) strlen (a), QS_ID_LEN);
+    ck_assert (qs_id_valid (a));
+    ck_assert (!qs_id_valid ("short"));
+    ck_assert (!qs_id_valid ("$gt$gt$gt$gt$gt$gt$gt$gt"));
+    ck_assert (!qs_id_valid (NULL));
+    ck_assert (!qs_id_valid ("aaaaaaaaaaaaaaaaaaaaaaaaa"));   /* 25 */
+}
+END_TEST
+
+START_TEST (test_time_roundtrip)
+{
+    char buf[32];
+    int64_t ms = 1790000000123;
+    qs_time_rfc3339 (ms, buf, sizeof buf);
+    ck_assert_str_eq (buf, "2026-09-21T14:13:20.123Z");
+    int64_t back;
+    ck_assert_int_eq (qs_time_parse (buf, &back), 0);
+    ck_assert_int_eq (back, ms);
+    ck_assert_int_eq (qs_time_parse ("2026-09-21T16:13:20+02:00", &back), 0);
+    ck_assert_int_eq (back, 1790000000000);
+    ck_assert_int_eq (qs_time_parse ("2026-13-01T00:00:00Z", &back), -1);
+    ck_assert_int_eq (qs_time_parse ("yesterday", &back), -1);
+    ck_assert_int_eq (qs_time_parse ("2026-01-01T00:00:00Zjunk", &back), -1);
+}
+END_TEST
+
+START_TEST (test_utf8_length)
+{
+    ck_assert_int_eq (qs_utf8_length ("abc", 3), 3);
+    ck_assert_int_eq (qs_utf8_length ("h\xc3\xa9llo", 6), 5);
+    ck_assert_int_eq (qs_utf8_length ("\xf0\x9f\x98\x80", 4), 1);
+    ck_assert_int_eq (qs_utf8_length ("\xc3", 1), -1);           /* truncated */
+    ck_assert_int_eq (qs_utf8_length ("\xc0\xaf", 2), -1);       /* overlong */
+    ck_assert_int_eq (qs_utf8_length ("\xed\xa0\x80", 3), -1);   /* surrogate */
+    ck_assert_int_eq (qs_utf8_length ("a\0b", 3), -1);           /* NUL */
+    ck_assert_int_eq (qs_utf8_length ("\xff", 1), -1);
+}
+END_TEST
+
+START_TEST (test_strlcpy_and_err)
+{
+    char small[4];
+    ck_assert_int_eq ((int) qs_strlcpy (small, "abcdef", sizeof small), 6);
+    ck_assert_str_eq (small, "abc");
+    qs_err_t err;
+    ck_assert_int_eq (qs_err_set (&err, 404, NULL, "no %s", "thing"), -1);
+    ck_assert_str_eq (err.code, "not_found");
+    ck_assert_str_eq (err.message, "no thing");
+    ck_assert_str_eq (qs_err_code_for_status (503), "service_unavailable");
+    char *s = qs_strdupf ("%d-%s", 7, "x");
+    ck_assert_str_eq (s, "7-x");
+    free (s);
+}
+END_TEST
+
+static Suite *
+s_suite (void)
+{
+    Suite *s = suite_create ("qs_util");
+    TCase *tc = tcase_create ("core");
+    tcase_add_test (tc, test_ids_unique_and_valid);
+    tcase_add_test (tc, test_time_roundtrip);
+    tcase_add_test (tc, test_utf8_length);
+    tcase_add_test (tc, test_strlcpy_and_err);
+    suite_add_tcase (s, tc);
+    return s;
+}
+
+QS_TEST_MAIN (s_suite)
