@@ -1,0 +1,269 @@
+/*  Integration: the quickspin-sandbox binary over real HTTP (libcurl).
+    QS_SANDBOX_BIN names the binary (meson sets it). */
+#include "../qs_test.h"
+#include "sbx_test_util.h"
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+typedef struct {
+    char *data;
+    size_t len;
+} s_buf_t;
+
+static size_t
+s_write (char *ptr, size_t size, size_t n, void *user)
+{
+    s_buf_t *b = user;
+    char *grown = realloc (b->data, b->len + size * n + 1);
+    if (!grown)
+        return 0;
+    b->data = grown;
+    memcpy (b->data + b->len, ptr, size * n);
+    b->len += size * n;
+    b->data[b->len] = '\0';
+    return size * n;
+}
+
+static int
+s_free_port (void)
+{
+    int fd = socket (AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
+    a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    ck_assert_int_eq (bind (fd, (struct sockaddr *) &a, sizeof a), 0);
+    ck_assert_int_eq (getsockname (fd, (struct sockaddr *) &a, &len), 0);
+    close (fd);
+    return ntohs (a.sin_port);
+}
+
+static pid_t
+s_spawn (const char *addr)
+{
+    const char *bin = getenv ("QS_SANDBOX_BIN");
+    ck_assert_ptr_nonnull (bin);
+    pid_t pid = fork ();
+    ck_assert_int_ge (pid, 0);
+    if (pid == 0) {
+        setenv ("QS_SANDBOX_ADDR", addr, 1);
+        setenv ("QS_JWT_SECRET", SBX_SECRET, 1);
+        setenv ("QS_SANDBOX_PROVISION_DELAY_MS", "300", 1);
+        unsetenv ("QS_SANDBOX_K8S_TOKEN");
+        unsetenv ("QS_SANDBOX_ALLOW_REMOTE");
+        execl (bin, bin, (char *) NULL);
+        _exit (127);
+    }
+    return pid;
+}
+
+/*  One request; returns the status, fills *body (caller frees). */
+static long
+s_http (int port, const char *method, const char *path, const char *auth, const char *body,
+        const char *idem, char **out, double *seconds)
+{
+    CURL *c = curl_easy_init ();
+    struct curl_slist *h = NULL;
+    s_buf_t b = {NULL, 0};
+    char url[512], line[4200];
+    snprintf (url, sizeof url, "http://127.0.0.1:%d%s", port, path);
+    curl_easy_setopt (c, CURLOPT_URL, url);
+    curl_easy_setopt (c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt (c, CURLOPT_WRITEFUNCTION, s_write);
+    curl_easy_setopt (c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt (c, CURLOPT_TIMEOUT_MS, 10000L);
+    if (auth) {
+        snprintf (line, sizeof line, "Authorization: %s", auth);
+        h = curl_slist_append (h, line);
+    }
+    if (idem) {
+        snprintf (line, sizeof line, "Idempotency-Key: %s", idem);
+        h = curl_slist_append (h, line);
+    }
+    h = curl_slist_append (h, "X-Request-Id: it-req-1");
+    if (body) {
+        h = curl_slist_append (h, "Content-Type: application/json");
+        curl_easy_setopt (c, CURLOPT_POSTFIELDS, body);
+    }
+    curl_easy_setopt (c, CURLOPT_HTTPHEADER, h);
+    long status = 0;
+    if (curl_easy_perform (c) == CURLE_OK)
+        curl_easy_getinfo (c, CURLINFO_RESPONSE_CODE, &status);
+    if (seconds)
+        curl_easy_getinfo (c, CURLINFO_TOTAL_TIME, seconds);
+    curl_slist_free_all (h);
+    curl_easy_cleanup (c);
+    if (out)
+        *out = b.data;
+    else
+        free (b.data);
+    return status;
+}
+
+static pid_t s_pid;
+static int s_port;
+
+static void
+s_start (void)
+{
+    char addr[64];
+    s_port = s_free_port ();
+    snprintf (addr, sizeof addr, "127.0.0.1:%d", s_port);
+    s_pid = s_spawn (addr);
+    for (int i = 0; i < 200; i++) {
+        if (s_http (s_port, "GET", "/__sandbox/health", NULL, NULL, NULL, NULL, NULL) == 200)
+            return;
+        usleep (50000);
+    }
+    ck_abort_msg ("the sandbox did not come up on port %d", s_port);
+}
+
+/*  Stop it and require a clean exit (ASan reports leaks as a failure). */
+static void
+s_stop (void)
+{
+    int status = 0;
+    kill (s_pid, SIGTERM);
+    ck_assert_int_eq (waitpid (s_pid, &status, 0), s_pid);
+    ck_assert (WIFEXITED (status));
+    ck_assert_int_eq (WEXITSTATUS (status), 0);
+}
+
+static json_object *
+s_json (const char *text)
+{
+    const char *why = NULL;
+    return text ? qs_json_parse (text, strlen (text), &why) : NULL;
+}
+
+START_TEST (serves_platform_and_k8s)
+{
+    s_start ();
+    char *tok = sbx_token ("user-acme-dev", "org-acme", "member", 600, SBX_SECRET), *body = NULL;
+    ck_assert_int_eq (s_http (s_port, "GET", "/api/v1/services", NULL, NULL, NULL, &body, NULL), 401);
+    free (body);
+    ck_assert_int_eq (s_http (s_port, "GET", "/api/v1/services", tok, NULL, NULL, &body, NULL), 200);
+    json_object *o = s_json (body);
+    ck_assert_int_ge ((int) json_object_array_length (qs_json_get (o, "services", json_type_array)), 11);
+    json_object_put (o);
+    free (body);
+    ck_assert_int_eq (s_http (s_port, "GET", "/api/v1/namespaces/qs-acme/pods?labelSelector=quickspin.io%2Fservice-id%3Dsvc-acme-cache",
+                              SBX_K8S, NULL, NULL, &body, NULL), 200);
+    o = s_json (body);
+    ck_assert_str_eq (qs_json_str (qs_json_path (o, "items.0.status.containerStatuses.0.lastState.terminated"), "reason", ""), "OOMKilled");
+    json_object_put (o);
+    free (body);
+    ck_assert_int_eq (s_http (s_port, "GET", "/api/v1/namespaces/qs-acme/pods/acme-broker-0/log?previous=true&tailLines=3",
+                              SBX_K8S, NULL, NULL, &body, NULL), 200);
+    ck_assert_ptr_nonnull (strstr (body, "\n"));
+    free (body);
+    free (tok);
+    s_stop ();
+}
+END_TEST
+
+START_TEST (provision_then_running_then_delete)
+{
+    s_start ();
+    char *member = sbx_token ("user-acme-dev", "org-acme", "member", 600, SBX_SECRET);
+    char *admin = sbx_token ("user-acme-admin", "org-acme", "admin", 600, SBX_SECRET);
+    const char *cfg = "{\"service_type\":\"postgresql\",\"name\":\"it-db\",\"tier\":\"small\",\"replicas\":1,"
+                      "\"high_availability\":false,\"backup_enabled\":true,\"environment\":\"development\"}";
+    char *body = NULL, path[128];
+    ck_assert_int_eq (s_http (s_port, "POST", "/api/v1/services", member, cfg, "it-key", &body, NULL), 201);
+    json_object *o = s_json (body);
+    free (body);
+    char id[64];
+    qs_strlcpy (id, qs_json_str (o, "id", ""), sizeof id);
+    ck_assert_str_eq (qs_json_str (o, "status", ""), "provisioning");
+    json_object_put (o);
+    ck_assert_int_eq (s_http (s_port, "POST", "/api/v1/services", member, cfg, "it-key", &body, NULL), 200);
+    o = s_json (body);
+    ck_assert_str_eq (qs_json_str (o, "id", ""), id);
+    json_object_put (o);
+    free (body);
+    snprintf (path, sizeof path, "/api/v1/services/%s", id);
+    bool running = false;
+    for (int i = 0; i < 60 && !running; i++) {
+        ck_assert_int_eq (s_http (s_port, "GET", path, member, NULL, NULL, &body, NULL), 200);
+        o = s_json (body);
+        running = !strcmp (qs_json_str (o, "status", ""), "running");
+        json_object_put (o);
+        free (body);
+        if (!running)
+            usleep (50000);
+    }
+    ck_assert (running);
+    ck_assert_int_eq (s_http (s_port, "PATCH", path, member, "{\"replicas\":2}", NULL, &body, NULL), 200);
+    o = s_json (body);
+    ck_assert_double_eq_tol (qs_json_double (o, "monthly_cost", 0), 0.04 * 730 * 2 * 1.2, 1e-6);
+    json_object_put (o);
+    free (body);
+    ck_assert_int_eq (s_http (s_port, "PATCH", "/apis/apps/v1/namespaces/qs-acme/statefulsets/it-db/scale", SBX_K8S,
+                              "{\"spec\":{\"replicas\":3}}", NULL, &body, NULL), 200);
+    o = s_json (body);
+    ck_assert_int_eq (qs_json_int (qs_json_path (o, "spec"), "replicas", 0), 3);
+    json_object_put (o);
+    free (body);
+    ck_assert_int_eq (s_http (s_port, "DELETE", "/api/v1/namespaces/qs-acme/pods/it-db-2", SBX_K8S, NULL, NULL, NULL, NULL), 200);
+    ck_assert_int_eq (s_http (s_port, "DELETE", path, admin, NULL, NULL, NULL, NULL), 204);
+    ck_assert_int_eq (s_http (s_port, "GET", path, admin, NULL, NULL, NULL, NULL), 404);
+    free (member);
+    free (admin);
+    s_stop ();
+}
+END_TEST
+
+START_TEST (slow_and_failing_faults)
+{
+    s_start ();
+    char *tok = sbx_token ("u", "org-acme", "member", 600, SBX_SECRET), *body = NULL;
+    double secs = 0;
+    ck_assert_int_eq (s_http (s_port, "POST", "/__sandbox/faults", NULL,
+                              "{\"path_prefix\":\"/api/v1/quotas\",\"delay_ms\":700}", NULL, NULL, NULL), 201);
+    ck_assert_int_eq (s_http (s_port, "GET", "/api/v1/quotas", tok, NULL, NULL, &body, &secs), 200);
+    ck_assert (secs >= 0.65);
+    free (body);
+    ck_assert_int_eq (s_http (s_port, "GET", "/api/v1/quotas", tok, NULL, NULL, &body, &secs), 200);
+    ck_assert (secs < 0.6);
+    free (body);
+    ck_assert_int_eq (s_http (s_port, "POST", "/__sandbox/faults", NULL,
+                              "{\"path_prefix\":\"/api/v1/services\",\"status\":502}", NULL, NULL, NULL), 201);
+    ck_assert_int_eq (s_http (s_port, "GET", "/api/v1/services", tok, NULL, NULL, NULL, NULL), 502);
+    ck_assert_int_eq (s_http (s_port, "GET", "/api/v1/services", tok, NULL, NULL, NULL, NULL), 200);
+    free (tok);
+    s_stop ();
+}
+END_TEST
+
+START_TEST (refuses_non_loopback)
+{
+    char addr[64];
+    snprintf (addr, sizeof addr, "0.0.0.0:%d", s_free_port ());
+    pid_t pid = s_spawn (addr);
+    int status = 0;
+    ck_assert_int_eq (waitpid (pid, &status, 0), pid);
+    ck_assert (WIFEXITED (status));
+    ck_assert_int_eq (WEXITSTATUS (status), 2);
+}
+END_TEST
+
+static Suite *
+s_suite (void)
+{
+    Suite *s = suite_create ("sbx_http");
+    TCase *tc = tcase_create ("binary");
+    tcase_set_timeout (tc, 60);
+    tcase_add_test (tc, serves_platform_and_k8s);
+    tcase_add_test (tc, provision_then_running_then_delete);
+    tcase_add_test (tc, slow_and_failing_faults);
+    tcase_add_test (tc, refuses_non_loopback);
+    suite_add_tcase (s, tc);
+    return s;
+}
+
+QS_TEST_MAIN (s_suite)
