@@ -1,0 +1,240 @@
+/*  qs_intent_handlers - see qs_intent_handlers.h */
+#include "qs_intent_handlers.h"
+#include <stdlib.h>
+#include <string.h>
+#include "qs_err.h"
+#include "qs_intent_extract.h"
+#include "qs_json.h"
+#include "qs_log.h"
+#include "qs_util.h"
+
+#define S_MESSAGE_MAX_CHARS 8000
+
+struct _qs_intent_service_t {
+    qs_intent_classifier_t *classifier;
+    qs_intent_llm_t *llm;                /* NULL: local engine only */
+    qs_metrics_t *metrics;               /* lent, may be NULL */
+};
+
+qs_intent_service_t *
+qs_intent_service_new (qs_intent_classifier_t **classifier_p, qs_intent_llm_t **llm_p,
+                       qs_metrics_t *metrics)
+{
+    qs_intent_service_t *self = NULL;
+    if (!classifier_p || !*classifier_p)
+        goto fail;
+    self = calloc (1, sizeof *self);
+    if (!self)
+        goto fail;
+    self->classifier = *classifier_p;
+    *classifier_p = NULL;
+    if (llm_p) {
+        self->llm = *llm_p;
+        *llm_p = NULL;
+    }
+    self->metrics = metrics;
+    if (metrics) {
+        qs_metrics_declare (metrics, "qs_intent_requests_total", QS_METRIC_COUNTER,
+                            "Intent ops answered, by op and engine", NULL, 0);
+        qs_metrics_declare (metrics, "qs_intent_duration_seconds", QS_METRIC_HISTOGRAM,
+                            "Time to answer an intent op, by op and engine", NULL, 0);
+        qs_metrics_declare (metrics, "qs_intent_llm_fallbacks_total", QS_METRIC_COUNTER,
+                            "LLM answers replaced by the local engine, by op", NULL, 0);
+    }
+    return self;
+fail:
+    qs_intent_classifier_destroy (classifier_p);
+#ifdef QS_INTENT_HAVE_LLM
+    qs_intent_llm_destroy (llm_p);
+#endif
+    return NULL;
+}
+
+void
+qs_intent_service_destroy (qs_intent_service_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    qs_intent_classifier_destroy (&(*self_p)->classifier);
+#ifdef QS_INTENT_HAVE_LLM
+    qs_intent_llm_destroy (&(*self_p)->llm);
+#endif
+    free (*self_p);
+    *self_p = NULL;
+}
+
+int
+qs_intent_service_register (qs_intent_service_t *self, qs_worker_t *worker)
+{
+    if (qs_worker_add_op (worker, "classify", qs_intent_op_classify, self)
+        || qs_worker_add_op (worker, "extract", qs_intent_op_extract, self))
+        return -1;
+    return 0;
+}
+
+/*  The message of a body, or NULL after failing the request. */
+static const char *
+s_message (qs_req_t *req, json_object *body)
+{
+    json_object *m = qs_json_get (body, "message", json_type_string);
+    if (!m) {
+        qs_req_fail (req, 400, "bad_request", "\"message\" must be a string");
+        return NULL;
+    }
+    const char *text = json_object_get_string (m);
+    long chars = qs_utf8_length (text, (size_t) json_object_get_string_len (m));
+    if (chars < 0) {
+        qs_req_fail (req, 400, "bad_request", "\"message\" is not valid UTF-8");
+        return NULL;
+    }
+    if (chars > S_MESSAGE_MAX_CHARS) {
+        qs_req_fail (req, 413, "payload_too_large", "\"message\" is longer than %d characters",
+                     S_MESSAGE_MAX_CHARS);
+        return NULL;
+    }
+    return text;
+}
+
+/*  An optional member of the given type; -1 (request failed) on a wrong type. */
+static int
+s_optional (qs_req_t *req, json_object *body, const char *key, json_type type,
+            json_object **out)
+{
+    json_object *v = NULL;
+    *out = NULL;
+    if (!json_object_object_get_ex (body, key, &v) || v == NULL)
+        return 0;
+    if (!json_object_is_type (v, type)) {
+        qs_req_fail (req, 400, "bad_request", "\"%s\" must be %s", key,
+                     type == json_type_array ? "an array" : "an object");
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/*  The context as the local engine reads it: a list, oldest first. The
+    object form {"services":[...],"recent_service":{...}} becomes the
+    services with the recent one moved last. New reference or NULL. */
+static json_object *
+s_context_list (json_object *context)
+{
+    if (!context)
+        return NULL;
+    if (json_object_is_type (context, json_type_array))
+        return json_object_get (context);
+    json_object *services = qs_json_get (context, "services", json_type_array);
+    json_object *recent = qs_json_get (context, "recent_service", json_type_object);
+    json_object *list = json_object_new_array ();
+    if (!list)
+        return NULL;
+    const char *recent_id = qs_json_str (recent, "id", NULL);
+    json_object *recent_full = recent;
+    size_t n = services ? json_object_array_length (services) : 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object *s = json_object_array_get_idx (services, i);
+        if (recent_id && strcmp (qs_json_str (s, "id", ""), recent_id) == 0) {
+            recent_full = s;
+            continue;
+        }
+        json_object_array_add (list, json_object_get (s));
+    }
+    if (recent_full)
+        json_object_array_add (list, json_object_get (recent_full));
+    return list;
+}
+
+static void
+s_observe (qs_intent_service_t *self, const char *op, const char *engine, int64_t started)
+{
+    if (!self->metrics)
+        return;
+    char labels[96];
+    snprintf (labels, sizeof labels, "op=\"%s\",engine=\"%s\"", op, engine);
+    qs_metrics_inc (self->metrics, "qs_intent_requests_total", labels, 1);
+    qs_metrics_observe (self->metrics, "qs_intent_duration_seconds", labels,
+                        (double) (qs_mono_ms () - started) / 1000.0);
+}
+
+static void
+s_fallback (qs_intent_service_t *self, qs_req_t *req, const char *op, const qs_err_t *err)
+{
+    qs_warn (qs_req_id (req), "llm %s failed, local engine answers: %s", op, err->message);
+    if (self->metrics) {
+        char labels[48];
+        snprintf (labels, sizeof labels, "op=\"%s\"", op);
+        qs_metrics_inc (self->metrics, "qs_intent_llm_fallbacks_total", labels, 1);
+    }
+}
+
+int
+qs_intent_op_classify (qs_req_t *req, void *arg)
+{
+    qs_intent_service_t *self = arg;
+    int64_t started = qs_mono_ms ();
+    json_object *body = qs_req_body (req);
+    json_object *history, *reply = NULL;
+    const char *message = s_message (req, body);
+    if (!message || s_optional (req, body, "history", json_type_array, &history))
+        return -1;
+#ifdef QS_INTENT_HAVE_LLM
+    if (self->llm) {
+        qs_err_t err;
+        qs_err_clear (&err);
+        if (qs_intent_llm_classify (self->llm, qs_req_id (req), message, history, &reply, &err) == 0
+            && reply) {
+            s_observe (self, "classify", "llm", started);
+            return qs_req_reply (req, &reply);
+        }
+        json_object_put (reply);
+        reply = NULL;
+        s_fallback (self, req, "classify", &err);
+    }
+#endif
+    qs_intent_result_t result;
+    qs_intent_classify (self->classifier, message, history, &result);
+    reply = qs_intent_result_json (&result);
+    if (!reply)
+        return qs_req_fail (req, 500, "internal", "out of memory");
+    qs_debug (qs_req_id (req), "classify intent=%s confidence=%.3f",
+              qs_intent_name (result.intent), (double) result.confidence);
+    s_observe (self, "classify", "local", started);
+    return qs_req_reply (req, &reply);
+}
+
+int
+qs_intent_op_extract (qs_req_t *req, void *arg)
+{
+    qs_intent_service_t *self = arg;
+    int64_t started = qs_mono_ms ();
+    json_object *body = qs_req_body (req);
+    json_object *pricing, *context = NULL, *reply = NULL;
+    const char *message = s_message (req, body);
+    if (!message || s_optional (req, body, "pricing", json_type_object, &pricing))
+        return -1;
+    json_object_object_get_ex (body, "context", &context);
+    if (context && !json_object_is_type (context, json_type_array)
+        && !json_object_is_type (context, json_type_object))
+        return qs_req_fail (req, 400, "bad_request", "\"context\" must be an array or an object");
+#ifdef QS_INTENT_HAVE_LLM
+    if (self->llm) {
+        qs_err_t err;
+        qs_err_clear (&err);
+        if (qs_intent_llm_extract (self->llm, qs_req_id (req), message, pricing, context,
+                                   &reply, &err) == 0 && reply) {
+            s_observe (self, "extract", "llm", started);
+            return qs_req_reply (req, &reply);
+        }
+        json_object_put (reply);
+        reply = NULL;
+        s_fallback (self, req, "extract", &err);
+    }
+#endif
+    json_object *list = s_context_list (context);
+    reply = qs_intent_extract (message, pricing, list);
+    json_object_put (list);
+    if (!reply)
+        return qs_req_fail (req, 500, "internal", "out of memory");
+    s_observe (self, "extract", "local", started);
+    return qs_req_reply (req, &reply);
+}

@@ -1,0 +1,625 @@
+/*  qs_intent_llm - see qs_intent_llm.h */
+#include "qs_intent_llm.h"
+#include <assert.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "qs_env.h"
+#include "qs_json.h"
+#include "qs_log.h"
+#include "qs_util.h"
+
+#ifndef QS_INTENT_PROMPT_DIR
+#define QS_INTENT_PROMPT_DIR "intent-svc/prompts"
+#endif
+
+#define S_MAX_TEMPLATE (64 * 1024)
+#define S_MAX_MESSAGE 32768         /* bytes: 8000 code points of UTF-8 */
+#define S_HISTORY_TURNS 6
+#define S_TURN_CHARS 600
+#define S_MAX_SERVICES 50
+
+typedef struct {
+    char *system;
+    char *user;
+    json_object *schema;
+} s_prompt_t;
+
+struct _qs_intent_llm_t {
+    qs_llm_t *llm;
+    s_prompt_t classify;
+    s_prompt_t extract;
+    int timeout_ms;
+    char effort[16];
+};
+
+static const char *s_intents[] = {"provision_service", "get_service_info", "troubleshoot",
+                                  "optimize_costs", "get_connection_info", "general_question",
+                                  NULL};
+static const char *s_types[] = {"redis", "rabbitmq", "postgresql", "mongodb", "mysql", "kafka",
+                                "elasticsearch", NULL};
+static const char *s_tiers[] = {"nano", "micro", "small", "medium", "large", "xlarge", NULL};
+static const char *s_envs[] = {"production", "staging", "development", NULL};
+static const char *s_fields[] = {"service_type", "name", "tier", "version", "region",
+                                 "replicas", "high_availability", "backup_enabled",
+                                 "environment", NULL};
+
+static int
+s_in (const char *value, const char **set)
+{
+    for (int i = 0; value && set[i]; i++)
+        if (strcmp (value, set[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static char *
+s_read_file (const char *dir, const char *name)
+{
+    char path[1024];
+    snprintf (path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen (path, "rb");
+    if (!f)
+        return NULL;
+    char *text = (char *) malloc (S_MAX_TEMPLATE + 1);
+    size_t n = text ? fread (text, 1, S_MAX_TEMPLATE + 1, f) : 0;
+    fclose (f);
+    if (!text || n > S_MAX_TEMPLATE) {
+        free (text);
+        return NULL;
+    }
+    text[n] = '\0';
+    return text;
+}
+
+/*  "<comments>=== system ===\n...=== user ===\n..." -> the two messages. */
+static int
+s_load_prompt (const char *dir, const char *base, s_prompt_t *p)
+{
+    int rc = -1;
+    char name[64];
+    snprintf (name, sizeof name, "%s.txt", base);
+    char *text = s_read_file (dir, name);
+    snprintf (name, sizeof name, "%s.schema.json", base);
+    char *schema = s_read_file (dir, name);
+    if (!text || !schema)
+        goto cleanup;
+    const char *sys = strstr (text, "=== system ===\n");
+    const char *user = sys ? strstr (sys, "=== user ===\n") : NULL;
+    if (!user)
+        goto cleanup;
+    sys += strlen ("=== system ===\n");
+    size_t slen = (size_t) (user - sys);
+    while (slen > 0 && sys[slen - 1] == '\n')
+        slen--;
+    user += strlen ("=== user ===\n");
+    p->system = strndup (sys, slen);
+    p->user = strdup (user);
+    const char *why;
+    p->schema = qs_json_parse (schema, strlen (schema), &why);
+    if (p->system && p->user && p->schema && strstr (p->user, "{{message}}"))
+        rc = 0;
+cleanup:
+    free (text);
+    free (schema);
+    return rc;
+}
+
+static void
+s_prompt_free (s_prompt_t *p)
+{
+    free (p->system);
+    free (p->user);
+    if (p->schema)
+        json_object_put (p->schema);
+    memset (p, 0, sizeof *p);
+}
+
+qs_intent_llm_t *
+qs_intent_llm_new (const char *prompt_dir)
+{
+    if (!qs_env_str ("QS_LLM_BASE_URL", NULL))
+        return NULL;
+    const char *dir = prompt_dir ? prompt_dir : qs_env_str ("QS_PROMPT_DIR", QS_INTENT_PROMPT_DIR);
+    qs_intent_llm_t *self = (qs_intent_llm_t *) calloc (1, sizeof *self);
+    if (!self)
+        return NULL;
+    long timeout = 8000;
+    qs_env_int ("QS_LLM_TIMEOUT_MS", 8000, 100, 600000, &timeout);
+    self->timeout_ms = (int) timeout;
+    qs_strlcpy (self->effort, qs_env_str ("QS_LLM_REASONING_EFFORT", "low"),
+                sizeof self->effort);
+    if (getenv ("QS_LLM_REASONING_EFFORT") && !*getenv ("QS_LLM_REASONING_EFFORT"))
+        self->effort[0] = '\0';
+    if (s_load_prompt (dir, "classify", &self->classify)
+        || s_load_prompt (dir, "extract", &self->extract)) {
+        qs_error (NULL, "intent-llm: cannot load the prompt templates from %s", dir);
+        qs_intent_llm_destroy (&self);
+        return NULL;
+    }
+    self->llm = qs_llm_new_from_env (NULL);
+    if (!self->llm) {
+        qs_intent_llm_destroy (&self);
+        return NULL;
+    }
+    qs_info (NULL, "intent-llm: on, model %s, prompts from %s", qs_llm_model (self->llm), dir);
+    return self;
+}
+
+void
+qs_intent_llm_destroy (qs_intent_llm_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    qs_intent_llm_t *self = *self_p;
+    qs_llm_destroy (&self->llm);
+    s_prompt_free (&self->classify);
+    s_prompt_free (&self->extract);
+    free (self);
+    *self_p = NULL;
+}
+
+int
+qs_intent_llm_set_metrics (qs_intent_llm_t *self, qs_metrics_t *metrics)
+{
+    return qs_llm_set_metrics (self->llm, metrics);
+}
+
+/*  A copy of outside text fit for a prompt: secrets masked, length capped. */
+static char *
+s_clean (const char *text, size_t max)
+{
+    text = text ? text : "";
+    size_t len = strnlen (text, max);
+    /* never cut a UTF-8 sequence: the API wants valid UTF-8 */
+    while (len > 0 && text[len] && ((unsigned char) text[len] & 0xC0) == 0x80)
+        len--;
+    char *out = (char *) malloc (len + 64);
+    if (!out)
+        return NULL;
+    char *tmp = strndup (text, len);
+    if (!tmp) {
+        free (out);
+        return NULL;
+    }
+    qs_redact (out, len + 64, tmp);
+    free (tmp);
+    return out;
+}
+
+/*  The last turns of a history array as [{"role","content"}], cleaned. */
+static json_object *
+s_history (json_object *history)
+{
+    json_object *out = json_object_new_array ();
+    if (!out || !history || !json_object_is_type (history, json_type_array))
+        return out;
+    size_t n = json_object_array_length (history);
+    size_t from = n > S_HISTORY_TURNS ? n - S_HISTORY_TURNS : 0;
+    for (size_t i = from; i < n; i++) {
+        json_object *turn = json_object_array_get_idx (history, i);
+        const char *role = qs_json_str (turn, "role", "");
+        const char *content = qs_json_str (turn, "content", NULL);
+        if (!content || (strcmp (role, "user") != 0 && strcmp (role, "assistant") != 0))
+            continue;
+        char *clean = s_clean (content, S_TURN_CHARS);
+        json_object *t = json_object_new_object ();
+        qs_json_add_str (t, "role", role);
+        qs_json_add_str (t, "content", clean);
+        json_object_array_add (out, t);
+        free (clean);
+    }
+    return out;
+}
+
+static int
+s_append (char **buf, size_t *len, size_t *cap, const char *bytes, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        size_t ncap = *cap ? *cap : 1024;
+        while (ncap < *len + n + 1)
+            ncap *= 2;
+        char *nb = (char *) realloc (*buf, ncap);
+        if (!nb)
+            return -1;
+        *buf = nb;
+        *cap = ncap;
+    }
+    memcpy (*buf + *len, bytes, n);
+    *len += n;
+    (*buf)[*len] = '\0';
+    return 0;
+}
+
+/*  Replace each {{name}} in tmpl with the JSON text of the value. Caller frees. */
+static char *
+s_render (const char *tmpl, const char **names, json_object **values, int n)
+{
+    char *out = NULL;
+    size_t len = 0, cap = 0;
+    const char *p = tmpl;
+    while (*p) {
+        const char *open = strstr (p, "{{");
+        if (!open) {
+            if (s_append (&out, &len, &cap, p, strlen (p)))
+                goto fail;
+            break;
+        }
+        if (s_append (&out, &len, &cap, p, (size_t) (open - p)))
+            goto fail;
+        const char *close = strstr (open, "}}");
+        int i = 0;
+        for (; close && i < n; i++)
+            if (strlen (names[i]) == (size_t) (close - open - 2)
+                && strncmp (open + 2, names[i], (size_t) (close - open - 2)) == 0)
+                break;
+        if (!close || i == n) {
+            /* not a placeholder of ours: copy as text */
+            if (s_append (&out, &len, &cap, open, 2))
+                goto fail;
+            p = open + 2;
+            continue;
+        }
+        const char *text = json_object_to_json_string_ext (
+            values[i], JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+        if (s_append (&out, &len, &cap, text, strlen (text)))
+            goto fail;
+        p = close + 2;
+    }
+    return out ? out : strdup ("");
+fail:
+    free (out);
+    return NULL;
+}
+
+/*  Ask the model. 0 with *answer (caller puts) or -1 with err. */
+static int
+s_ask (qs_intent_llm_t *self, const char *rid, s_prompt_t *prompt, const char *schema_name,
+       const char **names, json_object **values, int n, json_object **answer, qs_err_t *err)
+{
+    int rc = -1;
+    qs_llm_result_t res;
+    memset (&res, 0, sizeof res);
+    json_object *messages = json_object_new_array ();
+    char *user = s_render (prompt->user, names, values, n);
+    if (!messages || !user || qs_llm_messages_add (messages, "system", prompt->system)
+        || qs_llm_messages_add (messages, "user", user)) {
+        qs_err_set (err, 500, "internal", "out of memory");
+        goto cleanup;
+    }
+    qs_llm_request_t req = {
+        .messages = messages, .max_tokens = 1024, .temperature = 0,
+        .reasoning_effort = self->effort[0] ? self->effort : NULL,
+        .format = QS_LLM_JSON_SCHEMA, .schema = prompt->schema, .schema_name = schema_name,
+        .deadline_ms = qs_mono_ms () + self->timeout_ms, .request_id = rid};
+    if (qs_llm_chat (self->llm, &req, &res, err))
+        goto cleanup;
+    *answer = json_object_get (res.json);
+    rc = 0;
+cleanup:
+    qs_llm_result_free (&res);
+    json_object_put (messages);
+    free (user);
+    return rc;
+}
+
+/*  A confidence: a number in [0,1]. */
+static int
+s_confidence (json_object *obj, double *out)
+{
+    json_object *v;
+    if (!json_object_object_get_ex (obj, "confidence", &v)
+        || !(json_object_is_type (v, json_type_double) || json_object_is_type (v, json_type_int)))
+        return -1;
+    *out = json_object_get_double (v);
+    return *out >= 0 && *out <= 1 ? 0 : -1;
+}
+
+int
+qs_intent_llm_classify (qs_intent_llm_t *self, const char *request_id, const char *message,
+                        json_object *history, json_object **result_p, qs_err_t *err)
+{
+    assert (self && message && result_p);
+    *result_p = NULL;
+    int rc = -1;
+    json_object *answer = NULL, *out = NULL;
+    char *clean = s_clean (message, S_MAX_MESSAGE);
+    const char *names[] = {"message", "history"};
+    json_object *values[] = {json_object_new_string (clean ? clean : ""), s_history (history)};
+    if (s_ask (self, request_id, &self->classify, "intent", names, values, 2, &answer, err))
+        goto cleanup;
+    const char *intent = qs_json_str (answer, "intent", NULL);
+    double confidence;
+    if (!s_in (intent, s_intents) || s_confidence (answer, &confidence)) {
+        qs_err_set (err, 502, "llm_invalid_output", "the LLM gave no valid intent");
+        goto cleanup;
+    }
+    out = json_object_new_object ();
+    qs_json_add_str (out, "intent", intent);
+    qs_json_add_double (out, "confidence", confidence);
+    json_object *alts = json_object_new_array ();
+    json_object_object_add (out, "alternatives", alts);
+    json_object *given;
+    if (json_object_object_get_ex (answer, "alternatives", &given)
+        && !json_object_is_type (given, json_type_null)) {
+        if (!json_object_is_type (given, json_type_array))
+            goto invalid;
+        for (size_t i = 0; i < json_object_array_length (given); i++) {
+            json_object *alt = json_object_array_get_idx (given, i);
+            const char *ai = qs_json_str (alt, "intent", NULL);
+            double ac;
+            if (!s_in (ai, s_intents) || s_confidence (alt, &ac))
+                goto invalid;
+            if (strcmp (ai, intent) == 0 || json_object_array_length (alts) >= 3)
+                continue;
+            json_object *a = json_object_new_object ();
+            qs_json_add_str (a, "intent", ai);
+            qs_json_add_double (a, "confidence", ac);
+            json_object_array_add (alts, a);
+        }
+    }
+    qs_json_add_str (out, "engine", "llm");
+    *result_p = out;
+    out = NULL;
+    rc = 0;
+    goto cleanup;
+invalid:
+    qs_err_set (err, 502, "llm_invalid_output", "the LLM gave invalid alternatives");
+cleanup:
+    if (rc)
+        qs_warn (request_id, "intent-llm: classify failed: %s", err ? err->message : "");
+    json_object_put (out);
+    json_object_put (answer);
+    json_object_put (values[0]);
+    json_object_put (values[1]);
+    free (clean);
+    return rc;
+}
+
+/*  Pricing -> {"nano":{"memory_mb","vcpu"},...} smallest first; the six
+    contract tiers by name when no pricing is given. */
+static json_object *
+s_tier_table (json_object *pricing)
+{
+    json_object *out = json_object_new_object ();
+    json_object *tiers = qs_json_get (pricing, "tiers", json_type_object);
+    for (int i = 0; s_tiers[i]; i++) {
+        json_object *t = qs_json_get (tiers, s_tiers[i], json_type_object);
+        if (tiers && !t)
+            continue;
+        json_object *o = json_object_new_object ();
+        if (t) {
+            qs_json_add_int (o, "memory_mb", qs_json_int (t, "memory_mb", 0));
+            qs_json_add_double (o, "vcpu", qs_json_double (t, "vcpu", 0));
+        }
+        json_object_object_add (out, s_tiers[i], o);
+    }
+    return out;
+}
+
+/*  The caller's service list: context itself when it is an array (the
+    intent service's shape), else context.services. Lent. */
+static json_object *
+s_service_list (json_object *context)
+{
+    if (context && json_object_is_type (context, json_type_array))
+        return context;
+    return qs_json_get (context, "services", json_type_array);
+}
+
+/*  The services a reference may point at: only id, name, type, tier, env. */
+static json_object *
+s_services (json_object *context)
+{
+    json_object *out = json_object_new_array ();
+    json_object *list = s_service_list (context);
+    size_t n = list ? json_object_array_length (list) : 0;
+    for (size_t i = 0; i < n && i < S_MAX_SERVICES; i++) {
+        json_object *svc = json_object_array_get_idx (list, i);
+        const char *id = qs_json_str (svc, "id", NULL);
+        if (!id)
+            continue;
+        json_object *o = json_object_new_object ();
+        qs_json_add_str (o, "id", id);
+        qs_json_add_str (o, "name", qs_json_str (svc, "name", ""));
+        qs_json_add_str (o, "service_type", qs_json_str (svc, "service_type", ""));
+        qs_json_add_str (o, "tier", qs_json_str (svc, "tier", ""));
+        qs_json_add_str (o, "environment", qs_json_str (svc, "environment", ""));
+        json_object_array_add (out, o);
+    }
+    return out;
+}
+
+static json_object *
+s_context (json_object *context)
+{
+    json_object *out = json_object_new_object ();
+    json_object *recent = qs_json_get (context, "recent_service", json_type_object);
+    json_object *list = s_service_list (context);
+    /* in the array shape the last entry is the one mentioned last */
+    if (!recent && list == context && list && json_object_array_length (list) > 0)
+        recent = json_object_array_get_idx (list, json_object_array_length (list) - 1);
+    if (recent && qs_json_str (recent, "id", NULL)) {
+        json_object *r = json_object_new_object ();
+        qs_json_add_str (r, "id", qs_json_str (recent, "id", ""));
+        qs_json_add_str (r, "name", qs_json_str (recent, "name", ""));
+        json_object_object_add (out, "recent_service", r);
+    }
+    else
+        json_object_object_add (out, "recent_service", NULL);
+    json_object *awaiting = qs_json_get (context, "awaiting_confirmation", json_type_boolean);
+    json_object_object_add (out, "awaiting_confirmation",
+                            awaiting ? json_object_get (awaiting) : NULL);
+    json_object_object_add (out, "history",
+                            s_history (qs_json_get (context, "history", json_type_array)));
+    return out;
+}
+
+/*  1 when s is 1..max characters of [a-z0-9] plus extra, starting alnum. */
+static int
+s_token (const char *s, size_t max, const char *extra)
+{
+    size_t n = s ? strlen (s) : 0;
+    if (n == 0 || n > max || !isalnum ((unsigned char) s[0]))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(islower ((unsigned char) s[i]) || isdigit ((unsigned char) s[i])
+              || strchr (extra, s[i])))
+            return 0;
+    return 1;
+}
+
+/*  Copy one config field into out when present and valid. 0, or -1 when the
+    value is of the wrong type or outside the contract. */
+static int
+s_config_field (const char *key, json_object *v, json_object *pricing, json_object *out)
+{
+    json_type t = json_object_get_type (v);
+    if (t == json_type_null)
+        return 0;
+    const char *s = t == json_type_string ? json_object_get_string (v) : NULL;
+    if (strcmp (key, "service_type") == 0 || strcmp (key, "environment") == 0
+        || strcmp (key, "tier") == 0) {
+        const char **set = key[0] == 's' ? s_types : key[0] == 'e' ? s_envs : s_tiers;
+        if (!s_in (s, set))
+            return -1;
+        json_object *tiers = qs_json_get (pricing, "tiers", json_type_object);
+        if (key[0] == 't' && tiers && !qs_json_get (tiers, s, json_type_object))
+            return -1;
+        return qs_json_add_str (out, key, s);
+    }
+    if (strcmp (key, "name") == 0)
+        return s_token (s, 63, "-") ? qs_json_add_str (out, key, s) : -1;
+    if (strcmp (key, "region") == 0)
+        return s_token (s, 32, "-") ? qs_json_add_str (out, key, s) : -1;
+    if (strcmp (key, "version") == 0) {
+        char buf[32];
+        if (t == json_type_int) {
+            snprintf (buf, sizeof buf, "%lld", (long long) json_object_get_int64 (v));
+            s = buf;
+        }
+        return s_token (s, 31, ".-") ? qs_json_add_str (out, key, s) : -1;
+    }
+    if (strcmp (key, "replicas") == 0) {
+        if (t != json_type_int && t != json_type_double)
+            return -1;
+        double d = json_object_get_double (v);
+        if (d != (double) (int64_t) d || d < 1 || d > 50)
+            return -1;
+        return qs_json_add_int (out, key, (int64_t) d);
+    }
+    if (strcmp (key, "high_availability") == 0 || strcmp (key, "backup_enabled") == 0) {
+        if (t != json_type_boolean)
+            return -1;
+        return qs_json_add_bool (out, key, json_object_get_boolean (v));
+    }
+    return -1;
+}
+
+/*  service_ref -> {"id","name"} of a known service, JSON null, or NULL
+    (invalid). *ok says which. */
+static json_object *
+s_service_ref (json_object *ref, json_object *services, int *ok)
+{
+    *ok = 1;
+    if (!ref || json_object_is_type (ref, json_type_null))
+        return NULL;
+    *ok = 0;
+    if (!json_object_is_type (ref, json_type_object))
+        return NULL;
+    const char *id = qs_json_str (ref, "id", NULL);
+    const char *name = qs_json_str (ref, "name", NULL);
+    for (size_t i = 0; i < json_object_array_length (services); i++) {
+        json_object *svc = json_object_array_get_idx (services, i);
+        const char *sid = qs_json_str (svc, "id", "");
+        const char *sname = qs_json_str (svc, "name", "");
+        /* an id must be one we gave; a bare name must match one exactly */
+        if ((id && strcmp (id, sid) == 0) || (!id && name && strcmp (name, sname) == 0)) {
+            json_object *out = json_object_new_object ();
+            qs_json_add_str (out, "id", sid);
+            qs_json_add_str (out, "name", sname);
+            *ok = 1;
+            return out;
+        }
+    }
+    return NULL;
+}
+
+int
+qs_intent_llm_extract (qs_intent_llm_t *self, const char *request_id, const char *message,
+                       json_object *pricing, json_object *context, json_object **result_p,
+                       qs_err_t *err)
+{
+    assert (self && message && result_p);
+    *result_p = NULL;
+    int rc = -1;
+    json_object *answer = NULL, *out = NULL;
+    char *clean = s_clean (message, S_MAX_MESSAGE);
+    const char *names[] = {"message", "tiers", "services", "context"};
+    json_object *values[] = {json_object_new_string (clean ? clean : ""), s_tier_table (pricing),
+                             s_services (context), s_context (context)};
+    if (s_ask (self, request_id, &self->extract, "service_config", names, values, 4, &answer,
+               err))
+        goto cleanup;
+    out = json_object_new_object ();
+    json_object *config = json_object_new_object ();
+    json_object_object_add (out, "config", config);
+    json_object *given = qs_json_get (answer, "config", json_type_object);
+    if (!given)
+        goto invalid;
+    json_object_object_foreach (given, key, val) {
+        if (!s_in (key, s_fields) || s_config_field (key, val, pricing, config))
+            goto invalid;
+    }
+    json_object *missing = json_object_new_array ();
+    json_object_object_add (out, "missing", missing);
+    json_object *gm;
+    if (json_object_object_get_ex (answer, "missing", &gm)
+        && !json_object_is_type (gm, json_type_null)) {
+        if (!json_object_is_type (gm, json_type_array))
+            goto invalid;
+        for (size_t i = 0; i < json_object_array_length (gm); i++) {
+            const char *f = json_object_get_string (json_object_array_get_idx (gm, i));
+            json_object *item = json_object_array_get_idx (gm, i);
+            if (!json_object_is_type (item, json_type_string) || !s_in (f, s_fields))
+                goto invalid;
+            /* a field cannot be both found and missing */
+            if (!json_object_object_get_ex (config, f, NULL))
+                json_object_array_add (missing, json_object_new_string (f));
+        }
+    }
+    int ok;
+    json_object *ref = s_service_ref (json_object_object_get (answer, "service_ref"),
+                                      values[2], &ok);
+    if (!ok)
+        goto invalid;
+    json_object_object_add (out, "service_ref", ref);
+    const char *confirmation = qs_json_str (answer, "confirmation", "none");
+    json_object *gc = json_object_object_get (answer, "confirmation");
+    if (gc && json_object_is_type (gc, json_type_null))
+        confirmation = "none";
+    else
+    if (gc && !json_object_is_type (gc, json_type_string))
+        goto invalid;
+    static const char *s_confirm[] = {"yes", "no", "none", NULL};
+    if (!s_in (confirmation, s_confirm))
+        goto invalid;
+    qs_json_add_str (out, "confirmation", confirmation);
+    qs_json_add_str (out, "engine", "llm");
+    *result_p = out;
+    out = NULL;
+    rc = 0;
+    goto cleanup;
+invalid:
+    qs_err_set (err, 502, "llm_invalid_output", "the LLM gave an invalid extraction");
+cleanup:
+    if (rc)
+        qs_warn (request_id, "intent-llm: extract failed: %s", err ? err->message : "");
+    json_object_put (out);
+    json_object_put (answer);
+    for (int i = 0; i < 4; i++)
+        json_object_put (values[i]);
+    free (clean);
+    return rc;
+}

@@ -1,0 +1,184 @@
+/*  fake_llm_proc - see fake_llm_proc.h */
+#include "fake_llm_proc.h"
+#include <curl/curl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "qs_json.h"
+#include "qs_util.h"
+
+extern char **environ;
+
+int
+fake_llm_start (fake_llm_t *f, const char *api_key)
+{
+    memset (f, 0, sizeof *f);
+    f->stdin_fd = -1;
+    const char *script = getenv ("QS_FAKE_LLM");
+    if (!script)
+        return -1;
+    int in[2], out[2];
+    if (pipe (in) || pipe (out))
+        return -1;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init (&fa);
+    posix_spawn_file_actions_adddup2 (&fa, in[0], 0);
+    posix_spawn_file_actions_adddup2 (&fa, out[1], 1);
+    posix_spawn_file_actions_addclose (&fa, in[1]);
+    posix_spawn_file_actions_addclose (&fa, out[0]);
+    char *argv[8] = {"python3", (char *) script, "--exit-on-eof", NULL, NULL, NULL};
+    if (api_key) {
+        argv[3] = "--api-key";
+        argv[4] = (char *) api_key;
+    }
+    int rc = posix_spawnp (&f->pid, "python3", &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy (&fa);
+    close (in[0]);
+    close (out[1]);
+    if (rc != 0) {
+        close (in[1]);
+        close (out[0]);
+        return -1;
+    }
+    f->stdin_fd = in[1];
+    char line[64] = "";
+    size_t len = 0;
+    int64_t until = qs_mono_ms () + 10000;
+    while (len < sizeof line - 1 && !strchr (line, '\n') && qs_mono_ms () < until) {
+        struct pollfd p = {out[0], POLLIN, 0};
+        if (poll (&p, 1, 200) <= 0)
+            continue;
+        ssize_t n = read (out[0], line + len, sizeof line - 1 - len);
+        if (n <= 0)
+            break;
+        len += (size_t) n;
+        line[len] = '\0';
+    }
+    close (out[0]);
+    if (sscanf (line, "PORT %d", &f->port) != 1) {
+        fake_llm_stop (f);
+        return -1;
+    }
+    snprintf (f->root, sizeof f->root, "http://127.0.0.1:%d", f->port);
+    snprintf (f->base_url, sizeof f->base_url, "%s/openai/v1", f->root);
+    return 0;
+}
+
+void
+fake_llm_stop (fake_llm_t *f)
+{
+    if (f->stdin_fd >= 0)
+        close (f->stdin_fd);
+    f->stdin_fd = -1;
+    if (f->pid <= 0)
+        return;
+    int64_t until = qs_mono_ms () + 3000;
+    int status;
+    while (waitpid (f->pid, &status, WNOHANG) == 0) {
+        if (qs_mono_ms () > until) {
+            kill (f->pid, SIGKILL);
+            waitpid (f->pid, &status, 0);
+            break;
+        }
+        struct timespec ts = {0, 20 * 1000000L};
+        nanosleep (&ts, NULL);
+    }
+    f->pid = 0;
+}
+
+static size_t
+s_collect (char *data, size_t size, size_t n, void *arg)
+{
+    char **buf = (char **) arg;
+    size_t old = *buf ? strlen (*buf) : 0;
+    char *nb = (char *) realloc (*buf, old + size * n + 1);
+    if (!nb)
+        return 0;
+    memcpy (nb + old, data, size * n);
+    nb[old + size * n] = '\0';
+    *buf = nb;
+    return size * n;
+}
+
+static char *
+s_http (fake_llm_t *f, const char *path, const char *body)
+{
+    char url[256];
+    snprintf (url, sizeof url, "%s%s", f->root, path);
+    char *out = NULL;
+    CURL *curl = curl_easy_init ();
+    if (!curl)
+        return NULL;
+    struct curl_slist *h = curl_slist_append (NULL, "Content-Type: application/json");
+    curl_easy_setopt (curl, CURLOPT_URL, url);
+    curl_easy_setopt (curl, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, 5000L);
+    curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, s_collect);
+    curl_easy_setopt (curl, CURLOPT_WRITEDATA, &out);
+    if (body)
+        curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
+    long status = 0;
+    if (curl_easy_perform (curl) == CURLE_OK)
+        curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all (h);
+    curl_easy_cleanup (curl);
+    if (status != 200) {
+        free (out);
+        return NULL;
+    }
+    return out ? out : strdup ("");
+}
+
+static int
+s_post_list (fake_llm_t *f, const char *path, const char *key, const char **items)
+{
+    json_object *body = json_object_new_object ();
+    json_object *arr = json_object_new_array ();
+    for (int i = 0; items[i]; i++)
+        json_object_array_add (arr, json_object_new_string (items[i]));
+    json_object_object_add (body, key, arr);
+    char *out = s_http (f, path, qs_json_text (body));
+    json_object_put (body);
+    int rc = out ? 0 : -1;
+    free (out);
+    return rc;
+}
+
+int
+fake_llm_script (fake_llm_t *f, const char **steps)
+{
+    return s_post_list (f, "/control/script", "steps", steps);
+}
+
+int
+fake_llm_replies (fake_llm_t *f, const char **contents)
+{
+    return s_post_list (f, "/control/replies", "contents", contents);
+}
+
+json_object *
+fake_llm_stats (fake_llm_t *f)
+{
+    char *text = s_http (f, "/control/stats", NULL);
+    if (!text)
+        return NULL;
+    const char *why;
+    json_object *obj = qs_json_parse (text, strlen (text), &why);
+    free (text);
+    return obj;
+}
+
+int
+fake_llm_requests (fake_llm_t *f)
+{
+    json_object *stats = fake_llm_stats (f);
+    int n = stats ? (int) qs_json_int (stats, "requests", -1) : -1;
+    json_object_put (stats);
+    return n;
+}
