@@ -1,0 +1,363 @@
+/*  qs_store_mongo - the MongoDB backend over a mongoc_client_pool_t.
+
+    Write concern, read preference and the rest come from the URL; retryable
+    writes are on unless the URL says otherwise. Every document is built with
+    typed appends (BCON / bson_append_*): a user string is only ever a value,
+    never a key or an operator. Metadata, state, config and estimate objects are
+    stored as JSON text, so keys such as "$where" stay inert data. Record ids
+    are kept in a uniquely indexed "id" field; _id is left to the server.
+
+    No multi-document transactions (they need a replica set, and the test
+    server has none): writes are ordered so a crash leaves only invisible
+    leftovers. A new conversation is inserted after its first message; an
+    append bumps message_count (findAndModify, which also yields the seq) and
+    then inserts the message, so a crash between the two can leave
+    message_count one above the stored messages, never a message without a
+    conversation. SQLite keeps both in one transaction. */
+#include "qs_store_mongo.h"
+#include "qs_json.h"
+#include "qs_log.h"
+#include <stdlib.h>
+#include <string.h>
+
+static const qs_store_ops_t s_ops;
+
+/* ---- row mappers --------------------------------------------------------- */
+
+static json_object *
+s_conv_row (const bson_t *d)
+{
+    return qs_store_rec_conversation (
+        qs_mongo_str0 (d, "id"), qs_mongo_str0 (d, "title"), qs_mongo_i64 (d, "created_at"),
+        qs_mongo_i64 (d, "updated_at"), qs_mongo_i64 (d, "message_count"));
+}
+
+static json_object *
+s_msg_row (const bson_t *d)
+{
+    return qs_store_rec_message (qs_mongo_str0 (d, "id"), qs_mongo_i64 (d, "seq"),
+                                 qs_mongo_str0 (d, "role"), qs_mongo_str0 (d, "content"),
+                                 qs_mongo_i64 (d, "timestamp"), qs_mongo_str (d, "metadata"));
+}
+
+/* ---- open / close -------------------------------------------------------- */
+
+/*  createIndexes for one collection; keys/specs built from constants only. */
+static int
+s_create_indexes (qs_mongo_t *self, const char *name, bson_t *indexes, qs_err_t *err)
+{
+    mongoc_client_t *client = mongoc_client_pool_pop (self->pool);
+    mongoc_database_t *db = mongoc_client_get_database (client, self->db);
+    bson_t cmd = BSON_INITIALIZER;
+    bson_error_t error;
+    BSON_APPEND_UTF8 (&cmd, "createIndexes", name);
+    BSON_APPEND_ARRAY (&cmd, "indexes", indexes);
+    bool ok = mongoc_database_write_command_with_opts (db, &cmd, NULL, NULL, &error);
+    bson_destroy (&cmd);
+    bson_destroy (indexes);
+    mongoc_database_destroy (db);
+    mongoc_client_pool_push (self->pool, client);
+    return ok ? 0 : qs_mongo_fail (&error, err);
+}
+
+static int
+s_ensure_indexes (qs_mongo_t *self, qs_err_t *err)
+{
+    int rc = 0;
+    /* our ids live in "id" (unique), not in _id: servers that only take
+       ObjectId for _id then work too, and _id stays the driver's business */
+    static const char *colls[] = {"conversations", "messages", "checkpoints", "actions",
+                                  "knowledge_documents", "diagnoses"};
+    for (size_t i = 0; i < sizeof colls / sizeof colls[0]; i++)
+        rc |= s_create_indexes (self, colls[i], BCON_NEW (
+            "0", "{", "name", "id_unique", "unique", BCON_BOOL (true),
+                 "key", "{", "id", BCON_INT32 (1), "}", "}"), err);
+    rc |= s_create_indexes (self, "conversations", BCON_NEW (
+        "0", "{", "name", "owner_created", "key", "{", "organization_id", BCON_INT32 (1),
+             "user_id", BCON_INT32 (1), "list_key", BCON_INT32 (-1), "}", "}",
+        "1", "{", "name", "owner_updated", "key", "{", "organization_id", BCON_INT32 (1),
+             "user_id", BCON_INT32 (1), "updated_at", BCON_INT32 (-1), "}", "}"), err);
+    rc |= s_create_indexes (self, "messages", BCON_NEW (
+        "0", "{", "name", "conversation_seq", "unique", BCON_BOOL (true), "key", "{",
+             "conversation_id", BCON_INT32 (1), "seq", BCON_INT32 (1), "}", "}",
+        "1", "{", "name", "conversation_timestamp", "key", "{",
+             "conversation_id", BCON_INT32 (1), "timestamp", BCON_INT32 (1), "}", "}"), err);
+    rc |= s_create_indexes (self, "checkpoints", BCON_NEW (
+        "0", "{", "name", "owner_status", "key", "{", "organization_id", BCON_INT32 (1),
+             "user_id", BCON_INT32 (1), "status", BCON_INT32 (1), "updated_at", BCON_INT32 (-1),
+             "}", "}",
+        "1", "{", "name", "conversation", "key", "{", "conversation_id", BCON_INT32 (1), "}", "}",
+        "2", "{", "name", "status_updated", "key", "{", "status", BCON_INT32 (1),
+             "updated_at", BCON_INT32 (1), "}", "}"), err);
+    rc |= s_create_indexes (self, "actions", BCON_NEW (
+        "0", "{", "name", "owner_idempotency", "unique", BCON_BOOL (true),
+             "partialFilterExpression", "{", "idempotency_key", "{", "$type", "string", "}", "}",
+             "key", "{", "organization_id", BCON_INT32 (1), "user_id", BCON_INT32 (1),
+             "idempotency_key", BCON_INT32 (1), "}", "}",
+        "1", "{", "name", "conversation_status", "key", "{", "conversation_id", BCON_INT32 (1),
+             "status", BCON_INT32 (1), "}", "}"), err);
+    rc |= s_create_indexes (self, "knowledge_documents", BCON_NEW (
+        "0", "{", "name", "sync", "key", "{", "sync_key", BCON_INT32 (1), "}", "}"), err);
+    rc |= s_create_indexes (self, "diagnoses", BCON_NEW (
+        "0", "{", "name", "org_finding_at", "key", "{", "organization_id", BCON_INT32 (1),
+             "findings", BCON_INT32 (1), "at", BCON_INT32 (-1), "}", "}"), err);
+    return rc ? -1 : 0;
+}
+
+static void
+s_destroy (void *impl)
+{
+    qs_mongo_t *self = impl;
+    if (!self)
+        return;
+    if (self->pool)
+        mongoc_client_pool_destroy (self->pool);
+    if (self->uri)
+        mongoc_uri_destroy (self->uri);
+    free (self);
+}
+
+/*  Driver log lines go through our logger (redacted); its debug chatter
+    (monitor retries every 500 ms) is dropped. */
+static void
+s_log_handler (mongoc_log_level_t level, const char *domain, const char *message, void *arg)
+{
+    (void) arg;
+    char clean[1024];
+    if (level > MONGOC_LOG_LEVEL_WARNING)
+        return;
+    qs_redact (clean, sizeof clean, message);
+    qs_log (level <= MONGOC_LOG_LEVEL_CRITICAL ? QS_LOG_ERROR : QS_LOG_WARN, NULL,
+            "mongoc %s: %s", domain, clean);
+}
+
+void *
+qs_store_mongo_open (const char *url, const qs_store_ops_t **ops, qs_err_t *err)
+{
+    bson_error_t error;
+    mongoc_init ();     /* idempotent; mongoc_cleanup is left to process exit */
+    mongoc_log_set_handler (s_log_handler, NULL);
+    qs_mongo_t *self = calloc (1, sizeof *self);
+    if (!self)
+        return qs_err_set (err, 500, "internal_error", "out of memory"), NULL;
+    self->uri = mongoc_uri_new_with_error (url, &error);
+    if (!self->uri) {
+        /* never echo the URL: it may hold a password */
+        qs_err_set (err, 400, "bad_request", "invalid MongoDB URL");
+        goto fail;
+    }
+    if (!mongoc_uri_has_option (self->uri, MONGOC_URI_RETRYWRITES))
+        mongoc_uri_set_option_as_bool (self->uri, MONGOC_URI_RETRYWRITES, true);
+    if (!mongoc_uri_has_option (self->uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS))
+        mongoc_uri_set_option_as_int32 (self->uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, 5000);
+    const char *db = mongoc_uri_get_database (self->uri);
+    if (qs_strlcpy (self->db, db && *db ? db : "quickspin", sizeof self->db) >= sizeof self->db
+        || strpbrk (self->db, "/\\. \"$")) {
+        qs_err_set (err, 400, "bad_request", "invalid MongoDB database name");
+        goto fail;
+    }
+    self->pool = mongoc_client_pool_new (self->uri);
+    if (!self->pool) {
+        qs_err_set (err, 400, "bad_request", "cannot create a MongoDB client pool from the URL");
+        goto fail;
+    }
+    mongoc_client_pool_set_error_api (self->pool, MONGOC_ERROR_API_VERSION_2);
+    mongoc_client_pool_set_appname (self->pool, "quickspin");
+    if (s_ensure_indexes (self, err) != 0)
+        goto fail;
+    *ops = &s_ops;
+    return self;
+fail:
+    s_destroy (self);
+    return NULL;
+}
+
+static int
+s_ping (void *impl, qs_err_t *err)
+{
+    qs_mongo_t *self = impl;
+    mongoc_client_t *client = mongoc_client_pool_pop (self->pool);
+    bson_t *cmd = BCON_NEW ("ping", BCON_INT32 (1));
+    bson_error_t error;
+    bool ok = mongoc_client_command_simple (client, "admin", cmd, NULL, NULL, &error);
+    bson_destroy (cmd);
+    mongoc_client_pool_push (self->pool, client);
+    return ok ? 0 : qs_err_set (err, 503, "store_unavailable", "the database is unreachable");
+}
+
+/* ---- conversations and messages ----------------------------------------- */
+
+static int
+s_insert_message (qs_mongo_t *self, const char *org, const char *user, const char *conv_id,
+                  int64_t seq, const qs_store_msg_in_t *m, qs_err_t *err)
+{
+    bson_t *doc = BCON_NEW ("id", BCON_UTF8 (m->id), "conversation_id", BCON_UTF8 (conv_id),
+                            "organization_id", BCON_UTF8 (org), "user_id", BCON_UTF8 (user),
+                            "seq", BCON_INT64 (seq), "role", BCON_UTF8 (m->role),
+                            "content", BCON_UTF8 (m->content),
+                            "timestamp", BCON_DATE_TIME (m->ts),
+                            "metadata", BCON_UTF8 (m->metadata));
+    int rc = qs_mongo_insert (self, "messages", doc, err);
+    bson_destroy (doc);
+    return rc;
+}
+
+static json_object *
+s_conv_create (void *impl, const char *org, const char *user, const char *id,
+               const char *title, int64_t now, const qs_store_msg_in_t *first, qs_err_t *err)
+{
+    qs_mongo_t *self = impl;
+    int64_t updated = first ? first->ts : now;
+    if (first && s_insert_message (self, org, user, id, 1, first, err) != 0)
+        return NULL;
+    char key[QS_MONGO_KEY_SIZE];
+    bson_t *doc = BCON_NEW ("id", BCON_UTF8 (id), "organization_id", BCON_UTF8 (org),
+                            "user_id", BCON_UTF8 (user), "title", BCON_UTF8 (title),
+                            "list_key", BCON_UTF8 (qs_mongo_sort_key (now, id, key)),
+                            "created_at", BCON_DATE_TIME (now),
+                            "updated_at", BCON_DATE_TIME (updated),
+                            "message_count", BCON_INT64 (first ? 1 : 0));
+    int rc = qs_mongo_insert (self, "conversations", doc, err);
+    bson_destroy (doc);
+    if (rc != 0)
+        return NULL;
+    return qs_store_rec_conversation (id, title, now, updated, first ? 1 : 0);
+}
+
+static json_object *
+s_conv_get (void *impl, const char *org, const char *user, const char *id, qs_err_t *err)
+{
+    bson_t *filter = BCON_NEW ("id", BCON_UTF8 (id), "organization_id", BCON_UTF8 (org),
+                               "user_id", BCON_UTF8 (user));
+    json_object *out
+        = qs_mongo_find_one (impl, "conversations", filter, s_conv_row, "conversation", err);
+    bson_destroy (filter);
+    return out;
+}
+
+static json_object *
+s_conv_list (void *impl, const char *org, const char *user, int limit, int64_t before_ms,
+             const char *before_id, qs_err_t *err)
+{
+    char key[QS_MONGO_KEY_SIZE];
+    bson_t *filter = BCON_NEW ("organization_id", BCON_UTF8 (org), "user_id", BCON_UTF8 (user));
+    if (before_ms != INT64_MAX) {
+        bson_t *more = BCON_NEW ("list_key", "{", "$lt",
+                                 BCON_UTF8 (qs_mongo_sort_key (before_ms, before_id, key)), "}");
+        bson_concat (filter, more);
+        bson_destroy (more);
+    }
+    bson_t *opts = BCON_NEW ("sort", "{", "list_key", BCON_INT32 (-1), "}",
+                             "limit", BCON_INT64 (limit));
+    json_object *out = qs_mongo_find (impl, "conversations", filter, opts, s_conv_row, err);
+    bson_destroy (filter);
+    bson_destroy (opts);
+    return out;
+}
+
+static int
+s_conv_delete (void *impl, const char *org, const char *user, const char *id, qs_err_t *err)
+{
+    qs_mongo_t *self = impl;
+    bson_t *filter = BCON_NEW ("id", BCON_UTF8 (id), "organization_id", BCON_UTF8 (org),
+                               "user_id", BCON_UTF8 (user));
+    long n = qs_mongo_delete (self, "conversations", filter, false, err);
+    bson_destroy (filter);
+    if (n < 0)
+        return -1;
+    if (n == 0)
+        return qs_err_set (err, 404, "not_found", "conversation not found");
+    /* the conversation is gone for the user; children follow */
+    bson_t *by_conv = BCON_NEW ("conversation_id", BCON_UTF8 (id));
+    bson_t *pending = BCON_NEW ("conversation_id", BCON_UTF8 (id),
+                                "status", BCON_UTF8 ("pending_confirmation"));
+    int rc = (qs_mongo_delete (self, "messages", by_conv, true, err) < 0
+              || qs_mongo_delete (self, "checkpoints", by_conv, true, err) < 0
+              || qs_mongo_delete (self, "actions", pending, true, err) < 0) ? -1 : 0;
+    bson_destroy (by_conv);
+    bson_destroy (pending);
+    return rc;
+}
+
+static json_object *
+s_msg_append (void *impl, const char *org, const char *user, const char *conv_id,
+              const qs_store_msg_in_t *m, qs_err_t *err)
+{
+    qs_mongo_t *self = impl;
+    bool found = false;
+    bson_t *query = BCON_NEW ("id", BCON_UTF8 (conv_id), "organization_id", BCON_UTF8 (org),
+                              "user_id", BCON_UTF8 (user));
+    bson_t *update = BCON_NEW ("$inc", "{", "message_count", BCON_INT64 (1), "}",
+                               "$max", "{", "updated_at", BCON_DATE_TIME (m->ts), "}");
+    qs_err_clear (err);
+    json_object *conv
+        = qs_mongo_modify (self, "conversations", query, update, s_conv_row, &found, err);
+    bson_destroy (query);
+    bson_destroy (update);
+    if (!found) {
+        if (!err || err->status == 0)
+            qs_err_set (err, 404, "not_found", "conversation not found");
+        return NULL;
+    }
+    int64_t seq = qs_json_int (conv, "message_count", 0);
+    json_object_put (conv);
+    if (s_insert_message (self, org, user, conv_id, seq, m, err) != 0)
+        return NULL;
+    return qs_store_rec_message (m->id, seq, m->role, m->content, m->ts, m->metadata);
+}
+
+static json_object *
+s_msg_list (void *impl, const char *org, const char *user, const char *conv_id,
+            int64_t after_seq, int limit, bool newest, qs_err_t *err)
+{
+    json_object *conv = s_conv_get (impl, org, user, conv_id, err);
+    if (!conv)
+        return NULL;
+    json_object_put (conv);
+    bson_t *filter = newest ? BCON_NEW ("conversation_id", BCON_UTF8 (conv_id))
+                            : BCON_NEW ("conversation_id", BCON_UTF8 (conv_id),
+                                        "seq", "{", "$gt", BCON_INT64 (after_seq), "}");
+    bson_t *opts = BCON_NEW ("sort", "{", "seq", BCON_INT32 (newest ? -1 : 1), "}",
+                             "limit", BCON_INT64 (limit));
+    json_object *rows = qs_mongo_find (impl, "messages", filter, opts, s_msg_row, err);
+    bson_destroy (filter);
+    bson_destroy (opts);
+    if (rows && newest) {
+        /* fetched newest first; callers get them oldest first */
+        size_t n = json_object_array_length (rows);
+        json_object *ordered = json_object_new_array ();
+        for (size_t i = n; i > 0; i--)
+            json_object_array_add (ordered,
+                                   json_object_get (json_object_array_get_idx (rows, i - 1)));
+        json_object_put (rows);
+        rows = ordered;
+    }
+    return rows;
+}
+
+static const qs_store_ops_t s_ops = {
+    .name = "mongodb",
+    .destroy = s_destroy,
+    .ping = s_ping,
+    .conv_create = s_conv_create,
+    .conv_get = s_conv_get,
+    .conv_list = s_conv_list,
+    .conv_delete = s_conv_delete,
+    .msg_append = s_msg_append,
+    .msg_list = s_msg_list,
+    .ckpt_put = qs_mongo_ckpt_put,
+    .ckpt_get = qs_mongo_ckpt_get,
+    .ckpt_waiting = qs_mongo_ckpt_waiting,
+    .ckpt_delete = qs_mongo_ckpt_delete,
+    .ckpt_prune = qs_mongo_ckpt_prune,
+    .act_create = qs_mongo_act_create,
+    .act_get = qs_mongo_act_get,
+    .act_transition = qs_mongo_act_transition,
+    .act_pending = qs_mongo_act_pending,
+    .doc_put = qs_mongo_doc_put,
+    .doc_get = qs_mongo_doc_get,
+    .doc_delete = qs_mongo_doc_delete,
+    .doc_changed = qs_mongo_doc_changed,
+    .diag_put = qs_mongo_diag_put,
+    .diag_find = qs_mongo_diag_find,
+};

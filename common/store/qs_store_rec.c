@@ -1,0 +1,161 @@
+/*  qs_store_rec - the record shapes both backends return (see qs_store_impl.h). */
+#include "qs_store_impl.h"
+#include "qs_json.h"
+#include <string.h>
+
+json_object *
+qs_store_json_from_text (const char *text)
+{
+    if (!text || !*text)
+        return NULL;
+    return qs_json_parse (text, strlen (text), NULL);
+}
+
+static void
+s_add_time (json_object *obj, const char *key, int64_t ms)
+{
+    char buf[40];
+    qs_json_add_str (obj, key, qs_time_rfc3339 (ms, buf, sizeof buf));
+}
+
+static void
+s_add_json (json_object *obj, const char *key, const char *text, bool empty_object)
+{
+    json_object *val = qs_store_json_from_text (text);
+    if (!val && empty_object)
+        val = json_object_new_object ();
+    if (val)
+        json_object_object_add (obj, key, val);
+}
+
+json_object *
+qs_store_rec_conversation (const char *id, const char *title, int64_t created,
+                           int64_t updated, int64_t count)
+{
+    json_object *obj = json_object_new_object ();
+    if (!obj)
+        return NULL;
+    qs_json_add_str (obj, "id", id);
+    qs_json_add_str (obj, "title", title);
+    s_add_time (obj, "created_at", created);
+    s_add_time (obj, "updated_at", updated);
+    qs_json_add_int (obj, "message_count", count);
+    return obj;
+}
+
+json_object *
+qs_store_rec_message (const char *id, int64_t seq, const char *role, const char *content,
+                      int64_t ts, const char *metadata)
+{
+    json_object *obj = json_object_new_object ();
+    if (!obj)
+        return NULL;
+    qs_json_add_str (obj, "id", id);
+    qs_json_add_str (obj, "role", role);
+    qs_json_add_str (obj, "content", content);
+    s_add_time (obj, "timestamp", ts);
+    s_add_json (obj, "metadata", metadata, true);
+    qs_json_add_int (obj, "seq", seq);
+    return obj;
+}
+
+json_object *
+qs_store_rec_checkpoint (const char *run_id, const char *conv_id, int64_t step,
+                         const char *status, const char *state, int64_t created,
+                         int64_t updated)
+{
+    json_object *obj = json_object_new_object ();
+    if (!obj)
+        return NULL;
+    qs_json_add_str (obj, "run_id", run_id);
+    qs_json_add_str (obj, "conversation_id", conv_id);
+    qs_json_add_int (obj, "step", step);
+    qs_json_add_str (obj, "status", status);
+    s_add_json (obj, "state", state, true);
+    s_add_time (obj, "created_at", created);
+    s_add_time (obj, "updated_at", updated);
+    return obj;
+}
+
+json_object *
+qs_store_rec_action (const char *id, const char *type, const char *status,
+                     const char *summary, const char *config, const char *estimate,
+                     const char *result, const char *conv_id, const char *run_id,
+                     const char *idem, int64_t created, int64_t updated)
+{
+    json_object *obj = json_object_new_object ();
+    if (!obj)
+        return NULL;
+    qs_json_add_str (obj, "id", id);
+    qs_json_add_str (obj, "type", type);
+    qs_json_add_str (obj, "status", status);
+    qs_json_add_str (obj, "summary", summary);
+    s_add_json (obj, "config", config, false);
+    s_add_json (obj, "estimate", estimate, false);
+    s_add_json (obj, "result", result, false);
+    qs_json_add_str (obj, "conversation_id", conv_id);
+    qs_json_add_str (obj, "run_id", run_id ? run_id : "");
+    if (idem && *idem)
+        qs_json_add_str (obj, "idempotency_key", idem);
+    s_add_time (obj, "created_at", created);
+    s_add_time (obj, "updated_at", updated);
+    return obj;
+}
+
+json_object *
+qs_store_rec_document (const char *id, const char *title, const char *content,
+                       const char *topic, const char *category, const char *metadata,
+                       bool deleted, int64_t created, int64_t updated)
+{
+    json_object *obj = json_object_new_object ();
+    if (!obj)
+        return NULL;
+    qs_json_add_str (obj, "id", id);
+    if (!deleted) {
+        qs_json_add_str (obj, "title", title ? title : "");
+        qs_json_add_str (obj, "content", content ? content : "");
+        qs_json_add_str (obj, "topic", topic ? topic : "");
+        qs_json_add_str (obj, "category", category ? category : "");
+        s_add_json (obj, "metadata", metadata, true);
+        s_add_time (obj, "created_at", created);
+    }
+    s_add_time (obj, "updated_at", updated);
+    qs_json_add_int (obj, "updated_at_ms", updated);
+    qs_json_add_bool (obj, "deleted", deleted);
+    return obj;
+}
+
+json_object *
+qs_store_rec_diagnosis (const char *id, const char *service_id, const char *service_type,
+                        const char *codes_joined, const char *fix, const char *outcome,
+                        int64_t at)
+{
+    json_object *obj = json_object_new_object ();
+    json_object *codes = json_object_new_array ();
+    if (!obj || !codes) {
+        json_object_put (obj);
+        json_object_put (codes);
+        return NULL;
+    }
+    qs_json_add_str (obj, "id", id);
+    if (service_id && *service_id)
+        qs_json_add_str (obj, "service_id", service_id);
+    qs_json_add_str (obj, "service_type", service_type);
+    /* ",a,b," -> ["a","b"] */
+    const char *p = codes_joined ? codes_joined : "";
+    while (*p) {
+        if (*p == ',') {
+            p++;
+            continue;
+        }
+        const char *end = strchr (p, ',');
+        size_t n = end ? (size_t) (end - p) : strlen (p);
+        json_object_array_add (codes, json_object_new_string_len (p, (int) n));
+        p += n;
+    }
+    json_object_object_add (obj, "findings", codes);
+    qs_json_add_str (obj, "fix", fix ? fix : "");
+    qs_json_add_str (obj, "outcome", outcome ? outcome : "");
+    s_add_time (obj, "at", at);
+    return obj;
+}

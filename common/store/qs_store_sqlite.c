@@ -1,0 +1,379 @@
+/*  qs_store_sqlite - the embedded backend: open, schema migrations,
+    conversations and messages (other records: qs_store_sqlite_work.c).
+    One connection per store, guarded by a mutex; WAL and a busy timeout make
+    several processes safe on one machine; every write that touches two rows
+    runs in BEGIN IMMEDIATE so it is all-or-nothing, also across kill -9. */
+#include "qs_store_sqlite.h"
+#include "qs_json.h"
+#include "qs_log.h"
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/*  Schema migrations: entry i moves user_version i -> i+1. Only ever append;
+    a migration must keep every row (ALTER TABLE ADD COLUMN, new tables, new
+    indexes). */
+static const char *s_migrations[] = {
+    /* 0 -> 1 */
+    "CREATE TABLE conversations ("
+    "  id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, user_id TEXT NOT NULL,"
+    "  title TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+    "  message_count INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX conversations_owner_created ON conversations"
+    "  (organization_id, user_id, created_at DESC, id DESC);"
+    "CREATE INDEX conversations_owner_updated ON conversations"
+    "  (organization_id, user_id, updated_at DESC);"
+    "CREATE TABLE messages ("
+    "  id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, seq INTEGER NOT NULL,"
+    "  role TEXT NOT NULL, content TEXT NOT NULL, timestamp INTEGER NOT NULL,"
+    "  metadata TEXT NOT NULL DEFAULT '{}');"
+    "CREATE UNIQUE INDEX messages_conversation_seq ON messages (conversation_id, seq);"
+    "CREATE INDEX messages_conversation_timestamp ON messages (conversation_id, timestamp);"
+    "CREATE TABLE checkpoints ("
+    "  run_id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, user_id TEXT NOT NULL,"
+    "  conversation_id TEXT NOT NULL, step INTEGER NOT NULL, status TEXT NOT NULL,"
+    "  state TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+    "CREATE INDEX checkpoints_owner_status ON checkpoints"
+    "  (organization_id, user_id, status, updated_at);"
+    "CREATE INDEX checkpoints_conversation ON checkpoints (conversation_id);"
+    "CREATE INDEX checkpoints_status_updated ON checkpoints (status, updated_at);"
+    "CREATE TABLE actions ("
+    "  id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, user_id TEXT NOT NULL,"
+    "  conversation_id TEXT NOT NULL, run_id TEXT NOT NULL DEFAULT '', type TEXT NOT NULL,"
+    "  status TEXT NOT NULL, summary TEXT NOT NULL, config TEXT, estimate TEXT, result TEXT,"
+    "  idempotency_key TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX actions_owner_idempotency ON actions"
+    "  (organization_id, user_id, idempotency_key) WHERE idempotency_key IS NOT NULL;"
+    "CREATE INDEX actions_conversation_status ON actions (conversation_id, status);"
+    "CREATE TABLE knowledge_documents ("
+    "  id TEXT PRIMARY KEY, title TEXT NOT NULL, content TEXT NOT NULL, topic TEXT NOT NULL,"
+    "  category TEXT NOT NULL, metadata TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+    "CREATE INDEX knowledge_documents_updated ON knowledge_documents (updated_at, id);"
+    "CREATE TABLE diagnoses ("
+    "  id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, service_id TEXT NOT NULL,"
+    "  service_type TEXT NOT NULL, findings TEXT NOT NULL, fix TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL, at INTEGER NOT NULL);"
+    "CREATE INDEX diagnoses_org_at ON diagnoses (organization_id, at DESC);",
+};
+#define S_SCHEMA_VERSION ((int) (sizeof s_migrations / sizeof s_migrations[0]))
+
+/* ---- open / close -------------------------------------------------------- */
+
+static int
+s_migrate (qs_lite_t *self, qs_err_t *err)
+{
+    /* IMMEDIATE: two processes starting at once migrate one after the other */
+    if (qs_lite_exec (self, "BEGIN IMMEDIATE", err) != 0)
+        return -1;
+    sqlite3_stmt *stmt = qs_lite_stmt (self, err, "PRAGMA user_version", "");
+    int version = -1;
+    if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+        version = sqlite3_column_int (stmt, 0);
+    sqlite3_finalize (stmt);
+    if (version < 0 || version > S_SCHEMA_VERSION) {
+        qs_lite_rollback (self);
+        return qs_err_set (err, 503, "store_unavailable",
+                           "database schema version %d is not supported (this build knows %d)",
+                           version, S_SCHEMA_VERSION);
+    }
+    for (int v = version; v < S_SCHEMA_VERSION; v++) {
+        char sql[64];
+        snprintf (sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+        if (qs_lite_exec (self, s_migrations[v], err) != 0 || qs_lite_exec (self, sql, err) != 0) {
+            qs_lite_rollback (self);
+            return -1;
+        }
+        qs_info (NULL, "store: sqlite schema migrated to version %d", v + 1);
+    }
+    return qs_lite_exec (self, "COMMIT", err) == 0 ? 0 : (qs_lite_rollback (self), -1);
+}
+
+static void
+s_destroy (void *impl)
+{
+    qs_lite_t *self = impl;
+    if (!self)
+        return;
+    sqlite3_close_v2 (self->db);
+    pthread_mutex_destroy (&self->lock);
+    free (self);
+}
+
+static const qs_store_ops_t s_ops;
+
+void *
+qs_store_sqlite_open (const char *url, const qs_store_ops_t **ops, qs_err_t *err)
+{
+    const char *path = url + strlen ("sqlite://");
+    if (!*path || strchr (path, '?'))
+        return qs_err_set (err, 400, "bad_request", "sqlite URL needs a file path"), NULL;
+    /* create the parent directory (e.g. the data dir) if it is missing */
+    char dir[4096];
+    if (qs_strlcpy (dir, path, sizeof dir) >= sizeof dir)
+        return qs_err_set (err, 400, "bad_request", "sqlite path is too long"), NULL;
+    char *parent = dirname (dir);
+    if (mkdir (parent, 0700) != 0 && errno != EEXIST)
+        return qs_err_set (err, 503, "store_unavailable", "cannot create %s", parent), NULL;
+
+    qs_lite_t *self = calloc (1, sizeof *self);
+    if (!self)
+        return qs_err_set (err, 500, "internal_error", "out of memory"), NULL;
+    pthread_mutex_init (&self->lock, NULL);
+    int rc = sqlite3_open_v2 (path, &self->db,
+                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                              NULL);
+    if (rc != SQLITE_OK) {
+        qs_err_set (err, 503, "store_unavailable", "cannot open the database %s", path);
+        goto fail;
+    }
+    sqlite3_busy_timeout (self->db, 10000);
+    if (qs_lite_exec (self, "PRAGMA journal_mode = WAL", err) != 0
+        || qs_lite_exec (self, "PRAGMA synchronous = NORMAL", err) != 0
+        || s_migrate (self, err) != 0)
+        goto fail;
+    *ops = &s_ops;
+    return self;
+fail:
+    s_destroy (self);
+    return NULL;
+}
+
+static int
+s_ping (void *impl, qs_err_t *err)
+{
+    qs_lite_t *self = impl;
+    pthread_mutex_lock (&self->lock);
+    int rc = qs_lite_run (self, qs_lite_stmt (self, err, "SELECT count(*) FROM sqlite_master", ""),
+                          err);
+    pthread_mutex_unlock (&self->lock);
+    return rc;
+}
+
+/* ---- row mappers --------------------------------------------------------- */
+
+#define S_CONV_COLS "id, title, created_at, updated_at, message_count"
+static json_object *
+s_conv_row (sqlite3_stmt *s)
+{
+    return qs_store_rec_conversation (qs_lite_col (s, 0), qs_lite_col (s, 1),
+                                      sqlite3_column_int64 (s, 2), sqlite3_column_int64 (s, 3),
+                                      sqlite3_column_int64 (s, 4));
+}
+
+#define S_MSG_COLS "id, seq, role, content, timestamp, metadata"
+static json_object *
+s_msg_row (sqlite3_stmt *s)
+{
+    return qs_store_rec_message (qs_lite_col (s, 0), sqlite3_column_int64 (s, 1),
+                                 qs_lite_col (s, 2), qs_lite_col (s, 3),
+                                 sqlite3_column_int64 (s, 4), qs_lite_col (s, 5));
+}
+
+/* ---- conversations and messages ----------------------------------------- */
+
+static int
+s_insert_message (qs_lite_t *self, const char *conv_id, int64_t seq,
+                  const qs_store_msg_in_t *m, qs_err_t *err)
+{
+    return qs_lite_run (self, qs_lite_stmt (self, err,
+        "INSERT INTO messages (id, conversation_id, seq, role, content, timestamp, metadata)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)", "ttittit",
+        m->id, conv_id, seq, m->role, m->content, m->ts, m->metadata), err);
+}
+
+static json_object *
+s_conv_create (void *impl, const char *org, const char *user, const char *id,
+               const char *title, int64_t now, const qs_store_msg_in_t *first, qs_err_t *err)
+{
+    qs_lite_t *self = impl;
+    json_object *out = NULL;
+    QS_LITE_LOCK (self);
+    if (qs_lite_exec (self, "BEGIN IMMEDIATE", err) != 0)
+        goto cleanup;
+    if (qs_lite_run (self, qs_lite_stmt (self, err,
+            "INSERT INTO conversations (id, organization_id, user_id, title, created_at,"
+            " updated_at, message_count) VALUES (?, ?, ?, ?, ?, ?, ?)", "ttttiii",
+            id, org, user, title, now, first ? first->ts : now, (int64_t) (first ? 1 : 0)),
+            err) != 0
+        || (first && s_insert_message (self, id, 1, first, err) != 0)
+        || qs_lite_exec (self, "COMMIT", err) != 0)
+        goto cleanup;
+    out = qs_store_rec_conversation (id, title, now, first ? first->ts : now, first ? 1 : 0);
+cleanup:
+    qs_lite_rollback (self);
+    QS_LITE_UNLOCK (self);
+    return out;
+}
+
+static json_object *
+s_conv_get (void *impl, const char *org, const char *user, const char *id, qs_err_t *err)
+{
+    qs_lite_t *self = impl;
+    QS_LITE_LOCK (self);
+    json_object *out = qs_lite_one (self, qs_lite_stmt (self, err,
+        "SELECT " S_CONV_COLS " FROM conversations"
+        " WHERE id = ? AND organization_id = ? AND user_id = ?", "ttt", id, org, user),
+        s_conv_row, "conversation", err);
+    QS_LITE_UNLOCK (self);
+    return out;
+}
+
+static json_object *
+s_conv_list (void *impl, const char *org, const char *user, int limit, int64_t before_ms,
+             const char *before_id, qs_err_t *err)
+{
+    qs_lite_t *self = impl;
+    QS_LITE_LOCK (self);
+    json_object *out = qs_lite_rows (self, qs_lite_stmt (self, err,
+        "SELECT " S_CONV_COLS " FROM conversations"
+        " WHERE organization_id = ? AND user_id = ?"
+        "   AND (created_at < ? OR (created_at = ? AND id < ?))"
+        " ORDER BY created_at DESC, id DESC LIMIT ?", "ttiiti",
+        org, user, before_ms, before_ms, before_id, (int64_t) limit), s_conv_row, err);
+    QS_LITE_UNLOCK (self);
+    return out;
+}
+
+static int
+s_conv_delete (void *impl, const char *org, const char *user, const char *id, qs_err_t *err)
+{
+    qs_lite_t *self = impl;
+    int rc = -1;
+    QS_LITE_LOCK (self);
+    if (qs_lite_exec (self, "BEGIN IMMEDIATE", err) != 0
+        || qs_lite_run (self, qs_lite_stmt (self, err, "DELETE FROM conversations"
+                  " WHERE id = ? AND organization_id = ? AND user_id = ?", "ttt", id, org, user),
+                  err) != 0)
+        goto cleanup;
+    if (sqlite3_changes (self->db) == 0) {
+        qs_err_set (err, 404, "not_found", "conversation not found");
+        goto cleanup;
+    }
+    if (qs_lite_run (
+            self,
+            qs_lite_stmt (self, err, "DELETE FROM messages WHERE conversation_id = ?", "t", id),
+            err)
+            != 0
+        || qs_lite_run (self,
+                        qs_lite_stmt (self, err,
+                                      "DELETE FROM checkpoints WHERE conversation_id = ?", "t", id),
+                        err)
+               != 0
+        || qs_lite_run (self,
+                        qs_lite_stmt (self, err,
+                                      "DELETE FROM actions WHERE conversation_id = ?"
+                                      " AND status = 'pending_confirmation'",
+                                      "t", id),
+                        err)
+               != 0
+        || qs_lite_exec (self, "COMMIT", err) != 0)
+        goto cleanup;
+    rc = 0;
+cleanup:
+    qs_lite_rollback (self);
+    QS_LITE_UNLOCK (self);
+    return rc;
+}
+
+static json_object *
+s_msg_append (void *impl, const char *org, const char *user, const char *conv_id,
+              const qs_store_msg_in_t *m, qs_err_t *err)
+{
+    qs_lite_t *self = impl;
+    json_object *out = NULL;
+    int64_t seq = -1;
+    QS_LITE_LOCK (self);
+    if (qs_lite_exec (self, "BEGIN IMMEDIATE", err) != 0)
+        goto cleanup;
+    sqlite3_stmt *stmt = qs_lite_stmt (self, err,
+        "UPDATE conversations SET message_count = message_count + 1,"
+        " updated_at = max(updated_at, ?)"
+        " WHERE id = ? AND organization_id = ? AND user_id = ? RETURNING message_count",
+        "ittt", m->ts, conv_id, org, user);
+    if (!stmt)
+        goto cleanup;
+    int rc = sqlite3_step (stmt);
+    if (rc == SQLITE_ROW)
+        seq = sqlite3_column_int64 (stmt, 0);
+    sqlite3_finalize (stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        qs_lite_fail (self, rc, err);
+        goto cleanup;
+    }
+    if (seq < 0) {
+        qs_err_set (err, 404, "not_found", "conversation not found");
+        goto cleanup;
+    }
+    if (s_insert_message (self, conv_id, seq, m, err) != 0
+        || qs_lite_exec (self, "COMMIT", err) != 0)
+        goto cleanup;
+    out = qs_store_rec_message (m->id, seq, m->role, m->content, m->ts, m->metadata);
+cleanup:
+    qs_lite_rollback (self);
+    QS_LITE_UNLOCK (self);
+    return out;
+}
+
+static json_object *
+s_msg_list (void *impl, const char *org, const char *user, const char *conv_id,
+            int64_t after_seq, int limit, bool newest, qs_err_t *err)
+{
+    qs_lite_t *self = impl;
+    json_object *out = NULL;
+    QS_LITE_LOCK (self);
+    /* one read snapshot for the owner check and the rows */
+    if (qs_lite_exec (self, "BEGIN", err) != 0)
+        goto cleanup;
+    json_object *conv = qs_lite_one (self, qs_lite_stmt (self, err,
+        "SELECT " S_CONV_COLS " FROM conversations"
+        " WHERE id = ? AND organization_id = ? AND user_id = ?", "ttt", conv_id, org, user),
+        s_conv_row, "conversation", err);
+    if (!conv)
+        goto cleanup;
+    json_object_put (conv);
+    if (newest)
+        out = qs_lite_rows (self, qs_lite_stmt (self, err,
+            "SELECT * FROM (SELECT " S_MSG_COLS " FROM messages WHERE conversation_id = ?"
+            " ORDER BY seq DESC LIMIT ?) ORDER BY seq", "ti", conv_id, (int64_t) limit),
+            s_msg_row, err);
+    else
+        out = qs_lite_rows (self, qs_lite_stmt (self, err,
+            "SELECT " S_MSG_COLS " FROM messages WHERE conversation_id = ? AND seq > ?"
+            " ORDER BY seq LIMIT ?", "tii", conv_id, after_seq, (int64_t) limit),
+            s_msg_row, err);
+cleanup:
+    qs_lite_rollback (self);
+    QS_LITE_UNLOCK (self);
+    return out;
+}
+
+static const qs_store_ops_t s_ops = {
+    .name = "sqlite",
+    .destroy = s_destroy,
+    .ping = s_ping,
+    .conv_create = s_conv_create,
+    .conv_get = s_conv_get,
+    .conv_list = s_conv_list,
+    .conv_delete = s_conv_delete,
+    .msg_append = s_msg_append,
+    .msg_list = s_msg_list,
+    .ckpt_put = qs_lite_ckpt_put,
+    .ckpt_get = qs_lite_ckpt_get,
+    .ckpt_waiting = qs_lite_ckpt_waiting,
+    .ckpt_delete = qs_lite_ckpt_delete,
+    .ckpt_prune = qs_lite_ckpt_prune,
+    .act_create = qs_lite_act_create,
+    .act_get = qs_lite_act_get,
+    .act_transition = qs_lite_act_transition,
+    .act_pending = qs_lite_act_pending,
+    .doc_put = qs_lite_doc_put,
+    .doc_get = qs_lite_doc_get,
+    .doc_delete = qs_lite_doc_delete,
+    .doc_changed = qs_lite_doc_changed,
+    .diag_put = qs_lite_diag_put,
+    .diag_find = qs_lite_diag_find,
+};
