@@ -93,6 +93,8 @@ static const s_rule_t s_rules[] = {
     { "explain", G, 1.5f }, { "free plan", G, 2.0f }, { "pro plan", G, 2.0f },
     { "starter plan", G, 2.0f }, { "open source", G, 2.0f },
     { "recommend a database", G, 2.0f }, { "which database", G, 1.5f },
+    { "rotate", G, 2.5f }, { "rotation", G, 2.5f }, { "how often", G, 2.0f },
+    { "best way", G, 1.5f }, { "recommended", G, 1.0f },
 };
 #undef T
 #undef C

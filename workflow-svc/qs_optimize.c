@@ -309,7 +309,11 @@ qs_optimize_analyze (json_object *services, json_object *metrics, json_object *h
             continue;
         const char *env = qs_json_str (svc, "environment", "production");
         int production = !strcmp (env, "production");
-        if (c.metrics && !s_shrink_blocker (&c)) {
+        /* a service younger than the metrics window has no sustained usage yet */
+        int64_t created = 0;
+        int full_window = qs_time_parse (qs_json_str (svc, "created_at", NULL), &created) == 0
+                          && now_ms - created > IDLE_MS;
+        if (c.metrics && full_window && !s_shrink_blocker (&c)) {
             s_rule_tier (&c, &cfg);
             s_rule_replicas (&c, &cfg, production);
         }

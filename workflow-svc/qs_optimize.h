@@ -13,6 +13,7 @@
       3. rightsize: fewer replicas when every replica is under 30% at p95 and
          the load still fits (p95 under 60%) on fewer; production keeps at
          least 2 when it has HA, everything keeps at least 1.
+       Rules 2 and 3 need a full 7-day window: a younger service is left alone.
       4. disable_ha / disable_backups: HA or backups on a non-production
          service.
     Priority follows the savings (high >= 30% of the service's cost or

@@ -149,6 +149,12 @@ START_TEST (test_downgrade_and_its_guards)
     ck_assert_str_eq (types, "downgrade_tier");
     ck_assert_ptr_nonnull (strstr (qs_json_str (qs_json_path (r, "recommendations.0"), "description", ""), "small"));
     json_object_put (r);
+    /* 3 days old and quiet: too young to judge, left alone */
+    r = s_run_one (p, s_service (p, "young", "postgresql", "large", 1, 0, 0, "production", 3),
+                   s_metrics (0.05, 0.08, 0.05, 0.08, 0.1, 0), NULL);
+    s_types (r, types, sizeof types);
+    ck_assert_str_eq (types, "");
+    json_object_put (r);
     /* busy: p95 over 30% */
     r = s_run_one (p, s_service (p, "busy", "postgresql", "large", 1, 0, 0, "production", 60),
                    s_metrics (0.55, 0.9, 0.40, 0.7, 0.2, 0), NULL);

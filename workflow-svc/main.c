@@ -1,0 +1,59 @@
+/*  quickspin-workflow - the assistant engine worker.
+    Env: QS_BROKER_ENDPOINT, QS_STORE_URL (default sqlite://$QS_DATA_DIR/quickspin.db),
+    QS_PLATFORM_URL, QS_WORKER_THREADS, QS_METRICS_ADDR, QS_LOG_*. */
+#include "qs_chat.h"
+#include "qs_conversations.h"
+#include "qs_env.h"
+#include "qs_log.h"
+#include "qs_metrics.h"
+#include "qs_util.h"
+#include "qs_wf.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+int
+main (void)
+{
+    qs_log_init ("workflow");
+    int rc = 1;
+    qs_metrics_t *metrics = qs_metrics_new ();
+    qs_worker_t *worker = NULL;
+    qs_wf_t *wf = NULL;
+    qs_err_t err = {0};
+    char url[1024];
+    const char *data_dir = qs_env_str ("QS_DATA_DIR", "./.quickspin");
+    const char *store_url = qs_env_str ("QS_STORE_URL", NULL);
+    if (!store_url) {
+        mkdir (data_dir, 0700);
+        snprintf (url, sizeof url, "sqlite://%s/quickspin.db", data_dir);
+        store_url = url;
+    }
+    qs_store_t *store = qs_store_new (store_url, &err);
+    if (!store) {
+        qs_error (NULL, "workflow: cannot open the store: %s", err.message);
+        goto cleanup;
+    }
+    wf = qs_wf_new (&store, qs_env_str ("QS_PLATFORM_URL", NULL));
+    long threads;
+    qs_env_int ("QS_WORKER_THREADS", 4, 1, 64, &threads);
+    qs_worker_config_t config = {.service = "workflow", .threads = (int) threads, .metrics = metrics};
+    worker = qs_worker_new (&config);
+    if (!wf || !worker)
+        goto cleanup;
+    if (qs_worker_add_op (worker, "chat", qs_chat_op, wf) != 0
+        || qs_worker_add_op (worker, "action_confirm", qs_chat_confirm_op, wf) != 0
+        || qs_worker_add_op (worker, "action_cancel", qs_chat_cancel_op, wf) != 0
+        || qs_worker_add_op (worker, "recommendations", qs_chat_recommendations_op, wf) != 0
+        || qs_conversations_register (worker, qs_wf_store (wf)) != 0)
+        goto cleanup;
+    qs_info (NULL, "workflow: store=%s platform=%s threads=%ld", qs_store_backend (qs_wf_store (wf)),
+             qs_env_str ("QS_PLATFORM_URL", "default"), threads);
+    rc = qs_worker_run (worker) == 0 ? 0 : 1;
+cleanup:
+    qs_worker_destroy (&worker);
+    qs_wf_destroy (&wf);
+    qs_store_destroy (&store);
+    qs_metrics_destroy (&metrics);
+    return rc;
+}

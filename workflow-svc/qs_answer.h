@@ -1,0 +1,42 @@
+/*  qs_answer - the assistant's words when no LLM is configured: Markdown
+    written from the workflow results (numbers, next steps) and the retrieved
+    passages. Each function returns a new string (caller frees) or NULL on
+    allocation failure. Inputs are lent. Secrets never appear: connection
+    answers show a password placeholder. */
+#ifndef QS_ANSWER_H
+#define QS_ANSWER_H
+
+#include <json-c/json.h>
+
+/*  Provision: the plan awaiting confirmation, the problems that block it,
+    the question for what is missing, the created service, or the failure. */
+char *qs_answer_provision (json_object *state);
+
+/*  One service's details (tier, version, status, replicas, HA, backups, cost). */
+char *qs_answer_service (json_object *service);
+
+/*  Every service of the org as a table with the total monthly cost. */
+char *qs_answer_services (json_object *services);
+
+/*  How to connect: host, port, username, URI and snippets for common clients. */
+char *qs_answer_connection (json_object *service);
+
+/*  Which service? candidates: array of Service. what: "diagnose", ... */
+char *qs_answer_which (json_object *candidates, const char *what);
+
+/*  A diagnosis (qs_diagnose output) of service, with the org's history
+    (array of earlier diagnoses, may be NULL) and knowledge sources (array of
+    search results, may be NULL). */
+char *qs_answer_diagnosis (json_object *service, json_object *diagnosis, json_object *history,
+                           json_object *sources);
+
+/*  A RecommendationResponse in prose and a table. */
+char *qs_answer_optimize (json_object *reco);
+
+/*  General question: the best passages with their titles. */
+char *qs_answer_general (const char *question, json_object *results);
+
+/*  The outcome of a confirmed or cancelled action. */
+char *qs_answer_action (json_object *action, json_object *state, const char *decision);
+
+#endif

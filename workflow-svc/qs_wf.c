@@ -1,0 +1,152 @@
+/*  qs_wf - see qs_wf.h */
+#include "qs_wf.h"
+#include "qs_json.h"
+#include "qs_log.h"
+#include "qs_util.h"
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define QS_WF_MAX_THREADS 256
+
+struct _qs_wf_t {
+    qs_store_t *store;
+    char *platform_url;
+    pthread_key_t key;
+    pthread_mutex_t lock;
+    qs_platform_t *clients[QS_WF_MAX_THREADS];   /* every per-thread client, to free */
+    int nclients;
+};
+
+qs_wf_t *
+qs_wf_new (qs_store_t **store_p, const char *platform_url)
+{
+    qs_wf_t *self = calloc (1, sizeof *self);
+    if (!self)
+        return NULL;
+    if (platform_url && !(self->platform_url = strdup (platform_url))) {
+        free (self);
+        return NULL;
+    }
+    pthread_key_create (&self->key, NULL);
+    pthread_mutex_init (&self->lock, NULL);
+    self->store = *store_p;
+    *store_p = NULL;
+    return self;
+}
+
+void
+qs_wf_destroy (qs_wf_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    qs_wf_t *self = *self_p;
+    for (int i = 0; i < self->nclients; i++)
+        qs_platform_destroy (&self->clients[i]);
+    pthread_key_delete (self->key);
+    pthread_mutex_destroy (&self->lock);
+    qs_store_destroy (&self->store);
+    free (self->platform_url);
+    free (self);
+    *self_p = NULL;
+}
+
+qs_store_t *
+qs_wf_store (qs_wf_t *self)
+{
+    return self->store;
+}
+
+qs_platform_t *
+qs_wf_platform (qs_wf_t *self)
+{
+    qs_platform_t *client = pthread_getspecific (self->key);
+    if (client)
+        return client;
+    pthread_mutex_lock (&self->lock);
+    if (self->nclients < QS_WF_MAX_THREADS && (client = qs_platform_new (self->platform_url)))
+        self->clients[self->nclients++] = client;
+    pthread_mutex_unlock (&self->lock);
+    if (client)
+        pthread_setspecific (self->key, client);
+    return client;
+}
+
+void
+qs_wf_run_init (qs_wf_run_t *run, qs_wf_t *wf, qs_req_t *req, const char *conversation_id)
+{
+    memset (run, 0, sizeof *run);
+    run->wf = wf;
+    run->req = req;
+    run->conversation_id = conversation_id;
+    run->pctx.auth = qs_req_auth (req);
+    run->pctx.deadline_ms = qs_req_deadline_ms (req);
+    run->pctx.request_id = qs_req_id (req);
+}
+
+void
+qs_wf_emit (qs_wf_run_t *run, const char *event, json_object **data_p)
+{
+    if (run->req)
+        qs_req_partial (run->req, event, data_p);
+    json_object_put (*data_p);
+    *data_p = NULL;
+}
+
+int
+qs_wf_call (qs_wf_run_t *run, const char *service, const char *op, json_object *body,
+            json_object **reply_p, qs_err_t *err)
+{
+    return qs_req_call (run->req, service, op, body, reply_p, err, NULL, NULL);
+}
+
+static const char *
+s_store_status (json_object *state)
+{
+    const char *s = qs_graph_status (state);
+    if (!strcmp (s, "interrupted"))
+        return "waiting_confirmation";
+    if (!strcmp (s, "done"))
+        return "finished";
+    if (!strcmp (s, "failed"))
+        return "failed";
+    return "running";
+}
+
+static int
+s_checkpoint (void *arg, json_object *state, qs_err_t *err)
+{
+    qs_wf_run_t *run = arg;
+    const qs_auth_t *auth = run->pctx.auth;
+    const char *run_id = qs_json_str (qs_json_get (state, "_run", json_type_object), "id", NULL);
+    if (!run_id || !run->conversation_id)
+        return 0;               /* a run outside a conversation is not resumable */
+    /* steps only grow, across workers too: continue from the stored step */
+    run->step = qs_json_int (state, "_step", 0) + 1;
+    qs_json_add_int (state, "_step", run->step);
+    return qs_store_checkpoint_put (qs_wf_store (run->wf), auth->org_id, auth->sub, run_id,
+                                    run->conversation_id, run->step, s_store_status (state),
+                                    state, err);
+}
+
+static void
+s_step (void *arg, const char *graph, const char *node, const char *status, int64_t elapsed_ms)
+{
+    qs_wf_run_t *run = arg;
+    json_object *data = json_object_new_object ();
+    qs_json_add_str (data, "workflow", graph);
+    qs_json_add_str (data, "step", node);
+    qs_json_add_str (data, "status", status);
+    if (strcmp (status, "start") != 0)
+        qs_json_add_int (data, "elapsed_ms", elapsed_ms);
+    qs_debug (run->pctx.request_id, "workflow=%s step=%s status=%s ms=%lld", graph, node, status,
+              (long long) elapsed_ms);
+    qs_wf_emit (run, "step", &data);
+}
+
+qs_graph_hooks_t
+qs_wf_hooks (qs_wf_run_t *run)
+{
+    qs_graph_hooks_t hooks = {s_checkpoint, s_step, run, 200};
+    return hooks;
+}

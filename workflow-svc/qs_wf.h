@@ -1,0 +1,55 @@
+/*  qs_wf - what every workflow of quickspin-workflow shares: the service
+    context (store, platform clients, settings) and the per-request run
+    context handed to graph nodes.
+
+    Thread use: the worker runtime calls handlers from several threads. The
+    store is thread-safe; the platform client is not, so each handler thread
+    gets its own, created on first use (a pthread key). */
+#ifndef QS_WF_H
+#define QS_WF_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include "qs_err.h"
+#include "qs_graph.h"
+#include "qs_platform.h"
+#include "qs_store.h"
+#include "qs_worker.h"
+
+typedef struct _qs_wf_t qs_wf_t;
+
+/*  Take ownership of *store_p (nulled). platform_url NULL = QS_PLATFORM_URL.
+    NULL on failure. */
+qs_wf_t *qs_wf_new (qs_store_t **store_p, const char *platform_url);
+void qs_wf_destroy (qs_wf_t **self_p);
+
+/*  Lent. */
+qs_store_t *qs_wf_store (qs_wf_t *self);
+/*  This thread's platform client (lent; lives until qs_wf_destroy). NULL on
+    allocation failure. */
+qs_platform_t *qs_wf_platform (qs_wf_t *self);
+
+/*  The per-request context that graph nodes receive as ctx. */
+typedef struct {
+    qs_wf_t *wf;
+    qs_req_t *req;               /* the bus request: auth, deadline, partials, calls */
+    const char *conversation_id; /* NULL outside a conversation */
+    qs_platform_ctx_t pctx;      /* auth + deadline + request id for platform calls */
+    int64_t step;                /* checkpoint sequence */
+} qs_wf_run_t;
+
+/*  Fill run for req. */
+void qs_wf_run_init (qs_wf_run_t *run, qs_wf_t *wf, qs_req_t *req, const char *conversation_id);
+
+/*  Graph hooks that checkpoint to the store and stream "step" partials. */
+qs_graph_hooks_t qs_wf_hooks (qs_wf_run_t *run);
+
+/*  Emit a partial event (event name, data taken). Ignored outside a bus
+    request. */
+void qs_wf_emit (qs_wf_run_t *run, const char *event, json_object **data_p);
+
+/*  Call op on service with body (lent); *reply_p new on success. 0 or -1. */
+int qs_wf_call (qs_wf_run_t *run, const char *service, const char *op, json_object *body,
+                json_object **reply_p, qs_err_t *err);
+
+#endif
