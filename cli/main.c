@@ -1,147 +1,178 @@
-/*  quickspin - the command-line client.
-    Reads QUICKSPIN_URL (default http://127.0.0.1:8080) and QUICKSPIN_TOKEN.
-    Exit status: 0 success, 1 the server answered an error, 2 usage, 3 the
-    server could not be reached. */
-#include "qs_cli_http.h"
-#include "qs_cli_token.h"
-#include "qs_devsecret.h"
-#include "qs_env.h"
-#include "qs_json.h"
-#include <getopt.h>
+/*  quickspin - the command-line client of QuickSpin AI: parses the command
+    line, resolves the configuration and hands over to the command. */
+#include "qs_cli_chat.h"
+#include "qs_cli_cmds.h"
+#include "qs_cli_ctx.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-enum { EXIT_OK = 0, EXIT_SERVER = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 };
-
 static void
 s_usage (FILE *out)
 {
     fprintf (out,
-             "usage: quickspin [--json] <command> [options]\n"
-             "commands:\n"
-             "  health                     gateway liveness and readiness\n"
-             "  token --sub U --org O [--roles member[,admin]] [--tier pro] [--ttl SECONDS]\n"
-             "                             mint a development token from QS_JWT_SECRET\n"
-             "environment: QUICKSPIN_URL (default http://127.0.0.1:8080), QUICKSPIN_TOKEN\n");
+        "usage: quickspin [--json] [--no-color] <command> [arguments]\n"
+        "\n"
+        "commands:\n"
+        "  chat \"question\" [-c ID]    ask once; the answer streams in. Pending actions get a\n"
+        "                             y/N prompt on a terminal, else the commands to settle them\n"
+        "  chat                       interactive session: Up/Down history, Ctrl-A/E/U/K/W\n"
+        "                             editing, Ctrl-C drops the line, Ctrl-D leaves (status 0);\n"
+        "                             /new starts a new conversation\n"
+        "  confirm <action_id>        execute a pending action\n"
+        "  cancel <action_id>         cancel a pending action\n"
+        "  recommend                  cost recommendations: savings per service and the total\n"
+        "  conversations [list] [--limit N] [--cursor C]\n"
+        "  conversations show <id>    a conversation with its messages\n"
+        "  conversations delete <id>  delete a conversation\n"
+        "  health                     gateway liveness and readiness (no token needed)\n"
+        "  token --sub U --org O [--roles member[,admin]] [--tier pro] [--ttl SECONDS]\n"
+        "                             mint a development token from QS_JWT_SECRET\n"
+        "\n"
+        "options:\n"
+        "  --json       print the API's JSON (chat: the ChatResponse; no prompts)\n"
+        "  --no-color   no colour or styling (also NO_COLOR=1; off anyway when not a terminal)\n"
+        "\n"
+        "configuration: QUICKSPIN_URL (default " QS_CLI_DEFAULT_URL ") and QUICKSPIN_TOKEN;\n"
+        "  what they leave unset comes from ~/.config/quickspin/config (or $QUICKSPIN_CONFIG,\n"
+        "  $XDG_CONFIG_HOME/quickspin/config): lines url=... and token=...\n"
+        "\n"
+        "exit status:\n"
+        "  0  success (also an interactive session ended with Ctrl-D)\n"
+        "  1  the server answered with an error (bad request, not found, conflict, 5xx...)\n"
+        "  2  usage: bad command line or configuration file\n"
+        "  3  the gateway could not be reached (or the connection broke)\n"
+        "  4  not authorized: missing, invalid or expired token (401) or role (403)\n");
 }
 
 static int
-s_cmd_token (int argc, char **argv)
+s_chat (const qs_cli_ctx_t *ctx, int argc, char **argv)
 {
-    qs_cli_token_opts_t opts = {0};
-    static struct option longopts[] = {
-        {"sub", required_argument, NULL, 's'},   {"org", required_argument, NULL, 'o'},
-        {"roles", required_argument, NULL, 'r'}, {"tier", required_argument, NULL, 't'},
-        {"ttl", required_argument, NULL, 'l'},   {"iss", required_argument, NULL, 'i'},
-        {"aud", required_argument, NULL, 'a'},   {NULL, 0, NULL, 0}};
-    int c;
-    optind = 1;
-    while ((c = getopt_long (argc, argv, "", longopts, NULL)) != -1) {
-        switch (c) {
-            case 's': opts.sub = optarg; break;
-            case 'o': opts.org_id = optarg; break;
-            case 'r': opts.roles = optarg; break;
-            case 't': opts.tier = optarg; break;
-            case 'l': opts.ttl_seconds = strtol (optarg, NULL, 10); break;
-            case 'i': opts.issuer = optarg; break;
-            case 'a': opts.audience = optarg; break;
-            default: s_usage (stderr); return EXIT_USAGE;
-        }
-    }
-    if (!opts.issuer)
-        opts.issuer = qs_env_str ("QS_JWT_ISSUER", NULL);
-    if (!opts.audience)
-        opts.audience = qs_env_str ("QS_JWT_AUDIENCE", NULL);
-    const char *secret = qs_env_str ("QS_JWT_SECRET", NULL);
-    if (!secret) {
-        fprintf (stderr, "warning: QS_JWT_SECRET is unset; signing with the built-in DEV secret\n");
-        secret = QS_DEV_JWT_SECRET;
-    }
-    qs_err_t err = {0};
-    char *token = qs_cli_token_mint (&opts, secret, &err);
-    if (!token) {
-        fprintf (stderr, "quickspin token: %s\n", err.message);
-        return EXIT_USAGE;
-    }
-    printf ("%s\n", token);
-    free (token);
-    return EXIT_OK;
-}
-
-static int
-s_cmd_health (const char *url, int as_json)
-{
-    qs_err_t err = {0};
-    qs_cli_resp_t live, ready;
-    if (qs_cli_http ("GET", url, "/api/v1/health", NULL, NULL, 5000, &live, &err) != 0) {
-        fprintf (stderr, "quickspin health: %s\n", err.message);
-        return EXIT_UNREACHABLE;
-    }
-    if (qs_cli_http ("GET", url, "/api/v1/health/ready", NULL, NULL, 10000, &ready, &err) != 0) {
-        qs_cli_resp_free (&live);
-        fprintf (stderr, "quickspin health: %s\n", err.message);
-        return EXIT_UNREACHABLE;
-    }
-    json_object *lj = qs_json_parse (live.body ? live.body : "", live.len, NULL);
-    json_object *rj = qs_json_parse (ready.body ? ready.body : "", ready.len, NULL);
-    int ok = live.status == 200 && ready.status == 200;
-    if (as_json) {
-        json_object *out = json_object_new_object ();
-        json_object_object_add (out, "health", json_object_get (lj));
-        json_object_object_add (out, "ready", json_object_get (rj));
-        printf ("%s\n", json_object_to_json_string_ext (out, JSON_C_TO_STRING_PRETTY));
-        json_object_put (out);
-    }
-    else {
-        printf ("gateway  %s  version %s\n", live.status == 200 ? "up" : "DOWN",
-                qs_json_str (lj, "version", "?"));
-        printf ("ready    %s\n", ready.status == 200 ? "yes" : "NO");
-        json_object *checks = qs_json_get (rj, "checks", json_type_object);
-        if (checks) {
-            json_object_object_foreach (checks, name, val) {
-                const char *status = json_object_is_type (val, json_type_object)
-                                         ? qs_json_str (val, "status", "?")
-                                         : json_object_get_string (val);
-                printf ("  %-12s %s\n", name, status);
+    const char *conversation = NULL;
+    size_t size = 1;
+    int first = 1;
+    for (; first < argc; first++) {
+        if ((!strcmp (argv[first], "-c") || !strcmp (argv[first], "--conversation"))
+            && first + 1 < argc)
+            conversation = argv[++first];
+        else if (!strcmp (argv[first], "--"))
+            {
+                first++;
+                break;
             }
+        else if (argv[first][0] == '-' && argv[first][1]) {
+            fprintf (stderr, "quickspin chat: unknown option '%s'\n", argv[first]);
+            return QS_CLI_USAGE;
         }
+        else
+            break;
     }
-    json_object_put (lj);
-    json_object_put (rj);
-    qs_cli_resp_free (&live);
-    qs_cli_resp_free (&ready);
-    return ok ? EXIT_OK : EXIT_SERVER;
+    if (first >= argc) {
+        if (conversation) {
+            fprintf (stderr, "quickspin chat: -c needs a question\n");
+            return QS_CLI_USAGE;
+        }
+        return qs_cli_chat_repl (ctx);
+    }
+    for (int i = first; i < argc; i++)
+        size += strlen (argv[i]) + 1;
+    char *message = calloc (1, size);
+    if (!message)
+        return QS_CLI_SERVER;
+    //  the words after `chat` make one question, as a shell user expects
+    size_t used = 0;
+    for (int i = first; i < argc; i++)
+        used += (size_t) snprintf (message + used, size - used, "%s%s", i > first ? " " : "", argv[i]);
+    int rc = QS_CLI_USAGE;
+    if (!*message)
+        fprintf (stderr, "quickspin chat: the question is empty\n");
+    else
+        rc = qs_cli_chat_once (ctx, message, conversation);
+    free (message);
+    return rc;
 }
 
 int
 main (int argc, char **argv)
 {
-    int as_json = 0, i = 1;
+    qs_cli_ctx_t ctx = {.timeout_ms = 30000};
+    bool no_color = getenv ("NO_COLOR") && *getenv ("NO_COLOR");
+    //  global options go before the command; --json is also taken after it
+    int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp (argv[i], "--json"))
-            as_json = 1;
+            ctx.json = true;
+        else if (!strcmp (argv[i], "--no-color"))
+            no_color = true;
         else if (!strcmp (argv[i], "--help") || !strcmp (argv[i], "-h")) {
             s_usage (stdout);
-            return EXIT_OK;
+            return QS_CLI_OK;
         }
         else {
+            fprintf (stderr, "quickspin: unknown option '%s'\n", argv[i]);
             s_usage (stderr);
-            return EXIT_USAGE;
+            return QS_CLI_USAGE;
         }
     }
     if (i >= argc) {
         s_usage (stderr);
-        return EXIT_USAGE;
+        return QS_CLI_USAGE;
     }
-    const char *url = qs_env_str ("QUICKSPIN_URL", "http://127.0.0.1:8080");
-    const char *cmd = argv[i];
+    int cargc = 0;
+    char **cargv = calloc ((size_t) (argc - i + 1), sizeof (char *));
+    if (!cargv)
+        return QS_CLI_SERVER;
+    for (int j = i; j < argc; j++) {
+        if (!strcmp (argv[j], "--json"))
+            ctx.json = true;
+        else if (!strcmp (argv[j], "--help") && j > i) {
+            free (cargv);
+            s_usage (stdout);
+            return QS_CLI_OK;
+        }
+        else
+            cargv[cargc++] = argv[j];
+    }
+    const char *cmd = cargv[0];
+    ctx.tty_out = isatty (STDOUT_FILENO);
+    ctx.tty_in = isatty (STDIN_FILENO);
+    const char *term = getenv ("TERM");
+    ctx.color = ctx.tty_out && !no_color && !ctx.json && !(term && !strcmp (term, "dumb"));
+    int rc;
     if (!strcmp (cmd, "token"))
-        return s_cmd_token (argc - i, argv + i);
-    if (!strcmp (cmd, "health"))
-        return s_cmd_health (url, as_json);
-    fprintf (stderr, "quickspin: unknown command '%s'\n", cmd);
-    s_usage (stderr);
-    return EXIT_USAGE;
+        rc = qs_cli_cmd_token (&ctx, cargc, cargv);
+    else {
+        char path[1024];
+        qs_err_t err = {0};
+        if (qs_cli_config_resolve (&ctx.cfg, getenv ("QUICKSPIN_URL"), getenv ("QUICKSPIN_TOKEN"),
+                                   qs_cli_config_path (path, sizeof path), &err) != 0) {
+            fprintf (stderr, "quickspin: %s\n", err.message);
+            rc = QS_CLI_USAGE;
+        }
+        else if (!strcmp (cmd, "chat"))
+            rc = s_chat (&ctx, cargc, cargv);
+        else if (!strcmp (cmd, "recommend") || !strcmp (cmd, "recommendations"))
+            rc = qs_cli_cmd_recommend (&ctx, cargc, cargv);
+        else if (!strcmp (cmd, "conversations") || !strcmp (cmd, "conv"))
+            rc = qs_cli_cmd_conversations (&ctx, cargc, cargv);
+        else if (!strcmp (cmd, "health"))
+            rc = qs_cli_cmd_health (&ctx, cargc, cargv);
+        else if ((!strcmp (cmd, "confirm") || !strcmp (cmd, "cancel")) && cargc == 2)
+            rc = qs_cli_chat_action (&ctx, cargv[1], cmd);
+        else if (!strcmp (cmd, "confirm") || !strcmp (cmd, "cancel")) {
+            fprintf (stderr, "usage: quickspin %s <action_id>\n", cmd);
+            rc = QS_CLI_USAGE;
+        }
+        else if (!strcmp (cmd, "help")) {
+            s_usage (stdout);
+            rc = QS_CLI_OK;
+        }
+        else {
+            fprintf (stderr, "quickspin: unknown command '%s' (quickspin --help lists them)\n", cmd);
+            rc = QS_CLI_USAGE;
+        }
+    }
+    free (cargv);
+    return rc;
 }

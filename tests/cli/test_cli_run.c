@@ -1,0 +1,494 @@
+/*  The quickspin binary against the whole suite on loopback: one-shot chat,
+    --json, the recommendations table, conversations list/show/delete,
+    confirm, exit codes (401, unreachable, usage, 404, 409), the config file,
+    and the interactive session in tmux (question, y/N prompt, Ctrl-D). */
+#include "../qs_test.h"
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "qs_cli_cmds.h"
+#include "qs_e2e.h"
+#include "qs_json.h"
+
+extern char **environ;
+
+static qs_e2e_t s_e;
+static char *s_token, *s_globex, *s_cli;
+static char s_home[64];
+static char s_sock[64];     // the tmux server of this run
+
+static void
+s_setup (void)
+{
+    ck_assert_msg (qs_e2e_start (&s_e) == 0, "the suite did not become ready");
+    s_token = qs_e2e_token ("cli-user", "org-acme", "member");
+    s_globex = qs_e2e_token ("cli-user", "org-globex", "member");
+    s_cli = qs_build_path ("cli/quickspin");
+    //  a HOME without a config file, so the developer's own can't interfere
+    snprintf (s_home, sizeof s_home, "/tmp/qs-cli-home-XXXXXX");
+    ck_assert_ptr_nonnull (mkdtemp (s_home));
+    snprintf (s_sock, sizeof s_sock, "qs-cli-test-%d", (int) getpid ());
+}
+
+static void
+s_teardown (void)
+{
+    char kill_tmux[128];
+    snprintf (kill_tmux, sizeof kill_tmux, "tmux -L %s kill-server 2>/dev/null", s_sock);
+    if (system (kill_tmux) != 0) {
+        //  nothing was running: the interactive test cleaned up itself
+    }
+    qs_e2e_stop (&s_e);
+    free (s_token);
+    free (s_globex);
+    free (s_cli);
+    char cmd[160];
+    snprintf (cmd, sizeof cmd, "rm -rf '%s'", s_home);
+    if (strncmp (s_home, "/tmp/qs-cli-home-", 17) == 0 && system (cmd) != 0)
+        fprintf (stderr, "could not remove %s\n", s_home);
+}
+
+typedef struct {
+    int status;             // exit status, or 128 + signal
+    char *out, *err;
+} s_run_t;
+
+static void
+s_run_free (s_run_t *r)
+{
+    free (r->out);
+    free (r->err);
+}
+
+static void
+s_drain (int fd, char **buf, size_t *len)
+{
+    char chunk[4096];
+    ssize_t n = read (fd, chunk, sizeof chunk);
+    if (n <= 0)
+        return;
+    *buf = realloc (*buf, *len + (size_t) n + 1);
+    memcpy (*buf + *len, chunk, (size_t) n);
+    *len += (size_t) n;
+    (*buf)[*len] = '\0';
+}
+
+//  Run the CLI with args (NULL-terminated) under url/token (NULL = unset),
+//  stdin from /dev/null, capturing stdout and stderr.
+static s_run_t
+s_cli_run (const char *url, const char *token, const char *const *args)
+{
+    s_run_t r = {.status = -1, .out = strdup (""), .err = strdup ("")};
+    int out[2], err[2];
+    ck_assert_int_eq (pipe (out), 0);
+    ck_assert_int_eq (pipe (err), 0);
+    pid_t pid = fork ();
+    ck_assert_int_ge (pid, 0);
+    if (pid == 0) {
+        int devnull = open ("/dev/null", O_RDONLY);
+        dup2 (devnull, 0);
+        dup2 (out[1], 1);
+        dup2 (err[1], 2);
+        close (out[0]);
+        close (err[0]);
+        unsetenv ("QUICKSPIN_URL");
+        unsetenv ("QUICKSPIN_TOKEN");
+        unsetenv ("QUICKSPIN_CONFIG");
+        unsetenv ("XDG_CONFIG_HOME");
+        setenv ("HOME", s_home, 1);
+        if (url)
+            setenv ("QUICKSPIN_URL", url, 1);
+        if (token)
+            setenv ("QUICKSPIN_TOKEN", token, 1);
+        char *argv[32] = {s_cli};
+        for (int i = 0; args[i] && i < 30; i++)
+            argv[i + 1] = (char *) args[i];
+        execv (s_cli, argv);
+        _exit (127);
+    }
+    close (out[1]);
+    close (err[1]);
+    size_t olen = 0, elen = 0;
+    struct pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+    int open_fds = 2;
+    while (open_fds > 0 && poll (fds, 2, 120000) > 0) {
+        for (int i = 0; i < 2; i++) {
+            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP)))
+                continue;
+            size_t before = i ? elen : olen;
+            s_drain (fds[i].fd, i ? &r.err : &r.out, i ? &elen : &olen);
+            if ((i ? elen : olen) == before) {
+                close (fds[i].fd);
+                fds[i].fd = -1;
+                open_fds--;
+            }
+        }
+    }
+    int ws = 0;
+    waitpid (pid, &ws, 0);
+    r.status = WIFEXITED (ws) ? WEXITSTATUS (ws) : 128 + WTERMSIG (ws);
+    return r;
+}
+
+#define S_ARGS(...) ((const char *const[]) {__VA_ARGS__, NULL})
+
+static json_object *
+s_expect_json (const s_run_t *r)
+{
+    json_object *j = qs_json_parse (r->out, strlen (r->out), NULL);
+    ck_assert_msg (j != NULL, "--json printed something that is not JSON: %s", r->out);
+    return j;
+}
+
+START_TEST (test_one_shot_chat_and_confirm)
+{
+    s_run_t r = s_cli_run (s_e.gateway, s_token,
+                           S_ARGS ("chat", "create a redis cache called cli-cache for staging"));
+    ck_assert_msg (r.status == 0, "exit %d, stderr: %s", r.status, r.err);
+    ck_assert_ptr_nonnull (strstr (r.out, "cli-cache"));
+    //  not a terminal: no escape sequences, no prompt, the commands instead
+    ck_assert_ptr_null (strchr (r.out, '\033'));
+    ck_assert_ptr_null (strstr (r.out, "[y/N]"));
+    const char *cmd = strstr (r.out, "quickspin confirm ");
+    ck_assert_msg (cmd != NULL, "no confirm command in: %s", r.out);
+    char action[64] = "";
+    sscanf (cmd + strlen ("quickspin confirm "), "%63s", action);
+    ck_assert_int_gt (strlen (action), 0);
+    s_run_free (&r);
+
+    r = s_cli_run (s_e.gateway, s_token, S_ARGS ("confirm", action));
+    ck_assert_msg (r.status == 0, "confirm exit %d: %s", r.status, r.err);
+    ck_assert_ptr_nonnull (strstr (r.out, "executed"));
+    s_run_free (&r);
+    //  a second confirmation is a conflict: the server's error, status 1
+    r = s_cli_run (s_e.gateway, s_token, S_ARGS ("confirm", action));
+    ck_assert_int_eq (r.status, 1);
+    ck_assert_ptr_nonnull (strstr (r.err, "409"));
+    s_run_free (&r);
+}
+END_TEST
+
+START_TEST (test_json_output)
+{
+    s_run_t r = s_cli_run (s_e.gateway, s_token, S_ARGS ("--json", "chat", "why is acme-cache failing?"));
+    ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
+    json_object *j = s_expect_json (&r);
+    ck_assert_str_eq (qs_json_str (j, "intent", ""), "troubleshoot");
+    ck_assert_ptr_nonnull (qs_json_get (j, "conversation_id", json_type_string));
+    ck_assert_ptr_nonnull (qs_json_path (j, "metadata.diagnosis.findings"));
+    json_object_put (j);
+    s_run_free (&r);
+
+    r = s_cli_run (s_e.gateway, NULL, S_ARGS ("health", "--json"));
+    ck_assert_int_eq (r.status, 0);
+    j = s_expect_json (&r);
+    ck_assert_str_eq (qs_json_str (qs_json_get (j, "health", json_type_object), "status", ""), "ok");
+    json_object_put (j);
+    s_run_free (&r);
+
+    r = s_cli_run (s_e.gateway, s_globex, S_ARGS ("--json", "recommend"));
+    ck_assert_int_eq (r.status, 0);
+    j = s_expect_json (&r);
+    ck_assert_ptr_nonnull (qs_json_get (j, "recommendations", json_type_array));
+    ck_assert (qs_json_double (j, "total_potential_savings", 0) > 0);
+    json_object_put (j);
+    s_run_free (&r);
+}
+END_TEST
+
+START_TEST (test_recommend_table)
+{
+    json_object *api = NULL;
+    ck_assert_int_eq (qs_e2e_http ("GET", s_e.gateway, "/api/v1/recommendations", s_globex, NULL, &api), 200);
+    json_object *recs = qs_json_get (api, "recommendations", json_type_array);
+    ck_assert_int_gt (json_object_array_length (recs), 0);
+    s_run_t r = s_cli_run (s_e.gateway, s_globex, S_ARGS ("recommend"));
+    ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
+    ck_assert_ptr_nonnull (strstr (r.out, "SAVINGS/MO"));
+    //  one row per recommendation with its service and savings, then the total
+    for (size_t i = 0; i < json_object_array_length (recs); i++) {
+        json_object *rec = json_object_array_get_idx (recs, i);
+        char line_start[128], savings[32];
+        snprintf (line_start, sizeof line_start, "\n%s ", qs_json_str (rec, "service_name", "?"));
+        ck_assert_msg (strstr (r.out, line_start) != NULL, "no row for %s", line_start + 1);
+        qs_cli_money (qs_json_double (rec, "monthly_savings", 0), savings, sizeof savings);
+        ck_assert_msg (strstr (r.out, savings) != NULL, "savings %s missing", savings);
+    }
+    char total[32], total_line[512];
+    qs_cli_money (qs_json_double (api, "total_potential_savings", 0), total, sizeof total);
+    const char *t = strstr (r.out, "\nTOTAL ");
+    ck_assert_msg (t != NULL, "no TOTAL row: %s", r.out);
+    snprintf (total_line, sizeof total_line, "%s", t + 1);
+    total_line[strcspn (total_line, "\n")] = '\0';
+    ck_assert_msg (strstr (total_line, total) != NULL, "total %s not in %s", total, total_line);
+    json_object_put (api);
+    s_run_free (&r);
+}
+END_TEST
+
+START_TEST (test_conversations_list_show_delete)
+{
+    s_run_t r = s_cli_run (s_e.gateway, s_token, S_ARGS ("--json", "chat", "how do I connect to acme-db?"));
+    ck_assert_int_eq (r.status, 0);
+    json_object *j = s_expect_json (&r);
+    char id[128];
+    snprintf (id, sizeof id, "%s", qs_json_str (j, "conversation_id", ""));
+    json_object_put (j);
+    s_run_free (&r);
+
+    r = s_cli_run (s_e.gateway, s_token, S_ARGS ("conversations", "list"));
+    ck_assert_int_eq (r.status, 0);
+    ck_assert_msg (strstr (r.out, id) != NULL, "%s not listed: %s", id, r.out);
+    ck_assert_ptr_nonnull (strstr (r.out, "how do I connect to acme-db?"));
+    s_run_free (&r);
+
+    r = s_cli_run (s_e.gateway, s_token, S_ARGS ("conversations", "show", id));
+    ck_assert_int_eq (r.status, 0);
+    ck_assert_ptr_nonnull (strstr (r.out, "user"));
+    ck_assert_ptr_nonnull (strstr (r.out, "assistant"));
+    ck_assert_ptr_nonnull (strstr (r.out, "how do I connect to acme-db?"));
+    s_run_free (&r);
+
+    r = s_cli_run (s_e.gateway, s_token, S_ARGS ("--json", "conversations", "show", id));
+    ck_assert_int_eq (r.status, 0);
+    j = s_expect_json (&r);
+    ck_assert_int_eq (json_object_array_length (qs_json_get (j, "messages", json_type_array)), 2);
+    json_object_put (j);
+    s_run_free (&r);
+
+    //  another user's token: 404, not 403
+    char *bob = qs_e2e_token ("bob", "org-acme", "member");
+    r = s_cli_run (s_e.gateway, bob, S_ARGS ("conversations", "show", id));
+    ck_assert_int_eq (r.status, 1);
+    ck_assert_ptr_nonnull (strstr (r.err, "404"));
+    s_run_free (&r);
+    free (bob);
+
+    r = s_cli_run (s_e.gateway, s_token, S_ARGS ("conversations", "delete", id));
+    ck_assert_msg (r.status == 0, "delete exit %d: %s", r.status, r.err);
+    s_run_free (&r);
+    r = s_cli_run (s_e.gateway, s_token, S_ARGS ("conversations", "show", id));
+    ck_assert_int_eq (r.status, 1);
+    s_run_free (&r);
+    r = s_cli_run (s_e.gateway, s_token, S_ARGS ("conversations"));
+    ck_assert_int_eq (r.status, 0);
+    ck_assert_ptr_null (strstr (r.out, id));
+    s_run_free (&r);
+}
+END_TEST
+
+START_TEST (test_exit_codes)
+{
+    s_run_t r = s_cli_run (s_e.gateway, "not-a-token", S_ARGS ("recommend"));
+    ck_assert_int_eq (r.status, 4);
+    ck_assert_ptr_nonnull (strstr (r.err, "401"));
+    ck_assert_ptr_null (strstr (r.err, "not-a-token"));     // the token is never echoed
+    s_run_free (&r);
+    r = s_cli_run (s_e.gateway, NULL, S_ARGS ("chat", "hello"));
+    ck_assert_int_eq (r.status, 4);
+    s_run_free (&r);
+    //  a port nobody listens on
+    char dead[64];
+    snprintf (dead, sizeof dead, "http://127.0.0.1:%d", qs_free_port ());
+    r = s_cli_run (dead, s_token, S_ARGS ("recommend"));
+    ck_assert_int_eq (r.status, 3);
+    s_run_free (&r);
+    r = s_cli_run (dead, s_token, S_ARGS ("chat", "hello"));
+    ck_assert_int_eq (r.status, 3);
+    s_run_free (&r);
+    r = s_cli_run (dead, NULL, S_ARGS ("health"));
+    ck_assert_int_eq (r.status, 3);
+    s_run_free (&r);
+    //  usage
+    const char *const *bad[] = {S_ARGS ("frobnicate"), S_ARGS ("--bogus", "health"),
+                                S_ARGS ("conversations", "show"), S_ARGS ("confirm"),
+                                S_ARGS ("conversations", "show", "../etc"), S_ARGS ("token", "--sub", "x")};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r = s_cli_run (s_e.gateway, s_token, bad[i]);
+        ck_assert_msg (r.status == 2, "'%s %s' exit %d", bad[i][0], bad[i][1] ? bad[i][1] : "", r.status);
+        s_run_free (&r);
+    }
+    r = s_cli_run (s_e.gateway, s_token, S_ARGS ("--help"));
+    ck_assert_int_eq (r.status, 0);
+    ck_assert_ptr_nonnull (strstr (r.out, "exit status"));
+    s_run_free (&r);
+    //  an unknown action: the server's 404
+    r = s_cli_run (s_e.gateway, s_token, S_ARGS ("cancel", "no-such-action"));
+    ck_assert_int_eq (r.status, 1);
+    s_run_free (&r);
+}
+END_TEST
+
+START_TEST (test_config_file)
+{
+    char dir[128], path[200];
+    snprintf (dir, sizeof dir, "%s/.config/quickspin", s_home);
+    char cmd[300];
+    snprintf (cmd, sizeof cmd, "mkdir -p '%s'", dir);
+    ck_assert_int_eq (system (cmd), 0);
+    snprintf (path, sizeof path, "%s/config", dir);
+    FILE *f = fopen (path, "w");
+    ck_assert_ptr_nonnull (f);
+    fprintf (f, "# written by the test\nurl=%s\ntoken=%s\n", s_e.gateway, s_globex);
+    fclose (f);
+    s_run_t r = s_cli_run (NULL, NULL, S_ARGS ("--json", "recommend"));
+    unlink (path);
+    ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
+    json_object *j = s_expect_json (&r);
+    ck_assert (qs_json_double (j, "total_potential_savings", 0) > 0);   // globex's, from the file
+    json_object_put (j);
+    s_run_free (&r);
+}
+END_TEST
+
+//  ---- interactive, in tmux (private socket) -------------------------------
+
+static const char *s_target = "qs";    // the tmux session s_pane/s_keys work on
+
+static char *
+s_pane (void)
+{
+    char cmd[160];
+    snprintf (cmd, sizeof cmd, "tmux -L %s capture-pane -p -J -S -300 -t %s 2>/dev/null", s_sock,
+              s_target);
+    FILE *p = popen (cmd, "r");
+    ck_assert_ptr_nonnull (p);
+    char *buf = calloc (1, 1);
+    size_t len = 0;
+    char chunk[4096];
+    size_t n;
+    while ((n = fread (chunk, 1, sizeof chunk, p)) > 0) {
+        buf = realloc (buf, len + n + 1);
+        memcpy (buf + len, chunk, n);
+        len += n;
+        buf[len] = '\0';
+    }
+    pclose (p);
+    return buf;
+}
+
+//  Wait until the pane shows needle (at least `times` times); the pane text
+//  or NULL after timeout_ms.
+static char *
+s_pane_wait (const char *needle, int times, int timeout_ms)
+{
+    for (int waited = 0; waited <= timeout_ms; waited += 100) {
+        char *text = s_pane ();
+        int seen = 0;
+        for (const char *p = text; (p = strstr (p, needle)); p += strlen (needle))
+            seen++;
+        if (seen >= times)
+            return text;
+        free (text);
+        usleep (100 * 1000);
+    }
+    return NULL;
+}
+
+static void
+s_keys (const char *keys, bool literal)
+{
+    char cmd[600];
+    snprintf (cmd, sizeof cmd, "tmux -L %s send-keys -t %s %s '%s'", s_sock, s_target,
+              literal ? "-l" : "", keys);
+    ck_assert_int_eq (system (cmd), 0);
+}
+
+START_TEST (test_interactive_tmux)
+{
+    char cmd[4096];
+    //  the exit status goes into the pane; `sleep` keeps the pane to read it
+    snprintf (cmd, sizeof cmd,
+              "tmux -L %s new-session -d -s qs -x 160 -y 50 "
+              "\"env HOME=%s QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s TERM=xterm-256color %s chat; "
+              "echo QS_EXIT=\\$?; sleep 60\"",
+              s_sock, s_home, s_e.gateway, s_token, s_cli);
+    ck_assert_int_eq (system (cmd), 0);
+    char *pane = s_pane_wait ("you>", 1, 10000);
+    ck_assert_msg (pane != NULL, "no prompt");
+    free (pane);
+    s_keys ("create a redis cache called tmux-cache for staging", true);
+    s_keys ("Enter", false);
+    pane = s_pane_wait ("Confirm? [y/N]", 1, 30000);
+    ck_assert_msg (pane != NULL, "no y/N prompt: %s", s_pane ());
+    ck_assert_ptr_nonnull (strstr (pane, "tmux-cache"));
+    ck_assert_ptr_nonnull (strstr (pane, "pending action"));
+    free (pane);
+    s_keys ("y", true);
+    s_keys ("Enter", false);
+    pane = s_pane_wait ("executed", 1, 30000);
+    ck_assert_msg (pane != NULL, "not executed: %s", s_pane ());
+    free (pane);
+    pane = s_pane_wait ("you>", 2, 10000);
+    ck_assert_msg (pane != NULL, "no prompt after the action");
+    free (pane);
+    //  history: Up brings the question back (shown on the prompt line)
+    s_keys ("Up", false);
+    pane = s_pane_wait ("called tmux-cache for staging", 2, 5000);
+    ck_assert_msg (pane != NULL, "history did not recall the question: %s", s_pane ());
+    free (pane);
+    s_keys ("C-u", false);
+    s_keys ("C-d", false);
+    pane = s_pane_wait ("QS_EXIT=", 1, 10000);
+    ck_assert_msg (pane != NULL, "the session did not end on Ctrl-D: %s", s_pane ());
+    ck_assert_msg (strstr (pane, "QS_EXIT=0") != NULL, "Ctrl-D exit status: %s", strstr (pane, "QS_EXIT="));
+    free (pane);
+    snprintf (cmd, sizeof cmd, "tmux -L %s kill-server 2>/dev/null", s_sock);
+    ck_assert_int_eq (system (cmd), 0);
+}
+END_TEST
+
+//  One question from a terminal: the pending action gets a y/N prompt; "n"
+//  cancels it.
+START_TEST (test_one_shot_prompt_tmux)
+{
+    char cmd[4096];
+    s_target = "one";
+    snprintf (cmd, sizeof cmd,
+              "tmux -L %s new-session -d -s one -x 160 -y 50 "
+              "\"env HOME=%s QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s %s chat "
+              "'create a postgres database called tmux-one-db for staging'; "
+              "echo QS_EXIT=\\$?; sleep 60\"",
+              s_sock, s_home, s_e.gateway, s_token, s_cli);
+    ck_assert_int_eq (system (cmd), 0);
+    char *pane = s_pane_wait ("Confirm? [y/N]", 1, 30000);
+    ck_assert_msg (pane != NULL, "no y/N prompt: %s", s_pane ());
+    ck_assert_ptr_nonnull (strstr (pane, "tmux-one-db"));
+    free (pane);
+    s_keys ("n", true);
+    s_keys ("Enter", false);
+    pane = s_pane_wait ("QS_EXIT=", 1, 30000);
+    ck_assert_msg (pane != NULL, "the command did not end: %s", s_pane ());
+    ck_assert_msg (strstr (pane, "cancelled") != NULL, "not cancelled: %s", pane);
+    ck_assert_msg (strstr (pane, "QS_EXIT=0") != NULL, "exit status: %s", strstr (pane, "QS_EXIT="));
+    free (pane);
+    snprintf (cmd, sizeof cmd, "tmux -L %s kill-session -t one 2>/dev/null", s_sock);
+    ck_assert_int_eq (system (cmd), 0);
+}
+END_TEST
+
+static Suite *
+s_suite (void)
+{
+    Suite *s = suite_create ("cli_run");
+    TCase *tc = tcase_create ("suite");
+    tcase_add_unchecked_fixture (tc, s_setup, s_teardown);
+    tcase_set_timeout (tc, 120);
+    tcase_add_test (tc, test_one_shot_chat_and_confirm);
+    tcase_add_test (tc, test_json_output);
+    tcase_add_test (tc, test_recommend_table);
+    tcase_add_test (tc, test_conversations_list_show_delete);
+    tcase_add_test (tc, test_exit_codes);
+    tcase_add_test (tc, test_config_file);
+    tcase_add_test (tc, test_interactive_tmux);
+    tcase_add_test (tc, test_one_shot_prompt_tmux);
+    suite_add_tcase (s, tc);
+    return s;
+}
+
+QS_TEST_MAIN (s_suite)
