@@ -83,6 +83,28 @@ qs_json_path (json_object *obj, const char *path)
     return obj;
 }
 
+/*  json-c's strict mode still takes single-quoted strings: refuse a quote
+    character outside a double-quoted string before parsing. */
+static int
+s_single_quoted (const char *text, size_t len)
+{
+    int in_string = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = 0;
+        }
+        else if (c == '"')
+            in_string = 1;
+        else if (c == '\'')
+            return 1;
+    }
+    return 0;
+}
+
 json_object *
 qs_json_parse (const char *text, size_t len, const char **why)
 {
@@ -91,6 +113,11 @@ qs_json_parse (const char *text, size_t len, const char **why)
         *why = s_unknown;
     if (!text || len > (size_t) INT32_MAX)
         return NULL;
+    if (s_single_quoted (text, len)) {
+        if (why)
+            *why = "strings must use double quotes";
+        return NULL;
+    }
     json_tokener *tok = json_tokener_new_ex (64);
     if (!tok)
         return NULL;

@@ -4,6 +4,7 @@
 #include "qs_log.h"
 #include "qs_util.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -136,15 +137,28 @@ s_platform_log_line (json_object *logs, const char *const *needles, char *out, s
     return 0;
 }
 
+/*  The events of one pod: k8s-svc groups them by pod ({pod: [...]}); a raw
+    EventList is filtered on involvedObject.name. Lent. */
+static json_object *
+s_pod_events (json_object *events, const char *pod, bool *filter)
+{
+    *filter = false;
+    if (events && json_object_is_type (events, json_type_object) && !qs_json_get (events, "items", json_type_array))
+        return qs_json_get (events, pod, json_type_array);
+    *filter = true;
+    return s_items (events);
+}
+
 /*  The newest event for a pod with one of the reasons, or NULL. Lent. */
 static json_object *
 s_event (json_object *events, const char *pod, const char *const *reasons)
 {
-    json_object *items = s_items (events), *best = NULL;
+    bool filter;
+    json_object *items = s_pod_events (events, pod, &filter), *best = NULL;
     for (size_t i = 0; items && i < json_object_array_length (items); i++) {
         json_object *e = json_object_array_get_idx (items, i);
         const char *name = qs_json_str (qs_json_get (e, "involvedObject", json_type_object), "name", "");
-        if (pod && strcmp (name, pod) != 0)
+        if (filter && strcmp (name, pod) != 0)
             continue;
         const char *reason = qs_json_str (e, "reason", "");
         for (int k = 0; reasons[k]; k++)
@@ -166,7 +180,22 @@ s_container (diag_t *d, const char *pod, json_object *cs, json_object *events, j
     const char *treason = qs_json_str (term, "reason", qs_json_str (last, "reason", ""));
     json_object *t = term ? term : last;
     char line[400] = "";
+    char key[300], *joined = NULL;
     const char *text = qs_json_str (podlogs, pod, NULL);
+    snprintf (key, sizeof key, "%s/%s", pod, name);
+    json_object *lines = qs_json_get (qs_json_get (podlogs, key, json_type_object), "lines", json_type_array);
+    if (!text && lines) {
+        size_t cap = 1;
+        for (size_t i = 0; i < json_object_array_length (lines); i++)
+            cap += strlen (json_object_get_string (json_object_array_get_idx (lines, i))) + 1;
+        if ((joined = calloc (1, cap))) {
+            for (size_t i = 0; i < json_object_array_length (lines); i++) {
+                strncat (joined, json_object_get_string (json_object_array_get_idx (lines, i)), cap - strlen (joined) - 1);
+                strncat (joined, "\n", cap - strlen (joined) - 1);
+            }
+            text = joined;
+        }
+    }
 
     if (!strcmp (treason, "OOMKilled")) {
         s_finding (d, F_OOM, "critical",
@@ -193,13 +222,18 @@ s_container (diag_t *d, const char *pod, json_object *cs, json_object *events, j
     if (restarts >= RESTARTS_MANY && !(d->seen & ((1u << F_CRASH) | (1u << F_OOM))))
         s_finding (d, F_RESTARTS, "medium", "pod %s container %s restarted %lld times%s%s", pod,
                    name, (long long) restarts, *treason ? "; last exit: " : "", treason);
+    free (joined);
 }
 
 static void
 s_pod (diag_t *d, json_object *pod, json_object *events, json_object *podlogs)
 {
-    const char *name = qs_json_str (qs_json_get (pod, "metadata", json_type_object), "name", "?");
+    /* a raw Pod (metadata/status) or k8s-svc's summary (name, phase, containers) */
+    const char *name = qs_json_str (qs_json_get (pod, "metadata", json_type_object), "name",
+                                    qs_json_str (pod, "name", "?"));
     json_object *status = qs_json_get (pod, "status", json_type_object);
+    if (!status)
+        status = pod;
     const char *phase = qs_json_str (status, "phase", "Unknown");
     json_object *conds = qs_json_get (status, "conditions", json_type_array);
     int ready = -1;
@@ -221,6 +255,8 @@ s_pod (diag_t *d, json_object *pod, json_object *events, json_object *podlogs)
                        qs_json_str (e, "message", ""));
     }
     json_object *css = qs_json_get (status, "containerStatuses", json_type_array);
+    if (!css)
+        css = qs_json_get (status, "containers", json_type_array);
     int running_unready = 0;
     for (size_t i = 0; css && i < json_object_array_length (css); i++) {
         json_object *cs = json_object_array_get_idx (css, i);

@@ -14,9 +14,10 @@
       service   the platform Service
       metrics   /services/{id}/metrics?window=7d
       logs      /services/{id}/logs ({"lines":[{"timestamp","level","message"}]})
-      pods      a Kubernetes PodList or an array of Pod objects (real shapes)
-      events    a Kubernetes EventList or an array of Event objects
-      podlogs   {pod name: "log text"} (previous container when it crashed)
+      pods      a Kubernetes PodList, an array of Pods (real shapes) or of
+                k8s-svc pod summaries ({name, phase, conditions, containers})
+      events    an EventList / array of Events, or k8s-svc's {pod: [event]}
+      podlogs   {pod: "log text"} or k8s-svc's {"pod/container": {"lines":[...]}}
       gaps      an array of strings naming data that could not be read
     Returns a new {"service_id","findings":[{"code","severity","evidence"}],
     "recommendations":[{"priority","action","description"}],"data_gaps":[...],

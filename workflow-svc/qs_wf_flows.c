@@ -202,8 +202,11 @@ s_unhealthy_pod (json_object *state)
     const char *first = NULL;
     for (size_t i = 0; items && i < json_object_array_length (items); i++) {
         json_object *p = json_object_array_get_idx (items, i);
-        const char *name = qs_json_str (qs_json_get (p, "metadata", json_type_object), "name", NULL);
+        const char *name = qs_json_str (qs_json_get (p, "metadata", json_type_object), "name",
+                                        qs_json_str (p, "name", NULL));
         json_object *css = qs_json_path (p, "status.containerStatuses");
+        if (!css)
+            css = qs_json_get (p, "containers", json_type_array);
         if (!first)
             first = name;
         for (size_t k = 0; css && k < json_object_array_length (css); k++) {

@@ -30,6 +30,12 @@ START_TEST (test_parse_rejects)
     char deep[300];
     memset (deep, '[', 200);
     ck_assert_ptr_null (qs_json_parse (deep, 200, &why));
+    ck_assert_ptr_null (qs_json_parse ("{'a':1}", 7, &why));
+    const char *quoted = "{\"a\":\"it's \\\"x\\\"\"}";
+    json_object *q = qs_json_parse (quoted, strlen (quoted), &why);
+    ck_assert_ptr_nonnull (q);
+    ck_assert_str_eq (qs_json_str (q, "a", ""), "it's \"x\"");
+    json_object_put (q);
     json_object *o = qs_json_parse ("{} \n", strlen ("{} \n"), &why);
     ck_assert_ptr_nonnull (o);
     json_object_put (o);

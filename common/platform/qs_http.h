@@ -1,0 +1,75 @@
+/*  qs_http - one reusable libcurl connection for JSON/text calls to an HTTP
+    API (the QuickSpin platform, the Kubernetes API). An instance keeps one
+    CURL easy handle so keep-alive connections and TLS sessions are reused
+    between calls.
+
+    Threads: an instance is NOT thread-safe. Use one instance per thread (or
+    guard it with your own lock). Call qs_http_global_init once in main()
+    before starting threads. */
+#ifndef QS_HTTP_H
+#define QS_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct _qs_http_t qs_http_t;
+
+/*  What went wrong below HTTP, when no status was received. */
+typedef enum {
+    QS_HTTP_OK = 0,          /* a response (any status) was received */
+    QS_HTTP_TIMEOUT,         /* the per-call timeout elapsed */
+    QS_HTTP_CONNECT,         /* connection refused / host unreachable / DNS */
+    QS_HTTP_TLS,             /* certificate or handshake problem */
+    QS_HTTP_TOO_LARGE,       /* the body exceeded max_body */
+    QS_HTTP_OTHER            /* anything else (bad URL, out of memory, ...) */
+} qs_http_fail_t;
+
+typedef struct {
+    const char *method;          /* "GET", "POST", "PATCH", "DELETE", ... */
+    const char *url;             /* absolute URL */
+    const char *bearer;          /* token for Authorization: Bearer, or NULL; never logged */
+    const char *const *headers;  /* extra "Name: value" lines, NULL-terminated, or NULL */
+    const char *body;            /* request body or NULL */
+    size_t body_len;
+    const char *content_type;    /* of the body; NULL = application/json */
+    const char *ca_file;         /* PEM bundle to verify the server, or NULL = system */
+    int64_t timeout_ms;          /* whole call; must be > 0 */
+    int64_t connect_timeout_ms;  /* 0 = min(timeout_ms, 3000) */
+    size_t max_body;             /* 0 = 8 MiB */
+} qs_http_req_t;
+
+typedef struct {
+    long status;                 /* HTTP status, 0 when fail != QS_HTTP_OK */
+    qs_http_fail_t fail;
+    char *body;                  /* always NUL-terminated when non-NULL; owned, see clear */
+    size_t len;
+    int retry_after;             /* seconds from Retry-After (delta form), 0 = none */
+    char detail[160];            /* transport detail for logs (never holds the token) */
+} qs_http_resp_t;
+
+/*  Process-wide libcurl init; call once before threads. 0 or -1. */
+int qs_http_global_init (void);
+
+/*  New connection holder, NULL on failure. */
+qs_http_t *qs_http_new (void);
+/*  Free and null; accepts NULL. */
+void qs_http_destroy (qs_http_t **self_p);
+
+/*  Run one request. Returns 0 when an HTTP response arrived (whatever its
+    status), -1 on a transport failure (resp->fail says which). resp is
+    reset first; release it with qs_http_resp_clear in both cases. */
+int qs_http_perform (qs_http_t *self, const qs_http_req_t *req, qs_http_resp_t *resp);
+
+/*  New connections opened by this instance so far (keep-alive reuse shows
+    as requests > connections). */
+long qs_http_connections (qs_http_t *self);
+
+/*  Free the body and zero resp. Accepts NULL. */
+void qs_http_resp_clear (qs_http_resp_t *resp);
+
+/*  Percent-encode src for a path segment or query value into dst (size
+    bytes, always terminated). Returns 0, or -1 when it did not fit. */
+int qs_http_escape (char *dst, size_t size, const char *src);
+
+#endif

@@ -1,0 +1,184 @@
+/*  quickspin-gateway - the HTTP front door. Configured only by the
+    environment (contract section 2, see qs_gwconfig.h); runs until SIGINT or
+    SIGTERM, then stops accepting, finishes requests and exits 0. */
+#include "qs_broker.h"
+#include "qs_env.h"
+#include "qs_gateway.h"
+#include "qs_gwconfig.h"
+#include "qs_log.h"
+#include "qs_store.h"
+#include "qs_util.h"
+#include <civetweb.h>
+#include <czmq.h>
+#include <libgen.h>
+#include <pthread.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef QS_GATEWAY_WEB_DIR
+#define QS_GATEWAY_WEB_DIR ""
+#endif
+
+//  The store as readiness sees it: opened on first use and retried on each
+//  probe until it opens, so a database that starts late turns ready later.
+typedef struct {
+    pthread_mutex_t lock;
+    char url[1100];
+    qs_store_t *store;
+} s_store_probe_t;
+
+static int
+s_store_check (void *arg, char *detail, size_t size)
+{
+    s_store_probe_t *probe = arg;
+    qs_err_t err;
+    qs_err_clear (&err);
+    pthread_mutex_lock (&probe->lock);
+    if (!probe->store)
+        probe->store = qs_store_new (probe->url, &err);
+    int rc = probe->store ? qs_store_ping (probe->store, &err) : -1;
+    pthread_mutex_unlock (&probe->lock);
+    if (rc != 0)
+        snprintf (detail, size, "%s", err.message[0] ? err.message : "store ping failed");
+    return rc;
+}
+
+static bool
+s_has_index (const char *dir)
+{
+    char path[PATH_MAX];
+    if ((size_t) snprintf (path, sizeof path, "%s/index.html", dir) >= sizeof path)
+        return false;
+    return access (path, R_OK) == 0;
+}
+
+//  QS_WEB_ROOT, else web/ next to the binary, else the source tree's folder
+static void
+s_find_web_root (const char *configured, char *out, size_t size)
+{
+    out[0] = '\0';
+    if (configured && *configured) {
+        qs_strlcpy (out, configured, size);
+        return;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink ("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char candidate[PATH_MAX];
+        snprintf (candidate, sizeof candidate, "%s/web", dirname (exe));
+        if (s_has_index (candidate)) {
+            qs_strlcpy (out, candidate, size);
+            return;
+        }
+    }
+    if (s_has_index (QS_GATEWAY_WEB_DIR))
+        qs_strlcpy (out, QS_GATEWAY_WEB_DIR, size);
+}
+
+//  The store URL: QS_STORE_URL, else the embedded SQLite file under QS_DATA_DIR
+static void
+s_store_url (const qs_gwconfig_t *cfg, char *out, size_t size)
+{
+    if (cfg->store_url[0])
+        qs_strlcpy (out, cfg->store_url, size);
+    else
+        snprintf (out, size, "sqlite://%s/quickspin.db", qs_env_str ("QS_DATA_DIR", "./.quickspin"));
+}
+
+int
+main (void)
+{
+    qs_log_init ("gateway");
+    int rc = 1;
+    qs_gwconfig_t cfg;
+    qs_err_t err;
+    qs_err_clear (&err);
+    qs_jwt_t *jwt = NULL;
+    qs_metrics_t *metrics = NULL;
+    qs_broker_t *broker = NULL;
+    s_store_probe_t probe = { .lock = PTHREAD_MUTEX_INITIALIZER };
+    qs_gateway_t *gateway = NULL;
+
+    //  Signals are taken by sigwait below; block them before any thread starts
+    sigset_t sigs;
+    sigemptyset (&sigs);
+    sigaddset (&sigs, SIGINT);
+    sigaddset (&sigs, SIGTERM);
+    pthread_sigmask (SIG_BLOCK, &sigs, NULL);
+    signal (SIGPIPE, SIG_IGN);
+    zsys_handler_set (NULL);     /* the embedded broker's czmq must not take them */
+
+    if (qs_gwconfig_load (&cfg, &err) != 0) {
+        qs_error (NULL, "config: %s", err.message);
+        goto cleanup;
+    }
+    if (cfg.dev_secret)
+        qs_warn (NULL, "!!! QS_JWT_SECRET is not set: using the built-in DEVELOPMENT secret. "
+                 "Anyone can mint tokens for this gateway. Never run it like this in production. !!!");
+    qs_jwt_config_t jcfg = {
+        .alg = cfg.jwt_alg, .key = cfg.jwt_key, .key_len = cfg.jwt_key_len,
+        .issuer = cfg.jwt_issuer, .audience = cfg.jwt_audience,
+    };
+    jwt = qs_jwt_new (&jcfg, &err);
+    metrics = qs_metrics_new ();
+    if (!jwt || !metrics) {
+        qs_error (NULL, "startup: %s", jwt ? "out of memory" : err.message);
+        goto cleanup;
+    }
+    const char *endpoint = cfg.broker_endpoint;
+    if (cfg.broker_embedded) {
+        qs_broker_config_t bcfg = {
+            .endpoint = cfg.broker_endpoint, .metrics = metrics,
+            .heartbeat_ms = cfg.broker_heartbeat_ms, .liveness = cfg.broker_liveness,
+            .queue_limit = cfg.broker_queue_limit,
+        };
+        broker = qs_broker_new (&bcfg);
+        if (!broker) {
+            qs_error (NULL, "startup: cannot start the embedded broker on %s", cfg.broker_endpoint);
+            goto cleanup;
+        }
+        endpoint = qs_broker_endpoint (broker);
+        qs_info (NULL, "embedded broker on %s", endpoint);
+    }
+    s_store_url (&cfg, probe.url, sizeof probe.url);
+
+    char web_root[PATH_MAX];
+    s_find_web_root (cfg.web_root, web_root, sizeof web_root);
+    mg_init_library (0);
+    qs_gateway_config_t gcfg = {
+        .addr = cfg.addr, .port = cfg.port, .threads = cfg.threads,
+        .broker_endpoint = endpoint, .jwt = jwt, .metrics = metrics,
+        .rate_rps = cfg.rate_rps, .rate_burst = cfg.rate_burst,
+        .max_body = (size_t) cfg.max_body, .request_timeout_ms = (int) cfg.request_timeout_ms,
+        .sse_keepalive_ms = (int) cfg.sse_keepalive_ms,
+        .web_root = web_root[0] ? web_root : NULL,
+        .store_check = s_store_check, .store_check_arg = &probe,
+    };
+    gateway = qs_gateway_new (&gcfg, &err);
+    if (!gateway) {
+        qs_error (NULL, "startup: %s", err.message);
+        goto cleanup_lib;
+    }
+    qs_info (NULL, "listening on http://%s:%d (jwt %s, %d threads, broker %s)", cfg.addr,
+             qs_gateway_port (gateway), qs_jwt_alg_name (cfg.jwt_alg), cfg.threads, endpoint);
+    int sig = 0;
+    sigwait (&sigs, &sig);
+    qs_info (NULL, "signal %d: shutting down", sig);
+    rc = 0;
+    qs_gateway_destroy (&gateway);
+cleanup_lib:
+    mg_exit_library ();
+cleanup:
+    qs_gateway_destroy (&gateway);
+    qs_store_destroy (&probe.store);
+    qs_broker_destroy (&broker);
+    qs_jwt_destroy (&jwt);
+    qs_metrics_destroy (&metrics);
+    qs_gwconfig_free (&cfg);
+    return rc;
+}

@@ -1,0 +1,525 @@
+/*  qs_gateway - see qs_gateway.h. This file holds the server, the request
+    pipeline (route, auth, role, rate, body, validation) and the generic bus
+    dispatch; pages and streams live in qs_gwpages.c and qs_gwsse.c. */
+#include "qs_gwint.h"
+#include "qs_json.h"
+#include "qs_log.h"
+#include "qs_util.h"
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define QS_GW_DEFAULT_THREADS 32
+#define QS_GW_DEFAULT_BODY (1024 * 1024)
+#define QS_GW_DEFAULT_TIMEOUT_MS 30000
+#define QS_GW_DEFAULT_KEEPALIVE_MS 15000
+
+//  What each HTTP worker thread owns: its own bus client (a ZeroMQ socket
+//  is never shared between threads).
+typedef struct {
+    qs_gateway_t *gw;
+    qs_client_t *client;
+} s_thread_t;
+
+static const char *
+s_reason (int status)
+{
+    switch (status) {
+        case 200: return "OK";
+        case 201: return "Created";
+        case 204: return "No Content";
+        case 400: return "Bad Request";
+        case 401: return "Unauthorized";
+        case 403: return "Forbidden";
+        case 404: return "Not Found";
+        case 405: return "Method Not Allowed";
+        case 409: return "Conflict";
+        case 413: return "Payload Too Large";
+        case 415: return "Unsupported Media Type";
+        case 422: return "Unprocessable Entity";
+        case 429: return "Too Many Requests";
+        case 500: return "Internal Server Error";
+        case 502: return "Bad Gateway";
+        case 503: return "Service Unavailable";
+        case 504: return "Gateway Timeout";
+        default:  return "Status";
+    }
+}
+
+void
+qs_gw_send (qs_gwctx_t *ctx, int status, const char *ctype, const char *body, size_t len,
+            const char *extra)
+{
+    char head[1024];
+    int n = snprintf (head, sizeof head,
+                      "HTTP/1.1 %d %s\r\n"
+                      "X-Request-Id: %s\r\n"
+                      "%s%s%s"
+                      "Content-Length: %zu\r\n"
+                      "Cache-Control: no-store\r\n"
+                      "X-Content-Type-Options: nosniff\r\n"
+                      "%s\r\n",
+                      status, s_reason (status), ctx->request_id,
+                      ctype ? "Content-Type: " : "", ctype ? ctype : "", ctype ? "\r\n" : "",
+                      status == 204 ? (size_t) 0 : len, extra ? extra : "");
+    if (n < 0 || (size_t) n >= sizeof head)
+        n = snprintf (head, sizeof head, "HTTP/1.1 500 Internal Server Error\r\n"
+                      "X-Request-Id: %s\r\nContent-Length: 0\r\n\r\n", ctx->request_id);
+    mg_write (ctx->conn, head, (size_t) n);
+    if (body && len && status != 204)
+        mg_write (ctx->conn, body, len);
+    ctx->status = status;
+}
+
+void
+qs_gw_send_error (qs_gwctx_t *ctx, const qs_err_t *err, const char *extra)
+{
+    int status = err->status >= 400 && err->status <= 599 ? err->status : 500;
+    char *body = qs_gwreq_error_body (err, ctx->request_id);
+    char headers[256] = "";
+    if (err->retry_after > 0)
+        snprintf (headers, sizeof headers, "Retry-After: %d\r\n", err->retry_after);
+    if (status == 401)
+        qs_strlcpy (headers, "WWW-Authenticate: Bearer realm=\"quickspin\"\r\n", sizeof headers);
+    if (status == 413)       /* the unread body makes the connection unusable */
+        qs_strlcpy (headers, "Connection: close\r\n", sizeof headers);
+    if (extra)
+        snprintf (headers + strlen (headers), sizeof headers - strlen (headers), "%s", extra);
+    if (body)
+        qs_gw_send (ctx, status, "application/json", body, strlen (body), headers);
+    else
+        qs_gw_send (ctx, 500, NULL, NULL, 0, NULL);
+    free (body);
+    qs_strlcpy (ctx->error_code_buf, err->code[0] ? err->code : qs_err_code_for_status (status),
+                sizeof ctx->error_code_buf);
+    ctx->error_code = ctx->error_code_buf;
+    if (status >= 500)
+        qs_warn (ctx->request_id, "status=%d code=%s message=\"%s\"", status,
+                 ctx->error_code, err->message);
+    else
+        qs_info (ctx->request_id, "status=%d code=%s", status, ctx->error_code);
+}
+
+void
+qs_gw_send_json (qs_gwctx_t *ctx, int status, json_object *obj)
+{
+    const char *text = obj ? qs_json_text (obj) : "{}";
+    qs_gw_send (ctx, status, "application/json", text, strlen (text), NULL);
+}
+
+qs_client_t *
+qs_gw_client (qs_gwctx_t *ctx)
+{
+    s_thread_t *t = mg_get_thread_pointer (ctx->conn);
+    if (!t)
+        return NULL;
+    if (!t->client)
+        t->client = qs_client_new (ctx->gw->broker_endpoint);
+    return t->client;
+}
+
+static void *
+s_init_thread (const struct mg_context *mctx, int thread_type)
+{
+    if (thread_type != 1)
+        return NULL;                /* only request workers talk to the bus */
+    s_thread_t *t = calloc (1, sizeof *t);
+    if (t)
+        t->gw = mg_get_user_data (mctx);
+    return t;
+}
+
+static void
+s_exit_thread (const struct mg_context *mctx, int thread_type, void *ptr)
+{
+    (void) mctx;
+    (void) thread_type;
+    s_thread_t *t = ptr;
+    if (t) {
+        qs_client_destroy (&t->client);
+        free (t);
+    }
+}
+
+static int
+s_log_message (const struct mg_connection *conn, const char *message)
+{
+    (void) conn;
+    char safe[512];
+    qs_warn (NULL, "civetweb: %s", qs_redact (safe, sizeof safe, message));
+    return 1;
+}
+
+//  Read the request body, refusing more than max bytes (413). *body_p is a
+//  new buffer (caller frees), NUL-terminated for convenience.
+static int
+s_read_body (qs_gwctx_t *ctx, char **body_p, size_t *len_p, qs_err_t *err)
+{
+    *body_p = NULL;
+    *len_p = 0;
+    const struct mg_request_info *ri = mg_get_request_info (ctx->conn);
+    size_t max = ctx->gw->max_body;
+    if (ri->content_length > 0 && (unsigned long long) ri->content_length > max) {
+        //  Not reading it: the connection cannot be reused
+        mg_disable_connection_keep_alive (ctx->conn);
+        return qs_err_set (err, 413, "payload_too_large", "request body over %zu bytes", max);
+    }
+    size_t cap = ri->content_length >= 0 ? (size_t) ri->content_length : 4096;
+    char *buf = malloc (cap + 1);
+    if (!buf)
+        return qs_err_set (err, 500, "internal_error", "out of memory");
+    size_t len = 0;
+    for (;;) {
+        if (len == cap) {
+            if (ri->content_length >= 0)
+                break;
+            if (cap > max) {
+                free (buf);
+                mg_disable_connection_keep_alive (ctx->conn);
+                return qs_err_set (err, 413, "payload_too_large", "request body over %zu bytes",
+                                   max);
+            }
+            size_t ncap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+            char *nbuf = realloc (buf, ncap + 1);
+            if (!nbuf) {
+                free (buf);
+                return qs_err_set (err, 500, "internal_error", "out of memory");
+            }
+            buf = nbuf;
+            cap = ncap;
+        }
+        int n = mg_read (ctx->conn, buf + len, cap - len);
+        if (n <= 0)
+            break;
+        len += (size_t) n;
+    }
+    if (len > max) {
+        free (buf);
+        mg_disable_connection_keep_alive (ctx->conn);
+        return qs_err_set (err, 413, "payload_too_large", "request body over %zu bytes", max);
+    }
+    buf[len] = '\0';
+    *body_p = buf;
+    *len_p = len;
+    return 0;
+}
+
+//  Build the bus body of a route: POST = parsed JSON object; GET/DELETE =
+//  the query parameters; both plus the path parameters (proto/gateway-ops.md).
+static json_object *
+s_bus_body (qs_gwctx_t *ctx, const qs_route_match_t *m, qs_err_t *err)
+{
+    const struct mg_request_info *ri = mg_get_request_info (ctx->conn);
+    json_object *body = NULL;
+    if (m->route->has_body) {
+        char *raw = NULL;
+        size_t len = 0;
+        if (s_read_body (ctx, &raw, &len, err) != 0)
+            return NULL;
+        int rc = qs_gwreq_parse_body (mg_get_header (ctx->conn, "Content-Type"), raw, len,
+                                      &body, err);
+        free (raw);
+        if (rc != 0)
+            return NULL;
+        if (m->route->chat && qs_gwreq_validate_chat (body, err) != 0) {
+            json_object_put (body);
+            return NULL;
+        }
+    }
+    else {
+        body = json_object_new_object ();
+        if (!body) {
+            qs_err_set (err, 500, "internal_error", "out of memory");
+            return NULL;
+        }
+        if (qs_gwreq_add_query (body, ri->query_string, err) != 0) {
+            json_object_put (body);
+            return NULL;
+        }
+    }
+    if (qs_gwreq_add_params (body, m) != 0) {
+        json_object_put (body);
+        qs_err_set (err, 500, "internal_error", "out of memory");
+        return NULL;
+    }
+    return body;
+}
+
+static void
+s_dispatch (qs_gwctx_t *ctx, const qs_route_match_t *m, const qs_auth_t *auth)
+{
+    qs_gateway_t *gw = ctx->gw;
+    qs_err_t err;
+    qs_err_clear (&err);
+    json_object *body = s_bus_body (ctx, m, &err);
+    json_object *reply = NULL;
+    if (!body) {
+        qs_gw_send_error (ctx, &err, NULL);
+        return;
+    }
+    const char *tp = mg_get_header (ctx->conn, "traceparent");
+    qs_call_t call = {
+        .service = qs_route_service (m),
+        .op = m->route->op,
+        .request_id = ctx->request_id,
+        .traceparent = qs_gwreq_traceparent_valid (tp) ? tp : NULL,
+        .deadline_ms = qs_now_ms () + gw->request_timeout_ms,
+        .auth = auth,
+        .body = body,
+    };
+    if (m->route->stream) {
+        qs_gw_stream (ctx, &call);
+        goto cleanup;
+    }
+    qs_client_t *client = qs_gw_client (ctx);
+    if (!client) {
+        qs_err_set (&err, 503, "service_unavailable", "the message bus is not reachable");
+        qs_gw_send_error (ctx, &err, NULL);
+        goto cleanup;
+    }
+    int status = qs_client_call (client, &call, &reply, &err, NULL, NULL);
+    if (status < 0 && err.status == 503 && !strcmp (err.code, "overloaded") && !err.retry_after)
+        err.retry_after = 1;         /* a full queue drains fast: tell clients to come back */
+    if (status < 0) {
+        if (err.status < 400 || err.status > 599)
+            qs_err_set (&err, 502, "bad_gateway", "the service gave an invalid answer");
+        qs_gw_send_error (ctx, &err, NULL);
+    }
+    else
+    if (status == 204)
+        qs_gw_send (ctx, 204, NULL, NULL, 0, NULL);
+    else
+        qs_gw_send_json (ctx, status >= 200 && status < 300 ? status : 200, reply);
+cleanup:
+    json_object_put (reply);
+    json_object_put (body);
+}
+
+//  Authenticate, authorise and rate-limit a bus route, then dispatch it.
+static void
+s_api (qs_gwctx_t *ctx, const qs_route_match_t *m)
+{
+    qs_gateway_t *gw = ctx->gw;
+    qs_err_t err;
+    qs_err_clear (&err);
+    //  qs_auth_t carries the raw token (4 KiB): keep it off small stacks
+    qs_auth_t *auth = calloc (1, sizeof *auth);
+    if (!auth) {
+        qs_err_set (&err, 500, "internal_error", "out of memory");
+        qs_gw_send_error (ctx, &err, NULL);
+        return;
+    }
+    const char *token = qs_jwt_from_header (mg_get_header (ctx->conn, "Authorization"));
+    if (!token) {
+        qs_err_set (&err, 401, "unauthorized", "missing bearer token");
+        qs_gw_send_error (ctx, &err, NULL);
+        goto cleanup;
+    }
+    if (qs_jwt_verify (gw->jwt, token, qs_now_ms () / 1000, auth, &err) != 0) {
+        qs_gw_send_error (ctx, &err, NULL);
+        goto cleanup;
+    }
+    if (!qs_route_allows (m->route, auth->roles)) {
+        qs_err_set (&err, 403, "forbidden", "your role does not allow this");
+        qs_gw_send_error (ctx, &err, NULL);
+        goto cleanup;
+    }
+    char key[sizeof auth->org_id + sizeof auth->sub + 2];
+    snprintf (key, sizeof key, "%s\x1f%s", auth->org_id, auth->sub);
+    int retry = 0;
+    if (!qs_ratelimit_take (gw->limiter, key, qs_mono_ms (), &retry)) {
+        qs_err_set (&err, 429, "rate_limited", "too many requests; retry in %d s", retry);
+        err.retry_after = retry;
+        qs_gw_send_error (ctx, &err, NULL);
+        goto cleanup;
+    }
+    s_dispatch (ctx, m, auth);
+cleanup:
+    explicit_bzero (auth, sizeof *auth);
+    free (auth);
+}
+
+static void
+s_observe (qs_gwctx_t *ctx, const char *method, int64_t start_ms)
+{
+    qs_metrics_t *metrics = ctx->gw->metrics;
+    if (!metrics)
+        return;
+    char route[160], labels[256];
+    qs_metrics_label_escape (route, sizeof route, ctx->route_label);
+    const char *meth = (!strcmp (method, "GET") || !strcmp (method, "POST")
+                        || !strcmp (method, "DELETE")) ? method : "other";
+    snprintf (labels, sizeof labels, "route=\"%s\",method=\"%s\",status=\"%d\"",
+              route, meth, ctx->status);
+    qs_metrics_inc (metrics, "qs_http_requests_total", labels, 1);
+    snprintf (labels, sizeof labels, "route=\"%s\"", route);
+    qs_metrics_observe (metrics, "qs_http_request_duration_seconds", labels,
+                        (double) (qs_mono_ms () - start_ms) / 1000.0);
+    if (ctx->error_code && ctx->status >= 400) {
+        char code[64];
+        qs_metrics_label_escape (code, sizeof code, ctx->error_code);
+        snprintf (labels, sizeof labels, "route=\"%s\",code=\"%s\"", route, code);
+        qs_metrics_inc (metrics, "qs_http_errors_total", labels, 1);
+    }
+}
+
+static int
+s_handle (struct mg_connection *conn, void *arg)
+{
+    int64_t start = qs_mono_ms ();
+    qs_gwctx_t ctx = { .gw = arg, .conn = conn, .route_label = "unmatched", .status = 0 };
+    const struct mg_request_info *ri = mg_get_request_info (conn);
+    if (qs_gwreq_id (mg_get_header (conn, "X-Request-Id"), ctx.request_id) != 0)
+        qs_strlcpy (ctx.request_id, "unknown", sizeof ctx.request_id);
+    const char *method = ri->request_method ? ri->request_method : "";
+    const char *path = ri->local_uri ? ri->local_uri : "";
+
+    if (strncmp (path, "/api/", 5) != 0 && strcmp (path, "/api") != 0) {
+        ctx.route_label = "static";
+        qs_gw_static (&ctx, method, path);
+        goto done;
+    }
+    qs_route_match_t m;
+    qs_err_t err;
+    char allow[64], extra[96];
+    if (qs_route_find (method, path, &m, allow, sizeof allow, &err) != 0) {
+        snprintf (extra, sizeof extra, "Allow: %s\r\n", allow);
+        qs_gw_send_error (&ctx, &err, err.status == 405 ? extra : NULL);
+        goto done;
+    }
+    ctx.route_label = m.route->pattern;
+    switch (m.route->kind) {
+        case QS_ROUTE_HEALTH:  qs_gw_health (&ctx); break;
+        case QS_ROUTE_READY:   qs_gw_ready (&ctx); break;
+        case QS_ROUTE_METRICS: qs_gw_metrics (&ctx); break;
+        case QS_ROUTE_BUS:     s_api (&ctx, &m); break;
+    }
+done:
+    s_observe (&ctx, method, start);
+    qs_debug (ctx.request_id, "method=%s route=%s status=%d ms=%lld", method, ctx.route_label,
+              ctx.status, (long long) (qs_mono_ms () - start));
+    return ctx.status ? ctx.status : 500;
+}
+
+static void
+s_declare_metrics (qs_metrics_t *m)
+{
+    static const double buckets[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                      0.5, 1, 2.5, 5, 10, 30 };
+    qs_metrics_declare (m, "qs_http_requests_total", QS_METRIC_COUNTER,
+                        "HTTP requests by route, method and status", NULL, 0);
+    qs_metrics_declare (m, "qs_http_request_duration_seconds", QS_METRIC_HISTOGRAM,
+                        "HTTP request duration by route", buckets, sizeof buckets / sizeof buckets[0]);
+    qs_metrics_declare (m, "qs_http_errors_total", QS_METRIC_COUNTER,
+                        "HTTP error responses by route and error code", NULL, 0);
+    qs_metrics_declare (m, "qs_bus_service_workers", QS_METRIC_GAUGE,
+                        "Live workers per service, from the broker", NULL, 0);
+    qs_metrics_declare (m, "qs_bus_service_queue_depth", QS_METRIC_GAUGE,
+                        "Requests queued per service, from the broker", NULL, 0);
+    qs_metrics_declare (m, "qs_http_sse_streams_active", QS_METRIC_GAUGE,
+                        "Server-sent event streams currently open", NULL, 0);
+}
+
+qs_gateway_t *
+qs_gateway_new (const qs_gateway_config_t *config, qs_err_t *err)
+{
+    if (!config || !config->jwt || !config->addr || config->port < 0 || config->port > 65535) {
+        qs_err_set (err, 500, "internal_error", "gateway: incomplete configuration");
+        return NULL;
+    }
+    qs_gateway_t *self = calloc (1, sizeof *self);
+    if (!self)
+        goto oom;
+    self->jwt = config->jwt;
+    self->metrics = config->metrics;
+    self->max_body = config->max_body ? config->max_body : QS_GW_DEFAULT_BODY;
+    self->request_timeout_ms = config->request_timeout_ms > 0 ? config->request_timeout_ms
+                                                              : QS_GW_DEFAULT_TIMEOUT_MS;
+    self->sse_keepalive_ms = config->sse_keepalive_ms > 0 ? config->sse_keepalive_ms
+                                                          : QS_GW_DEFAULT_KEEPALIVE_MS;
+    self->store_check = config->store_check;
+    self->store_check_arg = config->store_check_arg;
+    self->limiter = qs_ratelimit_new (config->rate_rps, config->rate_burst, 0);
+    self->broker_endpoint = strdup (config->broker_endpoint ? config->broker_endpoint
+                                                            : "tcp://127.0.0.1:5555");
+    if (!self->limiter || !self->broker_endpoint)
+        goto oom;
+    if (config->web_root) {
+        self->web_root = realpath (config->web_root, NULL);
+        if (!self->web_root)
+            qs_warn (NULL, "web root %s not found: / will answer 404", config->web_root);
+    }
+    if (self->metrics)
+        s_declare_metrics (self->metrics);
+
+    char ports[128], threads[16], timeout[16];
+    const char *addr = !strcmp (config->addr, "localhost") ? "127.0.0.1" : config->addr;
+    if (strchr (addr, ':') && !mg_check_feature (8)) {
+        qs_err_set (err, 500, "internal_error",
+                    "this civetweb build has no IPv6: listen on an IPv4 address, not %s", addr);
+        qs_gateway_destroy (&self);
+        return NULL;
+    }
+    if (strchr (addr, ':'))
+        snprintf (ports, sizeof ports, "[%s]:%d", addr, config->port);
+    else
+        snprintf (ports, sizeof ports, "%s:%d", addr, config->port);
+    snprintf (threads, sizeof threads, "%d",
+              config->threads > 0 ? config->threads : QS_GW_DEFAULT_THREADS);
+    //  A socket write may wait for a slow reader, never past the request deadline
+    snprintf (timeout, sizeof timeout, "%d", self->request_timeout_ms + 10000);
+    const char *options[] = {
+        "listening_ports", ports,
+        "num_threads", threads,
+        "request_timeout_ms", timeout,
+        "enable_keep_alive", "yes",
+        "keep_alive_timeout_ms", "5000",
+        "tcp_nodelay", "1",
+        NULL
+    };
+    struct mg_callbacks callbacks;
+    memset (&callbacks, 0, sizeof callbacks);
+    callbacks.init_thread = s_init_thread;
+    callbacks.exit_thread = s_exit_thread;
+    callbacks.log_message = s_log_message;
+    self->ctx = mg_start (&callbacks, self, options);
+    if (!self->ctx) {
+        qs_err_set (err, 500, "internal_error", "cannot listen on %s", ports);
+        qs_gateway_destroy (&self);
+        return NULL;
+    }
+    mg_set_request_handler (self->ctx, "/", s_handle, self);
+    struct mg_server_port sp[2];
+    memset (sp, 0, sizeof sp);
+    if (mg_get_server_ports (self->ctx, 2, sp) > 0)
+        self->port = sp[0].port;
+    else
+        self->port = config->port;
+    return self;
+oom:
+    qs_gateway_destroy (&self);
+    qs_err_set (err, 500, "internal_error", "gateway: out of memory");
+    return NULL;
+}
+
+void
+qs_gateway_destroy (qs_gateway_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    qs_gateway_t *self = *self_p;
+    if (self->ctx)
+        mg_stop (self->ctx);
+    qs_ratelimit_destroy (&self->limiter);
+    free (self->broker_endpoint);
+    free (self->web_root);
+    free (self);
+    *self_p = NULL;
+}
+
+int
+qs_gateway_port (qs_gateway_t *self)
+{
+    return self ? self->port : 0;
+}

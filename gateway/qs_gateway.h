@@ -1,0 +1,47 @@
+/*  qs_gateway - the HTTP front door: a civetweb server that authenticates
+    each request (qs_jwt), matches it against the route table (qs_route),
+    applies the request rules (qs_gwreq, qs_ratelimit) and dispatches it
+    through the broker (qs_client, one per HTTP worker thread). Also serves
+    health, readiness, metrics, server-sent events and the static web UI. */
+#ifndef QS_GATEWAY_H
+#define QS_GATEWAY_H
+
+#include <stddef.h>
+#include "qs_err.h"
+#include "qs_jwt.h"
+#include "qs_metrics.h"
+
+typedef struct _qs_gateway_t qs_gateway_t;
+
+/*  A readiness check the gateway cannot do itself (the store). Returns 0
+    when healthy; otherwise -1 with a short reason in detail (no secrets). */
+typedef int (qs_gateway_check_fn) (void *arg, char *detail, size_t size);
+
+typedef struct {
+    const char *addr;            /* listen address, "127.0.0.1" */
+    int port;                    /* listen port */
+    int threads;                 /* HTTP worker threads (0 = 32) */
+    const char *broker_endpoint; /* where the per-thread bus clients connect */
+    qs_jwt_t *jwt;               /* lent; must outlive the gateway */
+    qs_metrics_t *metrics;       /* lent; must outlive the gateway */
+    double rate_rps;             /* per-user requests/s, 0 = off */
+    double rate_burst;           /* bucket size */
+    size_t max_body;             /* bytes (0 = 1 MiB) */
+    int request_timeout_ms;      /* deadline given to the bus (0 = 30000) */
+    int sse_keepalive_ms;        /* ':' comment interval on streams (0 = 15000) */
+    const char *web_root;        /* folder with index.html; NULL = no UI */
+    qs_gateway_check_fn *store_check;   /* NULL = the store check fails as "not configured" */
+    void *store_check_arg;
+} qs_gateway_config_t;
+
+/*  Start listening. NULL with err set when the port cannot be bound or the
+    config is unusable. Strings in config are copied. */
+qs_gateway_t *qs_gateway_new (const qs_gateway_config_t *config, qs_err_t *err);
+
+/*  Stop the server (finishing requests in progress), free, null. Accepts NULL. */
+void qs_gateway_destroy (qs_gateway_t **self_p);
+
+/*  The port actually listened on (useful when config->port was 0). */
+int qs_gateway_port (qs_gateway_t *self);
+
+#endif
