@@ -16,6 +16,9 @@ typedef struct {
     int liveness;                /* missed heartbeats before a worker is dropped; 0 = 3 */
     int queue_limit;             /* per service; 0 = default 256 */
     qs_metrics_t *metrics;       /* optional, lent: queue depth, workers, requests */
+    int no_worker_grace_ms;      /* a service with no worker for this long answers
+                                    503 service_unavailable at once and its queue is
+                                    failed; 0 = heartbeat_ms * liveness */
 } qs_broker_config_t;
 
 /*  Bind and start the broker thread. NULL (with a log line) when the endpoint

@@ -34,8 +34,10 @@ void qs_client_destroy (qs_client_t **self_p);
     On success returns the reply status (200, 201, 204) with *reply_p a new
     object (caller puts; may be NULL for 204). On failure returns -1 with err
     set: the callee's error, 503 "service_unavailable" (no worker),
-    503 "overloaded" (queue full), 504 "deadline_exceeded".
-    on_partial may be NULL. */
+    503 "overloaded" (queue full), 504 "deadline_exceeded", 499 "cancelled"
+    (on_partial returned -1; a cancel notice was sent). Never returns later
+    than the deadline (+ a few ms of poll slack), even when the broker is
+    gone. on_partial may be NULL; data passed to it is lent. */
 int qs_client_call (qs_client_t *self, const qs_call_t *call, json_object **reply_p,
                     qs_err_t *err, qs_client_partial_fn *on_partial, void *arg);
 

@@ -26,6 +26,7 @@ typedef struct {
     const char *service;         /* e.g. "intent" */
     int threads;                 /* handler threads; 0 = 2 */
     int heartbeat_ms;            /* 0 = 1000 */
+    int liveness;                /* silent heartbeats before reconnecting; 0 = 3 */
     qs_metrics_t *metrics;       /* optional, lent */
 } qs_worker_config_t;
 
@@ -46,7 +47,12 @@ int qs_worker_start (qs_worker_t *self);
 void qs_worker_stop (qs_worker_t *self, int grace_ms);
 
 /*  Convenience for main(): start, block until SIGINT/SIGTERM, stop with the
-    grace period from QS_SHUTDOWN_GRACE_MS (default 10000). Returns 0 or -1. */
+    grace period from QS_SHUTDOWN_GRACE_MS (default 10000). Installs its own
+    SIGINT/SIGTERM handlers (czmq's are switched off); they stay installed
+    after return so a second signal cannot kill the process mid-teardown.
+    Serves the worker's registry on QS_METRICS_ADDR when set; if the
+    service already listens there itself, that is logged and skipped.
+    Returns 0 or -1. */
 int qs_worker_run (qs_worker_t *self);
 
 /* ---- the request, as a handler sees it ---- */
