@@ -1,0 +1,370 @@
+/*  qs_kb - knowledge service logic: seeding, store sync and the ops. */
+#include "qs_kb.h"
+#include "qs_kb_docstore.h"
+#include "qs_kb_remote.h"
+#include "qs_json.h"
+#include "qs_log.h"
+#include "qs_util.h"
+#include <stdio.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define S_TITLE_CHARS 80        /* what the shared store accepts */
+
+struct _qs_kb_t {
+    qs_kb_index_t *index;
+    qs_kb_docstore_t *docs;     /* NULL = no persistence (tests, eval) */
+    pthread_mutex_t sync_lock;  /* one sync at a time; guards cursor and applied */
+    qs_kb_cursor_t cursor;
+    json_object *applied;       /* id -> version applied, to skip re-reads */
+    size_t chunks_at_embed;     /* chunk count when vectors were last recomputed */
+    qs_kb_remote_t *remote;     /* NULL = local embeddings only */
+};
+
+#define S_REMOTE_DOC_MS   15000
+#define S_REMOTE_QUERY_MS 3000
+
+/*  Give a page its remote embeddings; failures leave it local-only. */
+static void
+s_embed_remote (qs_kb_t *self, const qs_kb_page_t *page)
+{
+    if (!self->remote)
+        return;
+    char **texts = NULL;
+    int n = qs_kb_index_chunk_texts (page, &texts);
+    float *vecs = NULL;
+    int dim = 0;
+    qs_err_t err;
+    if (n > 0 && qs_kb_remote_embed (self->remote, (const char *const *) texts, n,
+                                     S_REMOTE_DOC_MS, &vecs, &dim, &err) == 0) {
+        if (qs_kb_index_put_remote (self->index, page->id, vecs, n, dim))
+            qs_warn (NULL, "knowledge: remote vectors for %s do not fit (dim %d)", page->id, dim);
+    }
+    else
+    if (n > 0)
+        qs_warn (NULL, "knowledge: remote embeddings for %s failed: %s", page->id, err.message);
+    free (vecs);
+    qs_kb_index_texts_free (&texts, n);
+}
+
+static int
+s_seed_page (const qs_kb_page_t *page, void *arg)
+{
+    qs_kb_t *self = arg;
+    qs_err_t err;
+    if (qs_kb_index_put (self->index, page, &err))
+        qs_warn (NULL, "knowledge: cannot index %s: %s", page->id, err.message);
+    else
+        s_embed_remote (self, page);
+    return 0;
+}
+
+qs_kb_t *
+qs_kb_new (const qs_kb_config_t *config, qs_err_t *err)
+{
+    qs_kb_t *self = calloc (1, sizeof *self);
+    if (!self) {
+        qs_err_set (err, 500, "internal", "out of memory");
+        return NULL;
+    }
+    pthread_mutex_init (&self->sync_lock, NULL);
+    self->index = qs_kb_index_new ();
+    self->applied = json_object_new_object ();
+    if (!self->index || !self->applied) {
+        qs_err_set (err, 500, "internal", "out of memory");
+        goto failed;
+    }
+    if (config->embeddings_url && *config->embeddings_url
+        && !(self->remote = qs_kb_remote_new (config->embeddings_url, config->embeddings_model,
+                                              config->embeddings_key))) {
+        qs_err_set (err, 400, "bad_request", "QS_EMBEDDINGS_URL must be an http(s) URL");
+        goto failed;
+    }
+    qs_kb_index_bulk_begin (self->index);
+    if (config->corpus_dir) {
+        int n = qs_kb_corpus_load_dir (config->corpus_dir, s_seed_page, self, err);
+        if (n < 0) {
+            if (err)
+                qs_strlcpy (err->message + strlen (err->message),
+                            " (set QS_KNOWLEDGE_CORPUS to the knowledge-svc/corpus folder)",
+                            sizeof err->message - strlen (err->message));
+            goto failed;
+        }
+        qs_info (NULL, "knowledge: seeded %d built-in pages from %s", n, config->corpus_dir);
+    }
+    if (config->store_path) {
+        self->docs = qs_kb_docstore_new (config->store_path, err);
+        if (!self->docs)
+            goto failed;
+        if (qs_kb_sync (self, err) < 0)
+            goto failed;
+    }
+    qs_kb_index_bulk_end (self->index);
+    self->chunks_at_embed = qs_kb_index_chunks (self->index);
+    return self;
+failed:
+    qs_kb_destroy (&self);
+    return NULL;
+}
+
+void
+qs_kb_destroy (qs_kb_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    qs_kb_t *self = *self_p;
+    qs_kb_index_destroy (&self->index);
+    qs_kb_docstore_destroy (&self->docs);
+    qs_kb_remote_destroy (&self->remote);
+    json_object_put (self->applied);
+    pthread_mutex_destroy (&self->sync_lock);
+    free (self);
+    *self_p = NULL;
+}
+
+qs_kb_index_t *
+qs_kb_index (qs_kb_t *self)
+{
+    return self->index;
+}
+
+typedef struct {
+    qs_kb_t *self;
+    int applied;
+} s_sync_t;
+
+static int
+s_apply (const qs_kb_page_t *page, bool deleted, int64_t version, void *arg)
+{
+    s_sync_t *s = arg;
+    qs_kb_t *self = s->self;
+    json_object *seen = NULL;
+    if (json_object_object_get_ex (self->applied, page->id, &seen)
+        && json_object_get_int64 (seen) >= version)
+        return 0;
+    if (deleted)
+        qs_kb_index_remove (self->index, page->id);
+    else {
+        qs_err_t err;
+        if (qs_kb_index_put (self->index, page, &err))
+            qs_warn (NULL, "knowledge: cannot index document %s: %s", page->id, err.message);
+        else
+            s_embed_remote (self, page);
+    }
+    json_object_object_add (self->applied, page->id, json_object_new_int64 (version));
+    s->applied++;
+    return 0;
+}
+
+int
+qs_kb_sync (qs_kb_t *self, qs_err_t *err)
+{
+    if (!self->docs)
+        return 0;
+    s_sync_t s = { self, 0 };
+    pthread_mutex_lock (&self->sync_lock);
+    int rc = qs_kb_docstore_changes (self->docs, &self->cursor, s_apply, &s, err);
+    /*  IDF drifts as documents arrive; refresh the vectors after real growth */
+    size_t chunks = qs_kb_index_chunks (self->index);
+    if (rc == 0 && s.applied && self->chunks_at_embed > 0
+        && chunks > self->chunks_at_embed + self->chunks_at_embed / 4 + 8) {
+        qs_kb_index_reembed (self->index);
+        self->chunks_at_embed = chunks;
+    }
+    pthread_mutex_unlock (&self->sync_lock);
+    if (rc)
+        return -1;
+    return s.applied;
+}
+
+int
+qs_kb_search (qs_kb_t *self, const qs_kb_query_t *query, qs_kb_hit_t *hits, int max,
+              qs_err_t *err)
+{
+    qs_kb_query_t q = *query;
+    float *qv = NULL;
+    if (self->remote && !q.remote_q && q.mode != QS_KB_LEXICAL && q.mode != QS_KB_VECTOR) {
+        qs_err_t rerr;
+        if (qs_kb_remote_embed (self->remote, &q.q, 1, S_REMOTE_QUERY_MS, &qv, &q.remote_dim,
+                                &rerr) == 0)
+            q.remote_q = qv;
+        else
+            qs_warn (NULL, "knowledge: remote query embedding failed, searching locally: %s",
+                     rerr.message);
+    }
+    int n = qs_kb_index_search (self->index, &q, hits, max, err);
+    free (qv);
+    return n;
+}
+
+/*  An optional string member: NULL when absent, null or "" (any); -1 when of
+    another type. */
+static int
+s_opt_str (json_object *body, const char *key, const char **out, qs_err_t *err)
+{
+    json_object *v = NULL;
+    *out = NULL;
+    if (!json_object_object_get_ex (body, key, &v) || v == NULL)
+        return 0;
+    if (!json_object_is_type (v, json_type_string))
+        return qs_err_set (err, 400, "bad_request", "%s must be a string", key);
+    const char *s = json_object_get_string (v);
+    *out = *s ? s : NULL;
+    return 0;
+}
+
+static int
+s_limit (json_object *body, int *limit, qs_err_t *err)
+{
+    json_object *v = NULL;
+    *limit = QS_KB_LIMIT_DEF;
+    if (!json_object_object_get_ex (body, "limit", &v) || v == NULL)
+        return 0;
+    long n = -1;
+    if (json_object_is_type (v, json_type_int))
+        n = (long) json_object_get_int64 (v);
+    else
+    if (json_object_is_type (v, json_type_string)) {
+        /*  the gateway may pass query parameters through as text */
+        const char *s = json_object_get_string (v);
+        char *end = NULL;
+        if (*s == '\0')
+            return 0;
+        n = strtol (s, &end, 10);
+        if (*end != '\0')
+            n = -1;
+    }
+    if (n < 1 || n > QS_KB_LIMIT_MAX)
+        return qs_err_set (err, 400, "bad_request", "limit must be an integer from 1 to %d",
+                           QS_KB_LIMIT_MAX);
+    *limit = (int) n;
+    return 0;
+}
+
+int
+qs_kb_op_search (qs_kb_t *self, json_object *body, json_object **reply_p, qs_err_t *err)
+{
+    *reply_p = NULL;
+    const char *q = qs_json_str (body, "q", NULL);
+    if (!q)
+        return qs_err_set (err, 400, "bad_request", "q (the search text) is required");
+    long chars = qs_utf8_length (q, strlen (q));
+    if (chars < 0)
+        return qs_err_set (err, 400, "bad_request", "q must be valid UTF-8 text");
+    bool blank = true;
+    for (const char *p = q; *p && blank; p++)
+        blank = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
+    if (chars < 1 || chars > QS_KB_Q_MAX || blank)
+        return qs_err_set (err, 400, "bad_request", "q must be 1 to %d characters of text",
+                           QS_KB_Q_MAX);
+    qs_kb_query_t query = { .q = q, .mode = QS_KB_HYBRID };
+    if (s_opt_str (body, "category", &query.category, err)
+        || s_opt_str (body, "topic", &query.topic, err)
+        || s_limit (body, &query.limit, err))
+        return -1;
+    if (query.category && !qs_kb_category_valid (query.category))
+        return qs_err_set (err, 400, "bad_request",
+                           "unknown category: use setup, common_issues or best_practices");
+    if (query.topic && !qs_kb_topic_valid (query.topic))
+        return qs_err_set (err, 400, "bad_request",
+                           "unknown topic: use a service type (redis, rabbitmq, postgresql,"
+                           " mongodb, mysql, kafka, elasticsearch) or platform");
+    qs_kb_hit_t hits[QS_KB_LIMIT_MAX];
+    int n = qs_kb_search (self, &query, hits, query.limit, err);
+    if (n < 0)
+        return -1;
+    json_object *reply = json_object_new_object ();
+    json_object *results = json_object_new_array ();
+    if (!reply || !results) {
+        json_object_put (reply);
+        json_object_put (results);
+        return qs_err_set (err, 500, "internal", "out of memory");
+    }
+    for (int i = 0; i < n; i++) {
+        json_object *r = json_object_new_object ();
+        if (!r)
+            continue;
+        qs_json_add_str (r, "id", hits[i].id);
+        qs_json_add_str (r, "title", hits[i].title);
+        qs_json_add_str (r, "topic", hits[i].topic);
+        qs_json_add_str (r, "category", hits[i].category);
+        /*  four decimals on the wire, not json-c's seventeen digits */
+        char score[32];
+        snprintf (score, sizeof score, "%.4f", hits[i].score);
+        json_object_object_add (r, "score", json_object_new_double_s (hits[i].score, score));
+        qs_json_add_str (r, "snippet", hits[i].snippet);
+        json_object_array_add (results, r);
+    }
+    json_object_object_add (reply, "results", results);
+    *reply_p = reply;
+    return 0;
+}
+
+static int
+s_req_str (json_object *body, const char *key, const char **out, qs_err_t *err)
+{
+    *out = qs_json_str (body, key, NULL);
+    if (!*out)
+        return qs_err_set (err, 400, "bad_request", "%s is required (a string)", key);
+    if (qs_utf8_length (*out, strlen (*out)) < 0)
+        return qs_err_set (err, 400, "bad_request", "%s must be valid UTF-8 text", key);
+    return 0;
+}
+
+int
+qs_kb_op_add (qs_kb_t *self, json_object *body, const qs_auth_t *auth,
+              json_object **reply_p, qs_err_t *err)
+{
+    *reply_p = NULL;
+    if (!auth || !qs_auth_is_admin (auth))
+        return qs_err_set (err, 403, "forbidden", "only an admin can manage the knowledge base");
+    const char *title, *content, *topic, *category;
+    if (s_req_str (body, "title", &title, err) || s_req_str (body, "content", &content, err)
+        || s_req_str (body, "topic", &topic, err) || s_req_str (body, "category", &category, err))
+        return -1;
+    if (qs_utf8_length (title, strlen (title)) > S_TITLE_CHARS)
+        return qs_err_set (err, 400, "bad_request", "title must be at most %d characters",
+                           S_TITLE_CHARS);
+    char id[QS_ID_LEN + 1];
+    if (qs_id_new (id))
+        return qs_err_set (err, 500, "internal", "no randomness for a new id");
+    qs_kb_page_t page;
+    if (qs_kb_page_set (&page, id, title, topic, category, content, err))
+        return -1;
+    int rc = -1;
+    if (self->docs && qs_kb_docstore_put (self->docs, &page, err))
+        goto cleanup;
+    if (qs_kb_index_put (self->index, &page, err))
+        goto cleanup;
+    s_embed_remote (self, &page);
+    json_object *reply = json_object_new_object ();
+    if (!reply || qs_json_add_str (reply, "id", id)) {
+        json_object_put (reply);
+        qs_err_set (err, 500, "internal", "out of memory");
+        goto cleanup;
+    }
+    *reply_p = reply;
+    rc = 0;
+cleanup:
+    qs_kb_page_clear (&page);
+    return rc;
+}
+
+int
+qs_kb_op_delete (qs_kb_t *self, json_object *body, const qs_auth_t *auth, qs_err_t *err)
+{
+    if (!auth || !qs_auth_is_admin (auth))
+        return qs_err_set (err, 403, "forbidden", "only an admin can manage the knowledge base");
+    const char *id = qs_json_str (body, "id", NULL);
+    if (!id || !*id || strlen (id) > QS_KB_ID_MAX)
+        return qs_err_set (err, 404, "not_found", "no such document");
+    bool known = qs_kb_index_has (self->index, id)
+        || (self->docs && qs_kb_docstore_exists (self->docs, id));
+    if (!known)
+        return qs_err_set (err, 404, "not_found", "no such document");
+    if (self->docs && qs_kb_docstore_delete (self->docs, id, err))
+        return -1;
+    qs_kb_index_remove (self->index, id);
+    return 0;
+}

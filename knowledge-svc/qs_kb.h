@@ -1,0 +1,56 @@
+/*  qs_kb - the knowledge service's logic, without sockets: the index seeded
+    from the built-in corpus, the shared document store, and the three ops
+    (search, add_document, delete_document) as JSON in -> JSON out, so the
+    bus handlers are thin and unit tests call these directly. Thread-safe. */
+#ifndef QS_KB_H
+#define QS_KB_H
+
+#include <json-c/json.h>
+#include "qs_auth.h"
+#include "qs_err.h"
+#include "qs_kb_index.h"
+
+typedef struct _qs_kb_t qs_kb_t;
+
+typedef struct {
+    const char *corpus_dir;     /* built-in pages; NULL = none */
+    const char *store_path;     /* store URL shared by the workers; NULL = no persistence */
+    const char *embeddings_url; /* OpenAI-compatible embeddings API; NULL = local only */
+    const char *embeddings_model;
+    const char *embeddings_key; /* a secret; NULL = none */
+} qs_kb_config_t;
+
+#define QS_KB_Q_MAX       1000  /* characters of a query */
+#define QS_KB_LIMIT_MAX   20
+#define QS_KB_LIMIT_DEF   5
+
+/*  Load the corpus, open the store and apply what it holds. NULL with err. */
+qs_kb_t *qs_kb_new (const qs_kb_config_t *config, qs_err_t *err);
+void qs_kb_destroy (qs_kb_t **self_p);
+
+/*  Apply the store's changes since the last sync (other workers' adds and
+    deletes). Returns the number applied, or -1 with err. */
+int qs_kb_sync (qs_kb_t *self, qs_err_t *err);
+
+/*  The index (lent), for evaluation and benchmarks. */
+qs_kb_index_t *qs_kb_index (qs_kb_t *self);
+
+/*  Search the index like the search op, adding the query's remote embedding
+    when remote embeddings are configured (falls back to local search when
+    the API fails). Returns the hit count or -1 with err. */
+int qs_kb_search (qs_kb_t *self, const qs_kb_query_t *query, qs_kb_hit_t *hits, int max,
+                  qs_err_t *err);
+
+/*  search {"q","category"?,"topic"?,"limit"?} -> {"results":[...]}.
+    *reply_p becomes a new object (caller puts). 0, or -1 with err (400). */
+int qs_kb_op_search (qs_kb_t *self, json_object *body, json_object **reply_p, qs_err_t *err);
+
+/*  add_document {"title","content","topic","category"} -> {"id"}; admin only
+    (403). 0, or -1 with err. */
+int qs_kb_op_add (qs_kb_t *self, json_object *body, const qs_auth_t *auth,
+                  json_object **reply_p, qs_err_t *err);
+
+/*  delete_document {"id"}; admin only. 0, or -1 with err (403, 404). */
+int qs_kb_op_delete (qs_kb_t *self, json_object *body, const qs_auth_t *auth, qs_err_t *err);
+
+#endif
