@@ -94,6 +94,8 @@ static const s_rule_t s_rules[] = {
     { "starter plan", G, 2.0f }, { "open source", G, 2.0f },
     { "recommend a database", G, 2.0f }, { "which database", G, 1.5f },
     { "rotate", G, 2.5f }, { "rotation", G, 2.5f }, { "how often", G, 2.0f },
+    { "seems off", T, 2.5f }, { "something off", T, 2.0f }, { "acting up", T, 2.5f },
+    { "look into", T, 1.5f }, { "health check", T, 2.0f }, { "going on with", T, 2.0f },
     { "best way", G, 1.5f }, { "recommended", G, 1.0f },
 };
 #undef T

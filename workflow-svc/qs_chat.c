@@ -238,7 +238,16 @@ s_general (turn_t *t, qs_err_t *err)
 {
     (void) err;
     json_object *body = json_object_new_object (), *reply = NULL;
-    qs_json_add_str (body, "q", t->message);
+    /* search takes up to 1000 characters: the start of a long message carries its topic */
+    char q[1000];
+    size_t n = qs_strlcpy (q, t->message, sizeof q);
+    if (n >= sizeof q) {
+        size_t cut = sizeof q - 1;
+        while (cut > 0 && ((unsigned char) q[cut] & 0xC0) == 0x80)
+            cut--;                      /* never split a UTF-8 sequence */
+        q[cut] = '\0';
+    }
+    qs_json_add_str (body, "q", q);
     qs_json_add_int (body, "limit", 3);
     qs_err_t kerr = {0};
     if (s_call (t, "knowledge", "search", body, &reply, &kerr) != 0)
