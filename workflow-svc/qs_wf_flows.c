@@ -434,31 +434,70 @@ qs_diagnose_graph (void)
 
 /* ---- optimize ---------------------------------------------------------- */
 
+/*  Kubernetes' view of a service for the "never shrink what was OOM-killed or
+    restarted" guard: {"oom_killed":bool,"restarts":n}. Unknown when k8s-svc
+    cannot answer; the optimizer then relies on the platform metrics alone. */
+static void
+s_health (qs_wf_run_t *run, const char *service_id, json_object *health)
+{
+    json_object *body = json_object_new_object (), *reply = NULL;
+    qs_err_t err = {0};
+    qs_json_add_str (body, "service_id", service_id);
+    if (qs_wf_call (run, "k8s", "pods", body, &reply, &err) == 0) {
+        json_object *pods = qs_json_get (reply, "pods", json_type_array), *h = json_object_new_object ();
+        int64_t restarts = 0;
+        bool oom = false;
+        for (size_t i = 0; pods && i < json_object_array_length (pods); i++) {
+            json_object *pod = json_object_array_get_idx (pods, i);
+            restarts += qs_json_int (pod, "restarts", 0);
+            json_object *cs = qs_json_get (pod, "containers", json_type_array);
+            for (size_t k = 0; cs && k < json_object_array_length (cs); k++) {
+                json_object *c = json_object_array_get_idx (cs, k);
+                if (!strcmp (qs_json_str (qs_json_path (c, "lastState.terminated"), "reason", ""), "OOMKilled")
+                    || !strcmp (qs_json_str (qs_json_path (c, "state.terminated"), "reason", ""), "OOMKilled"))
+                    oom = true;
+            }
+        }
+        qs_json_add_bool (h, "oom_killed", oom);
+        qs_json_add_int (h, "restarts", restarts);
+        json_object_object_add (health, service_id, h);
+    }
+    else
+        qs_debug (run->pctx.request_id, "optimize: no pod state for %s: %s", service_id, err.message);
+    json_object_put (reply);
+    json_object_put (body);
+}
+
 int
 qs_wf_recommendations (qs_wf_run_t *run, json_object **reco_p, qs_err_t *err)
 {
     qs_platform_t *p = qs_wf_platform (run->wf);
     json_object *services = NULL, *pricing = NULL, *metrics = json_object_new_object ();
+    json_object *health = json_object_new_object ();
     int rc = -1;
     *reco_p = NULL;
     if (qs_platform_list_services (p, &run->pctx, &services, err) != 0
         || qs_platform_pricing (p, &run->pctx, &pricing, err) != 0)
         goto cleanup;
     for (size_t i = 0; i < json_object_array_length (services); i++) {
-        const char *id = qs_json_str (json_object_array_get_idx (services, i), "id", "");
+        json_object *svc = json_object_array_get_idx (services, i);
+        const char *id = qs_json_str (svc, "id", "");
         json_object *m = NULL;
         qs_err_t merr = {0};
         if (qs_platform_service_metrics (p, &run->pctx, id, "7d", &m, &merr) == 0)
             json_object_object_add (metrics, id, m);
         else
             qs_warn (run->pctx.request_id, "optimize: no metrics for %s: %s", id, merr.message);
+        if (!strcmp (qs_json_str (svc, "status", ""), "running"))
+            s_health (run, id, health);
     }
-    *reco_p = qs_optimize_analyze (services, metrics, NULL, pricing, qs_now_ms (), err);
+    *reco_p = qs_optimize_analyze (services, metrics, health, pricing, qs_now_ms (), err);
     rc = *reco_p ? 0 : -1;
 cleanup:
     json_object_put (services);
     json_object_put (pricing);
     json_object_put (metrics);
+    json_object_put (health);
     return rc;
 }
 
