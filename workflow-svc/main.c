@@ -1,11 +1,13 @@
 /*  quickspin-workflow - the assistant engine worker.
     Env: QS_BROKER_ENDPOINT, QS_STORE_URL (default sqlite://$QS_DATA_DIR/quickspin.db),
-    QS_PLATFORM_URL, QS_WORKER_THREADS, QS_METRICS_ADDR, QS_LOG_*. */
+    QS_PLATFORM_URL, QS_WORKER_THREADS, QS_CHECKPOINT_RETENTION_S (finished runs kept,
+    default 3600), QS_CHECKPOINT_PRUNE_INTERVAL_S (300), QS_METRICS_ADDR, QS_LOG_*. */
 #include "qs_chat.h"
 #include "qs_conversations.h"
 #include "qs_env.h"
 #include "qs_log.h"
 #include "qs_metrics.h"
+#include "qs_pruner.h"
 #include "qs_util.h"
 #include "qs_wf.h"
 #include <stdio.h>
@@ -20,6 +22,7 @@ main (void)
     qs_metrics_t *metrics = qs_metrics_new ();
     qs_worker_t *worker = NULL;
     qs_wf_t *wf = NULL;
+    qs_pruner_t *pruner = NULL;
     qs_err_t err = {0};
     char url[1024];
     const char *data_dir = qs_env_str ("QS_DATA_DIR", "./.quickspin");
@@ -49,8 +52,13 @@ main (void)
         goto cleanup;
     qs_info (NULL, "workflow: store=%s platform=%s threads=%ld", qs_store_backend (qs_wf_store (wf)),
              qs_env_str ("QS_PLATFORM_URL", "default"), threads);
+    long retention_s, interval_s;
+    qs_env_int ("QS_CHECKPOINT_RETENTION_S", 3600, 60, 30L * 24 * 3600, &retention_s);
+    qs_env_int ("QS_CHECKPOINT_PRUNE_INTERVAL_S", 300, 1, 24 * 3600, &interval_s);
+    pruner = qs_pruner_new (qs_wf_store (wf), retention_s * 1000, (int) interval_s * 1000);
     rc = qs_worker_run (worker) == 0 ? 0 : 1;
 cleanup:
+    qs_pruner_destroy (&pruner);
     qs_worker_destroy (&worker);
     qs_wf_destroy (&wf);
     qs_store_destroy (&store);
