@@ -22,14 +22,6 @@ s_type_index (const char *type)
     return -1;
 }
 
-/*  Transient platform trouble is worth a retry; the rest is final. */
-static qs_node_rc_t
-s_platform_rc (const qs_err_t *err)
-{
-    return err->status == 503 || err->status == 429 || err->status == 502 ? QS_NODE_RETRY
-                                                                           : QS_NODE_FAIL;
-}
-
 static qs_node_rc_t
 s_pricing (json_object *state, void *arg, qs_err_t *err)
 {
@@ -39,15 +31,15 @@ s_pricing (json_object *state, void *arg, qs_err_t *err)
         return QS_NODE_OK;
     qs_platform_t *p = qs_wf_platform (run->wf);
     if (qs_platform_pricing (p, &run->pctx, &pricing, err) != 0)
-        return s_platform_rc (err);
+        return qs_wf_platform_rc (err);
     if (qs_platform_quotas (p, &run->pctx, &quotas, err) != 0) {
         json_object_put (pricing);
-        return s_platform_rc (err);
+        return qs_wf_platform_rc (err);
     }
     if (qs_platform_list_services (p, &run->pctx, &services, err) != 0) {
         json_object_put (pricing);
         json_object_put (quotas);
-        return s_platform_rc (err);
+        return qs_wf_platform_rc (err);
     }
     json_object_object_add (state, "pricing", pricing);
     json_object_object_add (state, "quotas", quotas);
@@ -282,8 +274,7 @@ s_confirm (json_object *state, void *arg, qs_err_t *err)
         return QS_NODE_INTERRUPT;           /* already planned: keep waiting */
     json_object *config = qs_json_get (state, "config", json_type_object);
     json_object *est = qs_json_get (state, "estimate", json_type_object);
-    const char *run_id = qs_json_str (qs_json_get (state, "_run", json_type_object), "id", "");
-    char summary[300], key[96];
+    char summary[300];
     snprintf (summary, sizeof summary, "Create %s %s '%s' (%s, %lld replica%s%s%s) in %s for $%.2f/month",
               qs_json_str (config, "service_type", ""), qs_json_str (config, "version", ""),
               qs_json_str (config, "name", ""), qs_json_str (config, "tier", ""),
@@ -292,23 +283,7 @@ s_confirm (json_object *state, void *arg, qs_err_t *err)
               qs_json_bool (config, "high_availability", false) ? ", HA" : "",
               qs_json_bool (config, "backup_enabled", false) ? ", backups" : "",
               qs_json_str (config, "region", ""), qs_json_double (est, "monthly_cost", 0));
-    snprintf (key, sizeof key, "provision-%s", run_id);
-    qs_json_add_str (state, "idempotency_key", key);
-    json_object *a = json_object_new_object ();
-    qs_json_add_str (a, "conversation_id", run->conversation_id);
-    qs_json_add_str (a, "run_id", run_id);
-    qs_json_add_str (a, "type", "provision_service");
-    qs_json_add_str (a, "summary", summary);
-    json_object_object_add (a, "config", json_object_get (config));
-    json_object_object_add (a, "estimate", json_object_get (est));
-    qs_json_add_str (a, "idempotency_key", key);
-    json_object *action = qs_store_action_create (qs_wf_store (run->wf), run->pctx.auth->org_id,
-                                                  run->pctx.auth->sub, a, err);
-    json_object_put (a);
-    if (!action)
-        return err->status == 503 ? QS_NODE_RETRY : QS_NODE_FAIL;
-    json_object_object_add (state, "action", action);
-    return QS_NODE_INTERRUPT;
+    return qs_wf_propose (run, state, "provision_service", summary, config, est, "provision", err);
 }
 
 static const char *
@@ -332,7 +307,7 @@ s_execute (json_object *state, void *arg, qs_err_t *err)
     if (qs_platform_create_service (qs_wf_platform (run->wf), &run->pctx,
                                     qs_json_get (state, "config", json_type_object),
                                     qs_json_str (state, "idempotency_key", ""), &service, err) != 0) {
-        qs_node_rc_t rc = s_platform_rc (err);
+        qs_node_rc_t rc = qs_wf_platform_rc (err);
         if (rc == QS_NODE_FAIL)
             qs_json_add_str (state, "error", err->message);
         return rc;

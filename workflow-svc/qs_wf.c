@@ -4,6 +4,7 @@
 #include "qs_log.h"
 #include "qs_util.h"
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 
 struct _qs_wf_t {
     qs_store_t *store;
+    qs_llm_t *llm;              /* NULL = templates only */
     char *platform_url;
     pthread_key_t key;
     pthread_mutex_t lock;
@@ -46,6 +48,7 @@ qs_wf_destroy (qs_wf_t **self_p)
     pthread_key_delete (self->key);
     pthread_mutex_destroy (&self->lock);
     qs_store_destroy (&self->store);
+    qs_llm_destroy (&self->llm);
     free (self->platform_url);
     free (self);
     *self_p = NULL;
@@ -55,6 +58,20 @@ qs_store_t *
 qs_wf_store (qs_wf_t *self)
 {
     return self->store;
+}
+
+void
+qs_wf_set_llm (qs_wf_t *self, qs_llm_t **llm_p)
+{
+    qs_llm_destroy (&self->llm);
+    self->llm = *llm_p;
+    *llm_p = NULL;
+}
+
+qs_llm_t *
+qs_wf_llm (qs_wf_t *self)
+{
+    return self->llm;
 }
 
 qs_platform_t *
@@ -149,4 +166,37 @@ qs_wf_hooks (qs_wf_run_t *run)
 {
     qs_graph_hooks_t hooks = {s_checkpoint, s_step, run, 200};
     return hooks;
+}
+
+qs_node_rc_t
+qs_wf_platform_rc (const qs_err_t *err)
+{
+    return err->status == 503 || err->status == 429 || err->status == 502 ? QS_NODE_RETRY
+                                                                           : QS_NODE_FAIL;
+}
+
+qs_node_rc_t
+qs_wf_propose (qs_wf_run_t *run, json_object *state, const char *type, const char *summary,
+               json_object *config, json_object *estimate, const char *key_prefix, qs_err_t *err)
+{
+    const char *run_id = qs_json_str (qs_json_get (state, "_run", json_type_object), "id", "");
+    char key[96];
+    snprintf (key, sizeof key, "%s-%s", key_prefix, run_id);
+    qs_json_add_str (state, "idempotency_key", key);
+    json_object *a = json_object_new_object ();
+    qs_json_add_str (a, "conversation_id", run->conversation_id);
+    qs_json_add_str (a, "run_id", run_id);
+    qs_json_add_str (a, "type", type);
+    qs_json_add_str (a, "summary", summary);
+    json_object_object_add (a, "config", json_object_get (config));
+    if (estimate)
+        json_object_object_add (a, "estimate", json_object_get (estimate));
+    qs_json_add_str (a, "idempotency_key", key);
+    json_object *action = qs_store_action_create (qs_wf_store (run->wf), run->pctx.auth->org_id,
+                                                  run->pctx.auth->sub, a, err);
+    json_object_put (a);
+    if (!action)
+        return err->status == 503 ? QS_NODE_RETRY : QS_NODE_FAIL;
+    json_object_object_add (state, "action", action);
+    return QS_NODE_INTERRUPT;
 }

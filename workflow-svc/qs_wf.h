@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include "qs_err.h"
 #include "qs_graph.h"
+#include "qs_llm.h"
 #include "qs_platform.h"
 #include "qs_store.h"
 #include "qs_worker.h"
@@ -28,6 +29,12 @@ qs_store_t *qs_wf_store (qs_wf_t *self);
 /*  This thread's platform client (lent; lives until qs_wf_destroy). NULL on
     allocation failure. */
 qs_platform_t *qs_wf_platform (qs_wf_t *self);
+
+/*  Take ownership of *llm_p (nulled; may hold NULL = no LLM, the templates
+    answer). Call before the worker's threads start. */
+void qs_wf_set_llm (qs_wf_t *self, qs_llm_t **llm_p);
+/*  The answer LLM (lent; thread-safe), or NULL when none is configured. */
+qs_llm_t *qs_wf_llm (qs_wf_t *self);
 
 /*  The per-request context that graph nodes receive as ctx. */
 typedef struct {
@@ -51,5 +58,19 @@ void qs_wf_emit (qs_wf_run_t *run, const char *event, json_object **data_p);
 /*  Call op on service with body (lent); *reply_p new on success. 0 or -1. */
 int qs_wf_call (qs_wf_run_t *run, const char *service, const char *op, json_object *body,
                 json_object **reply_p, qs_err_t *err);
+
+/*  Transient platform or bus trouble (429, 502, 503) is worth a retry of the
+    node; anything else is final. */
+qs_node_rc_t qs_wf_platform_rc (const qs_err_t *err);
+
+/*  Make the run wait for the user: store a pending action of type with
+    summary, config (lent) and estimate (lent, may be NULL), keyed
+    "<key_prefix>-<run id>" so a repeated node finds the same action (and the
+    platform call behind it reuses the key as its Idempotency-Key). Puts the
+    action under state["action"] and the key under state["idempotency_key"].
+    Returns QS_NODE_INTERRUPT, or QS_NODE_RETRY / QS_NODE_FAIL with err. */
+qs_node_rc_t qs_wf_propose (qs_wf_run_t *run, json_object *state, const char *type,
+                            const char *summary, json_object *config, json_object *estimate,
+                            const char *key_prefix, qs_err_t *err);
 
 #endif

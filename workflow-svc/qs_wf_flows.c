@@ -11,13 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-static qs_node_rc_t
-s_platform_rc (const qs_err_t *err)
-{
-    return err->status == 503 || err->status == 429 || err->status == 502 ? QS_NODE_RETRY
-                                                                           : QS_NODE_FAIL;
-}
-
 static void
 s_gap (json_object *state, const char *fmt, const char *detail)
 {
@@ -41,7 +34,7 @@ s_identify (json_object *state, void *arg, qs_err_t *err)
     if (qs_json_get (state, "service", json_type_object))
         return QS_NODE_OK;
     if (qs_platform_list_services (qs_wf_platform (run->wf), &run->pctx, &services, err) != 0)
-        return s_platform_rc (err);
+        return qs_wf_platform_rc (err);
     json_object *hit = qs_resolve_service (services, qs_json_str (state, "message", ""),
                                            qs_json_get (state, "ref", json_type_object),
                                            qs_json_str (state, "type", NULL),
@@ -234,48 +227,27 @@ s_propose (json_object *state, void *arg, qs_err_t *err)
     }
     if (!kind || !qs_auth_can_execute (run->pctx.auth))
         return QS_NODE_OK;      /* advice only: nothing this user can run from here */
-    json_object *a = json_object_new_object (), *config = json_object_new_object ();
     char summary[300];
-    const char *name = qs_json_str (service, "name", "?");
+    const char *name = qs_json_str (service, "name", "?"), *type, *up = NULL, *pod = NULL;
     if (!strcmp (kind, "upgrade_tier")) {
-        const char *up = qs_diagnose_next_tier (qs_json_str (service, "tier", NULL));
-        if (!up) {
-            json_object_put (a);
-            json_object_put (config);
+        if (!(up = qs_diagnose_next_tier (qs_json_str (service, "tier", NULL))))
             return QS_NODE_OK;
-        }
-        qs_json_add_str (config, "tier", up);
         snprintf (summary, sizeof summary, "Move %s from %s to %s", name,
                   qs_json_str (service, "tier", "?"), up);
-        qs_json_add_str (a, "type", "change_tier");
+        type = "change_tier";
     }
     else {
-        const char *pod = s_unhealthy_pod (state);
-        if (!pod) {
-            json_object_put (a);
-            json_object_put (config);
+        if (!(pod = s_unhealthy_pod (state)))
             return QS_NODE_OK;
-        }
-        qs_json_add_str (config, "pod", pod);
         snprintf (summary, sizeof summary, "Restart pod %s of %s", pod, name);
-        qs_json_add_str (a, "type", "restart_pod");
+        type = "restart_pod";
     }
+    json_object *config = json_object_new_object ();
+    qs_json_add_str (config, up ? "tier" : "pod", up ? up : pod);
     qs_json_add_str (config, "service_id", qs_json_str (service, "id", ""));
-    const char *run_id = qs_json_str (qs_json_get (state, "_run", json_type_object), "id", "");
-    char key[96];
-    snprintf (key, sizeof key, "fix-%s", run_id);
-    qs_json_add_str (a, "conversation_id", run->conversation_id);
-    qs_json_add_str (a, "run_id", run_id);
-    qs_json_add_str (a, "summary", summary);
-    json_object_object_add (a, "config", config);
-    qs_json_add_str (a, "idempotency_key", key);
-    json_object *action = qs_store_action_create (qs_wf_store (run->wf), run->pctx.auth->org_id,
-                                                  run->pctx.auth->sub, a, err);
-    json_object_put (a);
-    if (!action)
-        return err->status == 503 ? QS_NODE_RETRY : QS_NODE_FAIL;
-    json_object_object_add (state, "action", action);
-    return QS_NODE_INTERRUPT;
+    qs_node_rc_t rc = qs_wf_propose (run, state, type, summary, config, NULL, "fix", err);
+    json_object_put (config);
+    return rc;
 }
 
 static const char *
@@ -327,7 +299,7 @@ s_execute (json_object *state, void *arg, qs_err_t *err)
         json_object_put (reply);
     }
     if (rc != 0) {
-        qs_node_rc_t r = s_platform_rc (err);
+        qs_node_rc_t r = qs_wf_platform_rc (err);
         if (r == QS_NODE_FAIL)
             qs_json_add_str (state, "error", err->message);
         return r == QS_NODE_RETRY ? r : QS_NODE_OK;   /* a refused fix is reported, not fatal */
@@ -507,7 +479,7 @@ s_optimize (json_object *state, void *arg, qs_err_t *err)
     qs_wf_run_t *run = arg;
     json_object *reco = NULL;
     if (qs_wf_recommendations (run, &reco, err) != 0)
-        return s_platform_rc (err);
+        return qs_wf_platform_rc (err);
     json_object_object_add (state, "optimization", reco);
     return QS_NODE_OK;
 }
