@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "qs_e2e.h"
 #include "qs_json.h"
+#include "qs_cli_http.h"
 
 static qs_e2e_t s_e;
 static char *s_member, *s_other, *s_viewer_same, *s_globex;
@@ -272,6 +273,59 @@ START_TEST (test_every_recommendation_type)
 }
 END_TEST
 
+
+/* SSE: the events of contract section 4 in order: intent, then steps, then
+   tokens, then done with the full ChatResponse; no other event names. */
+typedef struct {
+    char events[4096];
+    char *body;
+    size_t len;
+} sse_t;
+
+static int
+s_collect (const char *data, size_t len, void *arg)
+{
+    sse_t *sse = arg;
+    char *grown = realloc (sse->body, sse->len + len + 1);
+    ck_assert_ptr_nonnull (grown);
+    memcpy (grown + sse->len, data, len);
+    sse->len += len;
+    grown[sse->len] = '\0';
+    sse->body = grown;
+    return 0;
+}
+
+START_TEST (test_sse_event_order)
+{
+    sse_t sse = {0};
+    qs_cli_resp_t resp;
+    qs_err_t err = {0};
+    json_object *req = json_object_new_object ();
+    qs_json_add_str (req, "message", "why does acme-jobs keep restarting?");
+    ck_assert_int_eq (qs_cli_http_stream ("POST", s_e.gateway, "/api/v1/chat/stream", s_member, req,
+                                          60000, s_collect, NULL, &sse, &resp, &err), 0);
+    ck_assert_int_eq (resp.status, 200);
+    /* reduce the stream to its sequence of event names, runs collapsed */
+    char last[32] = "";
+    size_t n = 0;
+    for (char *line = strtok (sse.body, "\n"); line; line = strtok (NULL, "\n")) {
+        if (strncmp (line, "event: ", 7) != 0)
+            continue;
+        const char *name = line + 7;
+        ck_assert_msg (!strcmp (name, "intent") || !strcmp (name, "step") || !strcmp (name, "token")
+                       || !strcmp (name, "done"), "unexpected event %s", name);
+        if (strcmp (name, last) != 0) {
+            n += (size_t) snprintf (sse.events + n, sizeof sse.events - n, "%s ", name);
+            snprintf (last, sizeof last, "%s", name);
+        }
+    }
+    ck_assert_str_eq (sse.events, "intent step token done ");
+    free (sse.body);
+    qs_cli_resp_free (&resp);
+    json_object_put (req);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -285,6 +339,7 @@ s_suite (void)
     tcase_add_test (tc, test_info_and_follow_up);
     tcase_add_test (tc, test_troubleshoot_and_optimize);
     tcase_add_test (tc, test_general_question_has_sources);
+    tcase_add_test (tc, test_sse_event_order);
     tcase_add_test (tc, test_every_finding_code);
     tcase_add_test (tc, test_every_recommendation_type);
     tcase_add_test (tc, test_worker_dies_before_confirmation);
