@@ -20,12 +20,73 @@ struct _qs_kb_t {
     json_object *applied;       /* id -> version applied, to skip re-reads */
     size_t chunks_at_embed;     /* chunk count when vectors were last recomputed */
     qs_kb_remote_t *remote;     /* NULL = local embeddings only */
+    pthread_mutex_t remote_lock;    /* guards the two below */
+    int64_t remote_down_until;  /* monotonic ms: the API failed, skip it until then */
+    int64_t backfill_after;     /* monotonic ms: the next backfill pass after a failure */
+    int64_t backoff_ms;
+    json_object *remote_missing;    /* id -> true: pages still without remote vectors */
 };
 
-#define S_REMOTE_DOC_MS   15000
-#define S_REMOTE_QUERY_MS 3000
+#define S_REMOTE_DOC_MS     15000
+#define S_REMOTE_QUERY_MS   3000
+/*  After the API is unreachable or slow, pages and queries skip it for a
+    while instead of each waiting out a timeout (a 66-page seed against a
+    hung API would otherwise take 66 x 15 s); the sync loop fills the gaps. */
+#define S_REMOTE_BACKOFF_MS 30000
+#define S_BACKFILL_PAGES    8
 
-/*  Give a page its remote embeddings; failures leave it local-only. */
+static bool
+s_remote_up (qs_kb_t *self)
+{
+    pthread_mutex_lock (&self->remote_lock);
+    bool up = qs_mono_ms () >= self->remote_down_until;
+    pthread_mutex_unlock (&self->remote_lock);
+    return up;
+}
+
+/*  Record how embedding page id went: ok, or failed with status (0 = not
+    tried). A failed page moves to the back of the backfill queue, so one
+    page the API keeps refusing does not hold up the others. */
+static void
+s_remote_note (qs_kb_t *self, const char *id, bool ok, int status)
+{
+    pthread_mutex_lock (&self->remote_lock);
+    json_object_object_del (self->remote_missing, id);
+    if (!ok) {
+        json_object_object_add (self->remote_missing, id, json_object_new_boolean (1));
+        if (status == 503 || status == 504)
+            self->remote_down_until = qs_mono_ms () + self->backoff_ms;
+    }
+    pthread_mutex_unlock (&self->remote_lock);
+}
+
+/*  Embed texts (n chunks of page id) remotely and attach the vectors.
+    Returns true when they were attached. */
+static bool
+s_embed_texts (qs_kb_t *self, const char *id, char **texts, int n)
+{
+    float *vecs = NULL;
+    int dim = 0;
+    qs_err_t err = { 0 };
+    bool ok = false;
+    if (!s_remote_up (self))
+        err.status = 0;
+    else
+    if (qs_kb_remote_embed (self->remote, (const char *const *) texts, n,
+                            S_REMOTE_DOC_MS, &vecs, &dim, &err) == 0) {
+        ok = qs_kb_index_put_remote (self->index, id, vecs, n, dim) == 0;
+        if (!ok)
+            qs_warn (NULL, "knowledge: remote vectors for %s do not fit (dim %d)", id, dim);
+    }
+    else
+        qs_warn (NULL, "knowledge: remote embeddings for %s failed: %s", id, err.message);
+    free (vecs);
+    s_remote_note (self, id, ok, err.status);
+    return ok;
+}
+
+/*  Give a page its remote embeddings; failures leave it local-only until
+    the sync loop's backfill succeeds. */
 static void
 s_embed_remote (qs_kb_t *self, const qs_kb_page_t *page)
 {
@@ -33,19 +94,60 @@ s_embed_remote (qs_kb_t *self, const qs_kb_page_t *page)
         return;
     char **texts = NULL;
     int n = qs_kb_index_chunk_texts (page, &texts);
-    float *vecs = NULL;
-    int dim = 0;
-    qs_err_t err;
-    if (n > 0 && qs_kb_remote_embed (self->remote, (const char *const *) texts, n,
-                                     S_REMOTE_DOC_MS, &vecs, &dim, &err) == 0) {
-        if (qs_kb_index_put_remote (self->index, page->id, vecs, n, dim))
-            qs_warn (NULL, "knowledge: remote vectors for %s do not fit (dim %d)", page->id, dim);
-    }
-    else
     if (n > 0)
-        qs_warn (NULL, "knowledge: remote embeddings for %s failed: %s", page->id, err.message);
-    free (vecs);
+        s_embed_texts (self, page->id, texts, n);
     qs_kb_index_texts_free (&texts, n);
+}
+
+int
+qs_kb_backfill_remote (qs_kb_t *self, int max_pages)
+{
+    if (!self->remote || !s_remote_up (self))
+        return 0;
+    char ids[S_BACKFILL_PAGES][QS_KB_ID_MAX + 1];
+    int n_ids = 0, done = 0;
+    if (max_pages > S_BACKFILL_PAGES)
+        max_pages = S_BACKFILL_PAGES;
+    pthread_mutex_lock (&self->remote_lock);
+    if (qs_mono_ms () < self->backfill_after) {
+        pthread_mutex_unlock (&self->remote_lock);
+        return 0;
+    }
+    json_object_object_foreach (self->remote_missing, key, val) {
+        (void) val;
+        if (n_ids >= max_pages)
+            break;
+        qs_strlcpy (ids[n_ids++], key, sizeof ids[0]);
+    }
+    pthread_mutex_unlock (&self->remote_lock);
+    for (int i = 0; i < n_ids && s_remote_up (self); i++) {
+        char **texts = NULL;
+        int n = qs_kb_index_page_texts (self->index, ids[i], &texts);
+        if (n <= 0)     /* deleted meanwhile: nothing to fill */
+            s_remote_note (self, ids[i], true, 0);
+        else
+        if (s_embed_texts (self, ids[i], texts, n))
+            done++;
+        else {
+            /*  the API refuses or is away: try again later, not every sync */
+            pthread_mutex_lock (&self->remote_lock);
+            self->backfill_after = qs_mono_ms () + self->backoff_ms;
+            pthread_mutex_unlock (&self->remote_lock);
+            qs_kb_index_texts_free (&texts, n);
+            break;
+        }
+        qs_kb_index_texts_free (&texts, n);
+    }
+    return done;
+}
+
+int
+qs_kb_pages_without_remote (qs_kb_t *self)
+{
+    pthread_mutex_lock (&self->remote_lock);
+    int n = json_object_object_length (self->remote_missing);
+    pthread_mutex_unlock (&self->remote_lock);
+    return n;
 }
 
 static int
@@ -69,9 +171,13 @@ qs_kb_new (const qs_kb_config_t *config, qs_err_t *err)
         return NULL;
     }
     pthread_mutex_init (&self->sync_lock, NULL);
+    pthread_mutex_init (&self->remote_lock, NULL);
+    self->backoff_ms = config->remote_backoff_ms > 0 ? config->remote_backoff_ms
+                                                     : S_REMOTE_BACKOFF_MS;
     self->index = qs_kb_index_new ();
     self->applied = json_object_new_object ();
-    if (!self->index || !self->applied) {
+    self->remote_missing = json_object_new_object ();
+    if (!self->index || !self->applied || !self->remote_missing) {
         qs_err_set (err, 500, "internal", "out of memory");
         goto failed;
     }
@@ -118,7 +224,9 @@ qs_kb_destroy (qs_kb_t **self_p)
     qs_kb_docstore_destroy (&self->docs);
     qs_kb_remote_destroy (&self->remote);
     json_object_put (self->applied);
+    json_object_put (self->remote_missing);
     pthread_mutex_destroy (&self->sync_lock);
+    pthread_mutex_destroy (&self->remote_lock);
     free (self);
     *self_p = NULL;
 }
@@ -160,6 +268,7 @@ s_apply (const qs_kb_page_t *page, bool deleted, int64_t version, void *arg)
 int
 qs_kb_sync (qs_kb_t *self, qs_err_t *err)
 {
+    qs_kb_backfill_remote (self, S_BACKFILL_PAGES);
     if (!self->docs)
         return 0;
     s_sync_t s = { self, 0 };
@@ -184,14 +293,21 @@ qs_kb_search (qs_kb_t *self, const qs_kb_query_t *query, qs_kb_hit_t *hits, int 
 {
     qs_kb_query_t q = *query;
     float *qv = NULL;
-    if (self->remote && !q.remote_q && q.mode != QS_KB_LEXICAL && q.mode != QS_KB_VECTOR) {
+    if (self->remote && !q.remote_q && q.mode != QS_KB_LEXICAL && q.mode != QS_KB_VECTOR
+        && s_remote_up (self)) {
         qs_err_t rerr;
         if (qs_kb_remote_embed (self->remote, &q.q, 1, S_REMOTE_QUERY_MS, &qv, &q.remote_dim,
                                 &rerr) == 0)
             q.remote_q = qv;
-        else
+        else {
             qs_warn (NULL, "knowledge: remote query embedding failed, searching locally: %s",
                      rerr.message);
+            if (rerr.status == 503 || rerr.status == 504) {
+                pthread_mutex_lock (&self->remote_lock);
+                self->remote_down_until = qs_mono_ms () + self->backoff_ms;
+                pthread_mutex_unlock (&self->remote_lock);
+            }
+        }
     }
     int n = qs_kb_index_search (self->index, &q, hits, max, err);
     free (qv);

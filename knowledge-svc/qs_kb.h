@@ -18,6 +18,7 @@ typedef struct {
     const char *embeddings_url; /* OpenAI-compatible embeddings API; NULL = local only */
     const char *embeddings_model;
     const char *embeddings_key; /* a secret; NULL = none */
+    int remote_backoff_ms;      /* pause after the API fails; 0 = 30 s */
 } qs_kb_config_t;
 
 #define QS_KB_Q_MAX       1000  /* characters of a query */
@@ -31,6 +32,14 @@ void qs_kb_destroy (qs_kb_t **self_p);
 /*  Apply the store's changes since the last sync (other workers' adds and
     deletes). Returns the number applied, or -1 with err. */
 int qs_kb_sync (qs_kb_t *self, qs_err_t *err);
+
+/*  Remote embeddings for pages that have none yet (the API failed when they
+    were added): at most max_pages per call, skipped while the API is backing
+    off after a failure. qs_kb_sync calls it first. Returns pages filled. */
+int qs_kb_backfill_remote (qs_kb_t *self, int max_pages);
+
+/*  Pages still waiting for remote embeddings. */
+int qs_kb_pages_without_remote (qs_kb_t *self);
 
 /*  The index (lent), for evaluation and benchmarks. */
 qs_kb_index_t *qs_kb_index (qs_kb_t *self);

@@ -149,6 +149,9 @@ s_rehash (qs_kb_index_t *self)
     return 0;
 }
 
+/*  The local embedding of a chunk. Remote vectors are left alone: a new
+    chunk's slot is cleared by put, and re-embedding (bulk end, IDF refresh)
+    must keep the remote vectors that arrived meanwhile. */
 static void
 s_embed (qs_kb_index_t *self, uint32_t chunk, const char *text)
 {
@@ -156,8 +159,6 @@ s_embed (qs_kb_index_t *self, uint32_t chunk, const char *text)
     if (!self->bulk)
         qs_kb_embed_text (text, self->bm25, v);
     qs_kb_vecs_set (self->local, chunk, self->bulk ? NULL : v);
-    if (self->remote)
-        qs_kb_vecs_set (self->remote, chunk, NULL);
 }
 
 static void
@@ -209,6 +210,33 @@ qs_kb_index_chunk_texts (const qs_kb_page_t *page, char ***texts_p)
         return -1;
     *texts_p = texts;
     return count;
+}
+
+int
+qs_kb_index_page_texts (qs_kb_index_t *self, const char *id, char ***texts_p)
+{
+    *texts_p = NULL;
+    int n = -1;
+    pthread_rwlock_rdlock (&self->lock);
+    int64_t p = s_page_find (self, id);
+    if (p < 0)
+        goto cleanup;
+    const s_page_t *pg = &self->pages[p];
+    char **texts = calloc (pg->n_chunks ? pg->n_chunks : 1, sizeof *texts);
+    if (!texts)
+        goto cleanup;
+    for (uint32_t i = 0; i < pg->n_chunks; i++) {
+        const s_chunk_t *ch = &self->chunks[pg->first + i];
+        if (!(texts[i] = s_chunk_text (pg->title, ch->heading, ch->text))) {
+            qs_kb_index_texts_free (&texts, (int) i);
+            goto cleanup;
+        }
+    }
+    *texts_p = texts;
+    n = (int) pg->n_chunks;
+cleanup:
+    pthread_rwlock_unlock (&self->lock);
+    return n;
 }
 
 void
@@ -306,6 +334,8 @@ qs_kb_index_put (qs_kb_index_t *self, const qs_kb_page_t *page, qs_err_t *err)
         }
         /*  BM25 numbers chunks in the same order as we do */
         s_embed (self, self->n_chunks, text);
+        if (self->remote)
+            qs_kb_vecs_set (self->remote, self->n_chunks, NULL);
         self->text_bytes += strlen (body) + strlen (heading) + 2;
         self->n_chunks++;
         self->n_alive_chunks++;

@@ -62,6 +62,11 @@ int qs_kb_index_put (qs_kb_index_t *self, const qs_kb_page_t *page, qs_err_t *er
 int qs_kb_index_chunk_texts (const qs_kb_page_t *page, char ***texts_p);
 void qs_kb_index_texts_free (char ***texts_p, int n);
 
+/*  The same texts for the live page id, as the index holds it (to embed it
+    again later). Returns the count, or -1 when the page is unknown or out of
+    memory. */
+int qs_kb_index_page_texts (qs_kb_index_t *self, const char *id, char ***texts_p);
+
 /*  Attach remote embeddings to the chunks of page id: n vectors of dim
     floats (lent), in chunk order. 0, or -1 when the page is unknown, n does
     not match its chunks, or dim differs from earlier remote vectors. */

@@ -9,6 +9,11 @@
 #include <string.h>
 
 #define S_DIM_MAX 4096
+/*  A long page goes out in several requests: APIs cap the inputs and tokens
+    of one request (OpenAI: 2048 inputs), and a smaller body keeps one
+    answer's latency and memory bounded. */
+#define S_BATCH_TEXTS QS_KB_REMOTE_BATCH_TEXTS
+#define S_BATCH_BYTES (256u << 10)
 
 struct _qs_kb_remote_t {
     pthread_mutex_t lock;
@@ -101,14 +106,13 @@ s_parse (json_object *reply, int n, float **vecs_p, int *dim, qs_err_t *err)
     return 0;
 }
 
-int
-qs_kb_remote_embed (qs_kb_remote_t *self, const char *const *texts, int n,
-                    int64_t timeout_ms, float **vecs_p, int *dim, qs_err_t *err)
+/*  One request for texts[0..n-1]. */
+static int
+s_embed_batch (qs_kb_remote_t *self, const char *const *texts, int n,
+               int64_t timeout_ms, float **vecs_p, int *dim, qs_err_t *err)
 {
     *vecs_p = NULL;
     *dim = 0;
-    if (n <= 0)
-        return qs_err_set (err, 400, "bad_request", "nothing to embed");
     json_object *body = json_object_new_object ();
     json_object *input = json_object_new_array ();
     if (!body || !input) {
@@ -123,7 +127,7 @@ qs_kb_remote_embed (qs_kb_remote_t *self, const char *const *texts, int n,
     const char *text = qs_json_text (body);
     qs_http_req_t req = {
         .method = "POST", .url = self->url, .bearer = self->key, .body = text,
-        .body_len = strlen (text), .timeout_ms = timeout_ms > 0 ? timeout_ms : 10000,
+        .body_len = strlen (text), .timeout_ms = timeout_ms,
         .max_body = 64u << 20,
     };
     qs_http_resp_t resp;
@@ -151,4 +155,54 @@ qs_kb_remote_embed (qs_kb_remote_t *self, const char *const *texts, int n,
     rc = s_parse (reply, n, vecs_p, dim, err);
     json_object_put (reply);
     return rc;
+}
+
+int
+qs_kb_remote_embed (qs_kb_remote_t *self, const char *const *texts, int n,
+                    int64_t timeout_ms, float **vecs_p, int *dim, qs_err_t *err)
+{
+    *vecs_p = NULL;
+    *dim = 0;
+    if (n <= 0)
+        return qs_err_set (err, 400, "bad_request", "nothing to embed");
+    int64_t deadline = qs_mono_ms () + (timeout_ms > 0 ? timeout_ms : 10000);
+    float *all = NULL;
+    int d = 0;
+    for (int at = 0; at < n; ) {
+        /*  as many texts as fit the batch limits, at least one */
+        int count = 0;
+        size_t bytes = 0;
+        while (at + count < n && count < S_BATCH_TEXTS
+               && (count == 0 || bytes + strlen (texts[at + count]) <= S_BATCH_BYTES))
+            bytes += strlen (texts[at + count++]);
+        int64_t left = deadline - qs_mono_ms ();
+        if (left <= 0) {
+            free (all);
+            return qs_err_set (err, 504, "deadline_exceeded", "the embeddings API did not answer");
+        }
+        float *part = NULL;
+        int pd = 0;
+        if (s_embed_batch (self, texts + at, count, left, &part, &pd, err)) {
+            free (all);
+            return -1;
+        }
+        if (!all) {
+            d = pd;
+            all = calloc ((size_t) n * (size_t) d, sizeof *all);
+        }
+        if (!all || pd != d) {
+            bool oom = !all;
+            free (part);
+            free (all);
+            return oom ? qs_err_set (err, 500, "internal", "out of memory")
+                       : qs_err_set (err, 502, "bad_gateway",
+                                     "the embeddings API changed dimensions between batches");
+        }
+        memcpy (all + (size_t) at * (size_t) d, part, (size_t) count * (size_t) d * sizeof *all);
+        free (part);
+        at += count;
+    }
+    *vecs_p = all;
+    *dim = d;
+    return 0;
 }

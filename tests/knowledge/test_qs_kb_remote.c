@@ -9,12 +9,17 @@
 #include "qs_json.h"
 #include "qs_kb.h"
 #include "qs_kb_remote.h"
+#include "qs_util.h"
+#include <time.h>
 
 #define S_DIM 512
 
 typedef struct {
     struct mg_context *ctx;
     char url[64];
+    int requests;           /* embeddings requests answered */
+    int max_inputs;         /* the most texts in one request */
+    bool refuse;            /* answer HTTP 500 to everything */
 } s_server_t;
 
 static void
@@ -41,7 +46,7 @@ s_fake_embed (const char *text, json_object *out)
 static int
 s_handle (struct mg_connection *conn, void *arg)
 {
-    (void) arg;
+    s_server_t *server = arg;
     const struct mg_request_info *ri = mg_get_request_info (conn);
     static char body[1 << 20];
     int blen = 0, r;
@@ -52,7 +57,12 @@ s_handle (struct mg_connection *conn, void *arg)
     json_object *req = json_tokener_parse (body);
     json_object *input = qs_json_get (req, "input", json_type_array);
     bool ok = strcmp (ri->local_uri, "/v1/embeddings") == 0 && input
-              && qs_json_str (req, "model", NULL);
+              && qs_json_str (req, "model", NULL) && !server->refuse;
+    if (ok) {
+        server->requests++;
+        if ((int) json_object_array_length (input) > server->max_inputs)
+            server->max_inputs = (int) json_object_array_length (input);
+    }
     json_object *reply = json_object_new_object ();
     if (ok) {
         json_object *data = json_object_new_array ();
@@ -77,7 +87,9 @@ s_handle (struct mg_connection *conn, void *arg)
 static void
 s_start (s_server_t *s)
 {
-    const char *opts[] = { "listening_ports", "127.0.0.1:0", "num_threads", "2", NULL };
+    memset (s, 0, sizeof *s);
+    /*  one thread: the handler counts requests in s */
+    const char *opts[] = { "listening_ports", "127.0.0.1:0", "num_threads", "1", NULL };
     struct mg_callbacks cb;
     memset (&cb, 0, sizeof cb);
     s->ctx = mg_start (&cb, NULL, opts);
@@ -85,7 +97,7 @@ s_start (s_server_t *s)
     struct mg_server_port ports[2];
     ck_assert_int_ge (mg_get_server_ports (s->ctx, 2, ports), 1);
     snprintf (s->url, sizeof s->url, "http://127.0.0.1:%d/v1", ports[0].port);
-    mg_set_request_handler (s->ctx, "/", s_handle, NULL);
+    mg_set_request_handler (s->ctx, "/", s_handle, s);
 }
 
 START_TEST (test_client)
@@ -169,6 +181,165 @@ START_TEST (test_search_with_remote)
 }
 END_TEST
 
+
+/*  The vectors of texts, one request each, to compare with batched ones. */
+static float *
+s_embed_one (qs_kb_remote_t *r, const char *text, int *dim)
+{
+    float *v = NULL;
+    qs_err_t err;
+    ck_assert_int_eq (qs_kb_remote_embed (r, &text, 1, 5000, &v, dim, &err), 0);
+    return v;
+}
+
+START_TEST (test_batches)
+{
+    s_server_t s;
+    s_start (&s);
+    qs_kb_remote_t *r = qs_kb_remote_new (s.url, NULL, NULL);
+    enum { N = 2 * QS_KB_REMOTE_BATCH_TEXTS + 7 };
+    char *texts[N];
+    for (int i = 0; i < N; i++)
+        texts[i] = qs_strdupf ("text number%d about topic%d", i, i * 7);
+    float *vecs = NULL;
+    int dim = 0;
+    qs_err_t err;
+    ck_assert_int_eq (qs_kb_remote_embed (r, (const char *const *) texts, N, 10000, &vecs, &dim,
+                                          &err), 0);
+    ck_assert_int_eq (dim, S_DIM);
+    ck_assert_int_eq (s.requests, 3);
+    ck_assert_int_eq (s.max_inputs, QS_KB_REMOTE_BATCH_TEXTS);
+    /*  every vector lands at its text's place across the batches */
+    int checks[] = { 0, QS_KB_REMOTE_BATCH_TEXTS - 1, QS_KB_REMOTE_BATCH_TEXTS, N - 1 };
+    for (size_t c = 0; c < sizeof checks / sizeof checks[0]; c++) {
+        int one_dim = 0;
+        float *one = s_embed_one (r, texts[checks[c]], &one_dim);
+        ck_assert_int_eq (one_dim, dim);
+        for (int k = 0; k < dim; k++)
+            ck_assert_float_eq_tol (vecs[(size_t) checks[c] * (size_t) dim + (size_t) k],
+                                    one[k], 1e-6f);
+        free (one);
+    }
+    free (vecs);
+    /*  big texts split by size too: two 140 KB texts cannot share one body */
+    char *big[3];
+    for (int i = 0; i < 3; i++) {
+        big[i] = malloc (140000);
+        ck_assert_ptr_nonnull (big[i]);
+        memset (big[i], 'a' + i, 139999);
+        big[i][139999] = '\0';
+    }
+    s.requests = 0;
+    int rc = qs_kb_remote_embed (r, (const char *const *) big, 3, 30000, &vecs, &dim, &err);
+    ck_assert_msg (rc == 0, "%s", err.message);
+    ck_assert_int_eq (s.requests, 3);
+    free (vecs);
+    for (int i = 0; i < 3; i++)
+        free (big[i]);
+    for (int i = 0; i < N; i++)
+        free (texts[i]);
+    qs_kb_remote_destroy (&r);
+    mg_stop (s.ctx);
+}
+END_TEST
+
+/*  Search by remote vectors alone for the exact text of a chunk of page id:
+    with the stand-in model that text scores 1 against its own chunk. */
+static void
+s_assert_remote_finds (qs_kb_t *kb, const char *id)
+{
+    char **texts = NULL;
+    int n = qs_kb_index_page_texts (qs_kb_index (kb), id, &texts);
+    ck_assert_int_ge (n, 1);
+    qs_kb_hit_t hits[5];
+    qs_err_t err;
+    qs_kb_query_t q = { .q = texts[n - 1], .limit = 5, .mode = QS_KB_REMOTE };
+    int k = qs_kb_search (kb, &q, hits, 5, &err);
+    ck_assert_int_ge (k, 1);
+    ck_assert_str_eq (hits[0].id, id);
+    ck_assert_double_eq_tol (hits[0].score, 1.0, 1e-3);
+    qs_kb_index_texts_free (&texts, n);
+}
+
+START_TEST (test_seeded_pages_keep_remote_vectors)
+{
+    s_server_t s;
+    s_start (&s);
+    qs_err_t err;
+    qs_kb_config_t config = { .corpus_dir = getenv ("QS_KB_TEST_CORPUS"),
+                              .embeddings_url = s.url };
+    qs_kb_t *kb = qs_kb_new (&config, &err);
+    ck_assert_msg (kb != NULL, "%s", err.message);
+    ck_assert_int_eq (qs_kb_pages_without_remote (kb), 0);
+    /*  the bulk load's final local pass must not wipe the remote vectors */
+    s_assert_remote_finds (kb, "kafka-rebalance-commit-failed");
+    s_assert_remote_finds (kb, "redis-oom-maxmemory");
+    /*  nor a later IDF refresh */
+    qs_kb_index_reembed (qs_kb_index (kb));
+    s_assert_remote_finds (kb, "redis-oom-maxmemory");
+    char **none = NULL;
+    ck_assert_int_eq (qs_kb_index_page_texts (qs_kb_index (kb), "no-such-page", &none), -1);
+    ck_assert_ptr_null (none);
+    qs_kb_destroy (&kb);
+    mg_stop (s.ctx);
+}
+END_TEST
+
+START_TEST (test_backfill_after_failures)
+{
+    s_server_t s;
+    s_start (&s);
+    s.refuse = true;
+    qs_err_t err;
+    qs_kb_config_t config = { .corpus_dir = getenv ("QS_KB_TEST_CORPUS"),
+                              .embeddings_url = s.url, .remote_backoff_ms = 300 };
+    qs_kb_t *kb = qs_kb_new (&config, &err);
+    ck_assert_msg (kb != NULL, "%s", err.message);
+    int pages = (int) qs_kb_index_pages (qs_kb_index (kb));
+    ck_assert_int_eq (qs_kb_pages_without_remote (kb), pages);
+    /*  still refused: one failed try, then a pause */
+    ck_assert_int_eq (qs_kb_backfill_remote (kb, 8), 0);
+    ck_assert_int_eq (qs_kb_backfill_remote (kb, 8), 0);
+    ck_assert_int_eq (qs_kb_pages_without_remote (kb), pages);
+    s.refuse = false;
+    int64_t until = qs_mono_ms () + 20000;
+    while (qs_kb_pages_without_remote (kb) > 0 && qs_mono_ms () < until) {
+        qs_err_t serr;
+        ck_assert_int_ge (qs_kb_sync (kb, &serr), 0);   /* sync runs the backfill */
+        struct timespec ts = { 0, 20 * 1000000L };
+        nanosleep (&ts, NULL);
+    }
+    ck_assert_int_eq (qs_kb_pages_without_remote (kb), 0);
+    s_assert_remote_finds (kb, "redis-oom-maxmemory");
+    qs_kb_destroy (&kb);
+    mg_stop (s.ctx);
+}
+END_TEST
+
+START_TEST (test_unreachable_api_backs_off)
+{
+    s_server_t s;
+    s_start (&s);
+    char url[64];
+    qs_strlcpy (url, s.url, sizeof url);
+    mg_stop (s.ctx);
+    qs_err_t err;
+    qs_kb_config_t config = { .corpus_dir = getenv ("QS_KB_TEST_CORPUS"), .embeddings_url = url };
+    int64_t t0 = qs_mono_ms ();
+    qs_kb_t *kb = qs_kb_new (&config, &err);
+    ck_assert_msg (kb != NULL, "%s", err.message);
+    ck_assert_int_eq (qs_kb_pages_without_remote (kb), (int) qs_kb_index_pages (qs_kb_index (kb)));
+    /*  backing off: searches answer locally without asking again */
+    qs_kb_hit_t hits[5];
+    qs_kb_query_t q = { .q = "CommitFailedException rebalanced", .limit = 5 };
+    ck_assert_int_ge (qs_kb_search (kb, &q, hits, 5, &err), 1);
+    ck_assert_str_eq (hits[0].id, "kafka-rebalance-commit-failed");
+    ck_assert_int_eq (qs_kb_backfill_remote (kb, 8), 0);
+    ck_assert_int_lt (qs_mono_ms () - t0, 20000);
+    qs_kb_destroy (&kb);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -177,6 +348,10 @@ s_suite (void)
     tcase_set_timeout (tc, 60);
     tcase_add_test (tc, test_client);
     tcase_add_test (tc, test_search_with_remote);
+    tcase_add_test (tc, test_batches);
+    tcase_add_test (tc, test_seeded_pages_keep_remote_vectors);
+    tcase_add_test (tc, test_backfill_after_failures);
+    tcase_add_test (tc, test_unreachable_api_backs_off);
     suite_add_tcase (s, tc);
     return s;
 }
