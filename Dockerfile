@@ -20,6 +20,7 @@ RUN meson setup /build --buildtype=release -Dprefix=/usr/local \
  && cp -r knowledge-svc/corpus /out/share/corpus \
  && cp -r gateway/web /out/share/web \
  && (cp -r intent-svc/prompts /out/share/prompts || true) \
+ && mkdir -p /out/share/prompts && cp workflow-svc/prompts/*.txt /out/share/prompts/ \
  && (cp /build/intent-svc/*.model /out/share/ 2>/dev/null || true)
 
 FROM debian:12-slim

@@ -1,5 +1,6 @@
 /*  quickspin - the command-line client of QuickSpin AI: parses the command
     line, resolves the configuration and hands over to the command. */
+#include "qs_cli_keygen.h"
 #include "qs_cli_chat.h"
 #include "qs_cli_cmds.h"
 #include "qs_cli_ctx.h"
@@ -29,6 +30,9 @@ s_usage (FILE *out)
         "  health                     gateway liveness and readiness (no token needed)\n"
         "  token --sub U --org O [--roles member[,admin]] [--tier pro] [--ttl SECONDS]\n"
         "                             mint a development token from QS_JWT_SECRET\n"
+        "  keygen --out BASE [--role R] [--name N]\n"
+        "                             a CURVE key pair for the secured bus: BASE.key, BASE.pub;\n"
+        "                             with --role prints the broker's allowed-keys line\n"
         "\n"
         "options:\n"
         "  --json       print the API's JSON (chat: the ChatResponse; no prompts)\n"
@@ -142,6 +146,8 @@ main (int argc, char **argv)
     int rc;
     if (!strcmp (cmd, "token"))
         rc = qs_cli_cmd_token (&ctx, cargc, cargv);
+    else if (!strcmp (cmd, "keygen"))
+        rc = qs_cli_cmd_keygen (&ctx, cargc, cargv);
     else {
         char path[1024];
         qs_err_t err = {0};

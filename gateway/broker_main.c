@@ -1,13 +1,16 @@
 /*  quickspin-broker - the bus broker as its own process (proto/bus.md).
     Env: QS_BROKER_ENDPOINT (bind), QS_METRICS_ADDR, QS_LOG_LEVEL/FORMAT,
-    QS_BROKER_HEARTBEAT_MS, QS_BROKER_LIVENESS, QS_BROKER_QUEUE_LIMIT.
-    SIGINT/SIGTERM stop it cleanly. */
+    QS_BROKER_HEARTBEAT_MS, QS_BROKER_LIVENESS, QS_BROKER_QUEUE_LIMIT,
+    QS_SHUTDOWN_GRACE_MS. SIGINT/SIGTERM drain it (qs_broker_drain), then stop. */
 #include <czmq.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "qs_broker.h"
+#include "qs_gwconfig.h"
+#include "qs_jwt.h"
 #include "qs_env.h"
 #include "qs_log.h"
 #include "qs_metrics.h"
@@ -39,9 +42,49 @@ main (void)
         .queue_limit = (int) queue_limit,
         .metrics = metrics
     };
-    qs_broker_t *broker = qs_broker_new (&config);
-    if (!broker)
+    /*  issue 11: CURVE, roles and the event stream; integrations' tokens
+        are checked with the gateway's JWT settings and code */
+    qs_broker_env_t secure;
+    qs_gwconfig_t jwt_cfg;
+    memset (&jwt_cfg, 0, sizeof jwt_cfg);
+    qs_jwt_t *jwt = NULL;
+    qs_broker_t *broker = NULL;
+    qs_err_t err;
+    qs_err_clear (&err);
+    if (qs_broker_config_from_env (&config, &secure, &err) != 0) {
+        qs_error (NULL, "broker: %s", err.message);
         goto cleanup;
+    }
+    if (qs_gwconfig_load (&jwt_cfg, &err) == 0) {
+        qs_jwt_config_t jcfg = {
+            .alg = jwt_cfg.jwt_alg, .key = jwt_cfg.jwt_key, .key_len = jwt_cfg.jwt_key_len,
+            .issuer = jwt_cfg.jwt_issuer, .audience = jwt_cfg.jwt_audience,
+        };
+        jwt = qs_jwt_new (&jcfg, &err);
+    }
+    if (!jwt && config.curve_secret_key) {
+        qs_error (NULL, "broker: %s", err.message);
+        goto cleanup;
+    }
+    if (!jwt)       /* a plain bus still runs; bare bus tokens are then refused 401 */
+        qs_warn (NULL, "broker: cannot verify bus tokens: %s", err.message);
+    else {
+        config.verify = qs_jwt_verify_bus;
+        config.verify_arg = jwt;
+        if (jwt_cfg.dev_secret && config.curve_secret_key)
+            qs_warn (NULL, "!!! QS_JWT_SECRET is not set: bus tokens are checked against the built-in "
+                     "DEVELOPMENT secret. Never run it like this in production. !!!");
+    }
+    broker = qs_broker_new (&config);
+    if (!broker) {
+        qs_broker_env_wipe (&secure);
+        goto cleanup;
+    }
+    if (config.curve_secret_key || config.events_endpoint)
+        qs_info (NULL, "broker: %s%s%s", config.curve_secret_key ? "CURVE on, keys from " : "plain TCP",
+                 config.curve_secret_key ? secure.keys_path : "",
+                 config.events_endpoint ? ", event stream bound" : "");
+    qs_broker_env_wipe (&secure);
     const char *addr = qs_env_str ("QS_METRICS_ADDR", NULL);
     if (addr) {
         server = qs_metrics_server_start (metrics, addr);
@@ -55,11 +98,20 @@ main (void)
     int sig = 0;
     while (sigwait (&set, &sig) != 0)
         ;
-    qs_info (NULL, "broker: signal %d: stopping", sig);
+    /*  graceful: refuse new requests (clients fail over to another
+        broker), let replies already under way pass, then go */
+    long grace = 10000;
+    qs_env_int ("QS_SHUTDOWN_GRACE_MS", 10000, 0, 600000, &grace);
+    qs_info (NULL, "broker: signal %d: draining (grace %ld ms)", sig, grace);
+    qs_broker_drain (broker, (int) grace);
+    qs_info (NULL, "broker: drained: stopping");
     rc = EXIT_SUCCESS;
 cleanup:
     qs_metrics_server_stop (&server);
     qs_broker_destroy (&broker);
+    qs_jwt_destroy (&jwt);
+    qs_gwconfig_free (&jwt_cfg);
+    qs_broker_env_wipe (&secure);
     qs_metrics_destroy (&metrics);
     return rc;
 }

@@ -1,6 +1,7 @@
 /*  quickspin-gateway - the HTTP front door. Configured only by the
     environment (contract section 2, see qs_gwconfig.h); runs until SIGINT or
-    SIGTERM, then stops accepting, finishes requests and exits 0. */
+    SIGTERM, then refuses new requests (503, retryable), finishes the ones in
+    flight within QS_SHUTDOWN_GRACE_MS (default 10 s) and exits 0. */
 #include "qs_broker.h"
 #include "qs_env.h"
 #include "qs_gateway.h"
@@ -136,8 +137,15 @@ main (void)
             .endpoint = cfg.broker_endpoint, .metrics = metrics,
             .heartbeat_ms = cfg.broker_heartbeat_ms, .liveness = cfg.broker_liveness,
             .queue_limit = cfg.broker_queue_limit,
+            .verify = qs_jwt_verify_bus, .verify_arg = jwt,     /* issue 11 */
         };
+        qs_broker_env_t secure;         /* issue 11: CURVE, events (qs_broker.h) */
+        if (qs_broker_config_from_env (&bcfg, &secure, &err) != 0) {
+            qs_error (NULL, "startup: %s", err.message);
+            goto cleanup;
+        }
         broker = qs_broker_new (&bcfg);
+        qs_broker_env_wipe (&secure);
         if (!broker) {
             qs_error (NULL, "startup: cannot start the embedded broker on %s", cfg.broker_endpoint);
             goto cleanup;
@@ -154,6 +162,10 @@ main (void)
         .addr = cfg.addr, .port = cfg.port, .threads = cfg.threads,
         .broker_endpoint = endpoint, .jwt = jwt, .metrics = metrics,
         .rate_rps = cfg.rate_rps, .rate_burst = cfg.rate_burst,
+        .org_rate_rps = cfg.org_rate_rps, .org_rate_burst = cfg.org_rate_burst,
+        .io_timeout_ms = (int) cfg.io_timeout_ms,
+        .keepalive_ms = cfg.keepalive_ms > 0 ? (int) cfg.keepalive_ms : -1,
+        .max_header_bytes = (int) cfg.max_header_bytes, .linger_ms = (int) cfg.linger_ms,
         .max_body = (size_t) cfg.max_body, .request_timeout_ms = (int) cfg.request_timeout_ms,
         .sse_keepalive_ms = (int) cfg.sse_keepalive_ms,
         .web_root = web_root[0] ? web_root : NULL,
@@ -168,9 +180,18 @@ main (void)
              qs_gateway_port (gateway), qs_jwt_alg_name (cfg.jwt_alg), cfg.threads, endpoint);
     int sig = 0;
     sigwait (&sigs, &sig);
-    qs_info (NULL, "signal %d: shutting down", sig);
+    //  graceful: refuse new work (503 + Retry-After, readiness 503), let
+    //  requests in flight finish within the grace, then stop
+    long grace = 10000;
+    qs_env_int ("QS_SHUTDOWN_GRACE_MS", 10000, 0, 600000, &grace);
+    qs_info (NULL, "signal %d: shutting down (grace %ld ms)", sig, grace);
+    qs_gateway_drain (gateway, (int) grace);
     rc = 0;
     qs_gateway_destroy (&gateway);
+    if (broker) {
+        qs_broker_drain (broker, 1000);   /* replies already under way still pass */
+        qs_broker_destroy (&broker);
+    }
 cleanup_lib:
     mg_exit_library ();
 cleanup:

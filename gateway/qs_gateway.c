@@ -9,11 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define QS_GW_DEFAULT_THREADS 32
 #define QS_GW_DEFAULT_BODY (1024 * 1024)
 #define QS_GW_DEFAULT_TIMEOUT_MS 30000
 #define QS_GW_DEFAULT_KEEPALIVE_MS 15000
+#define QS_GW_DEFAULT_IO_TIMEOUT_MS 10000
+#define QS_GW_DEFAULT_HTTP_KEEPALIVE_MS 5000
+#define QS_GW_DEFAULT_MAX_HEADER 16384
 
 //  What each HTTP worker thread owns: its own bus client (a ZeroMQ socket
 //  is never shared between threads).
@@ -39,6 +43,7 @@ s_reason (int status)
         case 415: return "Unsupported Media Type";
         case 422: return "Unprocessable Entity";
         case 429: return "Too Many Requests";
+        case 431: return "Request Header Fields Too Large";
         case 500: return "Internal Server Error";
         case 502: return "Bad Gateway";
         case 503: return "Service Unavailable";
@@ -108,14 +113,25 @@ qs_gw_send_json (qs_gwctx_t *ctx, int status, json_object *obj)
     qs_gw_send (ctx, status, "application/json", text, strlen (text), NULL);
 }
 
+//  Past the shutdown grace: bus calls still waiting give up.
+static bool
+s_aborting (void *arg)
+{
+    qs_gateway_t *gw = arg;
+    return atomic_load (&gw->aborting);
+}
+
 qs_client_t *
 qs_gw_client (qs_gwctx_t *ctx)
 {
     s_thread_t *t = mg_get_thread_pointer (ctx->conn);
     if (!t)
         return NULL;
-    if (!t->client)
+    if (!t->client) {
         t->client = qs_client_new (ctx->gw->broker_endpoint);
+        if (t->client)
+            qs_client_set_abort (t->client, s_aborting, ctx->gw);
+    }
     return t->client;
 }
 
@@ -325,11 +341,12 @@ s_api (qs_gwctx_t *ctx, const qs_route_match_t *m)
         qs_gw_send_error (ctx, &err, NULL);
         goto cleanup;
     }
-    char key[sizeof auth->org_id + sizeof auth->sub + 2];
-    snprintf (key, sizeof key, "%s\x1f%s", auth->org_id, auth->sub);
     int retry = 0;
-    if (!qs_ratelimit_take (gw->limiter, key, qs_mono_ms (), &retry)) {
-        qs_err_set (&err, 429, "rate_limited", "too many requests; retry in %d s", retry);
+    bool org_limited = false;
+    if (!qs_ratelimit_take_user_org (gw->limiter, gw->org_limiter, auth->org_id, auth->sub,
+                                     qs_mono_ms (), &retry, &org_limited)) {
+        qs_err_set (&err, 429, "rate_limited", "too many requests%s; retry in %d s",
+                    org_limited ? " from your organisation" : "", retry);
         err.retry_after = retry;
         qs_gw_send_error (ctx, &err, NULL);
         goto cleanup;
@@ -369,6 +386,7 @@ s_handle (struct mg_connection *conn, void *arg)
 {
     int64_t start = qs_mono_ms ();
     qs_gwctx_t ctx = { .gw = arg, .conn = conn, .route_label = "unmatched", .status = 0 };
+    atomic_fetch_add (&ctx.gw->in_flight, 1);
     const struct mg_request_info *ri = mg_get_request_info (conn);
     if (qs_gwreq_id (mg_get_header (conn, "X-Request-Id"), ctx.request_id) != 0)
         qs_strlcpy (ctx.request_id, "unknown", sizeof ctx.request_id);
@@ -389,6 +407,12 @@ s_handle (struct mg_connection *conn, void *arg)
         goto done;
     }
     ctx.route_label = m.route->pattern;
+    if (atomic_load (&ctx.gw->draining) && m.route->kind != QS_ROUTE_HEALTH) {
+        qs_err_set (&err, 503, "service_unavailable", "the gateway is shutting down; retry");
+        err.retry_after = 1;
+        qs_gw_send_error (&ctx, &err, "Connection: close\r\n");
+        goto done;
+    }
     switch (m.route->kind) {
         case QS_ROUTE_HEALTH:  qs_gw_health (&ctx); break;
         case QS_ROUTE_READY:   qs_gw_ready (&ctx); break;
@@ -399,7 +423,41 @@ done:
     s_observe (&ctx, method, start);
     qs_debug (ctx.request_id, "method=%s route=%s status=%d ms=%lld", method, ctx.route_label,
               ctx.status, (long long) (qs_mono_ms () - start));
+    atomic_fetch_sub (&ctx.gw->in_flight, 1);
     return ctx.status ? ctx.status : 500;
+}
+
+//  Errors civetweb answers itself, before a handler runs (a malformed or
+//  oversized request head, a head that did not arrive in time): the
+//  contract's shape and an X-Request-Id like every other response.
+static int
+s_http_error (struct mg_connection *conn, int status, const char *msg)
+{
+    qs_gateway_t *gw = mg_get_user_data (mg_get_context (conn));
+    if (!gw)
+        return 1;
+    qs_gwctx_t ctx = { .gw = gw, .conn = conn, .route_label = "unmatched", .status = 0 };
+    qs_gwreq_id (NULL, ctx.request_id);
+    qs_err_t err;
+    //  civetweb 1.15 says 413 "Message too large" when the head overflows
+    //  max_request_size: that is a header problem, 431 in RFC 6585
+    if (status == 413)
+        qs_err_set (&err, 431, "headers_too_large", "the request headers are too large");
+    else
+    if (status == 400 && msg && !strcmp (msg, "Malformed message"))
+        //  what civetweb 1.15 says for a head that is cut short, too slow or
+        //  larger than max_request_size (its read gives up before the 413 test)
+        qs_err_set (&err, 400, "bad_request",
+                    "the request head was malformed, too large or too slow to arrive");
+    else
+    if (status >= 400 && status < 500)
+        qs_err_set (&err, status, qs_err_code_for_status (status), "%s",
+                    msg && *msg ? msg : "bad request");
+    else
+        return 1;            /* civetweb's own page for anything else */
+    qs_gw_send_error (&ctx, &err, "Connection: close\r\n");
+    s_observe (&ctx, "other", qs_mono_ms ());
+    return 0;
 }
 
 static void
@@ -441,9 +499,10 @@ qs_gateway_new (const qs_gateway_config_t *config, qs_err_t *err)
     self->store_check = config->store_check;
     self->store_check_arg = config->store_check_arg;
     self->limiter = qs_ratelimit_new (config->rate_rps, config->rate_burst, 0);
+    self->org_limiter = qs_ratelimit_new (config->org_rate_rps, config->org_rate_burst, 0);
     self->broker_endpoint = strdup (config->broker_endpoint ? config->broker_endpoint
                                                             : "tcp://127.0.0.1:5555");
-    if (!self->limiter || !self->broker_endpoint)
+    if (!self->limiter || !self->org_limiter || !self->broker_endpoint)
         goto oom;
     if (config->web_root) {
         self->web_root = realpath (config->web_root, NULL);
@@ -453,7 +512,7 @@ qs_gateway_new (const qs_gateway_config_t *config, qs_err_t *err)
     if (self->metrics)
         s_declare_metrics (self->metrics);
 
-    char ports[128], threads[16], timeout[16];
+    char ports[128], threads[16], timeout[16], keepalive[16], header_max[16], linger[16];
     const char *addr = !strcmp (config->addr, "localhost") ? "127.0.0.1" : config->addr;
     if (strchr (addr, ':') && !mg_check_feature (8)) {
         qs_err_set (err, 500, "internal_error",
@@ -467,14 +526,24 @@ qs_gateway_new (const qs_gateway_config_t *config, qs_err_t *err)
         snprintf (ports, sizeof ports, "%s:%d", addr, config->port);
     snprintf (threads, sizeof threads, "%d",
               config->threads > 0 ? config->threads : QS_GW_DEFAULT_THREADS);
-    //  A socket write may wait for a slow reader, never past the request deadline
-    snprintf (timeout, sizeof timeout, "%d", self->request_timeout_ms + 10000);
+    //  civetweb's request_timeout_ms bounds the arrival of the whole request
+    //  head (slowloris) and each socket read or write after it
+    snprintf (timeout, sizeof timeout, "%d",
+              config->io_timeout_ms > 0 ? config->io_timeout_ms : QS_GW_DEFAULT_IO_TIMEOUT_MS);
+    snprintf (keepalive, sizeof keepalive, "%d",
+              config->keepalive_ms > 0 ? config->keepalive_ms : QS_GW_DEFAULT_HTTP_KEEPALIVE_MS);
+    snprintf (header_max, sizeof header_max, "%d",
+              config->max_header_bytes > 0 ? config->max_header_bytes : QS_GW_DEFAULT_MAX_HEADER);
+    //  -1: SO_LINGER off, close() returns at once (the kernel's default)
+    snprintf (linger, sizeof linger, "%d", config->linger_ms > 0 ? config->linger_ms : -1);
     const char *options[] = {
         "listening_ports", ports,
         "num_threads", threads,
         "request_timeout_ms", timeout,
-        "enable_keep_alive", "yes",
-        "keep_alive_timeout_ms", "5000",
+        "enable_keep_alive", config->keepalive_ms < 0 ? "no" : "yes",
+        "keep_alive_timeout_ms", keepalive,
+        "max_request_size", header_max,
+        "linger_timeout_ms", linger,
         "tcp_nodelay", "1",
         NULL
     };
@@ -483,6 +552,7 @@ qs_gateway_new (const qs_gateway_config_t *config, qs_err_t *err)
     callbacks.init_thread = s_init_thread;
     callbacks.exit_thread = s_exit_thread;
     callbacks.log_message = s_log_message;
+    callbacks.http_error = s_http_error;
     self->ctx = mg_start (&callbacks, self, options);
     if (!self->ctx) {
         qs_err_set (err, 500, "internal_error", "cannot listen on %s", ports);
@@ -490,6 +560,10 @@ qs_gateway_new (const qs_gateway_config_t *config, qs_err_t *err)
         return NULL;
     }
     mg_set_request_handler (self->ctx, "/", s_handle, self);
+    qs_info (NULL, "limits: user %g/s burst %g, org %g/s burst %g (0 = off); head %s B within "
+             "%s ms, body %zu B, keep-alive %s ms", config->rate_rps, config->rate_burst,
+             config->org_rate_rps, config->org_rate_burst, header_max, timeout, self->max_body,
+             config->keepalive_ms < 0 ? "off" : keepalive);
     struct mg_server_port sp[2];
     memset (sp, 0, sizeof sp);
     if (mg_get_server_ports (self->ctx, 2, sp) > 0)
@@ -504,6 +578,28 @@ oom:
 }
 
 void
+qs_gateway_drain (qs_gateway_t *self, int grace_ms)
+{
+    if (!self)
+        return;
+    atomic_store (&self->draining, true);
+    int64_t until = qs_mono_ms () + (grace_ms > 0 ? grace_ms : 0);
+    //  a request counts itself until its answer is written
+    while (atomic_load (&self->in_flight) > 0 && qs_mono_ms () < until)
+        usleep (20000);
+    int left = atomic_load (&self->in_flight);
+    if (left > 0) {
+        qs_warn (NULL, "shutdown: grace of %d ms over with %d request(s) in flight: "
+                 "answering them 503", grace_ms, left);
+        atomic_store (&self->aborting, true);
+        until = qs_mono_ms () + 1000;
+        while (atomic_load (&self->in_flight) > 0 && qs_mono_ms () < until)
+            usleep (20000);
+    }
+    qs_info (NULL, "shutdown: drained (%d request(s) left)", atomic_load (&self->in_flight));
+}
+
+void
 qs_gateway_destroy (qs_gateway_t **self_p)
 {
     if (!self_p || !*self_p)
@@ -512,6 +608,7 @@ qs_gateway_destroy (qs_gateway_t **self_p)
     if (self->ctx)
         mg_stop (self->ctx);
     qs_ratelimit_destroy (&self->limiter);
+    qs_ratelimit_destroy (&self->org_limiter);
     free (self->broker_endpoint);
     free (self->web_root);
     free (self);

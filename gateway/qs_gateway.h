@@ -26,6 +26,12 @@ typedef struct {
     qs_metrics_t *metrics;       /* lent; must outlive the gateway */
     double rate_rps;             /* per-user requests/s, 0 = off */
     double rate_burst;           /* bucket size */
+    double org_rate_rps;         /* per-org requests/s, 0 = off */
+    double org_rate_burst;       /* its bucket size */
+    int io_timeout_ms;           /* head arrival and each socket read/write (0 = 10000) */
+    int keepalive_ms;            /* idle keep-alive wait (0 = 5000, < 0 = no keep-alive) */
+    int max_header_bytes;        /* request line + headers (0 = 16384); over it: 431 */
+    int linger_ms;               /* close() waits this long for unsent data (0 = it does not) */
     size_t max_body;             /* bytes (0 = 1 MiB) */
     int request_timeout_ms;      /* deadline given to the bus (0 = 30000) */
     int sse_keepalive_ms;        /* ':' comment interval on streams (0 = 15000) */
@@ -37,6 +43,15 @@ typedef struct {
 /*  Start listening. NULL with err set when the port cannot be bound or the
     config is unusable. Strings in config are copied. */
 qs_gateway_t *qs_gateway_new (const qs_gateway_config_t *config, qs_err_t *err);
+
+/*  Graceful shutdown, first half (SIGTERM): from now on every request but
+    liveness is answered 503 service_unavailable with Retry-After and
+    Connection: close (readiness too, so load balancers move away); the
+    requests already being handled may finish for up to grace_ms; then the
+    bus calls still waiting give up (503, retryable) so their threads answer
+    at once. Blocks until no request is left or the grace is over (+ up to
+    a second for those answers). Then call qs_gateway_destroy. */
+void qs_gateway_drain (qs_gateway_t *self, int grace_ms);
 
 /*  Stop the server (finishing requests in progress), free, null. Accepts NULL. */
 void qs_gateway_destroy (qs_gateway_t **self_p);

@@ -79,6 +79,13 @@ qs_gwconfig_load (qs_gwconfig_t *cfg, qs_err_t *err)
         || qs_env_int ("QS_HTTP_THREADS", 32, 1, 1024, &threads)
         || qs_env_double ("QS_RATE_LIMIT_RPS", 0, 0, 1e6, &cfg->rate_rps)
         || qs_env_double ("QS_RATE_LIMIT_BURST", 0, 0, 1e6, &cfg->rate_burst)
+        || qs_env_double ("QS_RATE_LIMIT_ORG_RPS", -1, 0, 1e7, &cfg->org_rate_rps)
+        || qs_env_double ("QS_RATE_LIMIT_ORG_BURST", 0, 0, 1e7, &cfg->org_rate_burst)
+        || qs_env_int ("QS_HTTP_IO_TIMEOUT_MS", 10000, 100, 600000, &cfg->io_timeout_ms)
+        || qs_env_int ("QS_HTTP_KEEPALIVE_MS", 5000, 0, 600000, &cfg->keepalive_ms)
+        || qs_env_int ("QS_HTTP_MAX_HEADER_BYTES", 16384, 1024, 1024 * 1024,
+                       &cfg->max_header_bytes)
+        || qs_env_int ("QS_HTTP_LINGER_MS", 0, 0, 60000, &cfg->linger_ms)
         || qs_env_int ("QS_MAX_BODY_BYTES", 1024 * 1024, 64, 64L * 1024 * 1024, &cfg->max_body)
         || qs_env_int ("QS_REQUEST_TIMEOUT_MS", 30000, 10, 3600000, &cfg->request_timeout_ms)
         || qs_env_int ("QS_SSE_KEEPALIVE_MS", 15000, 10, 600000, &cfg->sse_keepalive_ms)
@@ -94,6 +101,13 @@ qs_gwconfig_load (qs_gwconfig_t *cfg, qs_err_t *err)
     cfg->broker_queue_limit = (int) queue_limit;
     if (cfg->rate_burst < 1)
         cfg->rate_burst = cfg->rate_rps > 1 ? cfg->rate_rps : 1;
+    //  An org is a team: by default it may send what ten busy users send
+    if (cfg->org_rate_rps < 0)
+        cfg->org_rate_rps = 10 * cfg->rate_rps;
+    if (cfg->org_rate_burst < 1)
+        cfg->org_rate_burst = qs_env_str ("QS_RATE_LIMIT_ORG_RPS", NULL) || cfg->rate_rps <= 0
+                            ? (cfg->org_rate_rps > 1 ? cfg->org_rate_rps : 1)
+                            : 10 * cfg->rate_burst;
     cfg->broker_embedded = qs_env_bool ("QS_BROKER_EMBEDDED", false);
     if (s_load_jwt (cfg, err) != 0)
         return -1;

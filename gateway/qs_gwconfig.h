@@ -25,9 +25,22 @@ typedef struct {
     char jwt_audience[256];      /* QS_JWT_AUDIENCE, "" = unchecked */
     double rate_rps;             /* QS_RATE_LIMIT_RPS, 0 = off */
     double rate_burst;           /* QS_RATE_LIMIT_BURST, default max(1, rps) */
+    double org_rate_rps;         /* QS_RATE_LIMIT_ORG_RPS, default 10 x rate_rps, 0 = off */
+    double org_rate_burst;       /* QS_RATE_LIMIT_ORG_BURST, default 10 x rate_burst */
     long max_body;               /* QS_MAX_BODY_BYTES, default 1 MiB */
     long request_timeout_ms;     /* QS_REQUEST_TIMEOUT_MS, default 30000 */
     long sse_keepalive_ms;       /* QS_SSE_KEEPALIVE_MS, default 15000 */
+    long io_timeout_ms;          /* QS_HTTP_IO_TIMEOUT_MS, default 10000: the whole request
+                                    head must arrive within it, and each socket read or
+                                    write of the body or the answer */
+    long keepalive_ms;           /* QS_HTTP_KEEPALIVE_MS, default 5000: idle wait for the next
+                                    request on a connection (and for its head); 0 = no
+                                    keep-alive */
+    long max_header_bytes;       /* QS_HTTP_MAX_HEADER_BYTES, default 16384: request line +
+                                    headers; larger heads are answered 431 */
+    long linger_ms;              /* QS_HTTP_LINGER_MS, default 0: close() returns at once and
+                                    the kernel finishes sending; > 0 makes close() wait up
+                                    to that long for unsent data (SO_LINGER) */
     char web_root[1024];         /* QS_WEB_ROOT, "" = search next to the binary */
     char store_url[1024];        /* QS_STORE_URL, "" = unset */
 } qs_gwconfig_t;

@@ -5,6 +5,7 @@
 #define QS_GWINT_H
 
 #include <civetweb.h>
+#include <stdatomic.h>
 #include <json-c/json.h>
 #include "qs_auth.h"
 #include "qs_client.h"
@@ -16,7 +17,8 @@ struct _qs_gateway_t {
     struct mg_context *ctx;
     qs_jwt_t *jwt;                  /* lent */
     qs_metrics_t *metrics;          /* lent */
-    qs_ratelimit_t *limiter;
+    qs_ratelimit_t *limiter;        /* per user */
+    qs_ratelimit_t *org_limiter;    /* per organisation */
     char *broker_endpoint;
     char *web_root;                 /* realpath, or NULL */
     size_t max_body;
@@ -25,6 +27,11 @@ struct _qs_gateway_t {
     int port;
     qs_gateway_check_fn *store_check;
     void *store_check_arg;
+    /*  graceful shutdown (qs_gateway_drain): requests being handled, new
+        requests refused, bus calls still waiting told to give up */
+    atomic_int in_flight;
+    atomic_bool draining;
+    atomic_bool aborting;
 };
 
 /*  One request being handled (lives on the handler's stack). */

@@ -313,3 +313,17 @@ cleanup:
     jwt_free (jwt);
     return rc;
 }
+
+/*  issue 11: the broker's qs_broker_verify_fn, so bus integrations are
+    verified with exactly the gateway's rules. arg is the qs_jwt_t. */
+int
+qs_jwt_verify_bus (void *arg, const char *token, qs_auth_t *auth, qs_err_t *err)
+{
+    if (!token) {
+        /* the broker thread is ending: free OpenSSL's state for it now, as
+           czmq's detached threads may still be unwinding at exit */
+        OPENSSL_thread_stop ();
+        return 0;
+    }
+    return qs_jwt_verify ((qs_jwt_t *) arg, token, qs_now_ms () / 1000, auth, err);
+}

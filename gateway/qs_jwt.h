@@ -57,4 +57,10 @@ qs_jwt_alg_t qs_jwt_alg_for_pem (const char *pem, size_t len, qs_err_t *err);
 /*  The name of an algorithm ("HS256", ...). Lent. */
 const char *qs_jwt_alg_name (qs_jwt_alg_t alg);
 
+/*  issue 11: qs_jwt_verify now, in the shape of the broker's
+    qs_broker_verify_fn (arg = the qs_jwt_t), for bus clients that send a
+    bearer token. token NULL: the calling thread ends (OpenSSL's per-thread
+    state is released); returns 0. */
+int qs_jwt_verify_bus (void *arg, const char *token, qs_auth_t *auth, qs_err_t *err);
+
 #endif

@@ -4,6 +4,7 @@
 #include "qs_ratelimit.h"
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -168,4 +169,46 @@ qs_ratelimit_size (qs_ratelimit_t *self)
     int n = self->size;
     pthread_mutex_unlock (&self->lock);
     return n;
+}
+
+void
+qs_ratelimit_give (qs_ratelimit_t *self, const char *key, int64_t now_ms)
+{
+    if (!self || self->rps <= 0)
+        return;
+    if (!key)
+        key = "";
+    pthread_mutex_lock (&self->lock);
+    s_bucket_t *b = self->slots[s_hash (key) % self->nslots];
+    while (b && strcmp (b->key, key) != 0)
+        b = b->next;
+    if (b) {
+        s_refill (self, b, now_ms);
+        b->tokens = b->tokens + 1.0 > self->burst ? self->burst : b->tokens + 1.0;
+    }
+    pthread_mutex_unlock (&self->lock);
+}
+
+bool
+qs_ratelimit_take_user_org (qs_ratelimit_t *user, qs_ratelimit_t *org, const char *org_id,
+                            const char *sub, int64_t now_ms, int *retry_after_s,
+                            bool *org_limited)
+{
+    if (org_limited)
+        *org_limited = false;
+    if (!org_id)
+        org_id = "";
+    //  The org's length first, so "a"+"bc" and "ab"+"c" never share a bucket
+    char key[600];
+    snprintf (key, sizeof key, "%zu:%s/%s", strlen (org_id), org_id, sub ? sub : "");
+    if (!qs_ratelimit_take (user, key, now_ms, retry_after_s))
+        return false;
+    if (qs_ratelimit_take (org, org_id, now_ms, retry_after_s))
+        return true;
+    //  The org is over its share: this request is not served, so it must
+    //  not cost the user a token either
+    qs_ratelimit_give (user, key, now_ms);
+    if (org_limited)
+        *org_limited = true;
+    return false;
 }

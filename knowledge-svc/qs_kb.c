@@ -17,7 +17,7 @@ struct _qs_kb_t {
     qs_kb_docstore_t *docs;     /* NULL = no persistence (tests, eval) */
     pthread_mutex_t sync_lock;  /* one sync at a time; guards cursor and applied */
     qs_kb_cursor_t cursor;
-    json_object *applied;       /* id -> version applied, to skip re-reads */
+    json_object *applied;       /* id -> change applied (s_mark), to skip re-reads */
     size_t chunks_at_embed;     /* chunk count when vectors were last recomputed */
     qs_kb_remote_t *remote;     /* NULL = local embeddings only */
     pthread_mutex_t remote_lock;    /* guards the two below */
@@ -242,6 +242,30 @@ typedef struct {
     int applied;
 } s_sync_t;
 
+/*  Orders the changes of one id: a delete in the same millisecond as the
+    add it undoes still counts as newer. */
+static int64_t
+s_mark (int64_t version, bool deleted)
+{
+    return version * 2 + (deleted ? 1 : 0);
+}
+
+static void
+s_apply_delete (qs_kb_t *self, const qs_kb_page_t *page)
+{
+    if (page->org_id[0]) {
+        if (qs_kb_index_remove_owned (self->index, page->id, page->org_id)
+            && qs_kb_index_has (self->index, page->id))
+            qs_warn (NULL, "knowledge: tombstone for %s names another org; ignored", page->id);
+        return;
+    }
+    /*  a store tombstone from before documents had owners: it may remove a
+        document (the store no longer holds it), never a built-in page */
+    char owner[QS_KB_ORG_MAX + 1];
+    if (qs_kb_index_owner (self->index, page->id, owner, sizeof owner) == 0 && owner[0])
+        qs_kb_index_remove_owned (self->index, page->id, owner);
+}
+
 static int
 s_apply (const qs_kb_page_t *page, bool deleted, int64_t version, void *arg)
 {
@@ -249,10 +273,21 @@ s_apply (const qs_kb_page_t *page, bool deleted, int64_t version, void *arg)
     qs_kb_t *self = s->self;
     json_object *seen = NULL;
     if (json_object_object_get_ex (self->applied, page->id, &seen)
-        && json_object_get_int64 (seen) >= version)
+        && json_object_get_int64 (seen) >= s_mark (version, deleted))
         return 0;
+    char owner[QS_KB_ORG_MAX + 1];
+    if (qs_kb_index_owner (self->index, page->id, owner, sizeof owner) == 0 && !owner[0])
+        /*  built-in pages come from the corpus only: a store record with such
+            an id (a stub from before documents had owners) never changes one */
+        qs_debug (NULL, "knowledge: store change for built-in page %s ignored", page->id);
+    else
     if (deleted)
-        qs_kb_index_remove (self->index, page->id);
+        s_apply_delete (self, page);
+    else
+    if (!page->org_id[0])
+        /*  stored before documents had owners: whose it is is unknown, so no
+            org may see it (an operator can re-add it as an org's admin) */
+        qs_warn (NULL, "knowledge: document %s has no owning org; not searchable", page->id);
     else {
         qs_err_t err;
         if (qs_kb_index_put (self->index, page, &err))
@@ -260,7 +295,8 @@ s_apply (const qs_kb_page_t *page, bool deleted, int64_t version, void *arg)
         else
             s_embed_remote (self, page);
     }
-    json_object_object_add (self->applied, page->id, json_object_new_int64 (version));
+    json_object_object_add (self->applied, page->id,
+                            json_object_new_int64 (s_mark (version, deleted)));
     s->applied++;
     return 0;
 }
@@ -359,7 +395,8 @@ s_limit (json_object *body, int *limit, qs_err_t *err)
 }
 
 int
-qs_kb_op_search (qs_kb_t *self, json_object *body, json_object **reply_p, qs_err_t *err)
+qs_kb_op_search (qs_kb_t *self, json_object *body, const qs_auth_t *auth,
+                 json_object **reply_p, qs_err_t *err)
 {
     *reply_p = NULL;
     const char *q = qs_json_str (body, "q", NULL);
@@ -374,7 +411,8 @@ qs_kb_op_search (qs_kb_t *self, json_object *body, json_object **reply_p, qs_err
     if (chars < 1 || chars > QS_KB_Q_MAX || blank)
         return qs_err_set (err, 400, "bad_request", "q must be 1 to %d characters of text",
                            QS_KB_Q_MAX);
-    qs_kb_query_t query = { .q = q, .mode = QS_KB_HYBRID };
+    qs_kb_query_t query = { .q = q, .mode = QS_KB_HYBRID,
+                            .org_id = auth && auth->org_id[0] ? auth->org_id : NULL };
     if (s_opt_str (body, "category", &query.category, err)
         || s_opt_str (body, "topic", &query.topic, err)
         || s_limit (body, &query.limit, err))
@@ -433,7 +471,7 @@ qs_kb_op_add (qs_kb_t *self, json_object *body, const qs_auth_t *auth,
               json_object **reply_p, qs_err_t *err)
 {
     *reply_p = NULL;
-    if (!auth || !qs_auth_is_admin (auth))
+    if (!auth || !qs_auth_is_admin (auth) || !auth->org_id[0])
         return qs_err_set (err, 403, "forbidden", "only an admin can manage the knowledge base");
     const char *title, *content, *topic, *category;
     if (s_req_str (body, "title", &title, err) || s_req_str (body, "content", &content, err)
@@ -448,6 +486,7 @@ qs_kb_op_add (qs_kb_t *self, json_object *body, const qs_auth_t *auth,
     qs_kb_page_t page;
     if (qs_kb_page_set (&page, id, title, topic, category, content, err))
         return -1;
+    qs_strlcpy (page.org_id, auth->org_id, sizeof page.org_id);
     int rc = -1;
     if (self->docs && qs_kb_docstore_put (self->docs, &page, err))
         goto cleanup;
@@ -470,17 +509,26 @@ cleanup:
 int
 qs_kb_op_delete (qs_kb_t *self, json_object *body, const qs_auth_t *auth, qs_err_t *err)
 {
-    if (!auth || !qs_auth_is_admin (auth))
+    if (!auth || !qs_auth_is_admin (auth) || !auth->org_id[0])
         return qs_err_set (err, 403, "forbidden", "only an admin can manage the knowledge base");
     const char *id = qs_json_str (body, "id", NULL);
     if (!id || !*id || strlen (id) > QS_KB_ID_MAX)
         return qs_err_set (err, 404, "not_found", "no such document");
-    bool known = qs_kb_index_has (self->index, id)
-        || (self->docs && qs_kb_docstore_exists (self->docs, id));
-    if (!known)
+    /*  this worker's index, or the store for a document another worker added
+        and this one has not synced yet */
+    char owner[QS_KB_ORG_MAX + 1];
+    if (qs_kb_index_owner (self->index, id, owner, sizeof owner) == 0) {
+        if (!owner[0])
+            return qs_err_set (err, 403, "forbidden", "built-in pages cannot be deleted");
+    }
+    else
+    if (!self->docs || qs_kb_docstore_owner (self->docs, id, owner, sizeof owner) != 0)
+        owner[0] = '\0';
+    /*  another org's document answers exactly like a missing one */
+    if (strcmp (owner, auth->org_id) != 0)
         return qs_err_set (err, 404, "not_found", "no such document");
-    if (self->docs && qs_kb_docstore_delete (self->docs, id, err))
+    if (self->docs && qs_kb_docstore_delete (self->docs, id, auth->org_id, err))
         return -1;
-    qs_kb_index_remove (self->index, id);
+    qs_kb_index_remove_owned (self->index, id, auth->org_id);
     return 0;
 }

@@ -1,7 +1,13 @@
 /*  qs_kb - the knowledge service's logic, without sockets: the index seeded
     from the built-in corpus, the shared document store, and the three ops
     (search, add_document, delete_document) as JSON in -> JSON out, so the
-    bus handlers are thin and unit tests call these directly. Thread-safe. */
+    bus handlers are thin and unit tests call these directly. Thread-safe.
+
+    Every org is a tenant (contract section 3): a document an org's admin
+    adds belongs to that org; search returns the built-in pages plus the
+    caller's org's documents; only the owning org's admins delete a document
+    (another org's id answers 404 like a missing one); built-in pages cannot
+    be deleted (403). */
 #ifndef QS_KB_H
 #define QS_KB_H
 
@@ -50,16 +56,21 @@ qs_kb_index_t *qs_kb_index (qs_kb_t *self);
 int qs_kb_search (qs_kb_t *self, const qs_kb_query_t *query, qs_kb_hit_t *hits, int max,
                   qs_err_t *err);
 
-/*  search {"q","category"?,"topic"?,"limit"?} -> {"results":[...]}.
-    *reply_p becomes a new object (caller puts). 0, or -1 with err (400). */
-int qs_kb_op_search (qs_kb_t *self, json_object *body, json_object **reply_p, qs_err_t *err);
+/*  search {"q","category"?,"topic"?,"limit"?} -> {"results":[...]} over the
+    built-in pages and the documents of auth's org (auth lent; NULL or no
+    org = built-in pages only). *reply_p becomes a new object (caller puts).
+    0, or -1 with err (400). */
+int qs_kb_op_search (qs_kb_t *self, json_object *body, const qs_auth_t *auth,
+                     json_object **reply_p, qs_err_t *err);
 
-/*  add_document {"title","content","topic","category"} -> {"id"}; admin only
-    (403). 0, or -1 with err. */
+/*  add_document {"title","content","topic","category"} -> {"id"}: a document
+    of auth's org; admin only (403). 0, or -1 with err. */
 int qs_kb_op_add (qs_kb_t *self, json_object *body, const qs_auth_t *auth,
                   json_object **reply_p, qs_err_t *err);
 
-/*  delete_document {"id"}; admin only. 0, or -1 with err (403, 404). */
+/*  delete_document {"id"}: admin only, and only a document of auth's org.
+    0, or -1 with err: 403 not an admin or a built-in page, 404 no such
+    document or another org's. */
 int qs_kb_op_delete (qs_kb_t *self, json_object *body, const qs_auth_t *auth, qs_err_t *err);
 
 #endif

@@ -21,6 +21,7 @@
 #define QS_KB_TITLE_MAX    255
 #define QS_KB_CONTENT_MAX  200000
 #define QS_KB_SECTION_MAX  1400     /* bytes of one chunk before it is cut */
+#define QS_KB_ORG_MAX      127      /* bytes of an org id (qs_auth_t holds 127) */
 
 typedef struct {
     char id[QS_KB_ID_MAX + 1];
@@ -28,6 +29,7 @@ typedef struct {
     char topic[32];
     char category[32];
     char *content;          /* owned Markdown body; NULL when empty */
+    char org_id[QS_KB_ORG_MAX + 1];     /* the org that added it; "" = a built-in page */
 } qs_kb_page_t;
 
 typedef struct {
@@ -47,7 +49,8 @@ bool qs_kb_category_valid (const char *category);
 int qs_kb_page_parse (qs_kb_page_t *page, const char *id, const char *text, size_t len,
                       qs_err_t *err);
 
-/*  Fill page from fields (copied). Same validation as parse. */
+/*  Fill page from fields (copied). Same validation as parse. Both leave
+    org_id "" (a built-in page); the caller sets it for an org's document. */
 int qs_kb_page_set (qs_kb_page_t *page, const char *id, const char *title,
                     const char *topic, const char *category, const char *content,
                     qs_err_t *err);

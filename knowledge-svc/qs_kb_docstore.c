@@ -39,17 +39,30 @@ qs_kb_docstore_destroy (qs_kb_docstore_t **self_p)
     *self_p = NULL;
 }
 
-int
-qs_kb_docstore_put (qs_kb_docstore_t *self, const qs_kb_page_t *page, qs_err_t *err)
+/*  Write id with its owner: a page, or (page NULL) a tombstone that keeps
+    the org, which the store's own delete would wipe with the metadata. */
+static int
+s_write (qs_kb_docstore_t *self, const char *id, const char *org_id, const qs_kb_page_t *page,
+         qs_err_t *err)
 {
+    if (!org_id || !*org_id)
+        return qs_err_set (err, 400, "bad_request", "a document must belong to an org");
     json_object *doc = json_object_new_object ();
-    if (!doc)
+    json_object *meta = json_object_new_object ();
+    if (!doc || !meta) {
+        json_object_put (doc);
+        json_object_put (meta);
         return qs_err_set (err, 500, "internal", "out of memory");
-    qs_json_add_str (doc, "id", page->id);
-    qs_json_add_str (doc, "title", page->title);
-    qs_json_add_str (doc, "content", page->content ? page->content : "");
-    qs_json_add_str (doc, "topic", page->topic);
-    qs_json_add_str (doc, "category", page->category);
+    }
+    qs_json_add_str (meta, "org_id", org_id);
+    if (!page)
+        qs_json_add_bool (meta, "deleted", true);
+    qs_json_add_str (doc, "id", id);
+    qs_json_add_str (doc, "title", page ? page->title : "");
+    qs_json_add_str (doc, "content", page && page->content ? page->content : "");
+    qs_json_add_str (doc, "topic", page ? page->topic : "");
+    qs_json_add_str (doc, "category", page ? page->category : "");
+    json_object_object_add (doc, "metadata", meta);
     json_object *stored = qs_store_document_put (self->store, doc, err);
     json_object_put (doc);
     if (!stored)
@@ -59,34 +72,39 @@ qs_kb_docstore_put (qs_kb_docstore_t *self, const qs_kb_page_t *page, qs_err_t *
 }
 
 int
-qs_kb_docstore_delete (qs_kb_docstore_t *self, const char *id, qs_err_t *err)
+qs_kb_docstore_put (qs_kb_docstore_t *self, const qs_kb_page_t *page, qs_err_t *err)
 {
-    if (qs_store_document_delete (self->store, id, err) == 0)
-        return 0;
-    if (err && err->status != 404)
-        return -1;
-    /*  a built-in page the store never held: write a placeholder so there is
-        something to leave a tombstone on */
-    qs_kb_page_t stub;
-    memset (&stub, 0, sizeof stub);
-    qs_strlcpy (stub.id, id, sizeof stub.id);
-    qs_strlcpy (stub.title, "deleted", sizeof stub.title);
-    qs_strlcpy (stub.topic, "platform", sizeof stub.topic);
-    qs_strlcpy (stub.category, "setup", sizeof stub.category);
-    stub.content = (char *) "deleted";
-    if (qs_kb_docstore_put (self, &stub, err))
-        return -1;
-    return qs_store_document_delete (self->store, id, err);
+    return s_write (self, page->id, page->org_id, page, err);
 }
 
-bool
-qs_kb_docstore_exists (qs_kb_docstore_t *self, const char *id)
+int
+qs_kb_docstore_delete (qs_kb_docstore_t *self, const char *id, const char *org_id,
+                       qs_err_t *err)
+{
+    return s_write (self, id, org_id, NULL, err);
+}
+
+/*  A stored record's owner ("" = none) and whether it is a tombstone of
+    either kind. */
+static const char *
+s_owner (json_object *d, bool *deleted)
+{
+    json_object *meta = qs_json_get (d, "metadata", json_type_object);
+    *deleted = qs_json_bool (d, "deleted", false) || qs_json_bool (meta, "deleted", false);
+    return qs_json_str (meta, "org_id", "");
+}
+
+int
+qs_kb_docstore_owner (qs_kb_docstore_t *self, const char *id, char *org, size_t size)
 {
     qs_err_t err;
     json_object *doc = qs_store_document_get (self->store, id, &err);
-    bool found = doc && !qs_json_bool (doc, "deleted", false);
+    bool deleted = true;
+    const char *owner = doc ? s_owner (doc, &deleted) : "";
+    if (doc && !deleted)
+        qs_strlcpy (org, owner, size);
     json_object_put (doc);
-    return found;
+    return doc && !deleted ? 0 : -1;
 }
 
 int
@@ -112,6 +130,8 @@ qs_kb_docstore_changes (qs_kb_docstore_t *self, qs_kb_cursor_t *cursor,
             qs_strlcpy (page.topic, qs_json_str (d, "topic", ""), sizeof page.topic);
             qs_strlcpy (page.category, qs_json_str (d, "category", ""), sizeof page.category);
             page.content = (char *) qs_json_str (d, "content", "");
+            bool deleted;
+            qs_strlcpy (page.org_id, s_owner (d, &deleted), sizeof page.org_id);
             int64_t version = qs_json_int (d, "updated_at_ms", 0);
             since = version;
             qs_strlcpy (since_id, page.id, sizeof since_id);
@@ -120,7 +140,7 @@ qs_kb_docstore_changes (qs_kb_docstore_t *self, qs_kb_cursor_t *cursor,
                 cursor->since_ms = version;
                 qs_strlcpy (cursor->since_id, page.id, sizeof cursor->since_id);
             }
-            if (fn && fn (&page, qs_json_bool (d, "deleted", false), version, arg) != 0)
+            if (fn && fn (&page, deleted, version, arg) != 0)
                 stop = true;
         }
         json_object_put (batch);

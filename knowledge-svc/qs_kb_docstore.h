@@ -1,7 +1,12 @@
 /*  qs_kb_docstore - where documents added through the API live, shared by
-    every knowledge worker: puts and deletes (tombstones, so a deleted
-    built-in page stays deleted everywhere) that workers poll ("what changed
-    since my cursor?").
+    every knowledge worker: puts and deletes (tombstones) that workers poll
+    ("what changed since my cursor?").
+
+    Every document belongs to the org whose admin added it: the org id is
+    kept in the stored document's metadata ({"org_id"}), and a delete leaves
+    a tombstone that keeps it too ({"org_id","deleted":true}; the store's own
+    tombstones drop metadata), so a replica learns whose page to remove.
+    Built-in pages are never written here.
 
     The only file that knows the backend: today the shared store
     (common/store/qs_store.h, knowledge documents), SQLite or MongoDB by URL.
@@ -26,19 +31,25 @@ typedef struct {
 qs_kb_docstore_t *qs_kb_docstore_new (const char *url, qs_err_t *err);
 void qs_kb_docstore_destroy (qs_kb_docstore_t **self_p);
 
-/*  Insert or replace a document (page is lent). 0 or -1 with err. */
+/*  Insert or replace a document of org page->org_id (page is lent). 0 or
+    -1 with err (400 when page->org_id is "": only orgs add documents). */
 int qs_kb_docstore_put (qs_kb_docstore_t *self, const qs_kb_page_t *page, qs_err_t *err);
 
-/*  Leave a tombstone for id, also for ids the store never held (built-in
-    pages). 0 or -1 with err. */
-int qs_kb_docstore_delete (qs_kb_docstore_t *self, const char *id, qs_err_t *err);
+/*  Leave a tombstone for document id of org_id (the caller has checked that
+    the org owns it). 0 or -1 with err. */
+int qs_kb_docstore_delete (qs_kb_docstore_t *self, const char *id, const char *org_id,
+                           qs_err_t *err);
 
-/*  True when id was added through the store and is not deleted. */
-bool qs_kb_docstore_exists (qs_kb_docstore_t *self, const char *id);
+/*  The owner of live document id: copies its org id into org (size bytes;
+    "" for a document stored before documents had owners) and returns 0, or
+    returns -1 when the store has no such live document. */
+int qs_kb_docstore_owner (qs_kb_docstore_t *self, const char *id, char *org, size_t size);
 
-/*  Called per change, oldest first: page is lent; deleted means "remove
-    page->id" (only the id is set); version orders changes of one id.
-    Non-zero stops. */
+/*  Called per change, oldest first: page is lent, with page->org_id set
+    from the stored metadata ("" when the change carries no org: a document
+    or a store tombstone from before documents had owners); deleted means
+    "remove page->id of page->org_id" (only the id and org are set); version
+    orders changes of one id. Non-zero stops. */
 typedef int (qs_kb_change_fn) (const qs_kb_page_t *page, bool deleted, int64_t version,
                                void *arg);
 

@@ -18,7 +18,7 @@ qs_kb_handle_search (qs_req_t *req, void *arg)
     int64_t t0 = qs_mono_ms ();
     qs_err_t err = { 0 };
     json_object *reply = NULL;
-    if (qs_kb_op_search (arg, qs_req_body (req), &reply, &err))
+    if (qs_kb_op_search (arg, qs_req_body (req), qs_req_auth (req), &reply, &err))
         return s_fail (req, &err, t0);
     qs_debug (qs_req_id (req), "op=search status=200 ms=%lld", (long long) (qs_mono_ms () - t0));
     return qs_req_reply (req, &reply);

@@ -20,12 +20,15 @@ static const char *s_engines[] = {
 
 typedef struct {
     char *id, *title, *topic, *category;
+    char *org;              /* the owning org; NULL = a built-in page */
     uint32_t first, n_chunks;   /* chunks of a page are contiguous */
     bool alive;
 } s_page_t;
 
 typedef struct {
     uint32_t page;
+    const char *org;        /* the page's org (lent from it), read by the filter
+                               without touching the page; NULL = built-in */
     char *heading;
     char *text;             /* section body, for snippets */
 } s_chunk_t;
@@ -77,6 +80,7 @@ qs_kb_index_destroy (qs_kb_index_t **self_p)
         free (self->pages[i].title);
         free (self->pages[i].topic);
         free (self->pages[i].category);
+        free (self->pages[i].org);
     }
     for (uint32_t i = 0; i < self->n_chunks; i++) {
         free (self->chunks[i].heading);
@@ -302,11 +306,14 @@ qs_kb_index_put (qs_kb_index_t *self, const qs_kb_page_t *page, qs_err_t *err)
     pg->title = strdup (page->title);
     pg->topic = strdup (page->topic);
     pg->category = strdup (page->category);
-    if (!pg->id || !pg->title || !pg->topic || !pg->category) {
+    pg->org = page->org_id[0] ? strdup (page->org_id) : NULL;
+    if (!pg->id || !pg->title || !pg->topic || !pg->category
+        || (page->org_id[0] && !pg->org)) {
         free (pg->id);
         free (pg->title);
         free (pg->topic);
         free (pg->category);
+        free (pg->org);
         goto cleanup;
     }
     pg->first = self->n_chunks;
@@ -322,6 +329,7 @@ qs_kb_index_put (qs_kb_index_t *self, const qs_kb_page_t *page, qs_err_t *err)
         text = s_chunk_text (page->title, heading, body);
         s_chunk_t *ch = &self->chunks[self->n_chunks];
         ch->page = p;
+        ch->org = pg->org;
         ch->heading = strdup (heading);
         ch->text = strdup (body);
         int64_t id = text && ch->heading && ch->text ? qs_kb_bm25_add (self->bm25, text) : -1;
@@ -358,6 +366,31 @@ qs_kb_index_remove (qs_kb_index_t *self, const char *id)
     int64_t p = s_page_find (self, id);
     if (p >= 0)
         s_remove_locked (self, (uint32_t) p);
+    pthread_rwlock_unlock (&self->lock);
+    return p >= 0 ? 0 : -1;
+}
+
+int
+qs_kb_index_remove_owned (qs_kb_index_t *self, const char *id, const char *org_id)
+{
+    if (!org_id || !*org_id)
+        return -1;
+    pthread_rwlock_wrlock (&self->lock);
+    int64_t p = s_page_find (self, id);
+    bool owned = p >= 0 && self->pages[p].org && strcmp (self->pages[p].org, org_id) == 0;
+    if (owned)
+        s_remove_locked (self, (uint32_t) p);
+    pthread_rwlock_unlock (&self->lock);
+    return owned ? 0 : -1;
+}
+
+int
+qs_kb_index_owner (qs_kb_index_t *self, const char *id, char *org, size_t size)
+{
+    pthread_rwlock_rdlock (&self->lock);
+    int64_t p = s_page_find (self, id);
+    if (p >= 0)
+        qs_strlcpy (org, self->pages[p].org ? self->pages[p].org : "", size);
     pthread_rwlock_unlock (&self->lock);
     return p >= 0 ? 0 : -1;
 }
@@ -405,14 +438,19 @@ qs_kb_index_reembed (qs_kb_index_t *self)
 typedef struct {
     const qs_kb_index_t *self;
     const char *category, *topic;
+    const char *org;        /* NULL = built-in pages only */
 } s_filter_t;
 
+/*  Every ranking asks this before a chunk may become a candidate: another
+    org's pages must never be scored into the top lists. */
 static bool
 s_accept (uint32_t chunk, void *arg)
 {
     s_filter_t *f = arg;
     const s_chunk_t *ch = &f->self->chunks[chunk];
     if (!ch->text)
+        return false;
+    if (ch->org && (!f->org || strcmp (ch->org, f->org) != 0))
         return false;
     const s_page_t *pg = &f->self->pages[ch->page];
     if (f->category && strcmp (pg->category, f->category) != 0)
@@ -492,7 +530,8 @@ qs_kb_index_search (qs_kb_index_t *self, const qs_kb_query_t *query,
     int n_lex = 0, n_vec = 0, n_rem = 0, n_fused = 0, n_hits = 0;
     float qv[QS_KB_DIM];
     pthread_rwlock_rdlock (&self->lock);
-    s_filter_t filter = { self, query->category, query->topic };
+    s_filter_t filter = { self, query->category, query->topic,
+                          query->org_id && *query->org_id ? query->org_id : NULL };
     bool remote = query->remote_q && self->remote
         && qs_kb_vecs_dim (self->remote) == query->remote_dim
         && (query->mode == QS_KB_HYBRID || query->mode == QS_KB_REMOTE);

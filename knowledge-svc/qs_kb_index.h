@@ -4,6 +4,11 @@
     ranking and, when remote embeddings were attached, the remote one), with
     metadata filters, one result per page, a score and a snippet.
 
+    Tenancy: a page is built-in (org_id "") or belongs to one org. A search
+    sees the built-in pages plus its own org's pages only; the filter runs
+    inside every ranking, before candidates are cut, so another org's pages
+    never take a result slot.
+
     Thread-safe: searches share a read lock, put/remove take the write lock.
     Vector search is approximate on large indexes (qs_kb_vecs: an 8-bit scan
     re-scored exactly; recall@10 against the exact scan is measured by
@@ -30,6 +35,8 @@ typedef struct {
     const char *q;
     const char *category;   /* NULL = any */
     const char *topic;      /* NULL = any */
+    const char *org_id;     /* the caller's org, whose pages join the built-in
+                               ones; NULL or "" = built-in pages only */
     int limit;              /* results wanted (pages) */
     qs_kb_mode_t mode;
     bool exact;             /* brute-force float vector scan */
@@ -52,8 +59,8 @@ typedef struct {
 qs_kb_index_t *qs_kb_index_new (void);
 void qs_kb_index_destroy (qs_kb_index_t **self_p);
 
-/*  Add a page, replacing any page with the same id. page is lent (copied).
-    0, or -1 with err. */
+/*  Add a page, replacing any page with the same id; page->org_id says whose
+    it is ("" = built-in). page is lent (copied). 0, or -1 with err. */
 int qs_kb_index_put (qs_kb_index_t *self, const qs_kb_page_t *page, qs_err_t *err);
 
 /*  The texts the chunks of page are indexed and embedded from, in chunk
@@ -73,10 +80,19 @@ int qs_kb_index_page_texts (qs_kb_index_t *self, const char *id, char ***texts_p
 int qs_kb_index_put_remote (qs_kb_index_t *self, const char *id, const float *vecs, int n,
                             int dim);
 
-/*  Remove a page. 0, or -1 when no such page. */
+/*  Remove a page, whoever owns it. 0, or -1 when no such page. */
 int qs_kb_index_remove (qs_kb_index_t *self, const char *id);
 
+/*  Remove page id only when it belongs to org_id (never a built-in page;
+    "" matches nothing), checked and removed under one lock. 0, or -1 when
+    there is no such page of that org. */
+int qs_kb_index_remove_owned (qs_kb_index_t *self, const char *id, const char *org_id);
+
 bool qs_kb_index_has (qs_kb_index_t *self, const char *id);
+
+/*  The owner of live page id: copies its org id ("" = built-in) into org
+    (size bytes) and returns 0, or returns -1 when there is no such page. */
+int qs_kb_index_owner (qs_kb_index_t *self, const char *id, char *org, size_t size);
 
 /*  Bulk loading: between begin and end, put skips the embeddings; end
     computes them all once with the final IDF statistics. */

@@ -1,7 +1,10 @@
 /*  quickspin-workflow - the assistant engine worker.
     Env: QS_BROKER_ENDPOINT, QS_STORE_URL (default sqlite://$QS_DATA_DIR/quickspin.db),
     QS_PLATFORM_URL, QS_WORKER_THREADS, QS_CHECKPOINT_RETENTION_S (finished runs kept,
-    default 3600), QS_CHECKPOINT_PRUNE_INTERVAL_S (300), QS_METRICS_ADDR, QS_LOG_*. */
+    default 3600), QS_CHECKPOINT_PRUNE_INTERVAL_S (300), QS_METRICS_ADDR, QS_LOG_*;
+    QS_LLM_BASE_URL (with QS_LLM_API_KEY, QS_LLM_MODEL, QS_LLM_TIMEOUT_MS,
+    QS_LLM_REASONING_EFFORT, QS_PROMPT_DIR) lets an LLM write the answers. */
+#include "qs_answer_prompt.h"
 #include "qs_chat.h"
 #include "qs_conversations.h"
 #include "qs_env.h"
@@ -38,6 +41,18 @@ main (void)
         goto cleanup;
     }
     wf = qs_wf_new (&store, qs_env_str ("QS_PLATFORM_URL", NULL));
+    qs_llm_t *llm = qs_llm_new_from_env (metrics);
+    char *prompt = llm ? qs_answer_prompt_load (NULL, &err) : NULL;
+    if (llm && !prompt) {
+        /* one clear error now beats a fallback warning on every turn */
+        qs_error (NULL, "workflow: %s; answers use the templates", err.message);
+        qs_llm_destroy (&llm);
+        qs_err_clear (&err);
+    }
+    free (prompt);
+    if (wf)
+        qs_wf_set_llm (wf, &llm);
+    qs_llm_destroy (&llm);
     long threads;
     qs_env_int ("QS_WORKER_THREADS", 4, 1, 64, &threads);
     qs_worker_config_t config = {.service = "workflow", .threads = (int) threads, .metrics = metrics};
@@ -50,8 +65,9 @@ main (void)
         || qs_worker_add_op (worker, "recommendations", qs_chat_recommendations_op, wf) != 0
         || qs_conversations_register (worker, qs_wf_store (wf)) != 0)
         goto cleanup;
-    qs_info (NULL, "workflow: store=%s platform=%s threads=%ld", qs_store_backend (qs_wf_store (wf)),
-             qs_env_str ("QS_PLATFORM_URL", "default"), threads);
+    qs_info (NULL, "workflow: store=%s platform=%s threads=%ld answers=%s", qs_store_backend (qs_wf_store (wf)),
+             qs_env_str ("QS_PLATFORM_URL", "default"), threads,
+             qs_wf_llm (wf) ? qs_llm_model (qs_wf_llm (wf)) : "templates");
     long retention_s, interval_s;
     qs_env_int ("QS_CHECKPOINT_RETENTION_S", 3600, 60, 30L * 24 * 3600, &retention_s);
     qs_env_int ("QS_CHECKPOINT_PRUNE_INTERVAL_S", 300, 1, 24 * 3600, &interval_s);

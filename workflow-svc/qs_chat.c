@@ -3,9 +3,11 @@
     assistant message -> ChatResponse. */
 #include "qs_chat.h"
 #include "qs_answer.h"
+#include "qs_answer_llm.h"
 #include "qs_json.h"
 #include "qs_log.h"
 #include "qs_provision.h"
+#include "qs_events.h"
 #include "qs_resolve.h"
 #include "qs_util.h"
 #include "qs_wf.h"
@@ -78,6 +80,44 @@ s_stream_text (turn_t *t)
     }
 }
 
+/*  The LLM's deltas go out as "token" partials as they arrive; a caller
+    that went away stops the generation. */
+static int
+s_on_token (const char *text, size_t len, void *arg)
+{
+    turn_t *t = arg;
+    json_object *d = json_object_new_object ();
+    json_object_object_add (d, "text", json_object_new_string_len (text, (int) len));
+    qs_wf_emit (&t->run, "token", &d);
+    return t->run.req && qs_req_cancelled (t->run.req) ? 1 : 0;
+}
+
+/*  Stream the answer: the LLM's words when one is configured and it starts
+    answering (engine "llm"), else the template (engine "local"). See
+    qs_answer_llm.h for plans and for a stream cut short. */
+static void
+s_write_answer (turn_t *t)
+{
+    qs_llm_t *llm = qs_wf_llm (t->run.wf);
+    if (llm && t->run.req) {
+        qs_answer_input_t in = {t->intent, t->message, t->history, t->meta, t->actions, t->text};
+        qs_answer_llm_call_t call = {qs_req_remaining_ms (t->run.req), qs_req_id (t->run.req), NULL,
+                                     s_on_token, t};
+        qs_err_t err = {0};
+        char *text = qs_answer_llm_write (llm, &in, &call, &err);
+        if (err.status)
+            qs_json_add_str (t->meta, "llm_error", err.code);
+        if (text) {
+            free (t->text);
+            t->text = text;
+            qs_json_add_str (t->meta, "engine", "llm");
+            return;
+        }
+    }
+    s_stream_text (t);
+    qs_json_add_str (t->meta, "engine", "local");
+}
+
 static int
 s_call (turn_t *t, const char *service, const char *op, json_object *body, json_object **reply_p,
         qs_err_t *err)
@@ -118,6 +158,7 @@ s_run_graph (turn_t *t, const qs_graph_def_t *g, json_object *state, qs_err_t *e
     json_object *action = qs_json_get (state, "action", json_type_object);
     if (action && rc == QS_RUN_INTERRUPTED)
         json_object_array_add (t->actions, s_public_action (action));
+    if (action && rc == QS_RUN_INTERRUPTED) qs_events_action (t->run.req, QS_EVENT_ACTION_PENDING, action); /* issue 11 */
     return rc;
 }
 
@@ -309,6 +350,7 @@ s_decide (turn_t *t, const char *action_id, const char *decision, qs_err_t *err)
         done = qs_store_action_transition (store, auth->org_id, auth->sub, action_id, "cancelled", NULL, err);
         if (!done)
             goto cleanup;
+        qs_events_action (t->run.req, QS_EVENT_ACTION_CANCELLED, done);    /* issue 11 */
     }
     qs_json_add_str (state, "decision", decision);
     qs_graph_hooks_t hooks = qs_wf_hooks (&t->run);
@@ -332,6 +374,9 @@ s_decide (turn_t *t, const char *action_id, const char *decision, qs_err_t *err)
             *err = terr;
             goto cleanup;
         }
+        qs_events_action (t->run.req, failed ? QS_EVENT_ACTION_FAILED : QS_EVENT_ACTION_EXECUTED, done); /* issue 11 */
+        if (!failed && svc && !strcmp (graph->name, "provision")) qs_events_service (t->run.req, QS_EVENT_SERVICE_PROVISIONED, svc); /* issue 11 */
+        qs_events_recommendations_changed (t->run.req, done);    /* issue 11: no-op unless costs changed */
         if (r == QS_RUN_FAILED && !qs_json_str (state, "error", NULL))
             qs_json_add_str (state, "error", err->message);
     }
@@ -381,8 +426,7 @@ s_finish (turn_t *t, int64_t t0)
     const qs_auth_t *auth = t->run.pctx.auth;
     if (!t->text)
         t->text = strdup ("Sorry, I could not put an answer together.");
-    s_stream_text (t);
-    qs_json_add_str (t->meta, "engine", "local");
+    s_write_answer (t);
     /* sources: the cited pages as {id,title}, deduplicated */
     json_object *full = qs_json_get (t->meta, "sources_full", json_type_array);
     json_object *sources = json_object_new_array ();

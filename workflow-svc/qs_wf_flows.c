@@ -1,6 +1,7 @@
 /*  qs_wf_flows - see qs_wf_flows.h */
 #include "qs_wf_flows.h"
 #include "qs_diagnose.h"
+#include "qs_events.h"
 #include "qs_json.h"
 #include "qs_log.h"
 #include "qs_optimize.h"
@@ -133,6 +134,7 @@ s_analyze (json_object *state, void *arg, qs_err_t *err)
     if (!d)
         return QS_NODE_FAIL;
     json_object_object_add (state, "diagnosis", d);
+    qs_events_diagnosis (((qs_wf_run_t *) arg)->req, state);     /* issue 11 */
     return QS_NODE_OK;
 }
 

@@ -11,6 +11,7 @@
 #include "qs_util.h"
 
 #define QS_BROKER_MAXMSG (16 * 1024 * 1024)
+#define S_DRAIN_QUIET_MS 1000           /* see qs_broker_drain */
 
 /* ---- timers ---- */
 
@@ -90,6 +91,41 @@ s_housekeeping (qs_bstate_t *self, int64_t *heartbeat_at)
     return next;
 }
 
+/*  Start draining: refuse new requests, fail the queued ones (they never
+    reached a worker, so clients may send them to another broker). */
+static void
+s_drain_start (qs_bstate_t *self)
+{
+    self->draining = true;
+    zlist_t *queued = zlist_new ();
+    for (qs_breq_t *req = (qs_breq_t *) zhash_first (self->requests); req;
+         req = (qs_breq_t *) zhash_next (self->requests))
+        if (!req->worker)
+            zlist_append (queued, req);
+    for (qs_breq_t *req = (qs_breq_t *) zlist_first (queued); req;
+         req = (qs_breq_t *) zlist_next (queued)) {
+        qs_bsvc_t *service = req->service;
+        if (!req->answered)
+            qs_broker_reply_error (self, req->client, req->call_id, service->name, 503,
+                                   "service_unavailable", "the broker is shutting down");
+        qs_broker_request_destroy (self, &req);
+        qs_broker_gauges (self, service);
+    }
+    zlist_destroy (&queued);
+}
+
+/*  Requests a worker holds whose caller still waits for the answer. */
+static size_t
+s_in_flight (qs_bstate_t *self)
+{
+    size_t n = 0;
+    for (qs_breq_t *req = (qs_breq_t *) zhash_first (self->requests); req;
+         req = (qs_breq_t *) zhash_next (self->requests))
+        if (req->worker && !req->answered)
+            n++;
+    return n;
+}
+
 static void
 s_broker_actor (zsock_t *pipe, void *args)
 {
@@ -115,6 +151,10 @@ s_broker_actor (zsock_t *pipe, void *args)
     zsock_set_router_mandatory (self.router, 1);
     zsock_set_sndtimeo (self.router, 0);
     zsock_signal (pipe, 0);
+    if (qs_broker_secure_sockets (&self, owner) != 0) {     /* issue 11: CURVE, events */
+        zstr_send (pipe, "");
+        goto wait_term;
+    }
     if (zsock_bind (self.router, "%s", owner->bind) < 0) {
         qs_error (NULL, "broker: cannot bind %s: %s", owner->bind, zmq_strerror (zmq_errno ()));
         zstr_send (pipe, "");
@@ -137,17 +177,34 @@ s_broker_actor (zsock_t *pipe, void *args)
     zpoller_set_nonstop (self.poller, true);
     int64_t heartbeat_at = qs_mono_ms () + self.heartbeat_ms;
     int64_t next_deadline = INT64_MAX;
+    int64_t drain_until = 0;            /* draining: signal the owner by then */
+    int64_t quiet_until = 0;            /* ... and not before this */
+    bool drained = false;
     while (true) {
         int64_t wait = heartbeat_at - qs_mono_ms ();
         if (next_deadline != INT64_MAX && next_deadline - qs_now_ms () < wait)
             wait = next_deadline - qs_now_ms ();
+        if (self.draining && !drained && wait > 50)
+            wait = 50;
         if (wait < 0)
             wait = 0;
         void *which = zpoller_wait (self.poller, (int) wait);
         if (which == pipe) {
-            char *command = zstr_recv (pipe);
+            char *command = NULL, *grace = NULL;
+            zstr_recvx (pipe, &command, &grace, NULL);
             bool term = !command || streq (command, "$TERM");
+            if (!term && streq (command, "DRAIN") && !self.draining) {
+                int64_t ms = grace ? atoll (grace) : 0;
+                drain_until = qs_mono_ms () + ms;
+                /*  keep refusing for a moment even when nothing is in
+                    flight: clients still pointed at us learn to go
+                    elsewhere instead of losing a request in our buffers
+                    when the socket closes */
+                quiet_until = qs_mono_ms () + (ms < S_DRAIN_QUIET_MS ? ms : S_DRAIN_QUIET_MS);
+                s_drain_start (&self);
+            }
             zstr_free (&command);
+            zstr_free (&grace);
             if (term)
                 break;
         }
@@ -162,6 +219,12 @@ s_broker_actor (zsock_t *pipe, void *args)
             }
         }
         next_deadline = s_housekeeping (&self, &heartbeat_at);
+        if (self.draining && !drained
+        &&  ((s_in_flight (&self) == 0 && qs_mono_ms () >= quiet_until)
+             || qs_mono_ms () >= drain_until)) {
+            drained = true;
+            zsock_signal (pipe, 0);     /* qs_broker_drain returns */
+        }
     }
     zpoller_destroy (&self.poller);
     /* tell the workers we are going so they reconnect at once */
@@ -181,6 +244,7 @@ wait_term:
         }
         zsock_destroy (&self.router);
     }
+    qs_broker_secure_close (&self);
     for (qs_breq_t *req = (qs_breq_t *) zhash_first (self.requests); req;
          req = (qs_breq_t *) zhash_first (self.requests))
         qs_broker_request_destroy (&self, &req);
@@ -213,7 +277,7 @@ qs_broker_new (const qs_broker_config_t *config)
     self->config = *config;
     self->bind = strdup (config->endpoint);
     self->config.endpoint = self->bind;
-    if (!self->bind)
+    if (!self->bind || qs_broker_secure_start (self) != 0)  /* issue 11 */
         goto failed;
     self->actor = zactor_new (s_broker_actor, self);
     if (!self->actor)
@@ -234,10 +298,22 @@ qs_broker_destroy (qs_broker_t **self_p)
         return;
     qs_broker_t *self = *self_p;
     zactor_destroy (&self->actor);
+    qs_broker_secure_stop (self);
     zstr_free (&self->endpoint);
     free (self->bind);
     free (self);
     *self_p = NULL;
+}
+
+void
+qs_broker_drain (qs_broker_t *self, int grace_ms)
+{
+    if (!self || !self->actor)
+        return;
+    char grace [16];
+    snprintf (grace, sizeof grace, "%d", grace_ms > 0 ? grace_ms : 0);
+    zstr_sendx (self->actor, "DRAIN", grace, NULL);
+    zsock_wait (self->actor);
 }
 
 const char *

@@ -6,9 +6,17 @@
 #ifndef QS_BROKER_H
 #define QS_BROKER_H
 
+#include <stdbool.h>
+#include "qs_auth.h"
+#include "qs_err.h"
 #include "qs_metrics.h"
 
 typedef struct _qs_broker_t qs_broker_t;
+
+/*  Verify a bearer token into *auth (token included): 0, or -1 with err.
+    Runs in the broker thread, which calls it once with token NULL as it
+    ends (to release per-thread library state). */
+typedef int (qs_broker_verify_fn) (void *arg, const char *token, qs_auth_t *auth, qs_err_t *err);
 
 typedef struct {
     const char *endpoint;        /* bind address, e.g. "tcp://127.0.0.1:5555" */
@@ -19,11 +27,43 @@ typedef struct {
     int no_worker_grace_ms;      /* a service with no worker for this long answers
                                     503 service_unavailable at once and its queue is
                                     failed; 0 = heartbeat_ms * liveness */
+    /* issue 11: the secured bus and the event stream (proto/client.md) */
+    const char *curve_secret_key;  /* z85 server secret: CURVE + ZAP on every connection;
+                                      NULL = plain (refused beyond loopback unless
+                                      allow_plaintext) */
+    const char *curve_keys_path;   /* allowed keys with roles (qs_zap.h); needed with CURVE */
+    const char *events_endpoint;   /* bind a PUB for the event stream; NULL = none */
+    bool allow_plaintext;          /* QS_BUS_ALLOW_PLAINTEXT=1 */
+    qs_broker_verify_fn *verify;   /* checks the bearer token of client/integration
+                                      requests (the gateway's JWT rules); NULL = such
+                                      tokens are refused 401 */
+    void *verify_arg;
 } qs_broker_config_t;
+
+/*  Where qs_broker_config_from_env keeps the strings it points config at. */
+typedef struct {
+    char curve_secret[41];
+    char keys_path[1024];
+    char events_endpoint[256];
+} qs_broker_env_t;
+
+/*  Fill the issue-11 fields of config from QS_CURVE_SERVER_SECRET_FILE,
+    QS_CURVE_KEYS_FILE (or QS_CURVE_KEYS_DIR), QS_EVENTS_ENDPOINT and
+    QS_BUS_ALLOW_PLAINTEXT; strings live in *store (wipe it after
+    qs_broker_new). 0, or -1 with err. */
+int qs_broker_config_from_env (qs_broker_config_t *config, qs_broker_env_t *store, qs_err_t *err);
+void qs_broker_env_wipe (qs_broker_env_t *store);
 
 /*  Bind and start the broker thread. NULL (with a log line) when the endpoint
     cannot be bound. */
 qs_broker_t *qs_broker_new (const qs_broker_config_t *config);
+
+/*  Graceful stop, first half: from now on new requests are answered
+    503 service_unavailable "the broker is shutting down" (clients fail over
+    to another broker), queued ones too; requests already at a worker keep
+    flowing until they are answered or grace_ms has passed. Blocks until
+    then. Call qs_broker_destroy after it. */
+void qs_broker_drain (qs_broker_t *self, int grace_ms);
 
 /*  Stop the thread, close the socket, free; accepts NULL, nulls the pointer. */
 void qs_broker_destroy (qs_broker_t **self_p);

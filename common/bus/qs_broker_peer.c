@@ -356,6 +356,10 @@ s_client_request (qs_bstate_t *self, zframe_t *client, zmsg_t *msg)
     if (zhash_lookup (self->requests, key))
         qs_broker_reply_error (self, client, env.call_id, env.service, 400, "bad_request", "duplicate call id");
     else
+    if (self->draining)
+        qs_broker_reply_error (self, client, env.call_id, env.service, 503, "service_unavailable",
+                       "the broker is shutting down");
+    else
     if (env.deadline_ms <= qs_now_ms ())
         qs_broker_reply_error (self, client, env.call_id, env.service, 504, "deadline_exceeded",
                        "the request deadline had passed on arrival");
@@ -471,6 +475,11 @@ qs_broker_router_message (qs_bstate_t *self, zmsg_t **msg_p)
     zmsg_t *msg = *msg_p;
     *msg_p = NULL;
     zframe_t *identity = zmsg_pop (msg);
+    if (identity && qs_broker_secure_admit (self, identity, msg) != 0) {  /* issue 11 */
+        zframe_destroy (&identity);
+        zmsg_destroy (&msg);
+        return;
+    }
     zframe_t *proto = zmsg_first (msg);
     bool worker = proto && zframe_streq (proto, QS_BUS_WORKER);
     int cmd = identity ? qs_bus_header_pop (msg, worker ? QS_BUS_WORKER : QS_BUS_CLIENT) : -1;

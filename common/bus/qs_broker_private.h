@@ -57,6 +57,12 @@ typedef struct {
     int64_t grace_ms;           /* no workers for this long = service_unavailable */
     qs_metrics_t *metrics;
     int64_t next_deadline;      /* epoch ms of the earliest unanswered deadline (or later) */
+    bool draining;              /* shutting down: new requests answered 503 at once */
+    /* issue 11 (qs_broker_secure.c): CURVE roles and the event stream */
+    bool secure;                /* CURVE + ZAP: peers have roles */
+    zsock_t *events;            /* PUB of the event stream, or NULL */
+    qs_broker_verify_fn *verify;
+    void *verify_arg;
 } qs_bstate_t;
 
 struct _qs_broker_t {
@@ -64,7 +70,26 @@ struct _qs_broker_t {
     char *endpoint;
     qs_broker_config_t config;
     char *bind;
+    /* issue 11 (qs_broker_secure.c) */
+    char curve_secret [41];
+    char *events_bind;
+    struct _qs_zap_t *zap;
 };
+
+/* ---- issue 11: qs_broker_secure.c ---- */
+/*  Owner side, in qs_broker_new / qs_broker_destroy: refuse plain TCP beyond
+    loopback, copy the keys, start the ZAP handler. 0 or -1 (logged). */
+int qs_broker_secure_start (qs_broker_t *owner);
+void qs_broker_secure_stop (qs_broker_t *owner);
+/*  Broker thread, after the ROUTER exists and before it binds: CURVE on the
+    ROUTER, bind the PUB. 0 or -1 (logged). */
+int qs_broker_secure_sockets (qs_bstate_t *self, qs_broker_t *owner);
+void qs_broker_secure_close (qs_bstate_t *self);
+/*  Before a ROUTER message is parsed (msg = frames after the routing id):
+    takes events (QSE), applies the role rules and checks/rewrites the auth
+    frame of client and integration requests. 0 = go on; -1 = handled
+    (answered or dropped): the caller frees msg. */
+int qs_broker_secure_admit (qs_bstate_t *self, zframe_t *identity, zmsg_t *msg);
 
 /*  Send msg to a routing id; consumes it. -1 when the peer is gone. */
 int qs_broker_route (qs_bstate_t *self, zframe_t *identity, zmsg_t **msg_p);

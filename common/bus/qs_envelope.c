@@ -167,6 +167,15 @@ qs_envelope_encode (const qs_envelope_t *env, zmsg_t *msg)
         json_object_put (auth);
     }
     else
+    if (env->auth.token [0]) {
+        /*  issue 11: a bearer token alone, for the broker to verify and
+            replace with the verified context (proto/client.md) */
+        json_object *auth = json_object_new_object ();
+        qs_json_add_str (auth, "token", env->auth.token);
+        s_add_str (msg, auth ? qs_json_text (auth) : "");
+        json_object_put (auth);
+    }
+    else
         zmsg_addstr (msg, "");
     s_add_str (msg, env->body ? qs_json_text (env->body) : "{}");
     return 0;

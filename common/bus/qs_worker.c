@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "qs_curve.h"
 #include "qs_env.h"
 #include "qs_json.h"
 #include "qs_log.h"
@@ -19,6 +20,7 @@
 #include "qs_worker_private.h"
 
 #define QS_WORKER_MAX_OPS 64
+#define QS_WORKER_MAX_BROKERS 8
 
 typedef struct {
     char name [QS_BUS_NAME_MAX + 1];
@@ -29,6 +31,7 @@ typedef struct {
 typedef struct {
     qs_worker_t *worker;
     int index;
+    const char *endpoint;           /* the one broker of this slot, lent */
     zactor_t *actor;                /* the I/O actor */
     qs_req_flags_t flags;
 } s_slot_t;
@@ -47,6 +50,11 @@ struct _qs_worker_t {
     size_t nops;
     s_slot_t *slots;
     bool started;
+    /*  Every broker listed in the endpoint (comma-separated) gets its own
+        `threads` slots: a worker registers with all of them. */
+    char *brokers [QS_WORKER_MAX_BROKERS];
+    int nbrokers;
+    int nslots;
 };
 
 typedef struct {
@@ -93,6 +101,19 @@ qs_worker_new (const qs_worker_config_t *config)
         qs_worker_destroy (&self);
         return NULL;
     }
+    char list [1024];
+    qs_strlcpy (list, self->endpoint, sizeof list);
+    char *saveptr = NULL;
+    for (char *one = strtok_r (list, ", ", &saveptr); one && self->nbrokers < QS_WORKER_MAX_BROKERS;
+         one = strtok_r (NULL, ", ", &saveptr))
+        if (!(self->brokers [self->nbrokers++] = strdup (one))) {
+            qs_worker_destroy (&self);
+            return NULL;
+        }
+    if (self->nbrokers == 0) {
+        qs_worker_destroy (&self);
+        return NULL;
+    }
     qs_metrics_declare (self->metrics, "qs_worker_requests_total", QS_METRIC_COUNTER,
                         "Requests handled, by service, op and status.", NULL, 0);
     qs_metrics_declare (self->metrics, "qs_worker_errors_total", QS_METRIC_COUNTER,
@@ -112,6 +133,8 @@ qs_worker_destroy (qs_worker_t **self_p)
     if (self->started)
         qs_worker_stop (self, 0);
     qs_metrics_destroy (&self->owned_metrics);
+    for (int i = 0; i < self->nbrokers; i++)
+        free (self->brokers [i]);
     free (self->slots);
     free (self->endpoint);
     free (self);
@@ -251,8 +274,11 @@ s_io_connect (s_io_t *io)
     zsock_set_reconnect_ivl (io->dealer, 100);
     zsock_set_reconnect_ivl_max (io->dealer, 1000);
     zsock_set_maxmsgsize (io->dealer, 16 * 1024 * 1024);
-    if (zsock_connect (io->dealer, "%s", self->endpoint) != 0)
-        qs_error (NULL, "worker: cannot connect to %s", self->endpoint);
+    qs_err_t curve_err;         /* issue 11: CURVE from the environment when set */
+    if (qs_curve_apply_client (io->dealer, NULL, &curve_err) != 0)
+        qs_error (NULL, "worker: %s", curve_err.message);
+    if (zsock_connect (io->dealer, "%s", io->slot->endpoint) != 0)
+        qs_error (NULL, "worker: cannot connect to %s", io->slot->endpoint);
     zmsg_t *msg = zmsg_new ();
     zmsg_addstr (msg, self->service);
     s_io_send (io, QS_CMD_READY, &msg);
@@ -433,14 +459,16 @@ qs_worker_start (qs_worker_t *self)
     assert (self);
     if (self->started)
         return -1;
-    self->slots = (s_slot_t *) calloc ((size_t) self->threads, sizeof *self->slots);
+    self->nslots = self->threads * self->nbrokers;
+    self->slots = (s_slot_t *) calloc ((size_t) self->nslots, sizeof *self->slots);
     if (!self->slots)
         return -1;
     self->started = true;
-    for (int i = 0; i < self->threads; i++) {
+    for (int i = 0; i < self->nslots; i++) {
         s_slot_t *slot = &self->slots [i];
         slot->worker = self;
         slot->index = i;
+        slot->endpoint = self->brokers [i % self->nbrokers];
         atomic_init (&slot->flags.cancel_one, -1);
         atomic_init (&slot->flags.cancel_upto, 0);
         slot->actor = zactor_new (s_io_actor, slot);
@@ -449,8 +477,8 @@ qs_worker_start (qs_worker_t *self)
             return -1;
         }
     }
-    qs_info (NULL, "worker: service=%s started %d handler threads on %s",
-             self->service, self->threads, self->endpoint);
+    qs_info (NULL, "worker: service=%s started %d handler threads for each of %d broker(s): %s",
+             self->service, self->threads, self->nbrokers, self->endpoint);
     return 0;
 }
 
@@ -462,10 +490,10 @@ qs_worker_stop (qs_worker_t *self, int grace_ms)
     char grace [16];
     snprintf (grace, sizeof grace, "%d", grace_ms > 0 ? grace_ms : 0);
     /* every slot drains at the same time */
-    for (int i = 0; i < self->threads; i++)
+    for (int i = 0; i < self->nslots; i++)
         if (self->slots [i].actor)
             zstr_sendx (self->slots [i].actor, "STOP", grace, NULL);
-    for (int i = 0; i < self->threads; i++)
+    for (int i = 0; i < self->nslots; i++)
         if (self->slots [i].actor) {
             zsock_wait (self->slots [i].actor);
             zactor_destroy (&self->slots [i].actor);

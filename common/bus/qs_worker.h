@@ -22,9 +22,10 @@ typedef struct _qs_req_t qs_req_t;
 typedef int (qs_op_fn) (qs_req_t *req, void *arg);
 
 typedef struct {
-    const char *endpoint;        /* broker endpoint; NULL = qs_env_broker_endpoint() */
+    const char *endpoint;        /* broker endpoint(s), comma-separated: the worker
+                                    registers with every one; NULL = qs_env_broker_endpoint() */
     const char *service;         /* e.g. "intent" */
-    int threads;                 /* handler threads; 0 = 2 */
+    int threads;                 /* handler threads per broker; 0 = 2 */
     int heartbeat_ms;            /* 0 = 1000 */
     int liveness;                /* silent heartbeats before reconnecting; 0 = 3 */
     qs_metrics_t *metrics;       /* optional, lent */

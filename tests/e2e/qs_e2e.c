@@ -9,14 +9,38 @@
 #include <string.h>
 #include <unistd.h>
 
+static char s_extra_store[40][300];
+
+/*  env plus e->extra, plus the broker's own bind endpoint for the brokers
+    started by qs_e2e_start_opts (a later putenv wins). */
+static char **
+s_env_for (qs_e2e_t *e, char **env, const char *name)
+{
+    static char *out[48];
+    int n = 0;
+    for (int i = 0; env[i] && n < 40; i++)
+        out[n++] = env[i];
+    for (int i = 0; e->extra && e->extra[i] && n < 44; i++)
+        out[n++] = (char *) e->extra[i];
+    int which = !strcmp (name, "broker") ? 0 : !strcmp (name, "broker2") ? 1 : -1;
+    if (which >= 0 && e->nbrokers > 1) {
+        snprintf (s_extra_store[which], sizeof s_extra_store[which], "QS_BROKER_ENDPOINT=%s",
+                  e->brokers[which]);
+        out[n++] = s_extra_store[which];
+    }
+    out[n] = NULL;
+    return out;
+}
+
 static qs_proc_t *
 s_start (qs_e2e_t *e, const char *name, const char *rel, char **env)
 {
     char *path = qs_build_path (rel);
-    qs_proc_t *p = path ? qs_proc_start (name, path, NULL, env) : NULL;
+    qs_proc_t *p = path ? qs_proc_start (name, path, NULL, s_env_for (e, env, name)) : NULL;
     free (path);
     if (p && e->nprocs < 16) {
         e->procs[e->nprocs] = p;
+        e->rels[e->nprocs] = strdup (rel);
         e->names[e->nprocs++] = strdup (name);
     }
     return p;
@@ -51,10 +75,24 @@ static char s_store[11][300];
 int
 qs_e2e_start (qs_e2e_t *e)
 {
+    qs_e2e_opts_t opts = { .brokers = 1, .wait_ready = true };
+    return qs_e2e_start_opts (e, &opts);
+}
+
+int
+qs_e2e_start_opts (qs_e2e_t *e, const qs_e2e_opts_t *opts)
+{
     memset (e, 0, sizeof *e);
+    e->extra = opts->env;
+    e->nbrokers = opts->brokers > 1 ? 2 : 1;
     snprintf (e->gateway, sizeof e->gateway, "http://127.0.0.1:%d", qs_free_port ());
     snprintf (e->sandbox, sizeof e->sandbox, "http://127.0.0.1:%d", qs_free_port ());
-    snprintf (e->broker, sizeof e->broker, "tcp://127.0.0.1:%d", qs_free_port ());
+    for (int i = 0; i < e->nbrokers; i++)
+        snprintf (e->brokers[i], sizeof e->brokers[i], "tcp://127.0.0.1:%d", qs_free_port ());
+    if (e->nbrokers > 1)
+        snprintf (e->broker, sizeof e->broker, "%s,%s", e->brokers[0], e->brokers[1]);
+    else
+        snprintf (e->broker, sizeof e->broker, "%s", e->brokers[0]);
     snprintf (e->data_dir, sizeof e->data_dir, "/tmp/qs-e2e-XXXXXX");
     if (!mkdtemp (e->data_dir))
         return -1;
@@ -72,13 +110,42 @@ qs_e2e_start (qs_e2e_t *e)
     if (!qs_wait_http (url, 10000))
         return -1;
     s_start (e, "broker", "gateway/quickspin-broker", env);
+    if (e->nbrokers > 1)
+        s_start (e, "broker2", "gateway/quickspin-broker", env);
     s_start (e, "intent", "intent-svc/quickspin-intent", env);
     s_start (e, "knowledge", "knowledge-svc/quickspin-knowledge", env);
     s_start (e, "k8s", "k8s-svc/quickspin-k8s", env);
     s_start (e, "workflow", "workflow-svc/quickspin-workflow", env);
     s_start (e, "gateway", "gateway/quickspin-gateway", env);
     snprintf (url, sizeof url, "%s/api/v1/health/ready", e->gateway);
+    if (!opts->wait_ready)
+        return 0;
     return qs_wait_http (url, 30000) ? 0 : -1;
+}
+
+qs_proc_t *
+qs_e2e_proc (qs_e2e_t *e, const char *name)
+{
+    for (int i = 0; i < e->nprocs; i++)
+        if (!strcmp (e->names[i], name))
+            return e->procs[i];
+    return NULL;
+}
+
+qs_proc_t *
+qs_e2e_restart (qs_e2e_t *e, const char *name)
+{
+    for (int i = 0; i < e->nprocs; i++) {
+        if (strcmp (e->names[i], name) != 0)
+            continue;
+        qs_proc_destroy (&e->procs[i]);
+        char *path = qs_build_path (e->rels[i]);
+        e->procs[i] = path ? qs_proc_start (name, path, NULL,
+                                            s_env_for (e, s_env (e, s_store), name)) : NULL;
+        free (path);
+        return e->procs[i];
+    }
+    return NULL;
 }
 
 qs_proc_t *
@@ -96,6 +163,7 @@ qs_e2e_stop (qs_e2e_t *e)
     for (int i = e->nprocs - 1; i >= 0; i--) {
         qs_proc_destroy (&e->procs[i]);
         free (e->names[i]);
+        free (e->rels[i]);
     }
     e->nprocs = 0;
     char cmd[300];

@@ -5,20 +5,42 @@
 #define QS_E2E_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include "qs_harness.h"
 
 typedef struct {
     char gateway[64];           /* http://127.0.0.1:<port> */
     char sandbox[64];
-    char broker[64];
+    char broker[128];           /* one endpoint, or both brokers comma-separated */
     char data_dir[256];
     qs_proc_t *procs[16];
     char *names[16];
     int nprocs;
+    /* qs_e2e_start_opts: the brokers' own endpoints (broker lists them all,
+       comma-separated), each process's binary and the extra environment */
+    char brokers[2][48];
+    int nbrokers;
+    char *rels[16];
+    const char *const *extra;
 } qs_e2e_t;
+
+typedef struct {
+    int brokers;                /* 0 or 1: one broker; 2: two ("broker", "broker2") */
+    const char *const *env;     /* more "KEY=VALUE" for every process (lent, NULL-ended;
+                                   must outlive e: restarts reuse it) */
+    bool wait_ready;            /* wait for readiness 200 before returning */
+} qs_e2e_opts_t;
 
 /*  Start everything and wait until the gateway is ready. 0 or -1. */
 int qs_e2e_start (qs_e2e_t *e);
+/*  Like qs_e2e_start with options (several brokers, extra environment). */
+int qs_e2e_start_opts (qs_e2e_t *e, const qs_e2e_opts_t *opts);
+/*  The process named name ("broker", "broker2", "gateway", "workflow", ...), lent; NULL if none. */
+qs_proc_t *qs_e2e_proc (qs_e2e_t *e, const char *name);
+/*  Start the named process again (same binary and environment) once it has
+    exited (kill it and qs_proc_wait first). Returns the new process (lent). */
+qs_proc_t *qs_e2e_restart (qs_e2e_t *e, const char *name);
+
 /*  Start one more worker of a service ("workflow", ...); returns its process
     (lent, stopped by qs_e2e_stop). */
 qs_proc_t *qs_e2e_add_worker (qs_e2e_t *e, const char *service, const char *tag);

@@ -41,8 +41,12 @@ qs_proc_start (const char *name, const char *path, char *const argv[], char *con
     if (!self)
         return NULL;
     const char *dir = getenv ("QS_BUILD_DIR");
+    const char *own = getenv ("QS_TEST_OUT_DIR");     /* a test's own log folder */
     char outdir[400];
-    snprintf (outdir, sizeof outdir, "%s/tests/out", dir ? dir : ".");
+    if (own && *own)
+        snprintf (outdir, sizeof outdir, "%s", own);
+    else
+        snprintf (outdir, sizeof outdir, "%s/tests/out", dir ? dir : ".");
     mkdir (outdir, 0755);
     snprintf (self->log, sizeof self->log, "%s/%s.log", outdir, name);
     self->pid = fork ();

@@ -1,6 +1,7 @@
 /*  qs_harness - what integration tests need to run the real processes on
     loopback: start a binary with extra environment (its output goes to
-    tests/out/<name>.log under the build dir), wait for it to listen, stop it
+    tests/out/<name>.log under the build dir, or under $QS_TEST_OUT_DIR when
+    set), wait for it to listen, stop it
     (SIGTERM, then SIGKILL), pick free ports. */
 #ifndef QS_HARNESS_H
 #define QS_HARNESS_H

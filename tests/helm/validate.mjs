@@ -28,7 +28,7 @@ for (const obj of docs) {
 }
 
 const byKind = (k) => docs.filter((d) => d.kind === k);
-const deployments = byKind("Deployment");
+const deployments = [...byKind("Deployment"), ...byKind("StatefulSet")];
 const components = ["broker", "gateway", "intent", "workflow", "knowledge", "k8s"];
 ok(deployments.length === components.length, `one Deployment per component (got ${deployments.length})`);
 for (const d of deployments) {
@@ -44,7 +44,7 @@ for (const d of deployments) {
     ok(sc.allowPrivilegeEscalation === false, `${id}: no privilege escalation`);
     ok((sc.capabilities?.drop || []).includes("ALL"), `${id}: capabilities dropped`);
     for (const e of c.env || [])
-      ok(!(/SECRET|KEY|STORE_URL/.test(e.name) && e.value), `${id}: ${e.name} must come from a Secret`);
+      ok(!(/SECRET|KEY|STORE_URL/.test(e.name) && !e.name.endsWith("_FILE") && e.value), `${id}: ${e.name} must come from a Secret`);
   }
   const comp = d.metadata.labels["app.kubernetes.io/component"];
   ok((pod.serviceAccountName !== undefined) === (comp === "k8s"), `${d.metadata.name}: only k8s-svc gets the service account`);
@@ -72,7 +72,22 @@ const expected = {
 };
 ok(JSON.stringify(rules) === JSON.stringify(expected), `ClusterRole rules ${JSON.stringify(rules)} == ${JSON.stringify(expected)}`);
 
+const config = byKind("ConfigMap")[0]?.data || {};
+const brokers = (config.QS_BROKER_ENDPOINT || "").split(",").filter(Boolean);
+const brokerSet = byKind("StatefulSet").find((s) => s.metadata.labels["app.kubernetes.io/component"] === "broker");
+ok(brokerSet && brokers.length === brokerSet.spec.replicas, `one endpoint per broker pod (${brokers.length})`);
+const brokerEnv = (brokerSet?.spec.template.spec.containers[0].env || []).map((e) => e.name);
+const curveOn = brokerEnv.includes("QS_CURVE_SERVER_SECRET_FILE");
+ok(curveOn !== brokerEnv.includes("QS_BUS_ALLOW_PLAINTEXT"), "broker: CURVE keys or plaintext explicitly allowed, not both");
+for (const d of deployments) {
+  const vol = (d.spec.template.spec.volumes || []).find((v) => v.name === "curve");
+  const comp = d.metadata.labels["app.kubernetes.io/component"];
+  if (vol) ok(!vol.secret.items.some((i) => i.key === "broker.key") || comp === "broker", `${comp}: never mounts the broker's secret key`);
+}
+
 if (profile === "production") {
+  ok(brokers.length >= 2, "production runs two brokers");
+  ok(curveOn, "production encrypts the bus");
   ok(byKind("NetworkPolicy").length >= 3, "network policies");
   ok(docs.some((d) => d.kind === "ServiceMonitor"), "ServiceMonitor");
   const wf = deployments.find((d) => d.metadata.labels["app.kubernetes.io/component"] === "workflow");

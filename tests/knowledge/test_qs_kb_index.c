@@ -3,15 +3,24 @@
 #include <string.h>
 #include "qs_kb_index.h"
 
+/*  Index a page of org ("" = built-in). */
 static void
-s_put (qs_kb_index_t *ix, const char *id, const char *title, const char *topic,
-       const char *category, const char *content)
+s_put_org (qs_kb_index_t *ix, const char *org, const char *id, const char *title,
+           const char *topic, const char *category, const char *content)
 {
     qs_kb_page_t page;
     qs_err_t err;
     ck_assert_int_eq (qs_kb_page_set (&page, id, title, topic, category, content, &err), 0);
+    snprintf (page.org_id, sizeof page.org_id, "%s", org);
     ck_assert_int_eq (qs_kb_index_put (ix, &page, &err), 0);
     qs_kb_page_clear (&page);
+}
+
+static void
+s_put (qs_kb_index_t *ix, const char *id, const char *title, const char *topic,
+       const char *category, const char *content)
+{
+    s_put_org (ix, "", id, title, topic, category, content);
 }
 
 static qs_kb_index_t *
@@ -197,6 +206,87 @@ START_TEST (test_approximate_scan_agrees)
 }
 END_TEST
 
+static int
+s_search_org (qs_kb_index_t *ix, const char *org, const char *q, qs_kb_mode_t mode,
+              qs_kb_hit_t *hits, int max)
+{
+    qs_err_t err;
+    qs_kb_query_t query = { .q = q, .org_id = org, .limit = max, .mode = mode };
+    return qs_kb_index_search (ix, &query, hits, max, &err);
+}
+
+static bool
+s_has_hit (const qs_kb_hit_t *hits, int n, const char *id)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp (hits[i].id, id) == 0)
+            return true;
+    return false;
+}
+
+/*  An org sees the built-in pages and its own pages; nobody else's, in any
+    ranking, and another org's pages never crowd its results out. */
+START_TEST (test_org_scoping)
+{
+    qs_kb_index_t *ix = s_fixture ();
+    s_put_org (ix, "org-a", "a-doc", "Zorblax rotation", "platform", "best_practices",
+               "Rotate the zorblax keys of our clusters every week.\n");
+    /*  org-b writes more matching chunks than any ranking keeps as candidates,
+        enough for the 8-bit vector scan too */
+    char id[32];
+    qs_kb_index_bulk_begin (ix);
+    for (int i = 0; i < 1100; i++) {
+        snprintf (id, sizeof id, "b-doc-%d", i);
+        s_put_org (ix, "org-b", id, "Zorblax rotation zorblax", "platform", "best_practices",
+                   "Zorblax keys: rotate zorblax keys, zorblax zorblax rotation keys.\n");
+    }
+    qs_kb_index_bulk_end (ix);
+    qs_kb_mode_t modes[] = { QS_KB_HYBRID, QS_KB_LEXICAL, QS_KB_VECTOR };
+    for (int m = 0; m < 3; m++) {
+        qs_kb_hit_t hits[20];
+        int n = s_search_org (ix, "org-a", "rotate zorblax keys", modes[m], hits, 20);
+        /*  (with org-b's pages in the shared term statistics, zorblax
+            weighs little in the vectors: present, not necessarily first) */
+        ck_assert_msg (s_has_hit (hits, n, "a-doc"), "mode %d: %d hits, no a-doc", m, n);
+        if (modes[m] == QS_KB_LEXICAL)
+            ck_assert_str_eq (hits[0].id, "a-doc");
+        for (int i = 0; i < n; i++)
+            ck_assert_msg (strncmp (hits[i].id, "b-doc-", 6) != 0, "org-a sees %s", hits[i].id);
+        n = s_search_org (ix, "org-b", "rotate zorblax keys", modes[m], hits, 20);
+        ck_assert_int_eq (n, 20);
+        ck_assert (!s_has_hit (hits, n, "a-doc"));
+        /*  no org: the built-in pages only */
+        n = s_search_org (ix, NULL, "rotate zorblax keys", modes[m], hits, 20);
+        for (int i = 0; i < n; i++)
+            ck_assert (strcmp (hits[i].id, "a-doc") != 0 && strncmp (hits[i].id, "b-doc-", 6) != 0);
+        ck_assert_int_eq (s_search_org (ix, "", "rotate zorblax keys", modes[m], hits, 20), n);
+    }
+    /*  built-in pages stay visible to every org, ranked as before */
+    qs_kb_hit_t a[5], none[5];
+    int na = s_search_org (ix, "org-a", "sorry, too many clients already", QS_KB_HYBRID, a, 5);
+    int nn = s_search_org (ix, NULL, "sorry, too many clients already", QS_KB_HYBRID, none, 5);
+    ck_assert_int_ge (na, 1);
+    ck_assert_int_ge (nn, 1);
+    ck_assert_str_eq (a[0].id, "pg-clients");
+    ck_assert_str_eq (none[0].id, "pg-clients");
+    ck_assert_double_eq_tol (a[0].score, none[0].score, 1e-9);
+    /*  owners, and removal only by the owner */
+    char org[128];
+    ck_assert_int_eq (qs_kb_index_owner (ix, "a-doc", org, sizeof org), 0);
+    ck_assert_str_eq (org, "org-a");
+    ck_assert_int_eq (qs_kb_index_owner (ix, "pg-clients", org, sizeof org), 0);
+    ck_assert_str_eq (org, "");
+    ck_assert_int_eq (qs_kb_index_owner (ix, "no-such", org, sizeof org), -1);
+    ck_assert_int_eq (qs_kb_index_remove_owned (ix, "a-doc", "org-b"), -1);
+    ck_assert_int_eq (qs_kb_index_remove_owned (ix, "pg-clients", ""), -1);
+    ck_assert_int_eq (qs_kb_index_remove_owned (ix, "pg-clients", "org-a"), -1);
+    ck_assert (qs_kb_index_has (ix, "a-doc") && qs_kb_index_has (ix, "pg-clients"));
+    ck_assert_int_eq (qs_kb_index_remove_owned (ix, "a-doc", "org-a"), 0);
+    ck_assert (!qs_kb_index_has (ix, "a-doc"));
+    qs_kb_index_destroy (&ix);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -208,6 +298,7 @@ s_suite (void)
     tcase_add_test (tc, test_fusion_prefers_agreement);
     tcase_add_test (tc, test_replace_and_remove);
     tcase_add_test (tc, test_approximate_scan_agrees);
+    tcase_add_test (tc, test_org_scoping);
     suite_add_tcase (s, tc);
     return s;
 }

@@ -151,6 +151,7 @@ START_TEST (test_search_with_remote)
     qs_auth_t admin;
     memset (&admin, 0, sizeof admin);
     admin.roles = QS_ROLE_ADMIN;
+    snprintf (admin.org_id, sizeof admin.org_id, "org-otter");
     json_object *body = json_tokener_parse ("{\"title\":\"Otter pools\",\"content\":"
         "\"Otter pools hold warm otters near quiet rivers.\",\"topic\":\"platform\","
         "\"category\":\"setup\"}"), *reply = NULL;
@@ -161,11 +162,16 @@ START_TEST (test_search_with_remote)
     json_object_put (reply);
     qs_kb_hit_t hits[5];
     qs_kb_query_t q = { .q = "Otter pools\n\nOtter pools hold warm otters near quiet rivers.",
-                        .limit = 5, .mode = QS_KB_REMOTE };
+                        .limit = 5, .mode = QS_KB_REMOTE, .org_id = "org-otter" };
     int n = qs_kb_search (kb, &q, hits, 5, &err);
     ck_assert_int_ge (n, 1);
     ck_assert_str_eq (hits[0].id, id);
     ck_assert_double_eq_tol (hits[0].score, 1.0, 1e-3);
+    /*  the remote ranking keeps tenants apart too */
+    q.org_id = "org-other";
+    n = qs_kb_search (kb, &q, hits, 5, &err);
+    for (int i = 0; i < n; i++)
+        ck_assert_str_ne (hits[i].id, id);
     q.q = "CommitFailedException rebalanced max.poll.interval.ms";
     q.mode = QS_KB_HYBRID;
     n = qs_kb_search (kb, &q, hits, 5, &err);

@@ -16,4 +16,12 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "qs.jwtSecretName" -}}{{ .Values.jwt.existingSecret | default (printf "%s-jwt" (include "qs.fullname" .)) }}{{- end -}}
 {{- define "qs.mongoSecretName" -}}{{ .Values.store.existingSecret | default (printf "%s-mongodb" (include "qs.fullname" .)) }}{{- end -}}
 {{- define "qs.llmSecretName" -}}{{ .Values.llm.existingSecret | default (printf "%s-llm" (include "qs.fullname" .)) }}{{- end -}}
-{{- define "qs.brokerEndpoint" -}}tcp://{{ include "qs.fullname" . }}-broker:{{ .Values.broker.port }}{{- end -}}
+{{- /* every broker pod by its stable name: workers register with all of them, clients fail over */ -}}
+{{- define "qs.brokerEndpoint" -}}
+{{- $root := . -}}
+{{- $list := list -}}
+{{- range $i := until (int .Values.components.broker.replicas) -}}
+{{- $list = append $list (printf "tcp://%s-broker-%d.%s-broker:%d" (include "qs.fullname" $root) $i (include "qs.fullname" $root) (int $root.Values.broker.port)) -}}
+{{- end -}}
+{{- join "," $list -}}
+{{- end -}}

@@ -1,0 +1,314 @@
+/*  test_sec_access - cross-user and cross-org access over the real suite,
+    for every route of contract section 4 that names or returns someone's
+    data: another user's conversation or action is 404 (never 403, so ids
+    cannot be probed), a viewer's confirm is 403, recommendations come from
+    the caller's org only, the document routes are admin-only. */
+#include "../qs_test.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "qs_e2e.h"
+#include "qs_json.h"
+#include "qs_sec_http.h"
+
+static qs_e2e_t s_e;
+static char *s_alice, *s_bob, *s_viewer, *s_carol, *s_acme_admin, *s_globex_admin;
+static char *s_alice_globex;     /* the same sub in another org: a different user */
+
+static void
+s_setup (void)
+{
+    ck_assert_msg (qs_e2e_start (&s_e) == 0, "the suite did not become ready");
+    s_alice = qs_e2e_token ("alice", "org-acme", "member");
+    s_bob = qs_e2e_token ("bob", "org-acme", "member,admin");
+    s_viewer = qs_e2e_token ("vic", "org-acme", "viewer");
+    s_carol = qs_e2e_token ("carol", "org-globex", "member");
+    s_acme_admin = qs_e2e_token ("ann", "org-acme", "admin");
+    s_globex_admin = qs_e2e_token ("gus", "org-globex", "admin");
+    s_alice_globex = qs_e2e_token ("alice", "org-globex", "member,admin");
+}
+
+static void
+s_teardown (void)
+{
+    qs_e2e_stop (&s_e);
+    free (s_alice);
+    free (s_bob);
+    free (s_viewer);
+    free (s_carol);
+    free (s_acme_admin);
+    free (s_globex_admin);
+    free (s_alice_globex);
+}
+
+static long
+s_http (const char *method, const char *path, const char *token, const char *body,
+        json_object **resp)
+{
+    return qs_e2e_http (method, s_e.gateway, path, token, body, resp);
+}
+
+//  Expect status and, for an error, the contract's code
+static void
+s_expect (const char *method, const char *path, const char *token, const char *body,
+          long want, const char *code)
+{
+    json_object *resp = NULL;
+    long got = s_http (method, path, token, body, &resp);
+    ck_assert_msg (got == want, "%s %s -> %ld, want %ld: %s", method, path, got, want,
+                   resp ? json_object_to_json_string (resp) : "");
+    if (code)
+        ck_assert_str_eq (qs_json_str (qs_json_path (resp, "error"), "code", ""), code);
+    json_object_put (resp);
+}
+
+static json_object *
+s_chat (const char *token, const char *message)
+{
+    json_object *req = json_object_new_object (), *resp = NULL;
+    qs_json_add_str (req, "message", message);
+    long st = s_http ("POST", "/api/v1/chat", token, json_object_to_json_string (req), &resp);
+    json_object_put (req);
+    ck_assert_msg (st == 200, "chat -> %ld", st);
+    return resp;
+}
+
+static int
+s_message_count (const char *path)
+{
+    json_object *resp = NULL;
+    ck_assert_int_eq (s_http ("GET", path, s_alice, NULL, &resp), 200);
+    int n = (int) json_object_array_length (qs_json_get (resp, "messages", json_type_array));
+    json_object_put (resp);
+    return n;
+}
+
+static bool
+s_listed (const char *token, const char *id)
+{
+    json_object *resp = NULL;
+    ck_assert_int_eq (s_http ("GET", "/api/v1/chat/conversations?limit=100", token, NULL, &resp), 200);
+    json_object *list = qs_json_get (resp, "conversations", json_type_array);
+    bool found = false;
+    for (size_t i = 0; list && i < json_object_array_length (list); i++)
+        if (!strcmp (qs_json_str (json_object_array_get_idx (list, i), "id", ""), id))
+            found = true;
+    json_object_put (resp);
+    return found;
+}
+
+START_TEST (test_conversation_routes)
+{
+    json_object *r = s_chat (s_alice, "what tier is acme-main-db on?");
+    char id[80], path[200], body[300];
+    snprintf (id, sizeof id, "%s", qs_json_str (r, "conversation_id", ""));
+    json_object_put (r);
+    ck_assert (id[0]);
+    snprintf (path, sizeof path, "/api/v1/chat/conversations/%s", id);
+    int count = s_message_count (path);
+    ck_assert_int_ge (count, 2);
+    const char *others[] = { s_bob, s_carol, s_viewer, s_globex_admin, s_alice_globex };
+    for (size_t i = 0; i < 5; i++) {
+        s_expect ("GET", path, others[i], NULL, 404, "not_found");
+        s_expect ("DELETE", path, others[i], NULL, 404, "not_found");
+        snprintf (body, sizeof body, "{\"message\":\"and its connection string?\","
+                  "\"conversation_id\":\"%s\"}", id);
+        s_expect ("POST", "/api/v1/chat", others[i], body, 404, "not_found");
+        ck_assert (!s_listed (others[i], id));
+    }
+    //  the same answer as for an id that does not exist at all
+    s_expect ("GET", "/api/v1/chat/conversations/no-such-conversation-0", s_bob, NULL, 404,
+              "not_found");
+    //  nothing was appended or deleted by the attempts
+    ck_assert_int_eq (s_message_count (path), count);
+    ck_assert (s_listed (s_alice, id));
+    s_expect ("DELETE", path, s_alice, NULL, 204, NULL);
+    s_expect ("GET", path, s_alice, NULL, 404, "not_found");
+}
+END_TEST
+
+//  The streamed chat must not continue someone else's conversation either
+START_TEST (test_stream_with_foreign_conversation)
+{
+    json_object *r = s_chat (s_alice, "what tier is acme-main-db on?");
+    char body[300];
+    snprintf (body, sizeof body, "{\"message\":\"tell me more\",\"conversation_id\":\"%s\"}",
+              qs_json_str (r, "conversation_id", ""));
+    json_object_put (r);
+    const char *tokens[] = { s_carol, s_bob, s_alice_globex };
+    for (size_t i = 0; i < 3; i++) {
+        char *req = qs_sec_format ("POST", "/api/v1/chat/stream", tokens[i], body, NULL);
+        qs_sec_resp_t resp;
+        int st = qs_sec_request (atoi (strrchr (s_e.gateway, ':') + 1), req, strlen (req), 30000,
+                                 &resp);
+        free (req);
+        //  either refused before the stream starts, or a stream that ends in
+        //  a not_found error event and never answers
+        ck_assert_msg (st == 404 || st == 200, "stream -> %d", st);
+        ck_assert_msg (strstr (resp.body, "not_found") != NULL, "stream: %s", resp.body);
+        ck_assert_msg (!strstr (resp.body, "event: done") && !strstr (resp.body, "event: token"),
+                       "a foreign conversation was continued: %s", resp.body);
+        qs_sec_resp_free (&resp);
+    }
+}
+END_TEST
+
+START_TEST (test_action_routes)
+{
+    json_object *r = s_chat (s_alice, "create a redis cache called sec-cache with 1GB for staging");
+    char id[80], path[200];
+    snprintf (id, sizeof id, "%s", qs_json_str (qs_json_path (r, "actions.0"), "id", ""));
+    ck_assert_msg (id[0], "no pending action: %s", json_object_to_json_string (r));
+    json_object_put (r);
+    const char *others[] = { s_bob, s_carol, s_globex_admin, s_alice_globex };
+    for (size_t i = 0; i < 4; i++) {
+        snprintf (path, sizeof path, "/api/v1/actions/%s/confirm", id);
+        s_expect ("POST", path, others[i], "{}", 404, "not_found");
+        snprintf (path, sizeof path, "/api/v1/actions/%s/cancel", id);
+        s_expect ("POST", path, others[i], "{}", 404, "not_found");
+    }
+    //  a viewer may not execute: 403 for any id, so it reveals nothing
+    snprintf (path, sizeof path, "/api/v1/actions/%s/confirm", id);
+    s_expect ("POST", path, s_viewer, "{}", 403, "forbidden");
+    s_expect ("POST", "/api/v1/actions/no-such-action-0/confirm", s_viewer, "{}", 403, "forbidden");
+    //  a viewer who is not the owner cannot cancel it either
+    snprintf (path, sizeof path, "/api/v1/actions/%s/cancel", id);
+    s_expect ("POST", path, s_viewer, "{}", 404, "not_found");
+    s_expect ("POST", "/api/v1/actions/no-such-action-0/confirm", s_bob, "{}", 404, "not_found");
+    //  still pending for its owner
+    json_object *resp = NULL;
+    ck_assert_int_eq (s_http ("POST", path, s_alice, "{}", &resp), 200);
+    ck_assert_str_eq (qs_json_str (qs_json_path (resp, "actions.0"), "status", ""), "cancelled");
+    json_object_put (resp);
+}
+END_TEST
+
+//  Service ids of an org, from the platform as that org sees it
+static json_object *
+s_platform_ids (const char *token)
+{
+    json_object *resp = NULL, *ids = json_object_new_object ();
+    ck_assert_int_eq (qs_e2e_http ("GET", s_e.sandbox, "/api/v1/services", token, NULL, &resp), 200);
+    json_object *list = qs_json_get (resp, "services", json_type_array);
+    for (size_t i = 0; list && i < json_object_array_length (list); i++)
+        json_object_object_add (ids, qs_json_str (json_object_array_get_idx (list, i), "id", "?"),
+                                json_object_new_boolean (1));
+    json_object_put (resp);
+    return ids;
+}
+
+START_TEST (test_recommendations_scoped_to_org)
+{
+    const char *tokens[] = { s_alice, s_carol };
+    json_object *mine[2] = { s_platform_ids (s_alice), s_platform_ids (s_carol) };
+    for (int k = 0; k < 2; k++) {
+        json_object *reco = NULL;
+        ck_assert_int_eq (s_http ("GET", "/api/v1/recommendations", tokens[k], NULL, &reco), 200);
+        json_object *recs = qs_json_get (reco, "recommendations", json_type_array);
+        ck_assert (recs);
+        if (k == 1)          /* globex's seed has idle and oversized services */
+            ck_assert (json_object_array_length (recs) > 0);
+        for (size_t i = 0; i < json_object_array_length (recs); i++) {
+            const char *sid = qs_json_str (json_object_array_get_idx (recs, i), "service_id", "");
+            ck_assert_msg (json_object_object_get_ex (mine[k], sid, NULL),
+                           "recommendation for %s outside the caller's org", sid);
+            ck_assert (!json_object_object_get_ex (mine[1 - k], sid, NULL));
+        }
+        json_object_put (reco);
+    }
+    json_object_put (mine[0]);
+    json_object_put (mine[1]);
+}
+END_TEST
+
+static bool
+s_search_finds (const char *token, const char *word, const char *id)
+{
+    char path[200];
+    snprintf (path, sizeof path, "/api/v1/knowledge/search?q=%s&limit=20", word);
+    json_object *resp = NULL;
+    ck_assert_int_eq (s_http ("GET", path, token, NULL, &resp), 200);
+    json_object *res = qs_json_get (resp, "results", json_type_array);
+    bool found = false;
+    for (size_t i = 0; res && i < json_object_array_length (res); i++)
+        if (!strcmp (qs_json_str (json_object_array_get_idx (res, i), "id", ""), id))
+            found = true;
+    json_object_put (resp);
+    return found;
+}
+
+static const char *S_DOC = "{\"title\":\"Zorblax runbook\",\"content\":\"The zorblaxquux "
+    "procedure for our internal clusters: rotate the zorblaxquux keys weekly.\","
+    "\"topic\":\"platform\",\"category\":\"best_practices\"}";
+
+START_TEST (test_document_routes_admin_only)
+{
+    s_expect ("POST", "/api/v1/knowledge/documents", s_alice, S_DOC, 403, "forbidden");
+    s_expect ("POST", "/api/v1/knowledge/documents", s_viewer, S_DOC, 403, "forbidden");
+    json_object *resp = NULL;
+    ck_assert_int_eq (s_http ("POST", "/api/v1/knowledge/documents", s_acme_admin, S_DOC, &resp), 201);
+    char id[80], path[200];
+    snprintf (id, sizeof id, "%s", qs_json_str (resp, "id", ""));
+    json_object_put (resp);
+    snprintf (path, sizeof path, "/api/v1/knowledge/documents/%s", id);
+    s_expect ("DELETE", path, s_alice, NULL, 403, "forbidden");
+    s_expect ("DELETE", path, s_viewer, NULL, 403, "forbidden");
+    bool found = false;
+    for (int i = 0; i < 50 && !found; i++) {
+        found = s_search_finds (s_alice, "zorblaxquux", id);
+        if (!found)
+            usleep (100000);
+    }
+    ck_assert_msg (found, "the org's own document is not searchable");
+    s_expect ("DELETE", path, s_acme_admin, NULL, 204, NULL);
+    s_expect ("DELETE", path, s_acme_admin, NULL, 404, "not_found");
+}
+END_TEST
+
+/*  An org's documents are its own: another org neither finds them nor can
+    delete them (404, like a missing id); built-in pages are nobody's to
+    delete (403). */
+START_TEST (test_documents_scoped_to_org)
+{
+    json_object *resp = NULL;
+    ck_assert_int_eq (s_http ("POST", "/api/v1/knowledge/documents", s_acme_admin, S_DOC, &resp), 201);
+    char id[80], path[200];
+    snprintf (id, sizeof id, "%s", qs_json_str (resp, "id", ""));
+    json_object_put (resp);
+    sleep (1);
+    ck_assert_msg (!s_search_finds (s_carol, "zorblaxquux", id), "globex finds acme's document");
+    snprintf (path, sizeof path, "/api/v1/knowledge/documents/%s", id);
+    s_expect ("DELETE", path, s_globex_admin, NULL, 404, "not_found");
+    bool found = false;
+    for (int i = 0; i < 50 && !found; i++) {
+        found = s_search_finds (s_alice, "zorblaxquux", id);
+        if (!found)
+            usleep (100000);
+    }
+    ck_assert_msg (found, "globex's delete attempt removed acme's document");
+    ck_assert_msg (!s_search_finds (s_carol, "zorblaxquux", id), "globex finds acme's document");
+    s_expect ("DELETE", "/api/v1/knowledge/documents/redis-max-clients", s_globex_admin, NULL,
+              403, "forbidden");
+    s_expect ("DELETE", path, s_acme_admin, NULL, 204, NULL);
+}
+END_TEST
+
+static Suite *
+s_suite (void)
+{
+    Suite *s = suite_create ("sec_access");
+    TCase *tc = tcase_create ("suite");
+    tcase_add_unchecked_fixture (tc, s_setup, s_teardown);
+    tcase_set_timeout (tc, 120);
+    tcase_add_test (tc, test_conversation_routes);
+    tcase_add_test (tc, test_stream_with_foreign_conversation);
+    tcase_add_test (tc, test_action_routes);
+    tcase_add_test (tc, test_recommendations_scoped_to_org);
+    tcase_add_test (tc, test_document_routes_admin_only);
+    tcase_add_test (tc, test_documents_scoped_to_org);
+    suite_add_tcase (s, tc);
+    return s;
+}
+
+QS_TEST_MAIN (s_suite)
