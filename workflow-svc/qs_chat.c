@@ -2,6 +2,7 @@
     (pending action answered yes/no?) -> classify -> workflow -> answer ->
     assistant message -> ChatResponse. */
 #include "qs_chat.h"
+#include "qs_turn.h"
 #include "qs_answer.h"
 #include "qs_answer_llm.h"
 #include "qs_json.h"
@@ -18,56 +19,13 @@
 #define MESSAGE_MAX_CHARS 8000
 #define HISTORY_TURNS     10
 
-typedef struct {
-    qs_wf_run_t run;
-    const char *message;
-    char conv_id[64];
-    json_object *history;       /* recent messages, oldest first */
-    json_object *context;       /* services mentioned, oldest first */
-    json_object *meta;          /* ChatResponse.metadata */
-    json_object *actions;       /* ChatResponse.actions */
-    json_object *timings;
-    char intent[32];
-    char *text;                 /* the answer (owned) */
-} turn_t;
 
-static void
-s_time (turn_t *t, const char *what, int64_t since)
-{
-    qs_json_add_int (t->timings, what, qs_mono_ms () - since);
-}
 
-/*  The contract's Action: only its public fields. */
-static json_object *
-s_public_action (json_object *a)
-{
-    json_object *out = json_object_new_object ();
-    static const char *keys[] = {"id", "type", "status", "summary", "config", "estimate", NULL};
-    for (int i = 0; keys[i]; i++) {
-        json_object *v;
-        if (json_object_object_get_ex (a, keys[i], &v))
-            json_object_object_add (out, keys[i], json_object_get (v));
-    }
-    return out;
-}
 
-/*  Services a turn talked about, for follow-ups ("its connection string"). */
-static void
-s_mention (turn_t *t, json_object *service)
-{
-    if (!service)
-        return;
-    json_object *list = qs_json_get (t->meta, "services", json_type_array);
-    if (!list) {
-        list = json_object_new_array ();
-        json_object_object_add (t->meta, "services", list);
-    }
-    json_object_array_add (list, json_object_get (service));
-}
 
 /*  Stream the answer as token partials (line by line keeps Markdown whole). */
 static void
-s_stream_text (turn_t *t)
+s_stream_text (qs_turn_t *t)
 {
     const char *p = t->text;
     while (p && *p) {
@@ -85,7 +43,7 @@ s_stream_text (turn_t *t)
 static int
 s_on_token (const char *text, size_t len, void *arg)
 {
-    turn_t *t = arg;
+    qs_turn_t *t = arg;
     json_object *d = json_object_new_object ();
     json_object_object_add (d, "text", json_object_new_string_len (text, (int) len));
     qs_wf_emit (&t->run, "token", &d);
@@ -96,7 +54,7 @@ s_on_token (const char *text, size_t len, void *arg)
     answering (engine "llm"), else the template (engine "local"). See
     qs_answer_llm.h for plans and for a stream cut short. */
 static void
-s_write_answer (turn_t *t)
+s_write_answer (qs_turn_t *t)
 {
     qs_llm_t *llm = qs_wf_llm (t->run.wf);
     if (llm && t->run.req) {
@@ -118,190 +76,14 @@ s_write_answer (turn_t *t)
     qs_json_add_str (t->meta, "engine", "local");
 }
 
-static int
-s_call (turn_t *t, const char *service, const char *op, json_object *body, json_object **reply_p,
-        qs_err_t *err)
-{
-    int64_t t0 = qs_mono_ms ();
-    int rc = qs_wf_call (&t->run, service, op, body, reply_p, err);
-    s_time (t, op, t0);
-    return rc;
-}
 
-/*  intent.extract for this message with the conversation's services. */
-static json_object *
-s_extract (turn_t *t, qs_err_t *err)
-{
-    json_object *body = json_object_new_object (), *reply = NULL;
-    qs_json_add_str (body, "message", t->message);
-    json_object_object_add (body, "context", json_object_get (t->context));
-    s_call (t, "intent", "extract", body, &reply, err);
-    json_object_put (body);
-    return reply;
-}
 
-/* ---- workflows of a turn ------------------------------------------------ */
 
-static qs_run_rc_t
-s_run_graph (turn_t *t, const qs_graph_def_t *g, json_object *state, qs_err_t *err)
-{
-    char run_id[QS_ID_LEN + 1];
-    qs_id_new (run_id);
-    qs_graph_hooks_t hooks = qs_wf_hooks (&t->run);
-    int64_t t0 = qs_mono_ms ();
-    qs_run_rc_t rc = qs_graph_run (g, run_id, state, &t->run, &hooks, err);
-    s_time (t, g->name, t0);
-    qs_json_add_str (t->meta, "workflow", g->name);
-    json_object *steps = qs_json_path (state, "_run.timings_ms");
-    if (steps)
-        json_object_object_add (t->meta, "steps_ms", json_object_get (steps));
-    json_object *action = qs_json_get (state, "action", json_type_object);
-    if (action && rc == QS_RUN_INTERRUPTED)
-        json_object_array_add (t->actions, s_public_action (action));
-    if (action && rc == QS_RUN_INTERRUPTED) qs_events_action (t->run.req, QS_EVENT_ACTION_PENDING, action); /* issue 11 */
-    return rc;
-}
 
-static int
-s_provision (turn_t *t, json_object *prior, qs_err_t *err)
-{
-    json_object *state = json_object_new_object ();
-    qs_json_add_str (state, "message", t->message);
-    qs_json_add_str (state, "intent", "provision_service");
-    json_object_object_add (state, "context", json_object_get (t->context));
-    if (prior)
-        json_object_object_add (state, "prior_config", json_object_get (prior));
-    qs_run_rc_t rc = s_run_graph (t, qs_provision_graph (), state, err);
-    if (rc != QS_RUN_FAILED) {
-        t->text = qs_answer_provision (state);
-        static const char *keys[] = {"config", "estimate", "validation", NULL};
-        for (int i = 0; keys[i]; i++) {
-            json_object *v = qs_json_get (state, keys[i], json_type_object);
-            if (v)
-                json_object_object_add (t->meta, keys[i], json_object_get (v));
-        }
-        if (json_object_array_length (qs_json_get (state, "missing", json_type_array)))
-            qs_json_add_str (t->meta, "awaiting", "service_type");
-    }
-    json_object_put (state);
-    return rc == QS_RUN_FAILED ? -1 : 0;
-}
 
-static int
-s_info (turn_t *t, int connection, qs_err_t *err)
-{
-    json_object *services = NULL, *candidates = NULL;
-    if (qs_platform_list_services (qs_wf_platform (t->run.wf), &t->run.pctx, &services, err) != 0)
-        return -1;
-    qs_err_t ignored = {0};
-    json_object *ext = s_extract (t, &ignored);
-    const char *type = qs_json_str (qs_json_get (ext, "config", json_type_object), "service_type", NULL);
-    json_object *hit = qs_resolve_service (services, t->message, qs_json_get (ext, "service_ref", json_type_object),
-                                           type, t->context, &candidates);
-    qs_json_add_str (t->meta, "workflow", connection ? "connection_info" : "service_info");
-    if (hit) {
-        t->text = connection ? qs_answer_connection (hit) : qs_answer_service (hit);
-        s_mention (t, hit);
-    }
-    else if (connection) {
-        t->text = qs_answer_which (candidates, "connect to");
-    }
-    else {
-        /* no single service named: the overview answers "what do I have?" */
-        json_object *shown = candidates && type ? candidates : services;
-        t->text = qs_answer_services (shown);
-        for (size_t i = 0; i < json_object_array_length (shown); i++)
-            s_mention (t, json_object_array_get_idx (shown, i));
-    }
-    json_object_put (candidates);
-    json_object_put (ext);
-    json_object_put (services);
-    return 0;
-}
 
-static int
-s_diagnose (turn_t *t, qs_err_t *err)
-{
-    qs_err_t ignored = {0};
-    json_object *ext = s_extract (t, &ignored);
-    json_object *state = json_object_new_object ();
-    qs_json_add_str (state, "message", t->message);
-    qs_json_add_str (state, "intent", "troubleshoot");
-    json_object_object_add (state, "context", json_object_get (t->context));
-    json_object *ref = qs_json_get (ext, "service_ref", json_type_object);
-    if (ref)
-        json_object_object_add (state, "ref", json_object_get (ref));
-    const char *type = qs_json_str (qs_json_get (ext, "config", json_type_object), "service_type", NULL);
-    if (type)
-        qs_json_add_str (state, "type", type);
-    json_object_put (ext);
-    qs_run_rc_t rc = s_run_graph (t, qs_diagnose_graph (), state, err);
-    if (rc != QS_RUN_FAILED) {
-        json_object *service = qs_json_get (state, "service", json_type_object);
-        if (!service)
-            t->text = qs_answer_which (qs_json_get (state, "candidates", json_type_array), "diagnose");
-        else {
-            json_object *d = qs_json_get (state, "diagnosis", json_type_object);
-            json_object *sources = qs_json_get (state, "sources", json_type_array);
-            t->text = qs_answer_diagnosis (service, d, qs_json_get (state, "history", json_type_array), sources);
-            json_object *pub = json_object_new_object ();
-            static const char *keys[] = {"service_id", "findings", "recommendations", NULL};
-            for (int i = 0; keys[i]; i++)
-                json_object_object_add (pub, keys[i], json_object_get (qs_json_path (d, keys[i])));
-            json_object_object_add (t->meta, "diagnosis", pub);
-            json_object_object_add (t->meta, "data_gaps", json_object_get (qs_json_path (d, "data_gaps")));
-            if (sources)
-                json_object_object_add (t->meta, "sources_full", json_object_get (sources));
-            s_mention (t, service);
-        }
-    }
-    json_object_put (state);
-    return rc == QS_RUN_FAILED ? -1 : 0;
-}
 
-static int
-s_optimize (turn_t *t, qs_err_t *err)
-{
-    json_object *state = json_object_new_object ();
-    qs_json_add_str (state, "intent", "optimize_costs");
-    qs_run_rc_t rc = s_run_graph (t, qs_optimize_graph (), state, err);
-    if (rc != QS_RUN_FAILED) {
-        json_object *reco = qs_json_get (state, "optimization", json_type_object);
-        t->text = qs_answer_optimize (reco);
-        json_object_object_add (t->meta, "optimization", json_object_get (reco));
-    }
-    json_object_put (state);
-    return rc == QS_RUN_FAILED ? -1 : 0;
-}
 
-static int
-s_general (turn_t *t, qs_err_t *err)
-{
-    (void) err;
-    json_object *body = json_object_new_object (), *reply = NULL;
-    /* search takes up to 1000 characters: the start of a long message carries its topic */
-    char q[1000];
-    size_t n = qs_strlcpy (q, t->message, sizeof q);
-    if (n >= sizeof q) {
-        size_t cut = sizeof q - 1;
-        while (cut > 0 && ((unsigned char) q[cut] & 0xC0) == 0x80)
-            cut--;                      /* never split a UTF-8 sequence */
-        q[cut] = '\0';
-    }
-    qs_json_add_str (body, "q", q);
-    qs_json_add_int (body, "limit", 3);
-    qs_err_t kerr = {0};
-    if (s_call (t, "knowledge", "search", body, &reply, &kerr) != 0)
-        qs_json_add_str (t->meta, "knowledge_error", kerr.message);
-    json_object *results = qs_json_get (reply, "results", json_type_array);
-    qs_json_add_str (t->meta, "workflow", "answer");
-    t->text = qs_answer_general (t->message, results);
-    if (results)
-        json_object_object_add (t->meta, "sources_full", json_object_get (results));
-    json_object_put (reply);
-    json_object_put (body);
-    return 0;
-}
 
 /* ---- confirming and cancelling ------------------------------------------ */
 
@@ -318,7 +100,7 @@ s_graph_named (const char *name)
 /*  Resume the run behind a pending action with the user's decision
     ("confirm" or "cancel"). Fills t->text, t->actions, t->meta. */
 static int
-s_decide (turn_t *t, const char *action_id, const char *decision, qs_err_t *err)
+s_decide (qs_turn_t *t, const char *action_id, const char *decision, qs_err_t *err)
 {
     const qs_auth_t *auth = t->run.pctx.auth;
     qs_store_t *store = qs_wf_store (t->run.wf);
@@ -356,7 +138,7 @@ s_decide (turn_t *t, const char *action_id, const char *decision, qs_err_t *err)
     qs_graph_hooks_t hooks = qs_wf_hooks (&t->run);
     int64_t t0 = qs_mono_ms ();
     qs_run_rc_t r = qs_graph_resume (graph, state, &t->run, &hooks, err);
-    s_time (t, graph->name, t0);
+    qs_turn_time (t, graph->name, t0);
     qs_json_add_str (t->meta, "workflow", graph->name);
     if (!done) {
         int failed = r == QS_RUN_FAILED || qs_json_str (state, "error", NULL);
@@ -381,9 +163,9 @@ s_decide (turn_t *t, const char *action_id, const char *decision, qs_err_t *err)
             qs_json_add_str (state, "error", err->message);
     }
     t->text = qs_answer_action (action, state, decision);
-    json_object_array_add (t->actions, s_public_action (done));
+    json_object_array_add (t->actions, qs_turn_public_action (done));
     if (qs_json_get (state, "service", json_type_object))
-        s_mention (t, qs_json_get (state, "service", json_type_object));
+        qs_turn_mention (t, qs_json_get (state, "service", json_type_object));
     if (qs_json_str (state, "verification", NULL))
         qs_json_add_str (t->meta, "verification", qs_json_str (state, "verification", ""));
     qs_err_clear (err);
@@ -397,31 +179,11 @@ cleanup:
 
 /* ---- the turn ----------------------------------------------------------- */
 
-static void
-s_turn_init (turn_t *t, qs_wf_t *wf, qs_req_t *req)
-{
-    memset (t, 0, sizeof *t);
-    qs_wf_run_init (&t->run, wf, req, NULL);
-    t->meta = json_object_new_object ();
-    t->actions = json_object_new_array ();
-    t->timings = json_object_new_object ();
-    qs_strlcpy (t->intent, "general_question", sizeof t->intent);
-}
 
-static void
-s_turn_free (turn_t *t)
-{
-    json_object_put (t->history);
-    json_object_put (t->context);
-    json_object_put (t->meta);
-    json_object_put (t->actions);
-    json_object_put (t->timings);
-    free (t->text);
-}
 
 /*  Save the assistant message and reply with the ChatResponse. */
 static int
-s_finish (turn_t *t, int64_t t0)
+s_finish (qs_turn_t *t, int64_t t0)
 {
     const qs_auth_t *auth = t->run.pctx.auth;
     if (!t->text)
@@ -438,7 +200,7 @@ s_finish (turn_t *t, int64_t t0)
     }
     json_object_object_del (t->meta, "sources_full");
     json_object_object_add (t->meta, "sources", sources);
-    s_time (t, "total", t0);
+    qs_turn_time (t, "total", t0);
     json_object_object_add (t->meta, "timings_ms", json_object_get (t->timings));
     json_object *msg = json_object_new_object ();
     qs_json_add_str (msg, "role", "assistant");
@@ -469,7 +231,7 @@ s_finish (turn_t *t, int64_t t0)
 
 /*  The newest pending action of the conversation, or NULL (new object). */
 static json_object *
-s_pending (turn_t *t)
+s_pending (qs_turn_t *t)
 {
     const qs_auth_t *auth = t->run.pctx.auth;
     qs_err_t err = {0};
@@ -482,7 +244,7 @@ s_pending (turn_t *t)
 
 /*  The previous assistant message's metadata (lent from history) or NULL. */
 static json_object *
-s_last_assistant_meta (turn_t *t)
+s_last_assistant_meta (qs_turn_t *t)
 {
     for (size_t k = json_object_array_length (t->history); k-- > 0;) {
         json_object *m = json_object_array_get_idx (t->history, k);
@@ -493,13 +255,13 @@ s_last_assistant_meta (turn_t *t)
 }
 
 static int
-s_dispatch (turn_t *t, qs_err_t *err)
+s_dispatch (qs_turn_t *t, qs_err_t *err)
 {
     /* a yes/no answers the pending action of this conversation */
     json_object *pending = s_pending (t);
     if (pending) {
         qs_err_t ignored = {0};
-        json_object *ext = s_extract (t, &ignored);
+        json_object *ext = qs_turn_extract (t, &ignored);
         const char *c = qs_json_str (ext, "confirmation", "none");
         int rc = 1;
         if (!strcmp (c, "yes") || !strcmp (c, "no"))
@@ -520,7 +282,7 @@ s_dispatch (turn_t *t, qs_err_t *err)
     }
     qs_json_add_str (body, "message", t->message);
     json_object_object_add (body, "history", turns);
-    int rc = s_call (t, "intent", "classify", body, &cls, err);
+    int rc = qs_turn_call (t, "intent", "classify", body, &cls, err);
     json_object_put (body);
     if (rc != 0)
         return -1;
@@ -541,27 +303,27 @@ s_dispatch (turn_t *t, qs_err_t *err)
         && (!strcmp (t->intent, "provision_service") || confidence < 0.8
             || !strcmp (t->intent, "general_question"))) {
         qs_strlcpy (t->intent, "provision_service", sizeof t->intent);
-        return s_provision (t, qs_json_get (last, "config", json_type_object), err);
+        return qs_turn_provision (t, qs_json_get (last, "config", json_type_object), err);
     }
     if (!strcmp (t->intent, "provision_service"))
-        return s_provision (t, NULL, err);
+        return qs_turn_provision (t, NULL, err);
     if (!strcmp (t->intent, "get_service_info"))
-        return s_info (t, 0, err);
+        return qs_turn_info (t, 0, err);
     if (!strcmp (t->intent, "get_connection_info"))
-        return s_info (t, 1, err);
+        return qs_turn_info (t, 1, err);
     if (!strcmp (t->intent, "troubleshoot"))
-        return s_diagnose (t, err);
+        return qs_turn_diagnose (t, err);
     if (!strcmp (t->intent, "optimize_costs"))
-        return s_optimize (t, err);
-    return s_general (t, err);
+        return qs_turn_optimize (t, err);
+    return qs_turn_general (t, err);
 }
 
 int
 qs_chat_op (qs_req_t *req, void *arg)
 {
-    turn_t t;
+    qs_turn_t t;
     int64_t t0 = qs_mono_ms ();
-    s_turn_init (&t, arg, req);
+    qs_turn_init (&t, arg, req);
     const qs_auth_t *auth = qs_req_auth (req);
     qs_store_t *store = qs_wf_store (t.run.wf);
     json_object *body = qs_req_body (req);
@@ -615,16 +377,16 @@ qs_chat_op (qs_req_t *req, void *arg)
     }
     rc = s_finish (&t, t0);
 cleanup:
-    s_turn_free (&t);
+    qs_turn_free (&t);
     return rc;
 }
 
 static int
 s_action_op (qs_req_t *req, void *arg, const char *decision)
 {
-    turn_t t;
+    qs_turn_t t;
     int64_t t0 = qs_mono_ms ();
-    s_turn_init (&t, arg, req);
+    qs_turn_init (&t, arg, req);
     qs_err_t err = {0};
     int rc;
     const char *id = qs_json_str (qs_req_body (req), "action_id", NULL);
@@ -634,7 +396,7 @@ s_action_op (qs_req_t *req, void *arg, const char *decision)
         rc = qs_req_fail_err (req, &err);
     else
         rc = s_finish (&t, t0);
-    s_turn_free (&t);
+    qs_turn_free (&t);
     return rc;
 }
 
