@@ -19,8 +19,11 @@ qs_json_int (json_object *obj, const char *key, int64_t def)
         return def;
     if (json_object_is_type (v, json_type_int))
         return json_object_get_int64 (v);
-    if (json_object_is_type (v, json_type_double))
-        return (int64_t) json_object_get_double (v);
+    if (json_object_is_type (v, json_type_double)) {
+        /* out of range (1e300, inf, nan) has no integer value: keep the default */
+        double d = json_object_get_double (v);
+        return d >= -9.2e18 && d <= 9.2e18 ? (int64_t) d : def;
+    }
     return def;
 }
 
@@ -124,15 +127,22 @@ qs_json_parse (const char *text, size_t len, const char **why)
     json_tokener_set_flags (tok, JSON_TOKENER_STRICT);
     json_object *obj = json_tokener_parse_ex (tok, text, (int) len);
     enum json_tokener_error jerr = json_tokener_get_error (tok);
+    size_t consumed = json_tokener_get_parse_end (tok);
+    if (jerr == json_tokener_continue) {
+        /* a bare number ("36") waits for more digits: a space ends the input */
+        obj = json_tokener_parse_ex (tok, " ", 1);
+        jerr = json_tokener_get_error (tok);
+        consumed = len;
+    }
     if (jerr != json_tokener_success) {
         if (why)
             *why = json_tokener_error_desc (jerr);
         json_object_put (obj);
         obj = NULL;
     }
-    else if (json_tokener_get_parse_end (tok) < len) {
+    else if (consumed < len) {
         /* trailing bytes after a complete value: allow only whitespace */
-        for (size_t i = json_tokener_get_parse_end (tok); i < len; i++) {
+        for (size_t i = consumed; i < len; i++) {
             if (!strchr (" \t\r\n", text[i])) {
                 if (why)
                     *why = "trailing data after JSON value";

@@ -390,7 +390,8 @@ qs_diagnose_analyze (json_object *service, json_object *metrics, json_object *lo
     json_object_array_sort (d.findings, s_by_severity);
     s_recommend (&d);
 
-    json_object *gap_list = gaps ? json_object_get (gaps) : json_object_new_array ();
+    json_object *gap_list = gaps && json_object_is_type (gaps, json_type_array)
+                                ? json_object_get (gaps) : json_object_new_array ();
     const char *status = "healthy";
     if (d.seen) {
         unsigned down = (1u << F_CRASH) | (1u << F_PULL) | (1u << F_SCHED);

@@ -21,7 +21,8 @@
       gaps      an array of strings naming data that could not be read
     Returns a new {"service_id","findings":[{"code","severity","evidence"}],
     "recommendations":[{"priority","action","description"}],"data_gaps":[...],
-    "status":"healthy|degraded|down"} (caller puts), or NULL when service is
+    "status":"healthy|degraded|down|unknown"} (caller puts; unknown = no pod
+    data at all), or NULL when service is
     missing. Findings are ordered by severity. */
 json_object *qs_diagnose_analyze (json_object *service, json_object *metrics, json_object *logs,
                                   json_object *pods, json_object *events, json_object *podlogs,

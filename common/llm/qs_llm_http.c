@@ -79,8 +79,14 @@ s_on_header (char *data, size_t size, size_t nitems, void *userdata)
     char value[64];
     if (len > 5 && strncmp (data, "HTTP/", 5) == 0) {
         /* a new response (after 100-continue or a redirect) starts afresh */
+        /* curl's header line is not terminated: parse a bounded copy */
         const char *sp = memchr (data, ' ', len);
-        a->status = sp ? strtol (sp + 1, NULL, 10) : 0;
+        char code[8] = "";
+        if (sp) {
+            size_t n = len - (size_t) (sp + 1 - data);
+            memcpy (code, sp + 1, n < sizeof code - 1 ? n : sizeof code - 1);
+        }
+        a->status = strtol (code, NULL, 10);
         a->retry_after_ms = -1;
         a->nrl = 0;
         return len;

@@ -31,6 +31,13 @@ START_TEST (test_parse_rejects)
     memset (deep, '[', 200);
     ck_assert_ptr_null (qs_json_parse (deep, 200, &why));
     ck_assert_ptr_null (qs_json_parse ("{'a':1}", 7, &why));
+    json_object *num = qs_json_parse ("36", 2, &why);     /* a bare number is a whole value */
+    ck_assert_ptr_nonnull (num);
+    ck_assert_int_eq (json_object_get_int (num), 36);
+    json_object_put (num);
+    json_object *big = qs_json_parse ("{\"r\":1e300}", 11, &why);
+    ck_assert_int_eq (qs_json_int (big, "r", 7), 7);       /* no integer value: the default */
+    json_object_put (big);
     const char *quoted = "{\"a\":\"it's \\\"x\\\"\"}";
     json_object *q = qs_json_parse (quoted, strlen (quoted), &why);
     ck_assert_ptr_nonnull (q);

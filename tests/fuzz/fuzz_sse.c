@@ -1,0 +1,190 @@
+/*  fuzz_sse - the LLM response side: the SSE framing (common/llm/qs_sse.h)
+    and the chat-completion parsing of common/llm/qs_llm_http.c, both for a
+    stream (each event's JSON chunk, [DONE], error events, usage) and for a
+    plain body (answer, error body, JSON-mode content, response headers).
+
+    Input: one mode byte, then the bytes the endpoint sent.
+      bits 0-3  seed of the chunk sizes the stream is cut into
+      bit 4     a plain (non-stream) response: the rest is the body, and each
+                line is also offered as a response header
+      bit 5     the token callback cancels at the third token
+    The SSE parser must produce the same events whether the stream arrives
+    whole or in pieces. */
+#include "fuzz_common.h"
+/* the per-event chunk parser and the curl callbacks are file-local: take the
+   module in whole so they are reached without a socket */
+#include "../../common/llm/qs_llm_http.c"
+
+#define S_MAX_EVENT 2048
+
+typedef struct {
+    char *log;              /* "event\0len:data\0" per event */
+    size_t len, cap;
+    int events;
+} s_events_t;
+
+static int
+s_collect (const char *event, const char *data, size_t len, void *arg)
+{
+    s_events_t *ev = (s_events_t *) arg;
+    QS_FUZZ_CHECK (event && *event && strlen (event) < 64);
+    QS_FUZZ_CHECK (data && data[len] == '\0');
+    char head[32];
+    int n = snprintf (head, sizeof head, "%zu:", len);
+    if (qs_llm_buf_append (&ev->log, &ev->len, &ev->cap, event, strlen (event) + 1)
+        || qs_llm_buf_append (&ev->log, &ev->len, &ev->cap, head, (size_t) n)
+        || qs_llm_buf_append (&ev->log, &ev->len, &ev->cap, data, len + 1))
+        abort ();
+    ev->events++;
+    return 0;
+}
+
+/*  Deterministic chunk sizes 1..64 from the seed. */
+static size_t
+s_next_chunk (uint32_t *state)
+{
+    *state = *state * 1103515245u + 12345u;
+    return 1 + ((*state >> 16) % 64);
+}
+
+static void
+s_framing (const char *bytes, size_t size, uint32_t seed)
+{
+    s_events_t whole = { 0 }, split = { 0 };
+    qs_sse_t *a = qs_sse_new (s_collect, &whole, S_MAX_EVENT);
+    qs_sse_t *b = qs_sse_new (s_collect, &split, S_MAX_EVENT);
+    QS_FUZZ_CHECK (a && b);
+    int rc_whole = qs_sse_feed (a, bytes, size);
+    int rc_split = 0;
+    for (size_t off = 0; off < size && rc_split == 0;) {
+        size_t n = s_next_chunk (&seed);
+        if (n > size - off)
+            n = size - off;
+        rc_split = qs_sse_feed (b, bytes + off, n);
+        off += n;
+    }
+    QS_FUZZ_CHECK (rc_whole == 0 || rc_whole == -1);
+    QS_FUZZ_CHECK (rc_whole == rc_split);
+    QS_FUZZ_CHECK (whole.events == split.events && whole.len == split.len);
+    QS_FUZZ_CHECK (whole.len == 0 || memcmp (whole.log, split.log, whole.len) == 0);
+    if (rc_whole == 0)
+        QS_FUZZ_CHECK (qs_sse_pending (a) == qs_sse_pending (b));
+    qs_sse_destroy (&a);
+    qs_sse_destroy (&b);
+    QS_FUZZ_CHECK (a == NULL);
+    free (whole.log);
+    free (split.log);
+}
+
+static int
+s_on_token (const char *text, size_t len, void *arg)
+{
+    int *cancel_at = (int *) arg;
+    QS_FUZZ_CHECK (text && len > 0 && text[len] == '\0');
+    return *cancel_at > 0 && --*cancel_at == 0;
+}
+
+static void
+s_free_result (qs_llm_result_t *res, json_object *usage)
+{
+    free (res->content);
+    free (res->reasoning);
+    json_object_put (res->json);
+    json_object_put (usage);
+}
+
+static void
+s_stream (char *bytes, size_t size, uint32_t seed, int cancel)
+{
+    int cancel_at = cancel ? 3 : 0;
+    qs_llm_attempt_t a;
+    memset (&a, 0, sizeof a);
+    qs_llm_attempt_clear (&a);
+    a.stream = 1;
+    a.status = 200;
+    a.on_token = s_on_token;
+    a.arg = &cancel_at;
+    s_write_ctx_t ctx = { &a, qs_sse_new (s_on_event, &a, 0), 0 };
+    QS_FUZZ_CHECK (ctx.sse);
+    for (size_t off = 0; off < size && !ctx.failed;) {
+        size_t n = s_next_chunk (&seed);
+        if (n > size - off)
+            n = size - off;
+        size_t took = s_on_write (bytes + off, 1, n, &ctx);
+        QS_FUZZ_CHECK (took == n || (took == 0 && ctx.failed));
+        off += n;
+    }
+    QS_FUZZ_CHECK (!a.content || strlen (a.content) == a.content_len);
+    QS_FUZZ_CHECK (!a.cancelled || cancel);
+    json_object *obj = qs_llm_http_content (a.content);
+    QS_FUZZ_CHECK (!obj || json_object_is_type (obj, json_type_object));
+    json_object_put (obj);
+    qs_llm_result_t res;
+    memset (&res, 0, sizeof res);
+    json_object *usage = NULL;
+    QS_FUZZ_CHECK (qs_llm_http_answer (&a, &res, &usage) == 0 && res.content);
+    s_free_result (&res, usage);
+    qs_sse_destroy (&ctx.sse);
+    qs_llm_attempt_clear (&a);
+}
+
+static void
+s_plain (const char *bytes, size_t size)
+{
+    qs_llm_attempt_t a;
+    memset (&a, 0, sizeof a);
+    qs_llm_attempt_clear (&a);
+    /* each line as a response header, in an exact-size copy */
+    for (size_t start = 0; start < size;) {
+        const char *nl = memchr (bytes + start, '\n', size - start);
+        size_t n = nl ? (size_t) (nl - bytes - start) + 1 : size - start;
+        char *line = (char *) malloc (n);
+        if (!line)
+            abort ();
+        memcpy (line, bytes + start, n);
+        QS_FUZZ_CHECK (s_on_header (line, 1, n, &a) == n);
+        free (line);
+        start += n;
+    }
+    QS_FUZZ_CHECK (a.nrl >= 0 && a.nrl <= QS_LLM_MAX_RL);
+    for (int i = 0; i < a.nrl; i++)
+        QS_FUZZ_CHECK (a.rl[i].kind[0] && strlen (a.rl[i].kind) < sizeof a.rl[i].kind);
+    a.status = 200;
+    s_write_ctx_t ctx = { &a, NULL, 0 };
+    if (size)
+        QS_FUZZ_CHECK (s_on_write ((char *) bytes, 1, size, &ctx) == size);
+    qs_llm_result_t res;
+    memset (&res, 0, sizeof res);
+    json_object *usage = NULL;
+    if (qs_llm_http_answer (&a, &res, &usage) == 0) {
+        QS_FUZZ_CHECK (res.content);
+        res.json = qs_llm_http_content (res.content);
+    }
+    s_free_result (&res, usage);
+    char code[64], msg[256];
+    qs_llm_http_error (&a, code, sizeof code, msg, sizeof msg);
+    (void) qs_llm_http_schema_refused (msg);
+    qs_llm_attempt_clear (&a);
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+    if (size < 1)
+        return 0;
+    uint8_t mode = data[0];
+    /* an exact-size copy: the parsers get a pointer and a length */
+    char *bytes = (char *) malloc (size);
+    if (!bytes)
+        abort ();
+    memcpy (bytes, data + 1, size - 1);
+    size--;
+    if (mode & 0x10)
+        s_plain (bytes, size);
+    else {
+        s_framing (bytes, size, mode & 0x0f);
+        s_stream (bytes, size, mode & 0x0f, (mode & 0x20) != 0);
+    }
+    free (bytes);
+    return 0;
+}
