@@ -2,6 +2,7 @@
 # packages are there (scripts/install-deps), then builds with meson.
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+BENCH_BUILD ?= build-release
 MESON_OPTS ?=
 JOBS       ?= $(shell nproc)
 
@@ -38,8 +39,13 @@ unit: build-asan
 integration: build-asan
 	meson test -C $(ASAN_BUILD) --suite integration --print-errorlogs --num-processes 1
 
-bench: build
-	@scripts/bench $(BUILD)
+$(BENCH_BUILD)/build.ninja: | deps
+	meson setup $(BENCH_BUILD) --buildtype=release $(MESON_OPTS)
+
+# Benchmarks run on an optimised build, with the peers side by side.
+bench: deps $(BENCH_BUILD)/build.ninja
+	ninja -C $(BENCH_BUILD) -j $(JOBS)
+	@scripts/bench $(BENCH_BUILD)
 
 eval: build
 	@scripts/eval $(BUILD)
@@ -51,4 +57,4 @@ soak: build
 	@scripts/soak $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) build-fuzz

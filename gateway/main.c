@@ -113,6 +113,9 @@ main (void)
     pthread_sigmask (SIG_BLOCK, &sigs, NULL);
     signal (SIGPIPE, SIG_IGN);
     zsys_handler_set (NULL);     /* the embedded broker's czmq must not take them */
+    /* czmq's one-time set-up is not thread-safe: do it here, before the
+       HTTP threads create their bus clients on the first burst */
+    zsys_init ();
 
     if (qs_gwconfig_load (&cfg, &err) != 0) {
         qs_error (NULL, "config: %s", err.message);

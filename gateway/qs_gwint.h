@@ -1,6 +1,7 @@
 /*  qs_gwint - the gateway's private parts shared by qs_gateway.c (server,
-    auth, dispatch), qs_gwpages.c (health, ready, metrics, static files) and
-    qs_gwsse.c (server-sent events). Not for use outside gateway/. */
+    auth, dispatch), qs_gwsend.c (responses), qs_gwpages.c (health, ready,
+    metrics, static files) and qs_gwsse.c (server-sent events). Not for use
+    outside gateway/. */
 #ifndef QS_GWINT_H
 #define QS_GWINT_H
 
@@ -45,7 +46,7 @@ typedef struct {
     char error_code_buf[48];
 } qs_gwctx_t;
 
-/*  Send a complete response with X-Request-Id and Content-Length. body may
+/*  Responses (qs_gwsend.c). Send a complete response with X-Request-Id and Content-Length. body may
     be NULL (len 0), ctype NULL for none. extra is NULL or "Name: value\r\n"
     lines. Records the status in ctx. */
 void qs_gw_send (qs_gwctx_t *ctx, int status, const char *ctype, const char *body,

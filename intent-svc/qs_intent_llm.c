@@ -1,4 +1,5 @@
-/*  qs_intent_llm - see qs_intent_llm.h */
+/*  qs_intent_llm - see qs_intent_llm.h. Prompt templates, their rendering
+    and the cleaning of outside text are qs_intent_prompt.c. */
 #include "qs_intent_llm.h"
 #include <assert.h>
 #include <ctype.h>
@@ -6,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "qs_env.h"
+#include "qs_intent_prompt.h"
 #include "qs_json.h"
 #include "qs_log.h"
 #include "qs_util.h"
@@ -14,22 +16,13 @@
 #define QS_INTENT_PROMPT_DIR "intent-svc/prompts"
 #endif
 
-#define S_MAX_TEMPLATE (64 * 1024)
 #define S_MAX_MESSAGE 32768         /* bytes: 8000 code points of UTF-8 */
-#define S_HISTORY_TURNS 6
-#define S_TURN_CHARS 600
 #define S_MAX_SERVICES 50
-
-typedef struct {
-    char *system;
-    char *user;
-    json_object *schema;
-} s_prompt_t;
 
 struct _qs_intent_llm_t {
     qs_llm_t *llm;
-    s_prompt_t classify;
-    s_prompt_t extract;
+    qs_intent_prompt_t *classify;
+    qs_intent_prompt_t *extract;
     int timeout_ms;
     char effort[16];
 };
@@ -54,68 +47,6 @@ s_in (const char *value, const char **set)
     return 0;
 }
 
-static char *
-s_read_file (const char *dir, const char *name)
-{
-    char path[1024];
-    snprintf (path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen (path, "rb");
-    if (!f)
-        return NULL;
-    char *text = (char *) malloc (S_MAX_TEMPLATE + 1);
-    size_t n = text ? fread (text, 1, S_MAX_TEMPLATE + 1, f) : 0;
-    fclose (f);
-    if (!text || n > S_MAX_TEMPLATE) {
-        free (text);
-        return NULL;
-    }
-    text[n] = '\0';
-    return text;
-}
-
-/*  "<comments>=== system ===\n...=== user ===\n..." -> the two messages. */
-static int
-s_load_prompt (const char *dir, const char *base, s_prompt_t *p)
-{
-    int rc = -1;
-    char name[64];
-    snprintf (name, sizeof name, "%s.txt", base);
-    char *text = s_read_file (dir, name);
-    snprintf (name, sizeof name, "%s.schema.json", base);
-    char *schema = s_read_file (dir, name);
-    if (!text || !schema)
-        goto cleanup;
-    const char *sys = strstr (text, "=== system ===\n");
-    const char *user = sys ? strstr (sys, "=== user ===\n") : NULL;
-    if (!user)
-        goto cleanup;
-    sys += strlen ("=== system ===\n");
-    size_t slen = (size_t) (user - sys);
-    while (slen > 0 && sys[slen - 1] == '\n')
-        slen--;
-    user += strlen ("=== user ===\n");
-    p->system = strndup (sys, slen);
-    p->user = strdup (user);
-    const char *why;
-    p->schema = qs_json_parse (schema, strlen (schema), &why);
-    if (p->system && p->user && p->schema && strstr (p->user, "{{message}}"))
-        rc = 0;
-cleanup:
-    free (text);
-    free (schema);
-    return rc;
-}
-
-static void
-s_prompt_free (s_prompt_t *p)
-{
-    free (p->system);
-    free (p->user);
-    if (p->schema)
-        json_object_put (p->schema);
-    memset (p, 0, sizeof *p);
-}
-
 qs_intent_llm_t *
 qs_intent_llm_new (const char *prompt_dir)
 {
@@ -132,8 +63,8 @@ qs_intent_llm_new (const char *prompt_dir)
                 sizeof self->effort);
     if (getenv ("QS_LLM_REASONING_EFFORT") && !*getenv ("QS_LLM_REASONING_EFFORT"))
         self->effort[0] = '\0';
-    if (s_load_prompt (dir, "classify", &self->classify)
-        || s_load_prompt (dir, "extract", &self->extract)) {
+    if (!(self->classify = qs_intent_prompt_load (dir, "classify"))
+        || !(self->extract = qs_intent_prompt_load (dir, "extract"))) {
         qs_error (NULL, "intent-llm: cannot load the prompt templates from %s", dir);
         qs_intent_llm_destroy (&self);
         return NULL;
@@ -154,8 +85,8 @@ qs_intent_llm_destroy (qs_intent_llm_t **self_p)
         return;
     qs_intent_llm_t *self = *self_p;
     qs_llm_destroy (&self->llm);
-    s_prompt_free (&self->classify);
-    s_prompt_free (&self->extract);
+    qs_intent_prompt_destroy (&self->classify);
+    qs_intent_prompt_destroy (&self->extract);
     free (self);
     *self_p = NULL;
 }
@@ -166,124 +97,19 @@ qs_intent_llm_set_metrics (qs_intent_llm_t *self, qs_metrics_t *metrics)
     return qs_llm_set_metrics (self->llm, metrics);
 }
 
-/*  A copy of outside text fit for a prompt: secrets masked, length capped. */
-static char *
-s_clean (const char *text, size_t max)
-{
-    text = text ? text : "";
-    size_t len = strnlen (text, max);
-    /* never cut a UTF-8 sequence: the API wants valid UTF-8 */
-    while (len > 0 && text[len] && ((unsigned char) text[len] & 0xC0) == 0x80)
-        len--;
-    char *out = (char *) malloc (len + 64);
-    if (!out)
-        return NULL;
-    char *tmp = strndup (text, len);
-    if (!tmp) {
-        free (out);
-        return NULL;
-    }
-    qs_redact (out, len + 64, tmp);
-    free (tmp);
-    return out;
-}
-
-/*  The last turns of a history array as [{"role","content"}], cleaned. */
-static json_object *
-s_history (json_object *history)
-{
-    json_object *out = json_object_new_array ();
-    if (!out || !history || !json_object_is_type (history, json_type_array))
-        return out;
-    size_t n = json_object_array_length (history);
-    size_t from = n > S_HISTORY_TURNS ? n - S_HISTORY_TURNS : 0;
-    for (size_t i = from; i < n; i++) {
-        json_object *turn = json_object_array_get_idx (history, i);
-        const char *role = qs_json_str (turn, "role", "");
-        const char *content = qs_json_str (turn, "content", NULL);
-        if (!content || (strcmp (role, "user") != 0 && strcmp (role, "assistant") != 0))
-            continue;
-        char *clean = s_clean (content, S_TURN_CHARS);
-        json_object *t = json_object_new_object ();
-        qs_json_add_str (t, "role", role);
-        qs_json_add_str (t, "content", clean);
-        json_object_array_add (out, t);
-        free (clean);
-    }
-    return out;
-}
-
-static int
-s_append (char **buf, size_t *len, size_t *cap, const char *bytes, size_t n)
-{
-    if (*len + n + 1 > *cap) {
-        size_t ncap = *cap ? *cap : 1024;
-        while (ncap < *len + n + 1)
-            ncap *= 2;
-        char *nb = (char *) realloc (*buf, ncap);
-        if (!nb)
-            return -1;
-        *buf = nb;
-        *cap = ncap;
-    }
-    memcpy (*buf + *len, bytes, n);
-    *len += n;
-    (*buf)[*len] = '\0';
-    return 0;
-}
-
-/*  Replace each {{name}} in tmpl with the JSON text of the value. Caller frees. */
-static char *
-s_render (const char *tmpl, const char **names, json_object **values, int n)
-{
-    char *out = NULL;
-    size_t len = 0, cap = 0;
-    const char *p = tmpl;
-    while (*p) {
-        const char *open = strstr (p, "{{");
-        if (!open) {
-            if (s_append (&out, &len, &cap, p, strlen (p)))
-                goto fail;
-            break;
-        }
-        if (s_append (&out, &len, &cap, p, (size_t) (open - p)))
-            goto fail;
-        const char *close = strstr (open, "}}");
-        int i = 0;
-        for (; close && i < n; i++)
-            if (strlen (names[i]) == (size_t) (close - open - 2)
-                && strncmp (open + 2, names[i], (size_t) (close - open - 2)) == 0)
-                break;
-        if (!close || i == n) {
-            /* not a placeholder of ours: copy as text */
-            if (s_append (&out, &len, &cap, open, 2))
-                goto fail;
-            p = open + 2;
-            continue;
-        }
-        const char *text = json_object_to_json_string_ext (
-            values[i], JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-        if (s_append (&out, &len, &cap, text, strlen (text)))
-            goto fail;
-        p = close + 2;
-    }
-    return out ? out : strdup ("");
-fail:
-    free (out);
-    return NULL;
-}
-
 /*  Ask the model. 0 with *answer (caller puts) or -1 with err. */
 static int
-s_ask (qs_intent_llm_t *self, const char *rid, s_prompt_t *prompt, const char *schema_name,
-       const char **names, json_object **values, int n, json_object **answer, qs_err_t *err)
+s_ask (qs_intent_llm_t *self, const char *rid, qs_intent_prompt_t *prompt,
+       const char *schema_name, const char **names, json_object **values, int n,
+       json_object **answer, qs_err_t *err)
 {
     int rc = -1;
     qs_llm_result_t res;
     memset (&res, 0, sizeof res);
     json_object *messages = json_object_new_array ();
-    char *user = s_render (prompt->user, names, values, n);
-    if (!messages || !user || qs_llm_messages_add (messages, "system", prompt->system)
+    char *user = qs_intent_prompt_render (prompt, names, values, n);
+    if (!messages || !user
+        || qs_llm_messages_add (messages, "system", qs_intent_prompt_system (prompt))
         || qs_llm_messages_add (messages, "user", user)) {
         qs_err_set (err, 500, "internal", "out of memory");
         goto cleanup;
@@ -291,7 +117,8 @@ s_ask (qs_intent_llm_t *self, const char *rid, s_prompt_t *prompt, const char *s
     qs_llm_request_t req = {
         .messages = messages, .max_tokens = 1024, .temperature = 0,
         .reasoning_effort = self->effort[0] ? self->effort : NULL,
-        .format = QS_LLM_JSON_SCHEMA, .schema = prompt->schema, .schema_name = schema_name,
+        .format = QS_LLM_JSON_SCHEMA, .schema = qs_intent_prompt_schema (prompt),
+        .schema_name = schema_name,
         .deadline_ms = qs_mono_ms () + self->timeout_ms, .request_id = rid};
     if (qs_llm_chat (self->llm, &req, &res, err))
         goto cleanup;
@@ -324,10 +151,11 @@ qs_intent_llm_classify (qs_intent_llm_t *self, const char *request_id, const cha
     *result_p = NULL;
     int rc = -1;
     json_object *answer = NULL, *out = NULL;
-    char *clean = s_clean (message, S_MAX_MESSAGE);
+    char *clean = qs_intent_prompt_clean (message, S_MAX_MESSAGE);
     const char *names[] = {"message", "history"};
-    json_object *values[] = {json_object_new_string (clean ? clean : ""), s_history (history)};
-    if (s_ask (self, request_id, &self->classify, "intent", names, values, 2, &answer, err))
+    json_object *values[] = {json_object_new_string (clean ? clean : ""),
+                             qs_intent_prompt_history (history)};
+    if (s_ask (self, request_id, self->classify, "intent", names, values, 2, &answer, err))
         goto cleanup;
     const char *intent = qs_json_str (answer, "intent", NULL);
     double confidence;
@@ -451,8 +279,8 @@ s_context (json_object *context)
     json_object *awaiting = qs_json_get (context, "awaiting_confirmation", json_type_boolean);
     json_object_object_add (out, "awaiting_confirmation",
                             awaiting ? json_object_get (awaiting) : NULL);
-    json_object_object_add (out, "history",
-                            s_history (qs_json_get (context, "history", json_type_array)));
+    json_object *history = qs_json_get (context, "history", json_type_array);
+    json_object_object_add (out, "history", qs_intent_prompt_history (history));
     return out;
 }
 
@@ -555,11 +383,11 @@ qs_intent_llm_extract (qs_intent_llm_t *self, const char *request_id, const char
     *result_p = NULL;
     int rc = -1;
     json_object *answer = NULL, *out = NULL;
-    char *clean = s_clean (message, S_MAX_MESSAGE);
+    char *clean = qs_intent_prompt_clean (message, S_MAX_MESSAGE);
     const char *names[] = {"message", "tiers", "services", "context"};
     json_object *values[] = {json_object_new_string (clean ? clean : ""), s_tier_table (pricing),
                              s_services (context), s_context (context)};
-    if (s_ask (self, request_id, &self->extract, "service_config", names, values, 4, &answer,
+    if (s_ask (self, request_id, self->extract, "service_config", names, values, 4, &answer,
                err))
         goto cleanup;
     out = json_object_new_object ();

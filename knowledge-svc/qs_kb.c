@@ -278,7 +278,7 @@ s_apply (const qs_kb_page_t *page, bool deleted, int64_t version, void *arg)
     char owner[QS_KB_ORG_MAX + 1];
     if (qs_kb_index_owner (self->index, page->id, owner, sizeof owner) == 0 && !owner[0])
         /*  built-in pages come from the corpus only: a store record with such
-            an id (a stub from before documents had owners) never changes one */
+            an id (a placeholder from before documents had owners) never changes one */
         qs_debug (NULL, "knowledge: store change for built-in page %s ignored", page->id);
     else
     if (deleted)

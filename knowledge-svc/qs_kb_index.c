@@ -1,7 +1,9 @@
-/*  qs_kb_index - chunks, BM25, vectors and hybrid fusion. */
+/*  qs_kb_index - chunks, BM25, vectors and hybrid search; the rank fusion
+    itself is qs_kb_fusion.c. */
 #include "qs_kb_index.h"
 #include "qs_kb_bm25.h"
 #include "qs_kb_embed.h"
+#include "qs_kb_fusion.h"
 #include "qs_kb_text.h"
 #include "qs_kb_vecs.h"
 #include "qs_util.h"
@@ -10,13 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_RRF_K      60.0
 #define S_CANDIDATES 60     /* per ranking, before fusion */
 #define S_TOPIC_BOOST 0.5   /* a named engine counts as half a first rank */
-
-static const char *s_engines[] = {
-    "redis", "rabbitmq", "postgresql", "mongodb", "mysql", "kafka", "elasticsearch", NULL
-};
 
 typedef struct {
     char *id, *title, *topic, *category;
@@ -460,65 +457,6 @@ s_accept (uint32_t chunk, void *arg)
     return true;
 }
 
-typedef struct {
-    uint32_t chunk;
-    double score;
-} s_fused_t;
-
-typedef struct {
-    bool named[8];
-    bool any;
-} s_topics_t;
-
-static int
-s_topic_token (const char *tok, size_t len, void *arg)
-{
-    s_topics_t *t = arg;
-    (void) len;
-    for (int i = 0; s_engines[i]; i++)
-        if (strcmp (tok, s_engines[i]) == 0)
-            t->named[i] = t->any = true;
-    return 0;
-}
-
-/*  A query that names an engine ("redis too many connections") is about that
-    engine: its pages get a bonus in the fusion, softer than a filter.
-    Platform pages (pricing, Kubernetes failures) apply to every engine. */
-static bool
-s_topic_named (const s_topics_t *t, const char *topic)
-{
-    if (strcmp (topic, "platform") == 0)
-        return true;
-    for (int i = 0; s_engines[i]; i++)
-        if (t->named[i] && strcmp (topic, s_engines[i]) == 0)
-            return true;
-    return false;
-}
-
-static void
-s_fuse (s_fused_t *fused, int *n_fused, const qs_kb_scored_t *list, int n, double weight)
-{
-    for (int r = 0; r < n; r++) {
-        double s = weight / (S_RRF_K + r + 1);
-        int i;
-        for (i = 0; i < *n_fused; i++)
-            if (fused[i].chunk == list[r].chunk)
-                break;
-        if (i == *n_fused)
-            fused[(*n_fused)++] = (s_fused_t) { list[r].chunk, 0 };
-        fused[i].score += s;
-    }
-}
-
-static int
-s_cmp_fused (const void *a, const void *b)
-{
-    const s_fused_t *x = a, *y = b;
-    if (x->score != y->score)
-        return x->score > y->score ? -1 : 1;
-    return x->chunk < y->chunk ? -1 : x->chunk > y->chunk;
-}
-
 int
 qs_kb_index_search (qs_kb_index_t *self, const qs_kb_query_t *query,
                     qs_kb_hit_t *hits, int max, qs_err_t *err)
@@ -526,7 +464,7 @@ qs_kb_index_search (qs_kb_index_t *self, const qs_kb_query_t *query,
     if (max <= 0 || !query->q)
         return 0;
     qs_kb_scored_t lex[S_CANDIDATES], vec[S_CANDIDATES], rem[S_CANDIDATES];
-    s_fused_t fused[3 * S_CANDIDATES];
+    qs_kb_fused_t fused[3 * S_CANDIDATES];
     int n_lex = 0, n_vec = 0, n_rem = 0, n_fused = 0, n_hits = 0;
     float qv[QS_KB_DIM];
     pthread_rwlock_rdlock (&self->lock);
@@ -552,27 +490,27 @@ qs_kb_index_search (qs_kb_index_t *self, const qs_kb_query_t *query,
     }
     double top = 1.0;
     if (query->mode == QS_KB_HYBRID) {
-        s_fuse (fused, &n_fused, lex, n_lex, 1.0);
-        s_fuse (fused, &n_fused, vec, n_vec, 1.0);
-        s_fuse (fused, &n_fused, rem, n_rem, 1.0);
-        s_topics_t topics;
-        memset (&topics, 0, sizeof topics);
-        qs_kb_text_tokens (query->q, s_topic_token, &topics);
-        top = (remote ? 3.0 : 2.0) / (S_RRF_K + 1);
+        qs_kb_fusion_add (fused, &n_fused, lex, n_lex, 1.0);
+        qs_kb_fusion_add (fused, &n_fused, vec, n_vec, 1.0);
+        qs_kb_fusion_add (fused, &n_fused, rem, n_rem, 1.0);
+        qs_kb_topics_t topics;
+        qs_kb_fusion_topics (query->q, &topics);
+        top = (remote ? 3.0 : 2.0) / (QS_KB_RRF_K + 1);
         if (topics.any && !query->topic) {
             for (int i = 0; i < n_fused; i++)
-                if (s_topic_named (&topics, self->pages[self->chunks[fused[i].chunk].page].topic))
-                    fused[i].score += S_TOPIC_BOOST / (S_RRF_K + 1);
-            top += S_TOPIC_BOOST / (S_RRF_K + 1);
+                if (qs_kb_fusion_names (&topics,
+                                        self->pages[self->chunks[fused[i].chunk].page].topic))
+                    fused[i].score += S_TOPIC_BOOST / (QS_KB_RRF_K + 1);
+            top += S_TOPIC_BOOST / (QS_KB_RRF_K + 1);
         }
-        qsort (fused, (size_t) n_fused, sizeof *fused, s_cmp_fused);
+        qs_kb_fusion_sort (fused, n_fused);
     }
     else {
         const qs_kb_scored_t *list = query->mode == QS_KB_LEXICAL ? lex
                                    : query->mode == QS_KB_REMOTE ? rem : vec;
         int n = query->mode == QS_KB_LEXICAL ? n_lex : query->mode == QS_KB_REMOTE ? n_rem : n_vec;
         for (int i = 0; i < n; i++)
-            fused[n_fused++] = (s_fused_t) { list[i].chunk, list[i].score };
+            fused[n_fused++] = (qs_kb_fused_t) { list[i].chunk, list[i].score };
     }
     /*  one result per page: the page's best chunk, in fused order */
     for (int i = 0; i < n_fused && n_hits < max; i++) {

@@ -20,7 +20,7 @@ s_gap (json_object *state, const char *fmt, const char *detail)
         gaps = json_object_new_array ();
         json_object_object_add (state, "gaps", gaps);
     }
-    char text[400];
+    char text[sizeof ((qs_err_t *) 0)->message + 128];
     snprintf (text, sizeof text, fmt, detail);
     json_object_array_add (gaps, json_object_new_string (text));
 }

@@ -21,8 +21,8 @@
     DISCOVER when it has heard nothing for PROBE_MS and gives the broker up
     when the connection drops or nothing came back for LIVENESS_MS. */
 #define QS_CLIENT_MAX_BROKERS 8
-#define QS_CLIENT_PROBE_MS 500
-#define QS_CLIENT_LIVENESS_MS 2000
+#define QS_CLIENT_PROBE_MS 1000
+#define QS_CLIENT_LIVENESS_MS 4000
 #define QS_CLIENT_SLICE_MS 100
 #define QS_CLIENT_MAX_ATTEMPTS 4
 /*  With no broker connected, a call waits this long for one (a restart)

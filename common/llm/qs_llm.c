@@ -1,5 +1,5 @@
-/*  qs_llm - see qs_llm.h. The retry loop, the breaker and the metrics live
-    here; one HTTP attempt is qs_llm_http.c. */
+/*  qs_llm - see qs_llm.h. The retry loop and the breaker live here; one
+    HTTP attempt is qs_llm_http.c, the metrics are qs_llm_meter.c. */
 #include "qs_llm.h"
 #include <assert.h>
 #include <curl/curl.h>
@@ -15,6 +15,7 @@
 #include "qs_log.h"
 #include "qs_breaker.h"
 #include "qs_llm_http.h"
+#include "qs_llm_meter.h"
 #include "qs_util.h"
 
 #define QS_LLM_POOL 8
@@ -37,8 +38,6 @@ struct _qs_llm_t {
 };
 
 #define s_breaker_now(self) qs_breaker_state ((self)->breaker, qs_mono_ms ())
-
-static const double s_latency_buckets[] = {0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32};
 
 void
 qs_llm_config_defaults (qs_llm_config_t *cfg)
@@ -152,25 +151,8 @@ qs_llm_set_metrics (qs_llm_t *self, qs_metrics_t *m)
 {
     if (!m)
         return -1;
-    size_t nb = sizeof s_latency_buckets / sizeof s_latency_buckets[0];
-    if (qs_metrics_declare (m, "qs_llm_requests_total", QS_METRIC_COUNTER,
-                            "LLM HTTP attempts by model and status.", NULL, 0)
-        || qs_metrics_declare (m, "qs_llm_request_duration_seconds", QS_METRIC_HISTOGRAM,
-                               "LLM call latency, retries included.", s_latency_buckets, nb)
-        || qs_metrics_declare (m, "qs_llm_tokens_total", QS_METRIC_COUNTER,
-                               "LLM tokens by kind (prompt, completion).", NULL, 0)
-        || qs_metrics_declare (m, "qs_llm_queue_time_seconds", QS_METRIC_HISTOGRAM,
-                               "Provider queue time from usage.", s_latency_buckets, nb)
-        || qs_metrics_declare (m, "qs_llm_total_time_seconds", QS_METRIC_HISTOGRAM,
-                               "Provider total time from usage.", s_latency_buckets, nb)
-        || qs_metrics_declare (m, "qs_llm_ratelimit_remaining", QS_METRIC_GAUGE,
-                               "Last x-ratelimit-remaining-* header values.", NULL, 0)
-        || qs_metrics_declare (m, "qs_llm_retries_total", QS_METRIC_COUNTER,
-                               "LLM retries by reason.", NULL, 0)
-        || qs_metrics_declare (m, "qs_llm_breaker_state", QS_METRIC_GAUGE,
-                               "Circuit breaker: 0 closed, 1 open, 2 half-open.", NULL, 0))
+    if (qs_llm_meter_declare (m))
         return -1;
-    qs_metrics_set (m, "qs_llm_breaker_state", NULL, 0);
     self->metrics = m;
     return 0;
 }
@@ -269,43 +251,7 @@ s_take_usage (qs_llm_t *self, json_object *usage, qs_llm_result_t *res)
     res->completion_tokens = qs_json_int (usage, "completion_tokens", -1);
     res->queue_time = qs_json_double (usage, "queue_time", -1);
     res->total_time = qs_json_double (usage, "total_time", -1);
-    if (!self->metrics)
-        return;
-    char labels[256];
-    if (res->prompt_tokens >= 0) {
-        snprintf (labels, sizeof labels, "%s,kind=\"prompt\"", self->model_label);
-        qs_metrics_inc (self->metrics, "qs_llm_tokens_total", labels, (double) res->prompt_tokens);
-    }
-    if (res->completion_tokens >= 0) {
-        snprintf (labels, sizeof labels, "%s,kind=\"completion\"", self->model_label);
-        qs_metrics_inc (self->metrics, "qs_llm_tokens_total", labels,
-                        (double) res->completion_tokens);
-    }
-    if (res->queue_time >= 0)
-        qs_metrics_observe (self->metrics, "qs_llm_queue_time_seconds", self->model_label,
-                            res->queue_time);
-    if (res->total_time >= 0)
-        qs_metrics_observe (self->metrics, "qs_llm_total_time_seconds", self->model_label,
-                            res->total_time);
-}
-
-static void
-s_count_attempt (qs_llm_t *self, const qs_llm_attempt_t *a, int transport_failed)
-{
-    if (!self->metrics)
-        return;
-    char labels[256], status[16];
-    if (transport_failed)
-        qs_strlcpy (status, a->curl_rc == CURLE_OPERATION_TIMEDOUT ? "timeout" : "transport",
-                    sizeof status);
-    else
-        snprintf (status, sizeof status, "%ld", a->status);
-    snprintf (labels, sizeof labels, "%s,status=\"%s\"", self->model_label, status);
-    qs_metrics_inc (self->metrics, "qs_llm_requests_total", labels, 1);
-    for (int i = 0; i < a->nrl; i++) {
-        snprintf (labels, sizeof labels, "kind=\"%s\"", a->rl[i].kind);
-        qs_metrics_set (self->metrics, "qs_llm_ratelimit_remaining", labels, a->rl[i].value);
-    }
+    qs_llm_meter_usage (self->metrics, self->model_label, res);
 }
 
 static void
@@ -343,16 +289,6 @@ s_take_answer (qs_llm_t *self, qs_llm_attempt_t *a, qs_llm_result_t *res)
     if (usage)
         json_object_put (usage);
     return rc;
-}
-
-static void
-s_count_retry (qs_llm_t *self, const char *reason)
-{
-    if (!self->metrics)
-        return;
-    char labels[96];
-    snprintf (labels, sizeof labels, "reason=\"%s\"", reason);
-    qs_metrics_inc (self->metrics, "qs_llm_retries_total", labels, 1);
 }
 
 /*  Drop a failed attempt's partial answer but keep the counters. */
@@ -464,7 +400,7 @@ s_call (qs_llm_t *self, const qs_llm_request_t *req, int stream, qs_llm_token_fn
         a.timeout_ms = (long) left;
         res->attempts++;
         int run = qs_llm_attempt_run (curl, &a);
-        s_count_attempt (self, &a, run != 0);
+        qs_llm_meter_attempt (self->metrics, self->model_label, &a, run != 0);
         const char *reason = NULL;      /* set = retryable */
         char msg[400] = "";
         if (a.cancelled) {
@@ -506,7 +442,7 @@ s_call (qs_llm_t *self, const qs_llm_request_t *req, int stream, qs_llm_token_fn
             else {
                 if (invalid_left-- > 0 && a.tokens == 0) {
                     qs_warn (rid, "llm: content is not a JSON object, retrying once");
-                    s_count_retry (self, "invalid_json");
+                    qs_llm_meter_retry (self->metrics, "invalid_json");
                     s_result_keep_attempts (res);
                     continue;
                 }
@@ -522,7 +458,7 @@ s_call (qs_llm_t *self, const qs_llm_request_t *req, int stream, qs_llm_token_fn
             if (strcmp (code, "json_validate_failed") == 0) {
                 if (invalid_left-- > 0) {
                     qs_warn (rid, "llm: json_validate_failed, retrying once");
-                    s_count_retry (self, "json_validate_failed");
+                    qs_llm_meter_retry (self->metrics, "json_validate_failed");
                     continue;
                 }
                 qs_err_set (err, 502, "llm_invalid_output",
@@ -538,7 +474,7 @@ s_call (qs_llm_t *self, const qs_llm_request_t *req, int stream, qs_llm_token_fn
                 pthread_mutex_unlock (&self->lock);
                 format = QS_LLM_JSON_OBJECT;
                 res->schema_downgraded = 1;
-                s_count_retry (self, "schema_unsupported");
+                qs_llm_meter_retry (self->metrics, "schema_unsupported");
                 continue;
             }
             qs_err_set (err, 502, "llm_rejected", "the LLM API refused the request: %s", msg);
@@ -576,7 +512,7 @@ s_call (qs_llm_t *self, const qs_llm_request_t *req, int stream, qs_llm_token_fn
         }
         qs_info (rid, "llm: attempt %d failed (%s), retrying in %lld ms", res->attempts, reason,
                  (long long) wait);
-        s_count_retry (self, reason);
+        qs_llm_meter_retry (self->metrics, reason);
         s_sleep_ms (wait);
         retries++;
         s_result_keep_attempts (res);

@@ -1,6 +1,8 @@
 /*  qs_gw_harness - see qs_gw_harness.h */
 #include "qs_gw_harness.h"
+#include "qs_json.h"
 #include "qs_util.h"
+#include <check.h>
 #include <curl/curl.h>
 #include <arpa/inet.h>
 #include <errno.h>
@@ -334,4 +336,32 @@ qs_gw_token (const char *sub, const char *roles, long exp_in, const char *secret
     free (claims);
     jwt_free (jwt);
     return token;
+}
+
+//  Parse a body as JSON and check the contract's error shape.
+json_object *
+qs_gw_error_shape (const qs_gw_resp_t *r, long status, const char *code)
+{
+    ck_assert_msg (r->status == status, "status %ld, wanted %ld: %s", r->status, status, r->body);
+    char ct[128], rid[128];
+    ck_assert_ptr_nonnull (qs_gw_header (r, "Content-Type", ct, sizeof ct));
+    ck_assert_ptr_nonnull (strstr (ct, "application/json"));
+    ck_assert_ptr_nonnull (qs_gw_header (r, "X-Request-Id", rid, sizeof rid));
+    json_object *obj = json_tokener_parse (r->body);
+    ck_assert_ptr_nonnull (obj);
+    json_object *e = qs_json_get (obj, "error", json_type_object);
+    ck_assert_ptr_nonnull (e);
+    ck_assert_str_eq (qs_json_str (e, "code", ""), code);
+    ck_assert_str_ne (qs_json_str (e, "message", ""), "");
+    ck_assert_str_eq (qs_json_str (e, "request_id", ""), rid);
+    return obj;
+}
+
+void
+qs_gw_expect_error (const qs_gw_req_t *req, long status, const char *code)
+{
+    qs_gw_resp_t r;
+    qs_gw_http (req, &r);
+    json_object_put (qs_gw_error_shape (&r, status, code));
+    qs_gw_resp_free (&r);
 }

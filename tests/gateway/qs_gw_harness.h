@@ -4,6 +4,7 @@
 #ifndef QS_GW_HARNESS_H
 #define QS_GW_HARNESS_H
 
+#include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -56,5 +57,13 @@ const char *qs_gw_header (const qs_gw_resp_t *resp, const char *name, char *out,
 /*  Mint an HS256 token: roles is a JSON array text or NULL; exp relative to
     now in seconds. Caller frees. secret NULL = the test secret. */
 char *qs_gw_token (const char *sub, const char *roles, long exp_in, const char *secret);
+
+/*  Check (with check's asserts, so only inside a test) that r is the
+    contract's error: the status, a JSON body {"error":{code, a message,
+    request_id}} whose request_id matches the X-Request-Id header. Returns
+    the parsed body; the caller puts it. */
+json_object *qs_gw_error_shape (const qs_gw_resp_t *r, long status, const char *code);
+/*  Perform req and check the answer with qs_gw_error_shape. */
+void qs_gw_expect_error (const qs_gw_req_t *req, long status, const char *code);
 
 #endif

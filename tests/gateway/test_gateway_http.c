@@ -1,10 +1,12 @@
 /*  test_gateway_http - the real quickspin-gateway binary (embedded broker)
     and test workers on loopback, checked over HTTP: health, auth, the whole
-    dispatch path, error shapes, 503 without a worker, 504 on the deadline,
+    dispatch path, error shapes, 503 without a worker, 504 on the deadline.
     SSE order / keep-alive / cancel, rate limiting, metrics under promtool,
-    readiness and the static page. */
+    readiness and the static page are in test_gateway_ops.c; both run in
+    this file's one test case, so the gateway starts once. */
 #include "../qs_test.h"
 #include "qs_gw_harness.h"
+#include "test_gateway_ops.h"
 #include "qs_json.h"
 #include "qs_util.h"
 #include <dirent.h>
@@ -58,34 +60,6 @@ s_teardown (void)
     }
 }
 
-//  Parse a body as JSON and check the contract's error shape.
-static json_object *
-s_error_shape (const qs_gw_resp_t *r, long status, const char *code)
-{
-    ck_assert_msg (r->status == status, "status %ld, wanted %ld: %s", r->status, status, r->body);
-    char ct[128], rid[128];
-    ck_assert_ptr_nonnull (qs_gw_header (r, "Content-Type", ct, sizeof ct));
-    ck_assert_ptr_nonnull (strstr (ct, "application/json"));
-    ck_assert_ptr_nonnull (qs_gw_header (r, "X-Request-Id", rid, sizeof rid));
-    json_object *obj = json_tokener_parse (r->body);
-    ck_assert_ptr_nonnull (obj);
-    json_object *e = qs_json_get (obj, "error", json_type_object);
-    ck_assert_ptr_nonnull (e);
-    ck_assert_str_eq (qs_json_str (e, "code", ""), code);
-    ck_assert_str_ne (qs_json_str (e, "message", ""), "");
-    ck_assert_str_eq (qs_json_str (e, "request_id", ""), rid);
-    return obj;
-}
-
-static void
-s_expect_error (const qs_gw_req_t *req, long status, const char *code)
-{
-    qs_gw_resp_t r;
-    qs_gw_http (req, &r);
-    json_object_put (s_error_shape (&r, status, code));
-    qs_gw_resp_free (&r);
-}
-
 START_TEST (test_health_and_request_id)
 {
     qs_gw_resp_t r;
@@ -126,7 +100,7 @@ START_TEST (test_auth_rejections)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         qs_gw_resp_t r;
         qs_gw_http (&cases[i], &r);
-        json_object_put (s_error_shape (&r, 401, "unauthorized"));
+        json_object_put (qs_gw_error_shape (&r, 401, "unauthorized"));
         char www[128];
         ck_assert_ptr_nonnull (qs_gw_header (&r, "WWW-Authenticate", www, sizeof www));
         //  the token never comes back
@@ -204,7 +178,7 @@ START_TEST (test_whole_path)
     //  a worker's error reaches the client in the contract's shape
     qs_gw_http (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/chat", .token = token,
                                  .body = "{\"message\":\"fail\"}", .request_id = "fail-1" }, &r);
-    obj = s_error_shape (&r, 422, "invalid_input");
+    obj = qs_gw_error_shape (&r, 422, "invalid_input");
     ck_assert_str_eq (qs_json_str (qs_json_get (obj, "error", json_type_object), "request_id", ""),
                       "fail-1");
     json_object_put (obj);
@@ -216,30 +190,30 @@ END_TEST
 START_TEST (test_request_errors)
 {
     char *token = qs_gw_token ("u-err", NULL, 600, NULL);
-    s_expect_error (&(qs_gw_req_t) { .path = "/api/v1/nope", .token = token }, 404, "not_found");
-    s_expect_error (&(qs_gw_req_t) { .path = "/api/v1/chat/conversations/a/b", .token = token },
+    qs_gw_expect_error (&(qs_gw_req_t) { .path = "/api/v1/nope", .token = token }, 404, "not_found");
+    qs_gw_expect_error (&(qs_gw_req_t) { .path = "/api/v1/chat/conversations/a/b", .token = token },
                     404, "not_found");
     qs_gw_resp_t r;
     qs_gw_http (&(qs_gw_req_t) { .path = "/api/v1/chat", .token = token }, &r);
-    json_object_put (s_error_shape (&r, 405, "method_not_allowed"));
+    json_object_put (qs_gw_error_shape (&r, 405, "method_not_allowed"));
     char allow[64];
     ck_assert_str_eq (qs_gw_header (&r, "Allow", allow, sizeof allow), "POST");
     qs_gw_resp_free (&r);
-    s_expect_error (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/chat", .token = token,
+    qs_gw_expect_error (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/chat", .token = token,
                                      .body = "message=hi", .content_type = "text/plain" },
                     415, "unsupported_media_type");
-    s_expect_error (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/chat", .token = token,
+    qs_gw_expect_error (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/chat", .token = token,
                                      .body = "{\"message\":" }, 400, "bad_request");
-    s_expect_error (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/chat", .token = token,
+    qs_gw_expect_error (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/chat", .token = token,
                                      .body = "{\"message\":\"\"}" }, 400, "bad_request");
-    s_expect_error (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/chat", .token = token,
+    qs_gw_expect_error (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/chat", .token = token,
                                      .body = "{\"message\":\"\xff\"}" }, 400, "bad_request");
     //  8001 characters
     char *big = malloc (8100);
     memcpy (big, "{\"message\":\"", 12);
     memset (big + 12, 'a', 8001);
     memcpy (big + 12 + 8001, "\"}", 3);
-    s_expect_error (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/chat", .token = token,
+    qs_gw_expect_error (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/chat", .token = token,
                                      .body = big }, 400, "bad_request");
     free (big);
     //  over QS_MAX_BODY_BYTES (65536)
@@ -249,7 +223,7 @@ START_TEST (test_request_errors)
     huge[0] = '{';
     huge[n - 1] = '}';
     huge[n] = '\0';
-    s_expect_error (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/chat", .token = token,
+    qs_gw_expect_error (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/chat", .token = token,
                                      .body = huge }, 413, "payload_too_large");
     free (huge);
     //  the server is still fine afterwards
@@ -266,16 +240,16 @@ START_TEST (test_roles)
     char *member = qs_gw_token ("u-member", "[\"member\"]", 600, NULL);
     char *admin = qs_gw_token ("u-admin", "[\"admin\"]", 600, NULL);
     const char *doc = "{\"title\":\"t\",\"content\":\"c\",\"topic\":\"x\",\"category\":\"y\"}";
-    s_expect_error (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/knowledge/documents",
+    qs_gw_expect_error (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/knowledge/documents",
                                      .token = viewer, .body = doc }, 403, "forbidden");
-    s_expect_error (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/knowledge/documents",
+    qs_gw_expect_error (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/knowledge/documents",
                                      .token = member, .body = doc }, 403, "forbidden");
-    s_expect_error (&(qs_gw_req_t) { .method = "DELETE", .path = "/api/v1/knowledge/documents/d1",
+    qs_gw_expect_error (&(qs_gw_req_t) { .method = "DELETE", .path = "/api/v1/knowledge/documents/d1",
                                      .token = member }, 403, "forbidden");
-    s_expect_error (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/actions/a1/confirm",
+    qs_gw_expect_error (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/actions/a1/confirm",
                                      .token = viewer }, 403, "forbidden");
     //  an admin passes the gateway and meets the missing knowledge worker
-    s_expect_error (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/knowledge/documents",
+    qs_gw_expect_error (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/knowledge/documents",
                                      .token = admin, .body = doc }, 503, "service_unavailable");
     free (viewer);
     free (member);
@@ -293,11 +267,11 @@ START_TEST (test_ping_route)
     ck_assert_ptr_nonnull (pong);
     json_object_put (pong);
     qs_gw_resp_free (&r);
-    s_expect_error (&(qs_gw_req_t) { .path = "/api/v1/ping/knowledge", .token = token },
+    qs_gw_expect_error (&(qs_gw_req_t) { .path = "/api/v1/ping/knowledge", .token = token },
                     503, "service_unavailable");
-    s_expect_error (&(qs_gw_req_t) { .path = "/api/v1/ping/other", .token = token },
+    qs_gw_expect_error (&(qs_gw_req_t) { .path = "/api/v1/ping/other", .token = token },
                     404, "not_found");
-    s_expect_error (&(qs_gw_req_t) { .path = "/api/v1/ping/workflow" }, 401, "unauthorized");
+    qs_gw_expect_error (&(qs_gw_req_t) { .path = "/api/v1/ping/workflow" }, 401, "unauthorized");
     free (token);
 }
 END_TEST
@@ -307,7 +281,7 @@ START_TEST (test_no_worker_503)
     char *token = qs_gw_token ("u-503", NULL, 600, NULL);
     qs_gw_resp_t r;
     qs_gw_http (&(qs_gw_req_t) { .path = "/api/v1/knowledge/search?q=redis", .token = token }, &r);
-    json_object_put (s_error_shape (&r, 503, "service_unavailable"));
+    json_object_put (qs_gw_error_shape (&r, 503, "service_unavailable"));
     qs_gw_resp_free (&r);
     free (token);
 }
@@ -320,7 +294,7 @@ START_TEST (test_deadline_504)
     qs_gw_resp_t r;
     qs_gw_http (&(qs_gw_req_t) { .path = "/api/v1/chat/conversations/slow", .token = token }, &r);
     int64_t took = qs_mono_ms () - t0;
-    json_object_put (s_error_shape (&r, 504, "deadline_exceeded"));
+    json_object_put (qs_gw_error_shape (&r, 504, "deadline_exceeded"));
     //  QS_REQUEST_TIMEOUT_MS is 1500: answered at the deadline, not at the worker's 10 s
     ck_assert_msg (took >= 1300 && took < 5000, "took %lld ms", (long long) took);
     qs_gw_resp_free (&r);
@@ -359,13 +333,13 @@ START_TEST (test_overloaded_503)
         pthread_join (th[i], NULL);
         qs_gw_resp_t *r = &calls[i].resp;
         if (r->status == 503) {
-            json_object_put (s_error_shape (r, 503, "overloaded"));
+            json_object_put (qs_gw_error_shape (r, 503, "overloaded"));
             char retry[16];
             ck_assert_ptr_nonnull (qs_gw_header (r, "Retry-After", retry, sizeof retry));
             overloaded++;
         }
         else {
-            json_object_put (s_error_shape (r, 504, "deadline_exceeded"));
+            json_object_put (qs_gw_error_shape (r, 504, "deadline_exceeded"));
             expired++;
         }
         qs_gw_resp_free (r);
@@ -375,228 +349,6 @@ START_TEST (test_overloaded_503)
     free (token);
     //  let the workers finish the cancelled sleeps before the next test
     usleep (500000);
-}
-END_TEST
-
-//  The event names of an SSE body, in order, as "a,b,c".
-static void
-s_events (const char *body, char *out, size_t size)
-{
-    out[0] = '\0';
-    const char *p = body;
-    while ((p = strstr (p, "event: ")) != NULL) {
-        if (p != body && p[-1] != '\n') {
-            p++;
-            continue;
-        }
-        p += 7;
-        size_t n = strcspn (p, "\n");
-        size_t used = strlen (out);
-        snprintf (out + used, size - used, "%s%.*s", used ? "," : "", (int) n, p);
-    }
-}
-
-START_TEST (test_sse_order)
-{
-    char *token = qs_gw_token ("u-sse", NULL, 600, NULL);
-    qs_gw_resp_t r;
-    qs_gw_http (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/chat/stream", .token = token,
-                                 .body = "{\"message\":\"stream\"}", .request_id = "sse-1" }, &r);
-    ck_assert_int_eq (r.status, 200);
-    char ct[128], rid[128];
-    ck_assert_ptr_nonnull (strstr (qs_gw_header (&r, "Content-Type", ct, sizeof ct),
-                                   "text/event-stream"));
-    ck_assert_str_eq (qs_gw_header (&r, "X-Request-Id", rid, sizeof rid), "sse-1");
-    char events[256];
-    s_events (r.body, events, sizeof events);
-    ck_assert_str_eq (events, "intent,step,token,token,done");
-    ck_assert_ptr_null (strstr (r.body, "not for clients"));
-    //  the done event carries the final ChatResponse on one data line
-    const char *done = strstr (r.body, "event: done\ndata: ");
-    ck_assert_ptr_nonnull (done);
-    done += strlen ("event: done\ndata: ");
-    size_t n = strcspn (done, "\n");
-    json_object *obj = qs_json_parse (done, n, NULL);
-    ck_assert_ptr_nonnull (obj);
-    ck_assert_str_eq (qs_json_str (obj, "conversation_id", ""), "conv-1");
-    json_object_put (obj);
-    qs_gw_resp_free (&r);
-
-    //  a worker error after a step ends the stream with an error event
-    qs_gw_http (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/chat/stream", .token = token,
-                                 .body = "{\"message\":\"stream-fail\"}" }, &r);
-    ck_assert_int_eq (r.status, 200);
-    s_events (r.body, events, sizeof events);
-    ck_assert_str_eq (events, "step,error");
-    ck_assert_ptr_nonnull (strstr (r.body, "\"code\":\"invalid_input\""));
-    qs_gw_resp_free (&r);
-
-    //  a failure before anything streamed keeps its real status
-    s_expect_error (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/chat/stream",
-                                     .token = token, .body = "{\"message\":\"fail\"}" },
-                    422, "invalid_input");
-
-    //  validation happens before the stream starts: a plain JSON 400
-    s_expect_error (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/chat/stream",
-                                     .token = token, .body = "{}" }, 400, "bad_request");
-    free (token);
-}
-END_TEST
-
-START_TEST (test_sse_keepalive)
-{
-    char *token = qs_gw_token ("u-keep", NULL, 600, NULL);
-    qs_gw_resp_t r;
-    qs_gw_http (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/chat/stream", .token = token,
-                                 .body = "{\"message\":\"stream-slow\"}" }, &r);
-    ck_assert_int_eq (r.status, 200);
-    ck_assert_ptr_nonnull (strstr (r.body, "\n: keep-alive\n"));
-    char events[256];
-    s_events (r.body, events, sizeof events);
-    ck_assert_str_eq (events, "step,done");
-    qs_gw_resp_free (&r);
-    free (token);
-}
-END_TEST
-
-START_TEST (test_sse_cancel)
-{
-    char *token = qs_gw_token ("u-cancel", NULL, 600, NULL);
-    qs_gw_resp_t r;
-    qs_gw_http (&(qs_gw_req_t) { .method = "POST", .path = "/api/v1/chat/stream", .token = token,
-                                 .body = "{\"message\":\"stream-long\"}", .request_id = "cancel-1",
-                                 .abort_marker = "event: token" }, &r);
-    ck_assert_int_ne (r.curl_rc, 0);             /* we hung up */
-    qs_gw_resp_free (&r);
-    char marker[256];
-    snprintf (marker, sizeof marker, "%s/cancelled-cancel-1", qs_gw_harness_dir ());
-    bool seen = false;
-    for (int i = 0; i < 100 && !seen; i++) {
-        seen = access (marker, F_OK) == 0;
-        if (!seen)
-            usleep (50000);
-    }
-    ck_assert_msg (seen, "the worker never saw the cancel");
-    free (token);
-}
-END_TEST
-
-START_TEST (test_rate_limit)
-{
-    //  burst 10 at 5/s: the 429 comes within a few requests past the burst
-    //  however slow the machine (a request would need 200 ms to outrun it)
-    char *token = qs_gw_token ("u-rate", NULL, 600, NULL);
-    int ok = 0, limited = 0;
-    for (int i = 0; i < 60 && !limited; i++) {
-        qs_gw_resp_t r;
-        qs_gw_http (&(qs_gw_req_t) { .path = "/api/v1/recommendations", .token = token }, &r);
-        if (r.status == 200)
-            ok++;
-        else {
-            json_object_put (s_error_shape (&r, 429, "rate_limited"));
-            char retry[16];
-            ck_assert_ptr_nonnull (qs_gw_header (&r, "Retry-After", retry, sizeof retry));
-            ck_assert_int_ge (atoi (retry), 1);
-            limited++;
-        }
-        qs_gw_resp_free (&r);
-    }
-    ck_assert_int_ge (ok, 10);                      /* the burst */
-    ck_assert_int_ge (limited, 1);
-    //  another user is not affected
-    char *other = qs_gw_token ("u-rate-2", NULL, 600, NULL);
-    qs_gw_resp_t r;
-    qs_gw_http (&(qs_gw_req_t) { .path = "/api/v1/recommendations", .token = other }, &r);
-    ck_assert_int_eq (r.status, 200);
-    qs_gw_resp_free (&r);
-    free (other);
-    free (token);
-}
-END_TEST
-
-START_TEST (test_metrics_promtool)
-{
-    qs_gw_resp_t r;
-    qs_gw_http (&(qs_gw_req_t) { .path = "/api/v1/health" }, &r);
-    qs_gw_resp_free (&r);
-    qs_gw_http (&(qs_gw_req_t) { .path = "/api/v1/metrics" }, &r);
-    ck_assert_int_eq (r.status, 200);
-    ck_assert_ptr_nonnull (strstr (r.body, "qs_http_requests_total{route=\"/api/v1/health\""));
-    ck_assert_ptr_nonnull (strstr (r.body, "qs_http_request_duration_seconds_bucket{route="));
-    //  the test worker runs 4 handler threads, each a live worker to the broker
-    const char *workers = strstr (r.body, "qs_bus_service_workers{service=\"workflow\"} ");
-    ck_assert_ptr_nonnull (workers);
-    ck_assert_int_ge (atoi (workers + strlen ("qs_bus_service_workers{service=\"workflow\"} ")), 1);
-    ck_assert_ptr_nonnull (strstr (r.body, "qs_bus_service_queue_depth{service=\"workflow\"}"));
-    ck_assert_ptr_null (strstr (r.body, QS_GW_TEST_SECRET));
-    char path[256], cmd[400];
-    snprintf (path, sizeof path, "%s/metrics.txt", qs_gw_harness_dir ());
-    FILE *f = fopen (path, "w");
-    ck_assert_ptr_nonnull (f);
-    fwrite (r.body, 1, r.len, f);
-    fclose (f);
-    snprintf (cmd, sizeof cmd, "promtool check metrics < '%s' 1>&2", path);
-    int rc = system (cmd);
-    ck_assert_msg (rc == 0, "promtool check metrics failed (%d):\n%s", rc, r.body);
-    qs_gw_resp_free (&r);
-}
-END_TEST
-
-START_TEST (test_static)
-{
-    qs_gw_resp_t r;
-    qs_gw_http (&(qs_gw_req_t) { .path = "/" }, &r);
-    ck_assert_int_eq (r.status, 200);
-    char ct[128];
-    ck_assert_ptr_nonnull (strstr (qs_gw_header (&r, "Content-Type", ct, sizeof ct), "text/html"));
-    ck_assert_ptr_nonnull (strstr (r.body, "QuickSpin AI"));
-    qs_gw_resp_free (&r);
-    const char *bad[] = { "/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/.hidden",
-                          "/nope.html", "/index.html/../../etc/passwd" };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        qs_gw_http (&(qs_gw_req_t) { .path = bad[i] }, &r);
-        ck_assert_msg (r.status == 404 || r.status == 400, "%s gave %ld", bad[i], r.status);
-        ck_assert_ptr_null (strstr (r.body, "root:"));
-        qs_gw_resp_free (&r);
-    }
-    s_expect_error (&(qs_gw_req_t) { .method = "POST", .path = "/", .body = "{}" },
-                    405, "method_not_allowed");
-}
-END_TEST
-
-START_TEST (test_ready)
-{
-    //  only workflow runs: 503 with every check listed
-    qs_gw_resp_t r;
-    qs_gw_http (&(qs_gw_req_t) { .path = "/api/v1/health/ready" }, &r);
-    ck_assert_int_eq (r.status, 503);
-    json_object *obj = json_tokener_parse (r.body);
-    ck_assert_str_eq (qs_json_str (obj, "status", ""), "unavailable");
-    json_object *checks = qs_json_get (obj, "checks", json_type_object);
-    ck_assert_str_eq (qs_json_str (qs_json_get (checks, "broker", json_type_object), "status", ""), "ok");
-    ck_assert_str_eq (qs_json_str (qs_json_get (checks, "store", json_type_object), "status", ""), "ok");
-    ck_assert_str_eq (qs_json_str (qs_json_get (checks, "workflow", json_type_object), "status", ""), "ok");
-    ck_assert_str_eq (qs_json_str (qs_json_get (checks, "intent", json_type_object), "status", ""),
-                      "unavailable");
-    ck_assert_ptr_nonnull (qs_json_get (checks, "knowledge", json_type_object));
-    ck_assert_ptr_nonnull (qs_json_get (checks, "k8s", json_type_object));
-    json_object_put (obj);
-    qs_gw_resp_free (&r);
-
-    //  one worker of every service: 200
-    pid_t others[3] = { qs_gw_harness_worker ("intent"), qs_gw_harness_worker ("knowledge"),
-                        qs_gw_harness_worker ("k8s") };
-    long status = 0;
-    for (int i = 0; i < 100 && status != 200; i++) {
-        qs_gw_http (&(qs_gw_req_t) { .path = "/api/v1/health/ready" }, &r);
-        status = r.status;
-        qs_gw_resp_free (&r);
-        if (status != 200)
-            usleep (100000);
-    }
-    for (int i = 0; i < 3; i++)
-        ck_assert_int_eq (qs_gw_harness_stop_worker (others[i]), 0);
-    ck_assert_int_eq (status, 200);
 }
 END_TEST
 
@@ -616,13 +368,7 @@ s_suite (void)
     tcase_add_test (tc, test_ping_route);
     tcase_add_test (tc, test_deadline_504);
     tcase_add_test (tc, test_overloaded_503);
-    tcase_add_test (tc, test_sse_order);
-    tcase_add_test (tc, test_sse_keepalive);
-    tcase_add_test (tc, test_sse_cancel);
-    tcase_add_test (tc, test_rate_limit);
-    tcase_add_test (tc, test_metrics_promtool);
-    tcase_add_test (tc, test_static);
-    tcase_add_test (tc, test_ready);            /* last: it adds and removes workers */
+    test_gateway_ops_add (tc);                  /* last: test_ready changes the workers */
     suite_add_tcase (s, tc);
     return s;
 }

@@ -1,5 +1,5 @@
 /*  qs_k8s_api: configuration sources, token rotation and error mapping
-    against a scripted stub. */
+    against a scripted fake. */
 #include "../qs_test.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include "qs_json.h"
 #include "qs_k8s_api.h"
-#include "qs_stub_http.h"
+#include "qs_fake_http.h"
 #include "qs_util.h"
 
 static char s_dir[256];
@@ -93,14 +93,14 @@ END_TEST
 
 START_TEST (test_token_rotation)
 {
-    qs_stub_http_t *stub = qs_stub_http_start ();
-    ck_assert_ptr_nonnull (stub);
-    qs_stub_http_route (stub, "GET", "/api/v1/namespaces/ns/pods", 200, "{\"items\":[]}", 0, 0, 0);
+    qs_fake_http_t *fake = qs_fake_http_start ();
+    ck_assert_ptr_nonnull (fake);
+    qs_fake_http_route (fake, "GET", "/api/v1/namespaces/ns/pods", 200, "{\"items\":[]}", 0, 0, 0);
     char token_path[400];
     snprintf (token_path, sizeof token_path, "%s/token", s_dir);
     s_write (token_path, "token-one\n");
     qs_k8s_config_t cfg = {0};
-    snprintf (cfg.url, sizeof cfg.url, "%s", qs_stub_http_url (stub));
+    snprintf (cfg.url, sizeof cfg.url, "%s", qs_fake_http_url (fake));
     snprintf (cfg.token_file, sizeof cfg.token_file, "%s", token_path);
     qs_k8s_api_t *api = qs_k8s_api_new (&cfg);
     json_object *o = NULL;
@@ -110,7 +110,7 @@ START_TEST (test_token_rotation)
                                            "r1", "pods", &status, &o, &err), 0);
     ck_assert_int_eq (status, 200);
     json_object_put (o);
-    ck_assert_str_eq (qs_stub_http_seen (stub, 0)->authorization, "Bearer token-one");
+    ck_assert_str_eq (qs_fake_http_seen (fake, 0)->authorization, "Bearer token-one");
     /* unchanged file: not read again */
     ck_assert_int_eq (qs_k8s_api_get_json (api, "/api/v1/namespaces/ns/pods", qs_now_ms () + 3000,
                                            "r1", "pods", NULL, &o, &err), 0);
@@ -121,7 +121,7 @@ START_TEST (test_token_rotation)
     ck_assert_int_eq (qs_k8s_api_get_json (api, "/api/v1/namespaces/ns/pods", qs_now_ms () + 3000,
                                            "r1", "pods", NULL, &o, &err), 0);
     json_object_put (o);
-    ck_assert_str_eq (qs_stub_http_seen (stub, 2)->authorization, "Bearer token-two");
+    ck_assert_str_eq (qs_fake_http_seen (fake, 2)->authorization, "Bearer token-two");
     ck_assert_int_eq (qs_k8s_api_token_reads (api), 2);
     /* a long projected token (several KB) goes out whole */
     char big[6001];
@@ -132,27 +132,27 @@ START_TEST (test_token_rotation)
                                            "r1", "pods", NULL, &o, &err), 0);
     json_object_put (o);
     ck_assert_int_eq (qs_k8s_api_token_reads (api), 3);
-    ck_assert_int_eq (strncmp (qs_stub_http_seen (stub, 3)->authorization, "Bearer kkkk", 11), 0);
+    ck_assert_int_eq (strncmp (qs_fake_http_seen (fake, 3)->authorization, "Bearer kkkk", 11), 0);
     qs_k8s_api_destroy (&api);
     ck_assert_ptr_null (api);
-    qs_stub_http_stop (&stub);
+    qs_fake_http_stop (&fake);
 }
 END_TEST
 
 START_TEST (test_errors)
 {
-    qs_stub_http_t *stub = qs_stub_http_start ();
-    qs_stub_http_route (stub, "GET", "/forbidden", 403,
+    qs_fake_http_t *fake = qs_fake_http_start ();
+    qs_fake_http_route (fake, "GET", "/forbidden", 403,
                         "{\"kind\":\"Status\",\"message\":\"pods is forbidden: User \\\"system:serviceaccount:qs:k8s\\\" cannot list\"}", 0, 0, 0);
-    qs_stub_http_route (stub, "GET", "/missing", 404, "{\"kind\":\"Status\",\"reason\":\"NotFound\"}", 0, 0, 0);
-    qs_stub_http_route (stub, "GET", "/flaky", 503, "", 1, 0, 0);
-    qs_stub_http_route (stub, "GET", "/flaky", 200, "{\"ok\":true}", 0, 0, 0);
-    qs_stub_http_route (stub, "GET", "/down", 500, "", 0, 0, 0);
-    qs_stub_http_route (stub, "GET", "/slow", 200, "{}", 0, 1500, 0);
-    qs_stub_http_route (stub, "GET", "/junk", 200, "not json", 0, 0, 0);
-    qs_stub_http_route (stub, "GET", "/unauth", 401, "", 0, 0, 0);
+    qs_fake_http_route (fake, "GET", "/missing", 404, "{\"kind\":\"Status\",\"reason\":\"NotFound\"}", 0, 0, 0);
+    qs_fake_http_route (fake, "GET", "/flaky", 503, "", 1, 0, 0);
+    qs_fake_http_route (fake, "GET", "/flaky", 200, "{\"ok\":true}", 0, 0, 0);
+    qs_fake_http_route (fake, "GET", "/down", 500, "", 0, 0, 0);
+    qs_fake_http_route (fake, "GET", "/slow", 200, "{}", 0, 1500, 0);
+    qs_fake_http_route (fake, "GET", "/junk", 200, "not json", 0, 0, 0);
+    qs_fake_http_route (fake, "GET", "/unauth", 401, "", 0, 0, 0);
     qs_k8s_config_t cfg = {0};
-    snprintf (cfg.url, sizeof cfg.url, "%s", qs_stub_http_url (stub));
+    snprintf (cfg.url, sizeof cfg.url, "%s", qs_fake_http_url (fake));
     qs_k8s_api_t *api = qs_k8s_api_new (&cfg);
     json_object *o = NULL;
     qs_err_t err = {0};
@@ -180,7 +180,7 @@ START_TEST (test_errors)
     ck_assert_int_eq (err.status, 504);
     ck_assert_str_eq (err.code, "k8s_timeout");
     qs_k8s_api_destroy (&api);
-    qs_stub_http_stop (&stub);
+    qs_fake_http_stop (&fake);
 }
 END_TEST
 

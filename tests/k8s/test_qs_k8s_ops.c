@@ -1,4 +1,4 @@
-/*  qs_k8s_ops against one scripted stub serving both the platform API and
+/*  qs_k8s_ops against one scripted fake serving both the platform API and
     the Kubernetes API: tenancy (namespace from the caller's own service),
     roles, redaction, absent metrics and partial snapshot failures. */
 #include "../qs_test.h"
@@ -9,13 +9,13 @@
 #include "qs_json.h"
 #include "qs_k8s_ops.h"
 #include "qs_k8s_svc.h"
-#include "qs_stub_http.h"
+#include "qs_fake_http.h"
 #include "qs_util.h"
 
 #define S_USER_TOKEN "user.jwt.token"
 #define S_NS "/api/v1/namespaces/qs-acme"
 
-static qs_stub_http_t *s_stub;
+static qs_fake_http_t *s_fake;
 static qs_k8s_ops_t *s_ops;
 static qs_auth_t s_auth;
 static char s_token_path[128];
@@ -40,16 +40,16 @@ s_fixture (const char *name)
 static void
 s_setup (void)
 {
-    s_stub = qs_stub_http_start ();
-    ck_assert_ptr_nonnull (s_stub);
+    s_fake = qs_fake_http_start ();
+    ck_assert_ptr_nonnull (s_fake);
     snprintf (s_token_path, sizeof s_token_path, "/tmp/qs-k8s-ops-token-%d", (int) getpid ());
     FILE *f = fopen (s_token_path, "w");
     fputs ("sa-token\n", f);
     fclose (f);
     qs_k8s_config_t cfg = {0};
-    snprintf (cfg.url, sizeof cfg.url, "%s", qs_stub_http_url (s_stub));
+    snprintf (cfg.url, sizeof cfg.url, "%s", qs_fake_http_url (s_fake));
     snprintf (cfg.token_file, sizeof cfg.token_file, "%s", s_token_path);
-    s_ops = qs_k8s_ops_new (qs_stub_http_url (s_stub), &cfg, NULL);
+    s_ops = qs_k8s_ops_new (qs_fake_http_url (s_fake), &cfg, NULL);
     ck_assert_ptr_nonnull (s_ops);
     memset (&s_auth, 0, sizeof s_auth);
     snprintf (s_auth.sub, sizeof s_auth.sub, "u1");
@@ -61,26 +61,26 @@ s_setup (void)
     char *oom = s_fixture ("pod_oomkilled.json");
     char *events = s_fixture ("events.json");
     char *list = qs_strdupf ("{\"kind\":\"PodList\",\"items\":[%s]}", crash);
-    qs_stub_http_route (s_stub, "GET", "/api/v1/services/svc-crash", 200,
+    qs_fake_http_route (s_fake, "GET", "/api/v1/services/svc-crash", 200,
                         "{\"id\":\"svc-crash\",\"name\":\"broker\",\"namespace\":\"qs-acme\",\"status\":\"running\"}", 0, 0, 0);
-    qs_stub_http_route (s_stub, "GET", "/api/v1/services/svc-prov", 200,
+    qs_fake_http_route (s_fake, "GET", "/api/v1/services/svc-prov", 200,
                         "{\"id\":\"svc-prov\",\"name\":\"new\",\"status\":\"provisioning\"}", 0, 0, 0);
-    qs_stub_http_route (s_stub, "GET", "/api/v1/services/svc-bad-ns", 200,
+    qs_fake_http_route (s_fake, "GET", "/api/v1/services/svc-bad-ns", 200,
                         "{\"id\":\"svc-bad-ns\",\"namespace\":\"../../secrets\"}", 0, 0, 0);
-    qs_stub_http_route (s_stub, "GET", S_NS "/pods?labelSelector=quickspin.io%2Fservice-id%3Dsvc-crash", 200, list, 0, 0, 0);
-    qs_stub_http_route (s_stub, "GET", S_NS "/pods/broker-0/log?container=rabbitmq&tailLines=5&previous=true", 400,
+    qs_fake_http_route (s_fake, "GET", S_NS "/pods?labelSelector=quickspin.io%2Fservice-id%3Dsvc-crash", 200, list, 0, 0, 0);
+    qs_fake_http_route (s_fake, "GET", S_NS "/pods/broker-0/log?container=rabbitmq&tailLines=5&previous=true", 400,
                         "{\"kind\":\"Status\",\"message\":\"previous terminated container not found\"}", 0, 0, 0);
-    qs_stub_http_route (s_stub, "GET", S_NS "/pods/broker-0/log", 200,
+    qs_fake_http_route (s_fake, "GET", S_NS "/pods/broker-0/log", 200,
                         "line one\nconnecting to amqp://admin:s3cret@broker:5672\npassword=hunter2 set\nlast line\n", 0, 0, 0);
-    qs_stub_http_route (s_stub, "GET", S_NS "/pods/broker-0", 200, crash, 0, 0, 0);
-    qs_stub_http_route (s_stub, "GET", S_NS "/pods/cache-prod-0", 200, oom, 0, 0, 0);
-    qs_stub_http_route (s_stub, "DELETE", S_NS "/pods/broker-0", 200, "{\"kind\":\"Pod\"}", 0, 0, 0);
-    qs_stub_http_route (s_stub, "GET", S_NS "/events?fieldSelector=involvedObject.name%3Dbroker-0", 200, events, 0, 0, 0);
-    qs_stub_http_route (s_stub, "GET", "/apis/metrics.k8s.io/v1beta1/namespaces/qs-acme/pods", 404,
+    qs_fake_http_route (s_fake, "GET", S_NS "/pods/broker-0", 200, crash, 0, 0, 0);
+    qs_fake_http_route (s_fake, "GET", S_NS "/pods/cache-prod-0", 200, oom, 0, 0, 0);
+    qs_fake_http_route (s_fake, "DELETE", S_NS "/pods/broker-0", 200, "{\"kind\":\"Pod\"}", 0, 0, 0);
+    qs_fake_http_route (s_fake, "GET", S_NS "/events?fieldSelector=involvedObject.name%3Dbroker-0", 200, events, 0, 0, 0);
+    qs_fake_http_route (s_fake, "GET", "/apis/metrics.k8s.io/v1beta1/namespaces/qs-acme/pods", 404,
                         "{\"kind\":\"Status\",\"message\":\"the server could not find the requested resource\"}", 0, 0, 0);
-    qs_stub_http_route (s_stub, "GET", "/apis/apps/v1/namespaces/qs-acme/statefulsets/broker/scale", 200,
+    qs_fake_http_route (s_fake, "GET", "/apis/apps/v1/namespaces/qs-acme/statefulsets/broker/scale", 200,
                         "{\"kind\":\"Scale\",\"spec\":{\"replicas\":1},\"status\":{\"replicas\":1}}", 0, 0, 0);
-    qs_stub_http_route (s_stub, "PATCH", "/apis/apps/v1/namespaces/qs-acme/statefulsets/broker/scale", 200,
+    qs_fake_http_route (s_fake, "PATCH", "/apis/apps/v1/namespaces/qs-acme/statefulsets/broker/scale", 200,
                         "{\"kind\":\"Scale\",\"spec\":{\"replicas\":3},\"status\":{\"replicas\":1}}", 0, 0, 0);
     free (crash);
     free (oom);
@@ -92,7 +92,7 @@ static void
 s_teardown (void)
 {
     qs_k8s_ops_destroy (&s_ops);
-    qs_stub_http_stop (&s_stub);
+    qs_fake_http_stop (&s_fake);
     unlink (s_token_path);
 }
 
@@ -118,14 +118,14 @@ START_TEST (test_pods_tenancy_and_tokens)
                       "CrashLoopBackOff");
     json_object_put (r);
     /* the platform saw the user's token, Kubernetes only the service account's */
-    ck_assert_int_eq (qs_stub_http_count (s_stub), 2);
-    ck_assert_str_eq (qs_stub_http_seen (s_stub, 0)->authorization, "Bearer " S_USER_TOKEN);
-    ck_assert_str_eq (qs_stub_http_seen (s_stub, 1)->authorization, "Bearer sa-token");
+    ck_assert_int_eq (qs_fake_http_count (s_fake), 2);
+    ck_assert_str_eq (qs_fake_http_seen (s_fake, 0)->authorization, "Bearer " S_USER_TOKEN);
+    ck_assert_str_eq (qs_fake_http_seen (s_fake, 1)->authorization, "Bearer sa-token");
 
     /* another org's service: the platform says 404, Kubernetes is never asked */
     ck_assert_int_eq (s_run ("pods", "{\"service_id\":\"svc-other\"}", &r, &err), -1);
     ck_assert_int_eq (err.status, 404);
-    ck_assert_int_eq (qs_stub_http_count (s_stub), 3);
+    ck_assert_int_eq (qs_fake_http_count (s_fake), 3);
     ck_assert_int_eq (s_run ("pods", "{}", &r, &err), -1);
     ck_assert_int_eq (err.status, 400);
     ck_assert_int_eq (s_run ("pods", "{\"service_id\":\"svc-prov\"}", &r, &err), -1);
@@ -172,7 +172,7 @@ START_TEST (test_logs_redacted)
     ck_assert_ptr_nonnull (strstr (text, "last line"));
     json_object_put (r);
     /* the request asked for the tail, the container, not previous */
-    const qs_stub_seen_t *s = qs_stub_http_seen (s_stub, qs_stub_http_count (s_stub) - 1);
+    const qs_fake_seen_t *s = qs_fake_http_seen (s_fake, qs_fake_http_count (s_fake) - 1);
     ck_assert_ptr_nonnull (strstr (s->uri, "tailLines=3"));
     ck_assert_ptr_nonnull (strstr (s->uri, "previous=false"));
     /* previous logs of a container that never terminated */
@@ -206,18 +206,18 @@ START_TEST (test_restart_and_scale_roles)
     json_object *r = NULL;
     qs_err_t err;
     s_auth.roles = QS_ROLE_VIEWER;
-    int before = qs_stub_http_count (s_stub);
+    int before = qs_fake_http_count (s_fake);
     ck_assert_int_eq (s_run ("restart", "{\"service_id\":\"svc-crash\",\"pod\":\"broker-0\"}", &r, &err), -1);
     ck_assert_int_eq (err.status, 403);
     ck_assert_int_eq (s_run ("scale", "{\"service_id\":\"svc-crash\",\"replicas\":3}", &r, &err), -1);
     ck_assert_int_eq (err.status, 403);
-    ck_assert_int_eq (qs_stub_http_count (s_stub), before);
+    ck_assert_int_eq (qs_fake_http_count (s_fake), before);
 
     s_auth.roles = QS_ROLE_MEMBER;
     ck_assert_int_eq (s_run ("restart", "{\"service_id\":\"svc-crash\",\"pod\":\"broker-0\"}", &r, &err), 0);
     ck_assert (qs_json_bool (r, "restarted", false));
     json_object_put (r);
-    const qs_stub_seen_t *s = qs_stub_http_seen (s_stub, qs_stub_http_count (s_stub) - 1);
+    const qs_fake_seen_t *s = qs_fake_http_seen (s_fake, qs_fake_http_count (s_fake) - 1);
     ck_assert_str_eq (s->method, "DELETE");
     ck_assert_str_eq (s->uri, S_NS "/pods/broker-0");
 
@@ -231,7 +231,7 @@ START_TEST (test_restart_and_scale_roles)
     ck_assert_int_eq (qs_json_int (r, "replicas", 0), 3);
     ck_assert_int_eq (qs_json_int (r, "previous_replicas", 0), 1);
     json_object_put (r);
-    s = qs_stub_http_seen (s_stub, qs_stub_http_count (s_stub) - 1);
+    s = qs_fake_http_seen (s_fake, qs_fake_http_count (s_fake) - 1);
     ck_assert_str_eq (s->method, "PATCH");
     ck_assert_str_eq (s->content_type, "application/merge-patch+json");
     ck_assert_str_eq (s->body, "{\"spec\":{\"replicas\":3}}");
@@ -256,10 +256,10 @@ START_TEST (test_snapshot)
     ck_assert_int_eq ((int) json_object_array_length (qs_json_path (entry, "lines")), 4);
     ck_assert_ptr_null (strstr (qs_json_text (entry), "hunter2"));
     json_object_put (r);
-    const qs_stub_seen_t *s = NULL;
-    for (int i = 0; i < qs_stub_http_count (s_stub); i++)
-        if (strstr (qs_stub_http_seen (s_stub, i)->uri, "/log?"))
-            s = qs_stub_http_seen (s_stub, i);
+    const qs_fake_seen_t *s = NULL;
+    for (int i = 0; i < qs_fake_http_count (s_fake); i++)
+        if (strstr (qs_fake_http_seen (s_fake, i)->uri, "/log?"))
+            s = qs_fake_http_seen (s_fake, i);
     ck_assert_ptr_nonnull (s);
     ck_assert_ptr_nonnull (strstr (s->uri, "previous=true"));
     ck_assert_ptr_nonnull (strstr (s->uri, "tailLines=10"));
@@ -272,7 +272,7 @@ START_TEST (test_snapshot_k8s_down)
        still answers, with every part's failure reported */
     qs_k8s_config_t cfg = {0};
     snprintf (cfg.url, sizeof cfg.url, "http://127.0.0.1:9");
-    qs_k8s_ops_t *ops = qs_k8s_ops_new (qs_stub_http_url (s_stub), &cfg, NULL);
+    qs_k8s_ops_t *ops = qs_k8s_ops_new (qs_fake_http_url (s_fake), &cfg, NULL);
     const char *why;
     json_object *body = qs_json_parse ("{\"service_id\":\"svc-crash\"}", strlen ("{\"service_id\":\"svc-crash\"}"), &why);
     json_object *r = NULL;
@@ -300,15 +300,15 @@ START_TEST (test_scale_deployment)
 {
     /* pods owned by a ReplicaSet: the Deployment above it is scaled */
     char *list = s_fixture ("podlist.json");
-    qs_stub_http_route (s_stub, "GET", "/api/v1/services/svc-ok", 200,
+    qs_fake_http_route (s_fake, "GET", "/api/v1/services/svc-ok", 200,
                         "{\"id\":\"svc-ok\",\"namespace\":\"qs-acme\",\"status\":\"running\"}", 0, 0, 0);
-    qs_stub_http_route (s_stub, "GET", S_NS "/pods?labelSelector=quickspin.io%2Fservice-id%3Dsvc-ok", 200, list, 0, 0, 0);
-    qs_stub_http_route (s_stub, "GET", "/apis/apps/v1/namespaces/qs-acme/replicasets/cache-7d9f8b6c5", 200,
+    qs_fake_http_route (s_fake, "GET", S_NS "/pods?labelSelector=quickspin.io%2Fservice-id%3Dsvc-ok", 200, list, 0, 0, 0);
+    qs_fake_http_route (s_fake, "GET", "/apis/apps/v1/namespaces/qs-acme/replicasets/cache-7d9f8b6c5", 200,
                         "{\"kind\":\"ReplicaSet\",\"metadata\":{\"name\":\"cache-7d9f8b6c5\",\"ownerReferences\":"
                         "[{\"kind\":\"Deployment\",\"name\":\"cache\",\"controller\":true}]}}", 0, 0, 0);
-    qs_stub_http_route (s_stub, "GET", "/apis/apps/v1/namespaces/qs-acme/deployments/cache/scale", 200,
+    qs_fake_http_route (s_fake, "GET", "/apis/apps/v1/namespaces/qs-acme/deployments/cache/scale", 200,
                         "{\"spec\":{\"replicas\":2}}", 0, 0, 0);
-    qs_stub_http_route (s_stub, "PATCH", "/apis/apps/v1/namespaces/qs-acme/deployments/cache/scale", 200,
+    qs_fake_http_route (s_fake, "PATCH", "/apis/apps/v1/namespaces/qs-acme/deployments/cache/scale", 200,
                         "{\"spec\":{\"replicas\":4}}", 0, 0, 0);
     free (list);
     json_object *r = NULL;
@@ -320,9 +320,9 @@ START_TEST (test_scale_deployment)
     ck_assert_int_eq (qs_json_int (r, "previous_replicas", 0), 2);
     json_object_put (r);
     /* a service whose pods have no workload owner cannot be scaled */
-    qs_stub_http_route (s_stub, "GET", "/api/v1/services/svc-bare", 200,
+    qs_fake_http_route (s_fake, "GET", "/api/v1/services/svc-bare", 200,
                         "{\"id\":\"svc-bare\",\"namespace\":\"qs-acme\"}", 0, 0, 0);
-    qs_stub_http_route (s_stub, "GET", S_NS "/pods?labelSelector=quickspin.io%2Fservice-id%3Dsvc-bare", 200,
+    qs_fake_http_route (s_fake, "GET", S_NS "/pods?labelSelector=quickspin.io%2Fservice-id%3Dsvc-bare", 200,
                         "{\"items\":[{\"metadata\":{\"name\":\"bare\"}}]}", 0, 0, 0);
     ck_assert_int_eq (s_run ("scale", "{\"service_id\":\"svc-bare\",\"replicas\":2}", &r, &err), -1);
     ck_assert_int_eq (err.status, 409);
@@ -359,7 +359,7 @@ static Suite *
 s_suite (void)
 {
     Suite *s = suite_create ("qs_k8s_ops");
-    TCase *tc = tcase_create ("stub");
+    TCase *tc = tcase_create ("fake");
     tcase_add_checked_fixture (tc, s_setup, s_teardown);
     tcase_set_timeout (tc, 30);
     tcase_add_test (tc, test_pods_tenancy_and_tokens);

@@ -286,7 +286,7 @@ START_TEST (test_replicas_keep_the_org)
 END_TEST
 
 /*  Records written before documents had owners: a document without an org
-    is searchable by nobody (whose it is is unknown), and an old stub
+    is searchable by nobody (whose it is is unknown), and an old placeholder
     tombstone for a built-in page does not take the page from anyone. */
 START_TEST (test_records_without_an_org)
 {

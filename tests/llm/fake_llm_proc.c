@@ -182,3 +182,35 @@ fake_llm_requests (fake_llm_t *f)
     json_object_put (stats);
     return n;
 }
+
+qs_llm_t *
+fake_llm_client (fake_llm_t *f, const char *api_key, const char *model, qs_metrics_t *metrics)
+{
+    qs_llm_config_t cfg;
+    qs_llm_config_defaults (&cfg);
+    cfg.base_url = f->base_url;
+    cfg.api_key = api_key;
+    cfg.model = model;
+    cfg.backoff_base_ms = 20;
+    cfg.backoff_max_ms = 100;
+    cfg.timeout_ms = 5000;
+    cfg.metrics = metrics;
+    return qs_llm_new (&cfg);
+}
+
+json_object *
+fake_llm_messages (const char *user)
+{
+    json_object *m = json_object_new_array ();
+    qs_llm_messages_add (m, "system", "You are terse.");
+    qs_llm_messages_add (m, "user", user);
+    return m;
+}
+
+json_object *
+fake_llm_body (json_object *stats, int i)
+{
+    char path[32];
+    snprintf (path, sizeof path, "bodies.%d", i);
+    return qs_json_path (stats, path);
+}

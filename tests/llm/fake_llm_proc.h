@@ -5,6 +5,8 @@
 
 #include <json-c/json.h>
 #include <sys/types.h>
+#include "qs_llm.h"
+#include "qs_metrics.h"
 
 typedef struct {
     pid_t pid;
@@ -26,5 +28,16 @@ int fake_llm_replies (fake_llm_t *f, const char **contents);
 json_object *fake_llm_stats (fake_llm_t *f);
 /*  Number of chat requests the server received, -1 on failure. */
 int fake_llm_requests (fake_llm_t *f);
+
+/*  A qs_llm client on the fake with api_key and model (may be
+    "fake/<steps>"; both lent), fast backoff, a 5 s budget and the optional
+    metrics registry (lent). NULL on failure; the caller destroys it. */
+qs_llm_t *fake_llm_client (fake_llm_t *f, const char *api_key, const char *model,
+                           qs_metrics_t *metrics);
+/*  A new messages array: a terse system message and user (lent). The
+    caller puts it. */
+json_object *fake_llm_messages (const char *user);
+/*  The i-th request body in a stats object (lent from stats), or NULL. */
+json_object *fake_llm_body (json_object *stats, int i);
 
 #endif

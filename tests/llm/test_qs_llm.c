@@ -1,5 +1,6 @@
 /*  qs_llm against tests/fakes/fake_llm.py: each behaviour of the client
-    (format, retries, retry-after, breaker, deadline, streaming, errors). */
+    (format, retries, retry-after, breaker, deadline, errors, secrets,
+    threads). Streaming is test_qs_llm_stream.c. */
 #include "../qs_test.h"
 #include <pthread.h>
 #include <stdio.h>
@@ -33,35 +34,9 @@ s_teardown (void)
 static qs_llm_t *
 s_client (const char *model, qs_metrics_t *metrics)
 {
-    qs_llm_config_t cfg;
-    qs_llm_config_defaults (&cfg);
-    cfg.base_url = s_fake.base_url;
-    cfg.api_key = KEY;
-    cfg.model = model;
-    cfg.backoff_base_ms = 20;
-    cfg.backoff_max_ms = 100;
-    cfg.timeout_ms = 5000;
-    cfg.metrics = metrics;
-    qs_llm_t *llm = qs_llm_new (&cfg);
+    qs_llm_t *llm = fake_llm_client (&s_fake, KEY, model, metrics);
     ck_assert_ptr_nonnull (llm);
     return llm;
-}
-
-static json_object *
-s_messages (const char *user)
-{
-    json_object *m = json_object_new_array ();
-    qs_llm_messages_add (m, "system", "You are terse.");
-    qs_llm_messages_add (m, "user", user);
-    return m;
-}
-
-static json_object *
-s_body (json_object *stats, int i)
-{
-    char path[32];
-    snprintf (path, sizeof path, "bodies.%d", i);
-    return qs_json_path (stats, path);
 }
 
 START_TEST (test_chat_text)
@@ -70,7 +45,7 @@ START_TEST (test_chat_text)
     qs_llm_t *llm = s_client ("openai/gpt-oss-20b", metrics);
     const char *replies[] = {"Redis is an in-memory store.", NULL};
     fake_llm_replies (&s_fake, replies);
-    json_object *msgs = s_messages ("what is redis?");
+    json_object *msgs = fake_llm_messages ("what is redis?");
     qs_llm_request_t req = {.messages = msgs, .max_tokens = 77, .temperature = 0.2,
                             .reasoning_effort = "low"};
     qs_llm_result_t res;
@@ -90,7 +65,7 @@ START_TEST (test_chat_text)
     qs_llm_result_free (&res);
 
     json_object *stats = fake_llm_stats (&s_fake);
-    json_object *body = s_body (stats, 0);
+    json_object *body = fake_llm_body (stats, 0);
     ck_assert_int_eq (qs_json_int (body, "max_tokens", 0), 77);
     ck_assert (qs_json_double (body, "temperature", -1) > 0.19);
     ck_assert_str_eq (qs_json_str (body, "reasoning_effort", ""), "low");
@@ -128,7 +103,7 @@ START_TEST (test_json_object)
     qs_llm_t *llm = s_client ("m", NULL);
     const char *replies[] = {"{\"answer\": 42}", "```json\n{\"fenced\": true}\n```", NULL};
     fake_llm_replies (&s_fake, replies);
-    json_object *msgs = s_messages ("json please");
+    json_object *msgs = fake_llm_messages ("json please");
     qs_llm_request_t req = {.messages = msgs, .format = QS_LLM_JSON_OBJECT};
     qs_llm_result_t res;
     qs_err_t err;
@@ -142,7 +117,7 @@ START_TEST (test_json_object)
     ck_assert_str_eq (qs_json_str (qs_json_path (stats, "bodies.0.response_format"), "type", ""),
                       "json_object");
     /* max_tokens is always sent, with a default */
-    ck_assert_int_eq (qs_json_int (s_body (stats, 0), "max_tokens", 0), 1024);
+    ck_assert_int_eq (qs_json_int (fake_llm_body (stats, 0), "max_tokens", 0), 1024);
     json_object_put (stats);
     json_object_put (msgs);
     qs_llm_destroy (&llm);
@@ -154,7 +129,7 @@ START_TEST (test_schema_fallback)
     qs_llm_t *llm = s_client ("fake/noschema", NULL);
     const char *replies[] = {"{\"a\": 1}", "{\"a\": 2}", NULL};
     fake_llm_replies (&s_fake, replies);
-    json_object *msgs = s_messages ("x");
+    json_object *msgs = fake_llm_messages ("x");
     json_object *schema = json_object_new_object ();
     qs_json_add_str (schema, "type", "object");
     qs_llm_request_t req = {.messages = msgs, .format = QS_LLM_JSON_SCHEMA, .schema = schema,
@@ -193,7 +168,7 @@ START_TEST (test_validate_failed_retried_once)
     qs_llm_t *llm = s_client ("fake/validate,ok", NULL);
     const char *replies[] = {"{\"ok\": true}", NULL};
     fake_llm_replies (&s_fake, replies);
-    json_object *msgs = s_messages ("x");
+    json_object *msgs = fake_llm_messages ("x");
     qs_llm_request_t req = {.messages = msgs, .format = QS_LLM_JSON_OBJECT};
     qs_llm_result_t res;
     qs_err_t err;
@@ -219,7 +194,7 @@ END_TEST
 START_TEST (test_invalid_json_content)
 {
     qs_llm_t *llm = s_client ("fake/nonjson", NULL);
-    json_object *msgs = s_messages ("x");
+    json_object *msgs = fake_llm_messages ("x");
     qs_llm_request_t req = {.messages = msgs, .format = QS_LLM_JSON_OBJECT};
     qs_llm_result_t res;
     qs_err_t err;
@@ -240,7 +215,7 @@ START_TEST (test_retry_after_honoured)
 {
     qs_metrics_t *metrics = qs_metrics_new ();
     qs_llm_t *llm = s_client ("fake/429:1,ok", metrics);
-    json_object *msgs = s_messages ("x");
+    json_object *msgs = fake_llm_messages ("x");
     qs_llm_request_t req = {.messages = msgs};
     qs_llm_result_t res;
     qs_err_t err;
@@ -277,7 +252,7 @@ START_TEST (test_retryable_statuses)
     cfg.backoff_base_ms = 10;
     cfg.backoff_max_ms = 40;
     qs_llm_t *llm = qs_llm_new (&cfg);
-    json_object *msgs = s_messages ("x");
+    json_object *msgs = fake_llm_messages ("x");
     qs_llm_request_t req = {.messages = msgs};
     qs_llm_result_t res;
     qs_err_t err;
@@ -294,7 +269,7 @@ END_TEST
 START_TEST (test_retries_exhausted)
 {
     qs_llm_t *llm = s_client ("fake/502", NULL);
-    json_object *msgs = s_messages ("x");
+    json_object *msgs = fake_llm_messages ("x");
     qs_llm_request_t req = {.messages = msgs};
     qs_llm_result_t res;
     qs_err_t err;
@@ -317,7 +292,7 @@ END_TEST
 START_TEST (test_deadline_respected)
 {
     qs_llm_t *llm = s_client ("fake/slow:3", NULL);
-    json_object *msgs = s_messages ("x");
+    json_object *msgs = fake_llm_messages ("x");
     int64_t t0 = qs_mono_ms ();
     qs_llm_request_t req = {.messages = msgs, .deadline_ms = t0 + 400};
     qs_llm_result_t res;
@@ -363,7 +338,7 @@ START_TEST (test_breaker)
     cfg.breaker_cooldown_ms = 300;
     cfg.metrics = metrics;
     qs_llm_t *llm = qs_llm_new (&cfg);
-    json_object *msgs = s_messages ("x");
+    json_object *msgs = fake_llm_messages ("x");
     qs_llm_request_t req = {.messages = msgs};
     qs_llm_result_t res;
     qs_err_t err;
@@ -399,121 +374,10 @@ START_TEST (test_breaker)
 }
 END_TEST
 
-typedef struct {
-    char text[512];
-    int calls;
-    int stop_after;
-} s_tokens_t;
-
-static int
-s_on_token (const char *text, size_t len, void *arg)
-{
-    s_tokens_t *t = (s_tokens_t *) arg;
-    ck_assert_uint_eq (strlen (text), len);
-    size_t have = strlen (t->text);
-    snprintf (t->text + have, sizeof t->text - have, "%s", text);
-    t->calls++;
-    return t->stop_after && t->calls >= t->stop_after;
-}
-
-START_TEST (test_stream_tokens)
-{
-    qs_metrics_t *metrics = qs_metrics_new ();
-    qs_llm_t *llm = s_client ("openai/gpt-oss-20b", metrics);
-    const char *answer = "Postgres 16 is available on every tier from micro up.";
-    const char *replies[] = {answer, NULL};
-    fake_llm_replies (&s_fake, replies);
-    json_object *msgs = s_messages ("x");
-    qs_llm_request_t req = {.messages = msgs, .reasoning_effort = "medium"};
-    qs_llm_result_t res;
-    qs_err_t err;
-    s_tokens_t tokens = {.text = ""};
-    ck_assert_int_eq (qs_llm_chat_stream (llm, &req, s_on_token, &tokens, &res, &err), 0);
-    ck_assert_str_eq (tokens.text, answer);
-    ck_assert_int_gt (tokens.calls, 5);
-    ck_assert_str_eq (res.content, answer);
-    ck_assert_ptr_nonnull (res.reasoning);
-    ck_assert_ptr_null (strstr (tokens.text, "requested format"));
-    ck_assert_str_eq (res.finish_reason, "stop");
-    ck_assert_int_gt (res.prompt_tokens, 0);
-    ck_assert_int_gt (res.completion_tokens, 0);
-    ck_assert (res.queue_time > 0.011 && res.queue_time < 0.013);
-    qs_llm_result_free (&res);
-    json_object *stats = fake_llm_stats (&s_fake);
-    ck_assert (qs_json_bool (s_body (stats, 0), "stream", false));
-    json_object_put (stats);
-    char *text = qs_metrics_render (metrics);
-    ck_assert_ptr_nonnull (strstr (text, "kind=\"completion\"}"));
-    free (text);
-    json_object_put (msgs);
-    qs_llm_destroy (&llm);
-    qs_metrics_destroy (&metrics);
-}
-END_TEST
-
-START_TEST (test_stream_json_and_cancel)
-{
-    qs_llm_t *llm = s_client ("m", NULL);
-    const char *replies[] = {"{\"intent\": \"troubleshoot\"}", "a long answer to cut short",
-                             NULL};
-    fake_llm_replies (&s_fake, replies);
-    json_object *msgs = s_messages ("x");
-    qs_llm_request_t req = {.messages = msgs, .format = QS_LLM_JSON_OBJECT};
-    qs_llm_result_t res;
-    qs_err_t err;
-    ck_assert_int_eq (qs_llm_chat_stream (llm, &req, NULL, NULL, &res, &err), 0);
-    ck_assert_str_eq (qs_json_str (res.json, "intent", ""), "troubleshoot");
-    qs_llm_result_free (&res);
-    req.format = QS_LLM_TEXT;
-    s_tokens_t tokens = {.text = "", .stop_after = 2};
-    ck_assert_int_eq (qs_llm_chat_stream (llm, &req, s_on_token, &tokens, &res, &err), -1);
-    ck_assert_str_eq (err.code, "cancelled");
-    ck_assert_int_eq (tokens.calls, 2);
-    ck_assert_int_eq (res.attempts, 1);
-    json_object_put (msgs);
-    qs_llm_destroy (&llm);
-}
-END_TEST
-
-START_TEST (test_stream_truncated)
-{
-    qs_llm_t *llm = s_client ("fake/truncate", NULL);
-    const char *replies[] = {"one two three four five six", NULL};
-    fake_llm_replies (&s_fake, replies);
-    json_object *msgs = s_messages ("x");
-    qs_llm_request_t req = {.messages = msgs};
-    qs_llm_result_t res;
-    qs_err_t err;
-    s_tokens_t tokens = {.text = ""};
-    ck_assert_int_eq (qs_llm_chat_stream (llm, &req, s_on_token, &tokens, &res, &err), -1);
-    ck_assert_str_eq (err.code, "llm_bad_response");
-    ck_assert_ptr_nonnull (strstr (err.message, "[DONE]"));
-    ck_assert_int_eq (tokens.calls, 2);
-    /* tokens went out: no retry that would repeat them */
-    ck_assert_int_eq (res.attempts, 1);
-    ck_assert_ptr_null (res.content);
-    qs_llm_destroy (&llm);
-    /* an error event mid-stream fails too */
-    llm = s_client ("fake/errchunk", NULL);
-    tokens.text[0] = '\0';
-    tokens.calls = 0;
-    ck_assert_int_eq (qs_llm_chat_stream (llm, &req, s_on_token, &tokens, &res, &err), -1);
-    ck_assert_ptr_nonnull (strstr (err.message, "fake stream failure"));
-    qs_llm_destroy (&llm);
-    /* a chunk that is not JSON */
-    llm = s_client ("fake/badchunk", NULL);
-    ck_assert_int_eq (qs_llm_chat_stream (llm, &req, s_on_token, &tokens, &res, &err), -1);
-    ck_assert_str_eq (err.code, "llm_bad_response");
-    ck_assert_ptr_nonnull (strstr (err.message, "not a JSON object"));
-    json_object_put (msgs);
-    qs_llm_destroy (&llm);
-}
-END_TEST
-
 START_TEST (test_malformed_and_truncated_body)
 {
     qs_llm_t *llm = s_client ("fake/malformed,truncate,ok", NULL);
-    json_object *msgs = s_messages ("x");
+    json_object *msgs = fake_llm_messages ("x");
     qs_llm_request_t req = {.messages = msgs};
     qs_llm_result_t res;
     qs_err_t err;
@@ -546,7 +410,7 @@ START_TEST (test_secret_never_leaks)
     cfg.api_key = "sk-wrong-" KEY;
     cfg.metrics = metrics;
     qs_llm_t *llm = qs_llm_new (&cfg);
-    json_object *msgs = s_messages ("x");
+    json_object *msgs = fake_llm_messages ("x");
     qs_llm_request_t req = {.messages = msgs};
     qs_llm_result_t res;
     qs_err_t err;
@@ -583,25 +447,6 @@ START_TEST (test_secret_never_leaks)
 }
 END_TEST
 
-START_TEST (test_stream_retried_before_tokens)
-{
-    qs_llm_t *llm = s_client ("fake/429:0,503:0,ok", NULL);
-    const char *replies[] = {"after two refusals", NULL};
-    fake_llm_replies (&s_fake, replies);
-    json_object *msgs = s_messages ("x");
-    qs_llm_request_t req = {.messages = msgs};
-    qs_llm_result_t res;
-    qs_err_t err;
-    s_tokens_t tokens = {.text = ""};
-    ck_assert_int_eq (qs_llm_chat_stream (llm, &req, s_on_token, &tokens, &res, &err), 0);
-    ck_assert_int_eq (res.attempts, 3);
-    ck_assert_str_eq (tokens.text, "after two refusals");
-    qs_llm_result_free (&res);
-    json_object_put (msgs);
-    qs_llm_destroy (&llm);
-}
-END_TEST
-
 typedef struct {
     qs_llm_t *llm;
     int ok;
@@ -611,7 +456,7 @@ static void *
 s_worker (void *arg)
 {
     s_worker_t *w = (s_worker_t *) arg;
-    json_object *msgs = s_messages ("parallel");
+    json_object *msgs = fake_llm_messages ("parallel");
     qs_llm_request_t req = {.messages = msgs};
     for (int i = 0; i < 4; i++) {
         qs_llm_result_t res;
@@ -681,12 +526,8 @@ s_suite (void)
     tcase_add_test (tc, test_retries_exhausted);
     tcase_add_test (tc, test_deadline_respected);
     tcase_add_test (tc, test_breaker);
-    tcase_add_test (tc, test_stream_tokens);
-    tcase_add_test (tc, test_stream_json_and_cancel);
-    tcase_add_test (tc, test_stream_truncated);
     tcase_add_test (tc, test_malformed_and_truncated_body);
     tcase_add_test (tc, test_secret_never_leaks);
-    tcase_add_test (tc, test_stream_retried_before_tokens);
     tcase_add_test (tc, test_shared_between_threads);
     tcase_add_test (tc, test_config);
     suite_add_tcase (s, tc);

@@ -1,4 +1,4 @@
-/*  qs_platform against a scripted HTTP stub: headers, retries, idempotency
+/*  qs_platform against a scripted HTTP fake: headers, retries, idempotency
     and the mapping of every failure to a clear, token-free error. */
 #include "../qs_test.h"
 #include <arpa/inet.h>
@@ -10,7 +10,7 @@
 #include "qs_http.h"
 #include "qs_json.h"
 #include "qs_platform.h"
-#include "qs_stub_http.h"
+#include "qs_fake_http.h"
 #include "qs_util.h"
 
 #define S_TOKEN "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJlc2VjcmV0"
@@ -18,7 +18,7 @@
               "\"status\":\"running\",\"namespace\":\"qs-org1\"}"
 
 static qs_auth_t s_auth;
-static qs_stub_http_t *s_stub;
+static qs_fake_http_t *s_fake;
 static qs_platform_t *s_pf;
 
 static void
@@ -29,9 +29,9 @@ s_setup (void)
     snprintf (s_auth.org_id, sizeof s_auth.org_id, "org1");
     snprintf (s_auth.token, sizeof s_auth.token, "%s", S_TOKEN);
     s_auth.roles = QS_ROLE_MEMBER;
-    s_stub = qs_stub_http_start ();
-    ck_assert_ptr_nonnull (s_stub);
-    s_pf = qs_platform_new (qs_stub_http_url (s_stub));
+    s_fake = qs_fake_http_start ();
+    ck_assert_ptr_nonnull (s_fake);
+    s_pf = qs_platform_new (qs_fake_http_url (s_fake));
     ck_assert_ptr_nonnull (s_pf);
 }
 
@@ -39,7 +39,7 @@ static void
 s_teardown (void)
 {
     qs_platform_destroy (&s_pf);
-    qs_stub_http_stop (&s_stub);
+    qs_fake_http_stop (&s_fake);
 }
 
 static qs_platform_ctx_t
@@ -67,30 +67,30 @@ s_no_secret (const qs_err_t *err)
 
 START_TEST (test_get_sends_token_and_parses)
 {
-    qs_stub_http_route (s_stub, "GET", "/api/v1/services/svc1", 200, S_SVC, 0, 0, 0);
+    qs_fake_http_route (s_fake, "GET", "/api/v1/services/svc1", 200, S_SVC, 0, 0, 0);
     qs_platform_ctx_t ctx = s_ctx (3000);
     json_object *svc = NULL;
     qs_err_t err = {0};
     ck_assert_int_eq (qs_platform_get_service (s_pf, &ctx, "svc1", &svc, &err), 0);
     ck_assert_str_eq (qs_json_str (svc, "namespace", ""), "qs-org1");
     json_object_put (svc);
-    const qs_stub_seen_t *seen = qs_stub_http_seen (s_stub, 0);
+    const qs_fake_seen_t *seen = qs_fake_http_seen (s_fake, 0);
     ck_assert_ptr_nonnull (seen);
     ck_assert_str_eq (seen->authorization, "Bearer " S_TOKEN);
     /* a second call reuses the instance (and its connection) */
     ck_assert_int_eq (qs_platform_get_service (s_pf, &ctx, "svc1", &svc, &err), 0);
     json_object_put (svc);
-    ck_assert_int_eq (qs_stub_http_count (s_stub), 2);
+    ck_assert_int_eq (qs_fake_http_count (s_fake), 2);
     /* an id that could escape the path is a 404 without a request */
     ck_assert_int_eq (qs_platform_get_service (s_pf, &ctx, "../quotas", &svc, &err), -1);
     ck_assert_int_eq (err.status, 404);
-    ck_assert_int_eq (qs_stub_http_count (s_stub), 2);
+    ck_assert_int_eq (qs_fake_http_count (s_fake), 2);
 }
 END_TEST
 
 START_TEST (test_list_drops_malformed_entries)
 {
-    qs_stub_http_route (s_stub, "GET", "/api/v1/services", 200,
+    qs_fake_http_route (s_fake, "GET", "/api/v1/services", 200,
                         "{\"services\":[" S_SVC ",{\"name\":\"no-id\"},7,null,{\"id\":\"svc2\"}]}", 0, 0, 0);
     qs_platform_ctx_t ctx = s_ctx (3000);
     json_object *list = NULL;
@@ -104,8 +104,8 @@ END_TEST
 START_TEST (test_create_idempotent_retry)
 {
     /* the first attempt fails with 503; the retry carries the same key */
-    qs_stub_http_route (s_stub, "POST", "/api/v1/services", 503, "{}", 1, 0, 0);
-    qs_stub_http_route (s_stub, "POST", "/api/v1/services", 201, S_SVC, 0, 0, 0);
+    qs_fake_http_route (s_fake, "POST", "/api/v1/services", 503, "{}", 1, 0, 0);
+    qs_fake_http_route (s_fake, "POST", "/api/v1/services", 201, S_SVC, 0, 0, 0);
     qs_platform_ctx_t ctx = s_ctx (5000);
     json_object *cfg = s_json ("{\"service_type\":\"redis\",\"name\":\"cache\",\"tier\":\"small\"}");
     ck_assert_ptr_nonnull (cfg);
@@ -113,9 +113,9 @@ START_TEST (test_create_idempotent_retry)
     qs_err_t err = {0};
     ck_assert_int_eq (qs_platform_create_service (s_pf, &ctx, cfg, "act-123", &svc, &err), 0);
     ck_assert_str_eq (qs_json_str (svc, "id", ""), "svc1");
-    ck_assert_int_eq (qs_stub_http_count (s_stub), 2);
+    ck_assert_int_eq (qs_fake_http_count (s_fake), 2);
     for (int i = 0; i < 2; i++) {
-        const qs_stub_seen_t *s = qs_stub_http_seen (s_stub, i);
+        const qs_fake_seen_t *s = qs_fake_http_seen (s_fake, i);
         ck_assert_str_eq (s->idempotency_key, "act-123");
         ck_assert_str_eq (s->method, "POST");
         ck_assert_ptr_nonnull (strstr (s->body, "\"service_type\":\"redis\""));
@@ -124,14 +124,14 @@ START_TEST (test_create_idempotent_retry)
     /* no key, no request */
     ck_assert_int_eq (qs_platform_create_service (s_pf, &ctx, cfg, "", &svc, &err), -1);
     ck_assert_int_eq (qs_platform_create_service (s_pf, &ctx, cfg, "bad key", &svc, &err), -1);
-    ck_assert_int_eq (qs_stub_http_count (s_stub), 2);
+    ck_assert_int_eq (qs_fake_http_count (s_fake), 2);
     json_object_put (cfg);
 }
 END_TEST
 
 START_TEST (test_unauthorized_not_retried)
 {
-    qs_stub_http_route (s_stub, "GET", "/api/v1/quotas", 401,
+    qs_fake_http_route (s_fake, "GET", "/api/v1/quotas", 401,
                         "{\"error\":{\"code\":\"unauthorized\",\"message\":\"token expired: Bearer " S_TOKEN "\"}}",
                         0, 0, 0);
     qs_platform_ctx_t ctx = s_ctx (3000);
@@ -144,23 +144,23 @@ START_TEST (test_unauthorized_not_retried)
     ck_assert_ptr_nonnull (strstr (err.message, "Sign in again"));
     ck_assert_ptr_nonnull (strstr (err.message, "token expired"));
     s_no_secret (&err);
-    ck_assert_int_eq (qs_stub_http_count (s_stub), 1);
+    ck_assert_int_eq (qs_fake_http_count (s_fake), 1);
     /* no token at all: refused before any request */
     s_auth.token[0] = '\0';
     ck_assert_int_eq (qs_platform_quotas (s_pf, &ctx, &q, &err), -1);
     ck_assert_int_eq (err.status, 401);
-    ck_assert_int_eq (qs_stub_http_count (s_stub), 1);
+    ck_assert_int_eq (qs_fake_http_count (s_fake), 1);
 }
 END_TEST
 
 START_TEST (test_client_errors_mapped)
 {
-    qs_stub_http_route (s_stub, "GET", "/api/v1/services/gone", 404, "", 0, 0, 0);
-    qs_stub_http_route (s_stub, "PATCH", "/api/v1/services/svc1", 409,
+    qs_fake_http_route (s_fake, "GET", "/api/v1/services/gone", 404, "", 0, 0, 0);
+    qs_fake_http_route (s_fake, "PATCH", "/api/v1/services/svc1", 409,
                         "{\"error\":{\"code\":\"conflict\",\"message\":\"service is provisioning\"}}", 1, 0, 0);
-    qs_stub_http_route (s_stub, "PATCH", "/api/v1/services/svc1", 422,
+    qs_fake_http_route (s_fake, "PATCH", "/api/v1/services/svc1", 422,
                         "{\"error\":{\"code\":\"invalid\",\"message\":\"tier xlarge exceeds your plan\"}}", 1, 0, 0);
-    qs_stub_http_route (s_stub, "GET", "/api/v1/pricing", 403, "{\"message\":\"plan\"}", 0, 0, 0);
+    qs_fake_http_route (s_fake, "GET", "/api/v1/pricing", 403, "{\"message\":\"plan\"}", 0, 0, 0);
     qs_platform_ctx_t ctx = s_ctx (3000);
     json_object *o = NULL;
     qs_err_t err = {0};
@@ -177,7 +177,7 @@ START_TEST (test_client_errors_mapped)
     ck_assert_int_eq (err.status, 422);
     ck_assert_ptr_nonnull (strstr (err.message, "exceeds your plan"));
     /* only the allowed fields were sent */
-    const qs_stub_seen_t *s = qs_stub_http_seen (s_stub, 1);
+    const qs_fake_seen_t *s = qs_fake_http_seen (s_fake, 1);
     ck_assert_str_eq (s->body, "{\"tier\":\"xlarge\"}");
     json_object_put (f);
     f = s_json ("{\"name\":\"x\"}");
@@ -188,15 +188,15 @@ START_TEST (test_client_errors_mapped)
     ck_assert_int_eq (qs_platform_pricing (s_pf, &ctx, &o, &err), -1);
     ck_assert_int_eq (err.status, 403);
     ck_assert_str_eq (err.code, "forbidden");
-    ck_assert_int_eq (qs_stub_http_count (s_stub), 4);
+    ck_assert_int_eq (qs_fake_http_count (s_fake), 4);
 }
 END_TEST
 
 START_TEST (test_rate_limit_and_5xx)
 {
-    qs_stub_http_route (s_stub, "GET", "/api/v1/quotas", 429, "{}", 1, 0, 1);
-    qs_stub_http_route (s_stub, "GET", "/api/v1/quotas", 200, "{\"plan\":\"pro\",\"max_services\":10}", 0, 0, 0);
-    qs_stub_http_route (s_stub, "GET", "/api/v1/services/svc1/metrics", 502, "<html>", 0, 0, 0);
+    qs_fake_http_route (s_fake, "GET", "/api/v1/quotas", 429, "{}", 1, 0, 1);
+    qs_fake_http_route (s_fake, "GET", "/api/v1/quotas", 200, "{\"plan\":\"pro\",\"max_services\":10}", 0, 0, 0);
+    qs_fake_http_route (s_fake, "GET", "/api/v1/services/svc1/metrics", 502, "<html>", 0, 0, 0);
     qs_platform_ctx_t ctx = s_ctx (5000);
     json_object *o = NULL;
     qs_err_t err = {0};
@@ -211,22 +211,22 @@ START_TEST (test_rate_limit_and_5xx)
     ck_assert_str_eq (err.code, "platform_unavailable");
     ck_assert_ptr_nonnull (strstr (err.message, "HTTP 502"));
     /* 2 quota requests + 3 attempts on the metrics */
-    ck_assert_int_eq (qs_stub_http_count (s_stub), 5);
-    ck_assert_ptr_nonnull (strstr (qs_stub_http_seen (s_stub, 2)->uri, "window=7d"));
+    ck_assert_int_eq (qs_fake_http_count (s_fake), 5);
+    ck_assert_ptr_nonnull (strstr (qs_fake_http_seen (s_fake, 2)->uri, "window=7d"));
 
     /* a Retry-After longer than the deadline: give up at once with 429 */
-    qs_stub_http_route (s_stub, "GET", "/api/v1/pricing", 429, "{}", 0, 0, 30);
+    qs_fake_http_route (s_fake, "GET", "/api/v1/pricing", 429, "{}", 0, 0, 30);
     ctx = s_ctx (2000);
     ck_assert_int_eq (qs_platform_pricing (s_pf, &ctx, &o, &err), -1);
     ck_assert_int_eq (err.status, 429);
     ck_assert_int_eq (err.retry_after, 30);
-    ck_assert_int_eq (qs_stub_http_count (s_stub), 6);
+    ck_assert_int_eq (qs_fake_http_count (s_fake), 6);
 }
 END_TEST
 
 START_TEST (test_slow_past_deadline)
 {
-    qs_stub_http_route (s_stub, "GET", "/api/v1/services", 200, "{\"services\":[]}", 0, 1500, 0);
+    qs_fake_http_route (s_fake, "GET", "/api/v1/services", 200, "{\"services\":[]}", 0, 1500, 0);
     qs_platform_ctx_t ctx = s_ctx (300);
     json_object *o = NULL;
     qs_err_t err = {0};
@@ -237,20 +237,20 @@ START_TEST (test_slow_past_deadline)
     ck_assert_int_eq (err.status, 504);
     ck_assert_str_eq (err.code, "platform_timeout");
     /* an already expired deadline makes no request */
-    int before = qs_stub_http_count (s_stub);
+    int before = qs_fake_http_count (s_fake);
     ctx.deadline_ms = qs_now_ms () - 1;
     ck_assert_int_eq (qs_platform_list_services (s_pf, &ctx, &o, &err), -1);
     ck_assert_int_eq (err.status, 504);
-    ck_assert_int_eq (qs_stub_http_count (s_stub), before);
+    ck_assert_int_eq (qs_fake_http_count (s_fake), before);
 }
 END_TEST
 
 START_TEST (test_malformed_and_incomplete)
 {
-    qs_stub_http_route (s_stub, "GET", "/api/v1/services/svc1/logs", 200, "{\"lines\":[{\"message\":", 0, 0, 0);
-    qs_stub_http_route (s_stub, "GET", "/api/v1/services/svc1", 200, "{\"name\":\"no id\"}", 0, 0, 0);
-    qs_stub_http_route (s_stub, "GET", "/api/v1/pricing", 200, "{\"currency\":\"USD\"}", 0, 0, 0);
-    qs_stub_http_route (s_stub, "GET", "/api/v1/services", 200, "[1,2]", 0, 0, 0);
+    qs_fake_http_route (s_fake, "GET", "/api/v1/services/svc1/logs", 200, "{\"lines\":[{\"message\":", 0, 0, 0);
+    qs_fake_http_route (s_fake, "GET", "/api/v1/services/svc1", 200, "{\"name\":\"no id\"}", 0, 0, 0);
+    qs_fake_http_route (s_fake, "GET", "/api/v1/pricing", 200, "{\"currency\":\"USD\"}", 0, 0, 0);
+    qs_fake_http_route (s_fake, "GET", "/api/v1/services", 200, "[1,2]", 0, 0, 0);
     qs_platform_ctx_t ctx = s_ctx (3000);
     json_object *o = NULL;
     qs_err_t err = {0};
@@ -264,16 +264,16 @@ START_TEST (test_malformed_and_incomplete)
     ck_assert_int_eq (qs_platform_list_services (s_pf, &ctx, &o, &err), -1);
     ck_assert_int_eq (err.status, 502);
     /* malformed answers are not retried */
-    ck_assert_int_eq (qs_stub_http_count (s_stub), 4);
+    ck_assert_int_eq (qs_fake_http_count (s_fake), 4);
 }
 END_TEST
 
 START_TEST (test_logs_and_delete)
 {
-    qs_stub_http_route (s_stub, "GET", "/api/v1/services/svc1/logs?tail=1000", 200,
+    qs_fake_http_route (s_fake, "GET", "/api/v1/services/svc1/logs?tail=1000", 200,
                         "{\"lines\":[{\"timestamp\":\"t\",\"level\":\"info\",\"message\":\"m\"},\"junk\"]}", 0, 0, 0);
-    qs_stub_http_route (s_stub, "DELETE", "/api/v1/services/svc1", 503, "", 1, 0, 0);
-    qs_stub_http_route (s_stub, "DELETE", "/api/v1/services/svc1", 404, "", 0, 0, 0);
+    qs_fake_http_route (s_fake, "DELETE", "/api/v1/services/svc1", 503, "", 1, 0, 0);
+    qs_fake_http_route (s_fake, "DELETE", "/api/v1/services/svc1", 404, "", 0, 0, 0);
     qs_platform_ctx_t ctx = s_ctx (5000);
     json_object *o = NULL;
     qs_err_t err = {0};
@@ -282,7 +282,7 @@ START_TEST (test_logs_and_delete)
     json_object_put (o);
     /* a retried DELETE that finds nothing means the first one went through */
     ck_assert_int_eq (qs_platform_delete_service (s_pf, &ctx, "svc1", &err), 0);
-    ck_assert_int_eq (qs_stub_http_count (s_stub), 3);
+    ck_assert_int_eq (qs_fake_http_count (s_fake), 3);
     /* but a first-attempt 404 is a 404 */
     ck_assert_int_eq (qs_platform_delete_service (s_pf, &ctx, "svc1", &err), -1);
     ck_assert_int_eq (err.status, 404);
@@ -342,9 +342,9 @@ END_TEST
 
 START_TEST (test_connection_reuse)
 {
-    qs_stub_http_route (s_stub, "GET", "/ok", 200, "{}", 0, 0, 0);
+    qs_fake_http_route (s_fake, "GET", "/ok", 200, "{}", 0, 0, 0);
     char url[128];
-    snprintf (url, sizeof url, "%s/ok", qs_stub_http_url (s_stub));
+    snprintf (url, sizeof url, "%s/ok", qs_fake_http_url (s_fake));
     qs_http_t *http = qs_http_new ();
     for (int i = 0; i < 3; i++) {
         qs_http_resp_t resp;
@@ -353,7 +353,7 @@ START_TEST (test_connection_reuse)
         ck_assert_int_eq (resp.status, 200);
         qs_http_resp_clear (&resp);
     }
-    ck_assert_int_eq (qs_stub_http_count (s_stub), 3);
+    ck_assert_int_eq (qs_fake_http_count (s_fake), 3);
     ck_assert_int_eq (qs_http_connections (http), 1);
     qs_http_destroy (&http);
     char out[16];
@@ -367,7 +367,7 @@ static Suite *
 s_suite (void)
 {
     Suite *s = suite_create ("qs_platform");
-    TCase *tc = tcase_create ("stub");
+    TCase *tc = tcase_create ("fake");
     tcase_add_checked_fixture (tc, s_setup, s_teardown);
     tcase_set_timeout (tc, 30);
     tcase_add_test (tc, test_get_sends_token_and_parses);

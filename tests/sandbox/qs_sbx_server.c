@@ -296,7 +296,9 @@ qs_sbx_server_start (qs_sbx_server_t *self, qs_err_t *err)
     else
         snprintf (ports, sizeof ports, "%s:%d", self->cfg.host, self->cfg.port);
     const char *options[] = {"listening_ports", ports, "num_threads", "16",
-                             "request_timeout_ms", "70000", "enable_keep_alive", "yes", NULL};
+                             "request_timeout_ms", "70000", "enable_keep_alive", "yes",
+                             /* answers go out in pieces: no Nagle delay on reused connections */
+                             "tcp_nodelay", "1", NULL};
     struct mg_callbacks callbacks;
     memset (&callbacks, 0, sizeof callbacks);
     self->ctx = mg_start (&callbacks, self, options);

@@ -1,5 +1,5 @@
-/*  qs_stub_http - see qs_stub_http.h */
-#include "qs_stub_http.h"
+/*  qs_fake_http - see qs_fake_http.h */
+#include "qs_fake_http.h"
 #include <civetweb.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -22,13 +22,13 @@ typedef struct {
     int used;
 } s_route_t;
 
-struct _qs_stub_http_t {
+struct _qs_fake_http_t {
     struct mg_context *ctx;
     char url[64];
     pthread_mutex_t lock;
     s_route_t routes[S_ROUTES];
     int nroutes;
-    qs_stub_seen_t seen[S_SEEN];
+    qs_fake_seen_t seen[S_SEEN];
     int nseen;
 };
 
@@ -41,7 +41,7 @@ s_copy (char *dst, size_t size, const char *src)
 static int
 s_handle (struct mg_connection *conn, void *arg)
 {
-    qs_stub_http_t *self = arg;
+    qs_fake_http_t *self = arg;
     const struct mg_request_info *ri = mg_get_request_info (conn);
     char uri[512], body[1024];
     int blen = 0, r;
@@ -56,7 +56,7 @@ s_handle (struct mg_connection *conn, void *arg)
     char *text = NULL;
     pthread_mutex_lock (&self->lock);
     if (self->nseen < S_SEEN) {
-        qs_stub_seen_t *s = &self->seen[self->nseen++];
+        qs_fake_seen_t *s = &self->seen[self->nseen++];
         s_copy (s->method, sizeof s->method, ri->request_method);
         s_copy (s->uri, sizeof s->uri, uri);
         s_copy (s->authorization, sizeof s->authorization, mg_get_header (conn, "Authorization"));
@@ -79,14 +79,14 @@ s_handle (struct mg_connection *conn, void *arg)
     }
     pthread_mutex_unlock (&self->lock);
     if (!text)
-        text = strdup ("{\"error\":{\"code\":\"not_found\",\"message\":\"no stub route\"}}");
+        text = strdup ("{\"error\":{\"code\":\"not_found\",\"message\":\"no fake route\"}}");
     if (delay > 0)
         usleep ((useconds_t) delay * 1000u);
     size_t n = text ? strlen (text) : 0;
     char ra[64] = "";
     if (retry_after > 0)
         snprintf (ra, sizeof ra, "Retry-After: %d\r\n", retry_after);
-    mg_printf (conn, "HTTP/1.1 %d Stub\r\nContent-Type: application/json\r\n%s"
+    mg_printf (conn, "HTTP/1.1 %d Fake\r\nContent-Type: application/json\r\n%s"
                      "Content-Length: %zu\r\n\r\n", status, ra, n);
     if (n)
         mg_write (conn, text, n);
@@ -94,10 +94,10 @@ s_handle (struct mg_connection *conn, void *arg)
     return status;
 }
 
-qs_stub_http_t *
-qs_stub_http_start (void)
+qs_fake_http_t *
+qs_fake_http_start (void)
 {
-    qs_stub_http_t *self = calloc (1, sizeof *self);
+    qs_fake_http_t *self = calloc (1, sizeof *self);
     if (!self)
         return NULL;
     pthread_mutex_init (&self->lock, NULL);
@@ -122,11 +122,11 @@ qs_stub_http_start (void)
 }
 
 void
-qs_stub_http_stop (qs_stub_http_t **self_p)
+qs_fake_http_stop (qs_fake_http_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
-    qs_stub_http_t *self = *self_p;
+    qs_fake_http_t *self = *self_p;
     mg_stop (self->ctx);
     for (int i = 0; i < self->nroutes; i++)
         free (self->routes[i].body);
@@ -136,13 +136,13 @@ qs_stub_http_stop (qs_stub_http_t **self_p)
 }
 
 const char *
-qs_stub_http_url (qs_stub_http_t *self)
+qs_fake_http_url (qs_fake_http_t *self)
 {
     return self->url;
 }
 
 void
-qs_stub_http_route (qs_stub_http_t *self, const char *method, const char *uri_prefix,
+qs_fake_http_route (qs_fake_http_t *self, const char *method, const char *uri_prefix,
                     int status, const char *body, int times, int delay_ms, int retry_after)
 {
     pthread_mutex_lock (&self->lock);
@@ -160,7 +160,7 @@ qs_stub_http_route (qs_stub_http_t *self, const char *method, const char *uri_pr
 }
 
 int
-qs_stub_http_count (qs_stub_http_t *self)
+qs_fake_http_count (qs_fake_http_t *self)
 {
     pthread_mutex_lock (&self->lock);
     int n = self->nseen;
@@ -168,8 +168,8 @@ qs_stub_http_count (qs_stub_http_t *self)
     return n;
 }
 
-const qs_stub_seen_t *
-qs_stub_http_seen (qs_stub_http_t *self, int i)
+const qs_fake_seen_t *
+qs_fake_http_seen (qs_fake_http_t *self, int i)
 {
     return i >= 0 && i < self->nseen ? &self->seen[i] : NULL;
 }
