@@ -2,6 +2,7 @@
 #include "qs_diagnose.h"
 #include "qs_json.h"
 #include "qs_log.h"
+#include "qs_pricing.h"
 #include "qs_util.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,15 +29,11 @@ static const char *s_codes[] = {"oom_killed", "crash_loop_backoff", "image_pull_
                                 "connection_limit", "high_cpu", "high_memory",
                                 "frequent_restarts"};
 
-static const char *s_tier_order[] = {"nano", "micro", "small", "medium", "large", "xlarge", NULL};
-
 const char *
 qs_diagnose_next_tier (const char *tier)
 {
-    for (int i = 0; tier && s_tier_order[i]; i++)
-        if (!strcmp (tier, s_tier_order[i]))
-            return s_tier_order[i + 1];
-    return NULL;
+    int rank = qs_pricing_tier_rank (tier);
+    return rank < 0 ? NULL : qs_pricing_tier_name (rank + 1);
 }
 
 static void

@@ -1,6 +1,7 @@
 /*  qs_optimize - see qs_optimize.h */
 #include "qs_optimize.h"
 #include "qs_json.h"
+#include "qs_pricing.h"
 #include "qs_util.h"
 #include <math.h>
 #include <stdio.h>
@@ -12,37 +13,26 @@
 #define TARGET_PEAK        0.85     /* and the peak under this */
 #define DISK_NEARLY_FULL   0.85
 
-static const char *s_tiers[] = {"nano", "micro", "small", "medium", "large", "xlarge"};
-#define NTIERS ((int) (sizeof s_tiers / sizeof s_tiers[0]))
-
-static int
-s_tier_index (const char *tier)
-{
-    for (int i = 0; tier && i < NTIERS; i++)
-        if (!strcmp (tier, s_tiers[i]))
-            return i;
-    return -1;
-}
-
 static json_object *
 s_tier (json_object *pricing, const char *tier)
 {
     return qs_json_get (qs_json_get (pricing, "tiers", json_type_object), tier, json_type_object);
 }
 
-double
-qs_optimize_monthly_cost (json_object *pricing, const char *tier, int replicas, int ha, int backups)
+/*  The contract's monthly cost of a configuration (qs_pricing), -1 when the
+    tier is unknown. */
+static double
+s_monthly (json_object *pricing, const char *tier, int replicas, int ha, int backups)
 {
-    json_object *t = s_tier (pricing, tier);
-    if (!t)
-        return -1;
-    double cost = qs_json_double (t, "hourly", 0) * qs_json_double (pricing, "hours_per_month", 730)
-                  * (replicas > 0 ? replicas : 1);
-    if (ha)
-        cost *= qs_json_double (pricing, "ha_multiplier", 2.0);
-    if (backups)
-        cost *= qs_json_double (pricing, "backup_multiplier", 1.2);
-    return cost;
+    json_object *config = json_object_new_object ();
+    qs_json_add_str (config, "tier", tier);
+    qs_json_add_int (config, "replicas", replicas > 0 ? replicas : 1);
+    qs_json_add_bool (config, "high_availability", ha);
+    qs_json_add_bool (config, "backup_enabled", backups);
+    double hourly, monthly;
+    int rc = qs_pricing_estimate (pricing, config, &hourly, &monthly, NULL);
+    json_object_put (config);
+    return rc == 0 ? monthly : -1;
 }
 
 static double
@@ -75,7 +65,7 @@ typedef struct {
 static double
 s_cost (svc_ctx_t *c, const cfg_t *cfg)
 {
-    double f = qs_optimize_monthly_cost (c->pricing, cfg->tier, cfg->replicas, cfg->ha, cfg->backups);
+    double f = s_monthly (c->pricing, cfg->tier, cfg->replicas, cfg->ha, cfg->backups);
     if (f < 0)
         return c->platform_cost;
     if (c->formula_cost > 0)
@@ -170,7 +160,7 @@ s_rule_tier (svc_ctx_t *c, cfg_t *cfg)
     double mem95 = s_metric (c->metrics, "memory_utilization", "p95", -1);
     double cpumax = s_metric (c->metrics, "cpu_utilization", "max", cpu95);
     double memmax = s_metric (c->metrics, "memory_utilization", "max", mem95);
-    int cur = s_tier_index (cfg->tier);
+    int cur = qs_pricing_tier_rank (cfg->tier);
     if (cpu95 < 0 || mem95 < 0 || cur <= 0 || cpu95 >= LOW_UTIL || mem95 >= LOW_UTIL)
         return;
     json_object *ct = s_tier (c->pricing, cfg->tier);
@@ -179,7 +169,7 @@ s_rule_tier (svc_ctx_t *c, cfg_t *cfg)
         return;
     int best = cur;
     for (int i = cur - 1; i >= 0; i--) {
-        json_object *t = s_tier (c->pricing, s_tiers[i]);
+        json_object *t = s_tier (c->pricing, qs_pricing_tier_name (i));
         double vcpu = qs_json_double (t, "vcpu", 0), mem = qs_json_double (t, "memory_mb", 0);
         if (!t || vcpu <= 0 || mem <= 0)
             break;
@@ -193,13 +183,13 @@ s_rule_tier (svc_ctx_t *c, cfg_t *cfg)
         return;
     double before = s_cost (c, cfg);
     cfg_t next = *cfg;
-    qs_strlcpy (next.tier, s_tiers[best], sizeof next.tier);
+    qs_strlcpy (next.tier, qs_pricing_tier_name (best), sizeof next.tier);
     double after = s_cost (c, &next);
     char text[512];
     snprintf (text, sizeof text,
               "CPU p95 %.0f%% (max %.0f%%) and memory p95 %.0f%% (max %.0f%%) of a %s: "
               "%s keeps p95 under %.0f%% and peaks under %.0f%%.",
-              cpu95 * 100, cpumax * 100, mem95 * 100, memmax * 100, cfg->tier, s_tiers[best],
+              cpu95 * 100, cpumax * 100, mem95 * 100, memmax * 100, cfg->tier, qs_pricing_tier_name (best),
               TARGET_P95 * 100, TARGET_PEAK * 100);
     s_add (c, "downgrade_tier", before, after, text);
     *cfg = next;
@@ -294,7 +284,7 @@ qs_optimize_analyze (json_object *services, json_object *metrics, json_object *h
                      .ha = qs_json_bool (svc, "high_availability", false),
                      .backups = qs_json_bool (svc, "backup_enabled", false)};
         qs_strlcpy (cfg.tier, qs_json_str (svc, "tier", ""), sizeof cfg.tier);
-        double formula = qs_optimize_monthly_cost (pricing, cfg.tier, cfg.replicas, cfg.ha, cfg.backups);
+        double formula = s_monthly (pricing, cfg.tier, cfg.replicas, cfg.ha, cfg.backups);
         svc_ctx_t c = {.pricing = pricing, .service = svc,
                        .metrics = qs_json_get (metrics, id, json_type_object),
                        .health = qs_json_get (health, id, json_type_object),

@@ -35,9 +35,4 @@ json_object *qs_optimize_analyze (json_object *services, json_object *metrics,
                                   json_object *health, json_object *pricing, int64_t now_ms,
                                   qs_err_t *err);
 
-/*  Monthly cost of a configuration under pricing (contract section 5). -1
-    when the tier is unknown. */
-double qs_optimize_monthly_cost (json_object *pricing, const char *tier, int replicas, int ha,
-                                 int backups);
-
 #endif

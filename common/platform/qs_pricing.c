@@ -15,6 +15,12 @@ qs_pricing_tier_rank (const char *tier)
     return -1;
 }
 
+const char *
+qs_pricing_tier_name (int rank)
+{
+    return rank >= 0 && rank < (int) (sizeof s_tiers / sizeof s_tiers[0]) - 1 ? s_tiers[rank] : NULL;
+}
+
 /*  A positive number at key, or def when missing, non-numeric or not > 0. */
 static double
 s_positive (json_object *obj, const char *key, double def)

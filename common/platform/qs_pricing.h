@@ -34,4 +34,7 @@ const char *qs_pricing_smallest_tier (json_object *pricing, int64_t memory_mb);
     unknown. */
 int qs_pricing_tier_rank (const char *tier);
 
+/*  The tier name at rank 0..5 (lent), NULL outside. */
+const char *qs_pricing_tier_name (int rank);
+
 #endif

@@ -68,14 +68,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     }
     else
         QS_FUZZ_CHECK (err.status >= 400);
-    /* the cost formula over the fixed pricing and the input's first service */
+    /* the estimate a provisioning flow shows, over the input's config or first service */
     json_object *svc = json_object_is_type (services, json_type_array)
                        ? json_object_array_get_idx (services, 0) : NULL;
-    (void) qs_optimize_monthly_cost (pricing, qs_json_str (svc, "tier", "small"),
-                                     (int) qs_json_int (svc, "replicas", 1),
-                                     qs_json_bool (svc, "high_availability", false),
-                                     qs_json_bool (svc, "backup_enabled", false));
-    /* the estimate a provisioning flow shows before asking to confirm */
     json_object *config = qs_json_get (in, "config", json_type_object);
     double hourly = -1, monthly = -1;
     if (qs_pricing_estimate (pricing, config ? config : svc, &hourly, &monthly, &err) == 0)

@@ -1,9 +1,9 @@
 /*  qs_sandbox_proc - see qs_sandbox_proc.h */
 #include "qs_sandbox_proc.h"
+#include "qs_cli_token.h"
 #include "qs_http.h"
 #include "qs_util.h"
 #include <arpa/inet.h>
-#include <jwt.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -152,25 +152,13 @@ int
 qs_sandbox_token (char *out, size_t size, const char *sub, const char *org, const char *role,
                   const char *tier)
 {
-    jwt_t *jwt = NULL;
-    char roles[64];
-    int rc = -1;
-    if (jwt_new (&jwt) != 0)
-        return -1;
-    snprintf (roles, sizeof roles, "{\"roles\":[\"%s\"]}", role);
-    long now = (long) time (NULL);
-    if (jwt_add_grant (jwt, "sub", sub) == 0 && jwt_add_grant (jwt, "org_id", org) == 0
-        && jwt_add_grant (jwt, "tier", tier) == 0 && jwt_add_grants_json (jwt, roles) == 0
-        && jwt_add_grant_int (jwt, "iat", now) == 0 && jwt_add_grant_int (jwt, "exp", now + 3600) == 0
-        && jwt_set_alg (jwt, JWT_ALG_HS256, (const unsigned char *) QS_SANDBOX_TEST_SECRET,
-                        (int) strlen (QS_SANDBOX_TEST_SECRET)) == 0) {
-        char *tok = jwt_encode_str (jwt);
-        if (tok && strlen (tok) < size) {
-            snprintf (out, size, "%s", tok);
-            rc = 0;
-        }
-        free (tok);
-    }
-    jwt_free (jwt);
+    /* the CLI's dev-token minter, with the secret the sandbox is started with */
+    qs_cli_token_opts_t opts = {.sub = sub, .org_id = org, .roles = role, .tier = tier};
+    qs_err_t err = {0};
+    char *token = qs_cli_token_mint (&opts, QS_SANDBOX_TEST_SECRET, &err);
+    int rc = token && strlen (token) < size ? 0 : -1;
+    if (rc == 0)
+        snprintf (out, size, "%s", token);
+    free (token);
     return rc;
 }

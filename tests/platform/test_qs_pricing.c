@@ -102,6 +102,10 @@ START_TEST (test_smallest_tier)
     ck_assert_int_eq (qs_pricing_tier_rank ("nano"), 0);
     ck_assert_int_eq (qs_pricing_tier_rank ("xlarge"), 5);
     ck_assert_int_eq (qs_pricing_tier_rank ("huge"), -1);
+    ck_assert_str_eq (qs_pricing_tier_name (0), "nano");
+    ck_assert_str_eq (qs_pricing_tier_name (5), "xlarge");
+    ck_assert_ptr_null (qs_pricing_tier_name (6));
+    ck_assert_ptr_null (qs_pricing_tier_name (-1));
 }
 END_TEST
 
