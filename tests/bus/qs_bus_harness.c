@@ -1,5 +1,6 @@
 /*  qs_bus_harness - see qs_bus_harness.h */
 #include "qs_bus_harness.h"
+#include "qs_harness.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -140,22 +141,7 @@ qs_h_worker_start (const char *endpoint, const char *service, int threads, const
 int
 qs_h_stop (pid_t pid, int sig, int timeout_ms)
 {
-    if (pid <= 0)
-        return -1;
-    kill (pid, sig);
-    int status = 0;
-    int64_t until = qs_mono_ms () + timeout_ms;
-    while (qs_mono_ms () < until) {
-        pid_t got = waitpid (pid, &status, WNOHANG);
-        if (got == pid)
-            return status;
-        if (got < 0)
-            return -1;
-        usleep (10000);
-    }
-    kill (pid, SIGKILL);
-    waitpid (pid, &status, 0);
-    return -1;
+    return qs_harness_stop_pid (pid, sig, timeout_ms);
 }
 
 bool

@@ -1,5 +1,6 @@
 /*  qs_gw_harness - see qs_gw_harness.h */
 #include "qs_gw_harness.h"
+#include "qs_harness.h"
 #include "qs_json.h"
 #include "qs_util.h"
 #include <check.h>
@@ -88,17 +89,10 @@ s_reap (pid_t pid)
 {
     if (pid <= 0)
         return 0;
-    kill (pid, SIGTERM);
-    int status = 0;
-    for (int i = 0; i < 1500; i++) {
-        pid_t r = waitpid (pid, &status, WNOHANG);
-        if (r == pid)
-            return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
-        usleep (10000);
-    }
-    kill (pid, SIGKILL);
-    waitpid (pid, &status, 0);
-    return 137;
+    int status = qs_harness_stop_pid (pid, SIGTERM, 15000);
+    if (status < 0)
+        return 137;
+    return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
 }
 
 pid_t

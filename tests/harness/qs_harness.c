@@ -114,15 +114,31 @@ qs_proc_destroy (qs_proc_t **self_p)
     if (!self_p || !*self_p)
         return;
     qs_proc_t *self = *self_p;
-    if (!self->exited) {
-        kill (self->pid, SIGTERM);
-        if (qs_proc_wait (self, 5000) < 0) {
-            kill (self->pid, SIGKILL);
-            qs_proc_wait (self, 5000);
-        }
-    }
+    if (!self->exited)
+        qs_harness_stop_pid (self->pid, SIGTERM, 5000);
     free (self);
     *self_p = NULL;
+}
+
+int
+qs_harness_stop_pid (pid_t pid, int sig, int timeout_ms)
+{
+    if (pid <= 0)
+        return -1;
+    if (sig)
+        kill (pid, sig);
+    int status = 0;
+    for (int waited = 0; waited <= timeout_ms; waited += 10) {
+        pid_t got = waitpid (pid, &status, WNOHANG);
+        if (got == pid)
+            return status;
+        if (got < 0)
+            return -1;
+        usleep (10000);
+    }
+    kill (pid, SIGKILL);
+    waitpid (pid, &status, 0);
+    return -1;
 }
 
 int

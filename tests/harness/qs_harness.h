@@ -28,6 +28,11 @@ pid_t qs_proc_pid (qs_proc_t *self);
 /*  Path of its log file (lent). */
 const char *qs_proc_log (qs_proc_t *self);
 
+/*  Send sig to pid (0 = none: it is expected to exit by itself), wait up to
+    timeout_ms for it to exit, else SIGKILL and reap it. Returns its wait
+    status, or -1 when it had to be killed or pid is not a child. */
+int qs_harness_stop_pid (pid_t pid, int sig, int timeout_ms);
+
 /*  A TCP port on 127.0.0.1 that was free a moment ago. */
 int qs_free_port (void);
 

@@ -1,5 +1,6 @@
 /*  fake_llm_proc - see fake_llm_proc.h */
 #include "fake_llm_proc.h"
+#include "qs_harness.h"
 #include <curl/curl.h>
 #include <poll.h>
 #include <signal.h>
@@ -78,17 +79,8 @@ fake_llm_stop (fake_llm_t *f)
     f->stdin_fd = -1;
     if (f->pid <= 0)
         return;
-    int64_t until = qs_mono_ms () + 3000;
-    int status;
-    while (waitpid (f->pid, &status, WNOHANG) == 0) {
-        if (qs_mono_ms () > until) {
-            kill (f->pid, SIGKILL);
-            waitpid (f->pid, &status, 0);
-            break;
-        }
-        struct timespec ts = {0, 20 * 1000000L};
-        nanosleep (&ts, NULL);
-    }
+    /* the fake exits when its stdin closes */
+    qs_harness_stop_pid (f->pid, 0, 3000);
     f->pid = 0;
 }
 

@@ -1,5 +1,6 @@
 /*  qs_sandbox_proc - see qs_sandbox_proc.h */
 #include "qs_sandbox_proc.h"
+#include "qs_harness.h"
 #include "qs_cli_token.h"
 #include "qs_http.h"
 #include "qs_util.h"
@@ -98,17 +99,7 @@ qs_sandbox_kill (pid_t *pid)
 {
     if (!pid || *pid <= 0)
         return;
-    kill (*pid, SIGTERM);
-    for (int i = 0; i < 50; i++) {
-        int st;
-        if (waitpid (*pid, &st, WNOHANG) == *pid) {
-            *pid = 0;
-            return;
-        }
-        usleep (100000);
-    }
-    kill (*pid, SIGKILL);
-    waitpid (*pid, NULL, 0);
+    qs_harness_stop_pid (*pid, SIGTERM, 5000);
     *pid = 0;
 }
 
