@@ -14,6 +14,7 @@
 #include "qs_env.h"
 #include "qs_log.h"
 #include "qs_metrics.h"
+#include "qs_ops.h"
 
 int
 main (void)
@@ -40,7 +41,8 @@ main (void)
         .heartbeat_ms = (int) heartbeat,
         .liveness = (int) liveness,
         .queue_limit = (int) queue_limit,
-        .metrics = metrics
+        .metrics = metrics,
+        .admit = qs_ops_admit,      /* bus clients: the table of operations */
     };
     /*  issue 11: CURVE, roles and the event stream; integrations' tokens
         are checked with the gateway's JWT settings and code */

@@ -7,6 +7,7 @@
 #include "qs_gateway.h"
 #include "qs_gwconfig.h"
 #include "qs_log.h"
+#include "qs_ops.h"
 #include "qs_store.h"
 #include "qs_util.h"
 #include <civetweb.h>
@@ -141,6 +142,7 @@ main (void)
             .heartbeat_ms = cfg.broker_heartbeat_ms, .liveness = cfg.broker_liveness,
             .queue_limit = cfg.broker_queue_limit,
             .verify = qs_jwt_verify_bus, .verify_arg = jwt,     /* issue 11 */
+            .admit = qs_ops_admit,                              /* issue 16 */
         };
         qs_broker_env_t secure;         /* issue 11: CURVE, events (qs_broker.h) */
         if (qs_broker_config_from_env (&bcfg, &secure, &err) != 0) {

@@ -81,15 +81,16 @@ s_log_message (const struct mg_connection *conn, const char *message)
     return 1;
 }
 
-//  Read the request body, refusing more than max bytes (413). *body_p is a
+//  Read the request body, refusing more than the gateway's max or the
+//  row's body_max bytes (413). *body_p is a
 //  new buffer (caller frees), NUL-terminated for convenience.
 static int
-s_read_body (qs_gwctx_t *ctx, char **body_p, size_t *len_p, qs_err_t *err)
+s_read_body (qs_gwctx_t *ctx, size_t row_max, char **body_p, size_t *len_p, qs_err_t *err)
 {
     *body_p = NULL;
     *len_p = 0;
     const struct mg_request_info *ri = mg_get_request_info (ctx->conn);
-    size_t max = ctx->gw->max_body;
+    size_t max = row_max && row_max < ctx->gw->max_body ? row_max : ctx->gw->max_body;
     if (ri->content_length > 0 && (unsigned long long) ri->content_length > max) {
         //  Not reading it: the connection cannot be reused
         mg_disable_connection_keep_alive (ctx->conn);
@@ -145,14 +146,14 @@ s_bus_body (qs_gwctx_t *ctx, const qs_route_match_t *m, qs_err_t *err)
     if (m->route->has_body) {
         char *raw = NULL;
         size_t len = 0;
-        if (s_read_body (ctx, &raw, &len, err) != 0)
+        if (s_read_body (ctx, m->route->body_max, &raw, &len, err) != 0)
             return NULL;
         int rc = qs_gwreq_parse_body (mg_get_header (ctx->conn, "Content-Type"), raw, len,
                                       &body, err);
         free (raw);
         if (rc != 0)
             return NULL;
-        if (m->route->chat && qs_gwreq_validate_chat (body, err) != 0) {
+        if (m->route->validate && m->route->validate (m->route, body, err) != 0) {
             json_object_put (body);
             return NULL;
         }

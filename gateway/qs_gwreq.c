@@ -1,6 +1,7 @@
 /*  qs_gwreq - see qs_gwreq.h */
 #include "qs_gwreq.h"
 #include "qs_json.h"
+#include "qs_ops.h"
 #include "qs_util.h"
 #include <ctype.h>
 #include <stdio.h>
@@ -122,23 +123,7 @@ qs_gwreq_parse_body (const char *content_type, const char *body, size_t len,
 int
 qs_gwreq_validate_chat (json_object *body, qs_err_t *err)
 {
-    json_object *msg = NULL;
-    if (!body || !json_object_object_get_ex (body, "message", &msg) || !msg)
-        return qs_err_set (err, 400, "bad_request", "\"message\" is required");
-    if (!json_object_is_type (msg, json_type_string))
-        return qs_err_set (err, 400, "bad_request", "\"message\" must be a string");
-    long chars = qs_utf8_length (json_object_get_string (msg),
-                                 (size_t) json_object_get_string_len (msg));
-    if (chars < 0)
-        return qs_err_set (err, 400, "bad_request", "\"message\" is not valid UTF-8");
-    if (chars < 1 || chars > QS_CHAT_MESSAGE_MAX)
-        return qs_err_set (err, 400, "bad_request",
-                           "\"message\" must have 1 to %d characters", QS_CHAT_MESSAGE_MAX);
-    json_object *cid = NULL;
-    if (json_object_object_get_ex (body, "conversation_id", &cid) && cid
-        && !json_object_is_type (cid, json_type_string))
-        return qs_err_set (err, 400, "bad_request", "\"conversation_id\" must be a string");
-    return 0;
+    return qs_ops_validate_chat (NULL, body, err);
 }
 
 static int

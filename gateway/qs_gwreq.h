@@ -12,7 +12,6 @@
 #include "qs_route.h"
 
 #define QS_GWREQ_ID_MAX 64          /* longest client request id echoed */
-#define QS_CHAT_MESSAGE_MAX 8000    /* Unicode characters */
 #define QS_GWREQ_MAX_QUERY_PARAMS 32
 
 /*  True when a client-sent X-Request-Id may be echoed: 1..64 characters of
@@ -37,8 +36,9 @@ bool qs_gwreq_is_json_type (const char *content_type);
 int qs_gwreq_parse_body (const char *content_type, const char *body, size_t len,
                          json_object **out_p, qs_err_t *err);
 
-/*  Chat request rules: "message" a string of 1..8000 Unicode characters of
-    valid UTF-8, "conversation_id" absent, null or a string. 0 or -1 (400). */
+/*  Chat request rules (qs_ops_validate_chat with QS_CHAT_MESSAGE_MAX):
+    "message" a string of 1..8000 Unicode characters of valid UTF-8,
+    "conversation_id" absent, null or a string. 0 or -1 (400). */
 int qs_gwreq_validate_chat (json_object *body, qs_err_t *err);
 
 /*  Add each query parameter (percent-decoded, '+' as space) to obj as a

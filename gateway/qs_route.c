@@ -1,42 +1,13 @@
 /*  qs_route - see qs_route.h */
 #include "qs_route.h"
-#include "qs_auth.h"
 #include "qs_util.h"
 #include <stdio.h>
 #include <string.h>
 
-#define V QS_ROLE_VIEWER
-#define M QS_ROLE_MEMBER
-#define A QS_ROLE_ADMIN
-
-//  Contract section 4. Confirming runs the paused workflow (it executes), so
-//  it needs member; cancelling executes nothing.
-static const qs_route_t s_routes[] = {
-    { "GET",    "/api/v1/health",        QS_ROUTE_HEALTH,  NULL, NULL, 0, false, false, false },
-    { "GET",    "/api/v1/health/ready",  QS_ROUTE_READY,   NULL, NULL, 0, false, false, false },
-    { "GET",    "/api/v1/metrics",       QS_ROUTE_METRICS, NULL, NULL, 0, false, false, false },
-    { "POST",   "/api/v1/chat",          QS_ROUTE_BUS, "workflow", "chat", V, true, true, false },
-    { "POST",   "/api/v1/chat/stream",   QS_ROUTE_BUS, "workflow", "chat", V, true, true, true },
-    { "GET",    "/api/v1/chat/conversations", QS_ROUTE_BUS, "workflow", "conversations_list", V, false, false, false },
-    { "GET",    "/api/v1/chat/conversations/{id}", QS_ROUTE_BUS, "workflow", "conversation_get", V, false, false, false },
-    { "DELETE", "/api/v1/chat/conversations/{id}", QS_ROUTE_BUS, "workflow", "conversation_delete", V, false, false, false },
-    { "POST",   "/api/v1/actions/{action_id}/confirm", QS_ROUTE_BUS, "workflow", "action_confirm", M, true, false, false },
-    { "POST",   "/api/v1/actions/{action_id}/cancel",  QS_ROUTE_BUS, "workflow", "action_cancel", V, true, false, false },
-    { "GET",    "/api/v1/recommendations", QS_ROUTE_BUS, "workflow", "recommendations", V, false, false, false },
-    { "GET",    "/api/v1/knowledge/search", QS_ROUTE_BUS, "knowledge", "search", V, false, false, false },
-    { "POST",   "/api/v1/knowledge/documents", QS_ROUTE_BUS, "knowledge", "add_document", A, true, false, false },
-    { "DELETE", "/api/v1/knowledge/documents/{id}", QS_ROUTE_BUS, "knowledge", "delete_document", A, false, false, false },
-    //  Operations, not contract section 4: one round trip to a worker's
-    //  built-in ping (the benchmark's gateway -> broker -> worker path)
-    { "GET",    "/api/v1/ping/{service}", QS_ROUTE_BUS, NULL, "ping", V, false, false, false },
-};
-
-static const char *const s_services[] = { "intent", "workflow", "knowledge", "k8s", NULL };
-
 const char *const *
 qs_route_services (void)
 {
-    return s_services;
+    return qs_ops_services ();
 }
 
 static const char *
@@ -63,34 +34,23 @@ s_service_ok (const qs_route_t *route, const qs_route_match_t *m)
     if (route->kind != QS_ROUTE_BUS || route->service)
         return true;
     const char *name = s_param (m, "service");
-    for (size_t i = 0; name && s_services[i]; i++)
-        if (!strcmp (name, s_services[i]))
+    const char *const *services = qs_ops_services ();
+    for (size_t i = 0; name && services[i]; i++)
+        if (!strcmp (name, services[i]))
             return true;
     return false;
 }
 
-#undef V
-#undef M
-#undef A
-
 const qs_route_t *
 qs_route_table (size_t *count)
 {
-    if (count)
-        *count = sizeof s_routes / sizeof s_routes[0];
-    return s_routes;
+    return qs_ops_http (count);
 }
 
 bool
 qs_route_allows (const qs_route_t *route, unsigned roles)
 {
-    if (!route)
-        return false;
-    if (route->role & QS_ROLE_ADMIN)
-        return (roles & QS_ROLE_ADMIN) != 0;
-    if (route->role & QS_ROLE_MEMBER)
-        return (roles & (QS_ROLE_MEMBER | QS_ROLE_ADMIN)) != 0;
-    return true;
+    return qs_ops_allows (route, roles);
 }
 
 //  A path parameter must look like an id: bounded, URL-safe characters only,

@@ -1,33 +1,21 @@
-/*  qs_route - the gateway's route table: (method, path pattern) ->
-    (service, op, required role, body rules). The one place where the public
-    REST API of contract section 4 meets the bus. Pure data and matching, no
-    sockets, so it is unit-tested directly. */
+/*  qs_route - the gateway's router: (method, path) -> the row of the table
+    of operations (proto/qs_ops.h) with its path parameters. The table is
+    the one place where the public REST API of contract section 4 meets the
+    bus; this module only matches paths. No sockets, unit-tested directly. */
 #ifndef QS_ROUTE_H
 #define QS_ROUTE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include "qs_err.h"
+#include "qs_ops.h"
 
-typedef enum {
-    QS_ROUTE_BUS = 0,           /* dispatched through the broker */
-    QS_ROUTE_HEALTH,            /* liveness, no I/O, no token */
-    QS_ROUTE_READY,             /* readiness checks, no token */
-    QS_ROUTE_METRICS,           /* Prometheus text, no token */
-} qs_route_kind_t;
-
-typedef struct {
-    const char *method;         /* "GET", "POST", "DELETE" */
-    const char *pattern;        /* "/api/v1/chat/conversations/{id}"; also the metrics label */
-    qs_route_kind_t kind;
-    const char *service;        /* bus service, QS_ROUTE_BUS only; NULL = the {service}
-                                   path parameter (one of qs_route_services) */
-    const char *op;             /* bus op */
-    unsigned role;              /* QS_ROLE_* bit required (viewer = any caller) */
-    bool has_body;              /* POST: a JSON object body (415/413/400 rules) */
-    bool chat;                  /* validate as a chat request */
-    bool stream;                /* answer as server-sent events */
-} qs_route_t;
+//  A route is a row of the table of operations that has an HTTP path
+typedef qs_ops_row_t qs_route_t;
+#define QS_ROUTE_BUS     QS_OP_BUS
+#define QS_ROUTE_HEALTH  QS_OP_HEALTH
+#define QS_ROUTE_READY   QS_OP_READY
+#define QS_ROUTE_METRICS QS_OP_METRICS
 
 #define QS_ROUTE_MAX_PARAMS 2
 
@@ -37,7 +25,7 @@ typedef struct {
 } qs_route_param_t;
 
 typedef struct {
-    const qs_route_t *route;    /* lent, from the static table */
+    const qs_route_t *route;    /* lent, a row of the static table */
     size_t nparams;
     qs_route_param_t params[QS_ROUTE_MAX_PARAMS];
 } qs_route_match_t;
@@ -56,11 +44,11 @@ const char *qs_route_service (const qs_route_match_t *match);
 /*  The services of the product, NULL-terminated (readiness, ping). Lent. */
 const char *const *qs_route_services (void);
 
-/*  The whole table (for docs and tests): *count entries. Lent. */
+/*  The rows with an HTTP route (for docs and tests): *count entries. Lent. */
 const qs_route_t *qs_route_table (size_t *count);
 
-/*  True when a caller with roles (QS_ROLE_* bits) may use route: viewer
-    routes admit everyone, member routes member or admin, admin routes admin. */
+/*  True when a caller with roles (QS_ROLE_* bits) may use route
+    (qs_ops_allows). */
 bool qs_route_allows (const qs_route_t *route, unsigned roles);
 
 #endif

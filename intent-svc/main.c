@@ -9,6 +9,7 @@
 #include "qs_intent_handlers.h"
 #include "qs_log.h"
 #include "qs_metrics.h"
+#include "qs_ops_worker.h"
 #include "qs_worker.h"
 
 int
@@ -46,8 +47,17 @@ main (void)
     qs_worker_config_t config = { .service = "intent", .threads = (int) threads,
                                   .metrics = metrics };
     worker = qs_worker_new (&config);
-    if (!worker || qs_intent_service_register (service, worker))
+    const qs_ops_handler_t handlers[] = {       /* the "intent" rows of proto/qs_ops.c */
+        { "classify", qs_intent_op_classify, service },
+        { "extract", qs_intent_op_extract, service },
+    };
+    qs_err_t err;
+    if (!worker)
         goto cleanup;
+    if (qs_ops_register (worker, "intent", handlers, sizeof handlers / sizeof handlers[0], &err)) {
+        qs_error (NULL, "intent: %s", err.message);
+        goto cleanup;
+    }
     qs_info (NULL, "intent: worker for service \"intent\" on %s", qs_env_broker_endpoint ());
     status = qs_worker_run (worker) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 cleanup:

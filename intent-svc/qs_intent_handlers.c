@@ -6,9 +6,8 @@
 #include "qs_intent_extract.h"
 #include "qs_json.h"
 #include "qs_log.h"
+#include "qs_ops.h"
 #include "qs_util.h"
-
-#define S_MESSAGE_MAX_CHARS 8000
 
 struct _qs_intent_service_t {
     qs_intent_classifier_t *classifier;
@@ -63,15 +62,6 @@ qs_intent_service_destroy (qs_intent_service_t **self_p)
     *self_p = NULL;
 }
 
-int
-qs_intent_service_register (qs_intent_service_t *self, qs_worker_t *worker)
-{
-    if (qs_worker_add_op (worker, "classify", qs_intent_op_classify, self)
-        || qs_worker_add_op (worker, "extract", qs_intent_op_extract, self))
-        return -1;
-    return 0;
-}
-
 /*  The message of a body, or NULL after failing the request. */
 static const char *
 s_message (qs_req_t *req, json_object *body)
@@ -87,9 +77,9 @@ s_message (qs_req_t *req, json_object *body)
         qs_req_fail (req, 400, "bad_request", "\"message\" is not valid UTF-8");
         return NULL;
     }
-    if (chars > S_MESSAGE_MAX_CHARS) {
+    if (chars > QS_CHAT_MESSAGE_MAX) {
         qs_req_fail (req, 413, "payload_too_large", "\"message\" is longer than %d characters",
-                     S_MESSAGE_MAX_CHARS);
+                     QS_CHAT_MESSAGE_MAX);
         return NULL;
     }
     return text;

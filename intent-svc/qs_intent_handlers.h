@@ -34,10 +34,7 @@ qs_intent_service_t *qs_intent_service_new (qs_intent_classifier_t **classifier_
                                             qs_intent_llm_t **llm_p, qs_metrics_t *metrics);
 void qs_intent_service_destroy (qs_intent_service_t **self_p);
 
-/*  Register the classify and extract ops on worker. 0 or -1. */
-int qs_intent_service_register (qs_intent_service_t *self, qs_worker_t *worker);
-
-/*  The ops themselves (arg: the qs_intent_service_t), for tests. */
+/*  The ops (arg: the qs_intent_service_t), registered by main. */
 int qs_intent_op_classify (qs_req_t *req, void *arg);
 int qs_intent_op_extract (qs_req_t *req, void *arg);
 

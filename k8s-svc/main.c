@@ -59,8 +59,10 @@ main (void)
     qs_worker_config_t wc = {.service = "k8s", .metrics = metrics};
     if (!(worker = qs_worker_new (&wc)))
         goto cleanup;
-    if (qs_k8s_svc_register (worker, ops) != 0)
+    if (qs_k8s_svc_register (worker, ops, &err) != 0) {
+        qs_error (NULL, "k8s: %s", err.message);
         goto cleanup;
+    }
     status = qs_worker_run (worker) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 cleanup:
     qs_worker_destroy (&worker);

@@ -1,6 +1,7 @@
 /*  qs_k8s_svc - see qs_k8s_svc.h */
 #include "qs_k8s_svc.h"
 #include "qs_log.h"
+#include "qs_ops_worker.h"
 #include "qs_util.h"
 
 int
@@ -25,10 +26,14 @@ qs_k8s_svc_handle (qs_req_t *req, void *arg)
 }
 
 int
-qs_k8s_svc_register (qs_worker_t *worker, qs_k8s_ops_t *ops)
+qs_k8s_svc_register (qs_worker_t *worker, qs_k8s_ops_t *ops, qs_err_t *err)
 {
-    for (const char *const *op = qs_k8s_ops_names (); *op; op++)
-        if (qs_worker_add_op (worker, *op, qs_k8s_svc_handle, ops) != 0)
-            return -1;
-    return 0;
+    qs_ops_handler_t handlers[16];
+    size_t count = 0;
+    for (const char *const *op = qs_k8s_ops_names (); *op; op++) {
+        if (count == sizeof handlers / sizeof handlers[0])
+            return qs_err_set (err, 500, "bad_config", "k8s: more ops than handler slots");
+        handlers[count++] = (qs_ops_handler_t) { *op, qs_k8s_svc_handle, ops };
+    }
+    return qs_ops_register (worker, "k8s", handlers, count, err);
 }

@@ -11,8 +11,9 @@
     (reply or fail). Returns 0 on success, -1 when it answered an error. */
 int qs_k8s_svc_handle (qs_req_t *req, void *arg);
 
-/*  Register every op of qs_k8s_ops_names() on worker with ops as arg.
-    0 or -1. */
-int qs_k8s_svc_register (qs_worker_t *worker, qs_k8s_ops_t *ops);
+/*  Register every op of qs_k8s_ops_names() on worker with ops as arg,
+    checked against the "k8s" rows of the table of operations
+    (qs_ops_register). 0, or -1 with err. */
+int qs_k8s_svc_register (qs_worker_t *worker, qs_k8s_ops_t *ops, qs_err_t *err);
 
 #endif

@@ -17,6 +17,7 @@
 #include "qs_kb_handlers.h"
 #include "qs_log.h"
 #include "qs_metrics.h"
+#include "qs_ops_worker.h"
 #include "qs_util.h"
 #include "qs_worker.h"
 #include <pthread.h>
@@ -132,8 +133,17 @@ main (void)
         goto cleanup;
     syncing = true;
     qs_worker_config_t wc = { .service = "knowledge", .metrics = metrics };
-    if (!(worker = qs_worker_new (&wc)) || qs_kb_handlers_register (worker, kb) != 0)
+    const qs_ops_handler_t handlers[] = {       /* the "knowledge" rows of proto/qs_ops.c */
+        { "search", qs_kb_handle_search, kb },
+        { "add_document", qs_kb_handle_add, kb },
+        { "delete_document", qs_kb_handle_delete, kb },
+    };
+    if (!(worker = qs_worker_new (&wc)))
         goto cleanup;
+    if (qs_ops_register (worker, "knowledge", handlers, sizeof handlers / sizeof handlers[0], &err)) {
+        qs_error (NULL, "knowledge: %s", err.message);
+        goto cleanup;
+    }
     status = qs_worker_run (worker) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 cleanup:
     if (syncing) {

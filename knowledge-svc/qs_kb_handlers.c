@@ -48,13 +48,3 @@ qs_kb_handle_delete (qs_req_t *req, void *arg)
     json_object *empty = NULL;
     return qs_req_reply_status (req, 204, &empty);
 }
-
-int
-qs_kb_handlers_register (qs_worker_t *worker, qs_kb_t *kb)
-{
-    if (qs_worker_add_op (worker, "search", qs_kb_handle_search, kb)
-        || qs_worker_add_op (worker, "add_document", qs_kb_handle_add, kb)
-        || qs_worker_add_op (worker, "delete_document", qs_kb_handle_delete, kb))
-        return -1;
-    return 0;
-}

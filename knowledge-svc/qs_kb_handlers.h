@@ -11,7 +11,4 @@ int qs_kb_handle_search (qs_req_t *req, void *arg);
 int qs_kb_handle_add (qs_req_t *req, void *arg);
 int qs_kb_handle_delete (qs_req_t *req, void *arg);
 
-/*  Register the three ops on worker with kb as their argument. 0 or -1. */
-int qs_kb_handlers_register (qs_worker_t *worker, qs_kb_t *kb);
-
 #endif

@@ -10,6 +10,7 @@
 #include "qs_env.h"
 #include "qs_log.h"
 #include "qs_metrics.h"
+#include "qs_ops_worker.h"
 #include "qs_pruner.h"
 #include "qs_util.h"
 #include "qs_wf.h"
@@ -59,12 +60,19 @@ main (void)
     worker = qs_worker_new (&config);
     if (!wf || !worker)
         goto cleanup;
-    if (qs_worker_add_op (worker, "chat", qs_chat_op, wf) != 0
-        || qs_worker_add_op (worker, "action_confirm", qs_chat_confirm_op, wf) != 0
-        || qs_worker_add_op (worker, "action_cancel", qs_chat_cancel_op, wf) != 0
-        || qs_worker_add_op (worker, "recommendations", qs_chat_recommendations_op, wf) != 0
-        || qs_conversations_register (worker, qs_wf_store (wf)) != 0)
+    const qs_ops_handler_t handlers[] = {       /* the "workflow" rows of proto/qs_ops.c */
+        { "chat", qs_chat_op, wf },
+        { "action_confirm", qs_chat_confirm_op, wf },
+        { "action_cancel", qs_chat_cancel_op, wf },
+        { "recommendations", qs_chat_recommendations_op, wf },
+        { "conversations_list", qs_conversations_list_op, qs_wf_store (wf) },
+        { "conversation_get", qs_conversation_get_op, qs_wf_store (wf) },
+        { "conversation_delete", qs_conversation_delete_op, qs_wf_store (wf) },
+    };
+    if (qs_ops_register (worker, "workflow", handlers, sizeof handlers / sizeof handlers[0], &err)) {
+        qs_error (NULL, "workflow: %s", err.message);
         goto cleanup;
+    }
     qs_info (NULL, "workflow: store=%s platform=%s threads=%ld answers=%s", qs_store_backend (qs_wf_store (wf)),
              qs_env_str ("QS_PLATFORM_URL", "default"), threads,
              qs_wf_llm (wf) ? qs_llm_model (qs_wf_llm (wf)) : "templates");

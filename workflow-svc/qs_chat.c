@@ -7,6 +7,7 @@
 #include "qs_answer_llm.h"
 #include "qs_json.h"
 #include "qs_log.h"
+#include "qs_ops.h"
 #include "qs_provision.h"
 #include "qs_events.h"
 #include "qs_resolve.h"
@@ -16,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MESSAGE_MAX_CHARS 8000
 #define HISTORY_TURNS     10
 
 
@@ -332,8 +332,8 @@ qs_chat_op (qs_req_t *req, void *arg)
     t.message = qs_json_str (body, "message", NULL);
     const char *conv_id = qs_json_str (body, "conversation_id", NULL);
     long chars = t.message ? qs_utf8_length (t.message, strlen (t.message)) : -1;
-    if (!t.message || chars < 1 || chars > MESSAGE_MAX_CHARS) {
-        rc = qs_req_fail (req, 400, "bad_request", "message must be 1 to %d characters of valid UTF-8", MESSAGE_MAX_CHARS);
+    if (!t.message || chars < 1 || chars > QS_CHAT_MESSAGE_MAX) {
+        rc = qs_req_fail (req, 400, "bad_request", "message must be 1 to %d characters of valid UTF-8", QS_CHAT_MESSAGE_MAX);
         goto cleanup;
     }
     json_object *user_msg = json_object_new_object ();

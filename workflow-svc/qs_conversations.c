@@ -124,15 +124,3 @@ qs_conversation_delete_op (qs_req_t *req, void *arg)
         return qs_req_fail_err (req, &err);
     return qs_req_reply_status (req, 204, NULL);
 }
-
-int
-qs_conversations_register (qs_worker_t *worker, qs_store_t *store)
-{
-    if (!worker || !store)
-        return -1;
-    if (qs_worker_add_op (worker, "conversations_list", qs_conversations_list_op, store) != 0
-        || qs_worker_add_op (worker, "conversation_get", qs_conversation_get_op, store) != 0
-        || qs_worker_add_op (worker, "conversation_delete", qs_conversation_delete_op, store) != 0)
-        return -1;
-    return 0;
-}

@@ -19,7 +19,4 @@ int qs_conversations_list_op (qs_req_t *req, void *arg);
 int qs_conversation_get_op (qs_req_t *req, void *arg);
 int qs_conversation_delete_op (qs_req_t *req, void *arg);
 
-/*  Register the three ops on worker with store as their argument. 0 or -1. */
-int qs_conversations_register (qs_worker_t *worker, qs_store_t *store);
-
 #endif

@@ -18,6 +18,15 @@ typedef struct _qs_broker_t qs_broker_t;
     ends (to release per-thread library state). */
 typedef int (qs_broker_verify_fn) (void *arg, const char *token, qs_auth_t *auth, qs_err_t *err);
 
+/*  Admission of a bus client's request (client and integration keys, token
+    verified): may a caller with roles (QS_ROLE_* bits) run service.op with
+    body (len bytes, not terminated, lent)? 0, or -1 with err (status, code
+    and message are answered to the caller). Runs in the broker thread. The
+    application installs its policy (proto/qs_ops.h qs_ops_admit): the bus
+    knows no application op. */
+typedef int (qs_broker_admit_fn) (void *arg, const char *service, const char *op,
+                                  unsigned roles, const char *body, size_t len, qs_err_t *err);
+
 typedef struct {
     const char *endpoint;        /* bind address, e.g. "tcp://127.0.0.1:5555" */
     int heartbeat_ms;            /* 0 = default 1000 */
@@ -38,6 +47,9 @@ typedef struct {
                                       requests (the gateway's JWT rules); NULL = such
                                       tokens are refused 401 */
     void *verify_arg;
+    qs_broker_admit_fn *admit;     /* issue 16: which ops bus clients may run; NULL =
+                                      none but the built-in ping (403) */
+    void *admit_arg;
 } qs_broker_config_t;
 
 /*  Where qs_broker_config_from_env keeps the strings it points config at. */

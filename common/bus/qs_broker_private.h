@@ -63,6 +63,8 @@ typedef struct {
     zsock_t *events;            /* PUB of the event stream, or NULL */
     qs_broker_verify_fn *verify;
     void *verify_arg;
+    qs_broker_admit_fn *admit;
+    void *admit_arg;
 } qs_bstate_t;
 
 struct _qs_broker_t {

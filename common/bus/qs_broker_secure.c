@@ -109,6 +109,8 @@ qs_broker_secure_sockets (qs_bstate_t *self, qs_broker_t *owner)
     self->secure = secret != NULL;
     self->verify = owner->config.verify;
     self->verify_arg = owner->config.verify_arg;
+    self->admit = owner->config.admit;
+    self->admit_arg = owner->config.admit_arg;
     if (secret)
         qs_curve_apply_server (self->router, secret, QS_ZAP_DOMAIN_BUS);
     if (!owner->config.events_endpoint)
@@ -179,52 +181,11 @@ s_event (qs_bstate_t *self, const char *role, zmsg_t *msg)
     zmsg_destroy (&out);
 }
 
-/*  What a client or integration key may call: the public operations of
-    proto/gateway-ops.md with the same minimum role, and ping. Internal ops
-    (intent.*, k8s.*) stay between services. */
-static const struct {
-    const char *service, *op;
-    unsigned roles;             /* any of these */
-} s_open_ops [] = {
-    { "workflow", "chat", QS_ROLE_VIEWER | QS_ROLE_MEMBER | QS_ROLE_ADMIN },
-    { "workflow", "conversations_list", QS_ROLE_VIEWER | QS_ROLE_MEMBER | QS_ROLE_ADMIN },
-    { "workflow", "conversation_get", QS_ROLE_VIEWER | QS_ROLE_MEMBER | QS_ROLE_ADMIN },
-    { "workflow", "conversation_delete", QS_ROLE_VIEWER | QS_ROLE_MEMBER | QS_ROLE_ADMIN },
-    { "workflow", "action_confirm", QS_ROLE_MEMBER | QS_ROLE_ADMIN },
-    { "workflow", "action_cancel", QS_ROLE_VIEWER | QS_ROLE_MEMBER | QS_ROLE_ADMIN },
-    { "workflow", "recommendations", QS_ROLE_VIEWER | QS_ROLE_MEMBER | QS_ROLE_ADMIN },
-    { "knowledge", "search", QS_ROLE_VIEWER | QS_ROLE_MEMBER | QS_ROLE_ADMIN },
-    { "knowledge", "add_document", QS_ROLE_ADMIN },
-    { "knowledge", "delete_document", QS_ROLE_ADMIN },
-};
-
-/*  The gateway's chat rules (proto/gateway-ops.md), which services assume. */
-static bool
-s_chat_body_ok (zframe_t *body_frame)
-{
-    const char *why = NULL;
-    json_object *body = qs_json_parse ((const char *) zframe_data (body_frame),
-                                       zframe_size (body_frame), &why);
-    json_object *message = qs_json_get (body, "message", json_type_string);
-    json_object *conv = NULL;
-    bool ok = message != NULL;
-    if (ok) {
-        const char *text = json_object_get_string (message);
-        size_t len = (size_t) json_object_get_string_len (message);
-        long chars = memchr (text, 0, len) ? -1 : qs_utf8_length (text, len);
-        ok = chars >= 1 && chars <= 8000;
-    }
-    if (ok && json_object_object_get_ex (body, "conversation_id", &conv) && conv)
-        ok = json_object_is_type (conv, json_type_string);
-    json_object_put (body);
-    return ok;
-}
-
 /*  A REQUEST's auth frame (header 3 frames + envelope: call id 3, service 7,
     op 8, auth 9, body 10). A bearer token alone, {"token":"<JWT>"}, is
     verified here with the gateway's rules and the frame replaced by the
     verified context. strict (client and integration keys): nothing else is
-    accepted, and only the open operations above with their roles. */
+    accepted, and only what the admission callback admits (or ping). */
 static int
 s_request_auth (qs_bstate_t *self, zframe_t *identity, const char *role, zmsg_t *msg, bool strict)
 {
@@ -274,25 +235,21 @@ s_request_auth (qs_bstate_t *self, zframe_t *identity, const char *role, zmsg_t 
     }
     if (status == 403 && !strict)
         return 0;           /* not a bare token: the worker parses it as before */
+    qs_err_t refused;
+    qs_err_clear (&refused);
     if (status == 0 && strict && !streq (op, "ping")) {
-        size_t i, n = sizeof s_open_ops / sizeof s_open_ops [0];
-        for (i = 0; i < n; i++)
-            if (streq (s_open_ops [i].service, service) && streq (s_open_ops [i].op, op))
-                break;
-        if (i == n) {
-            status = 403;
-            message = "this operation is not open to bus clients";
-        }
-        else
-        if (!(auth.roles & s_open_ops [i].roles)) {
-            status = 403;
-            message = "your role cannot run this operation";
-        }
-        else
-        if (streq (op, "chat") && !s_chat_body_ok (s_frame (msg, 10))) {
-            status = 400;
-            code = "bad_request";
-            message = "message must be a string of 1 to 8000 characters; conversation_id a string";
+        zframe_t *body = s_frame (msg, 10);
+        int admitted = self->admit ? self->admit (self->admit_arg, service, op, auth.roles,
+                                                  (const char *) zframe_data (body),
+                                                  zframe_size (body), &refused)
+                                   : -1;
+        if (admitted != 0) {
+            //  a policy refuses with a 4xx; no policy (or a broken one) closes the op
+            if (!self->admit || refused.status < 400 || refused.status > 499)
+                qs_err_set (&refused, 403, "forbidden", "this operation is not open to bus clients");
+            status = refused.status;
+            code = refused.code;
+            message = refused.message;
         }
     }
     if (status == 0 && auth.sub [0]) {

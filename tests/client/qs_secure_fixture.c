@@ -16,6 +16,7 @@
 #include "qs_events.h"
 #include "qs_harness.h"
 #include "qs_json.h"
+#include "qs_ops.h"
 #include "qs_util.h"
 
 /*  The fixture also serves the benchmark, which runs outside check: a
@@ -89,6 +90,7 @@ qs_fix_broker_start (qs_fix_broker_t *fix, const qs_fix_keys_t *keys)
         .curve_keys_path = keys ? keys->keys_file : NULL,
         .events_endpoint = fix->events,
         .verify = qs_jwt_verify_bus, .verify_arg = fix->jwt,
+        .admit = qs_ops_admit,
     };
     fix->broker = qs_broker_new (&config);
     S_REQUIRE (fix->broker != NULL);

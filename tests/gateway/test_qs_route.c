@@ -44,7 +44,7 @@ START_TEST (test_contract_routes)
     ck_assert_int_eq (s_find_ok ("GET", "/api/v1/metrics", &m)->kind, QS_ROUTE_METRICS);
     ck_assert (s_find_ok ("POST", "/api/v1/chat/stream", &m)->stream);
     ck_assert (!s_find_ok ("POST", "/api/v1/chat", &m)->stream);
-    ck_assert (s_find_ok ("POST", "/api/v1/chat", &m)->chat);
+    ck_assert_ptr_eq (s_find_ok ("POST", "/api/v1/chat", &m)->validate, qs_ops_validate_chat);
 }
 END_TEST
 
