@@ -260,7 +260,7 @@ START_TEST (test_register)
     //  a handler without a row
     worker = s_worker ("intent");
     ck_assert_int_eq (qs_ops_register (worker, "intent", intent, 3, &err), -1);
-    ck_assert_ptr_nonnull (strstr (err.message, "\"guess\""));
+    ck_assert_ptr_nonnull (strstr (err.message, "\"intent.guess\""));
     ck_assert_ptr_nonnull (strstr (err.message, "no row"));
     //  a handler of another service's op, a handler twice, a missing function
     qs_ops_handler_t wrong[] = { { "chat", s_handler, NULL } };
