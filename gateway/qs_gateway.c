@@ -82,8 +82,8 @@ s_log_message (const struct mg_connection *conn, const char *message)
 }
 
 //  Read the request body, refusing more than the gateway's max or the
-//  row's body_max bytes (413). *body_p is a
-//  new buffer (caller frees), NUL-terminated for convenience.
+//  row's body_max bytes (413). *body_p is a new buffer (caller frees),
+//  NUL-terminated for convenience.
 static int
 s_read_body (qs_gwctx_t *ctx, size_t row_max, char **body_p, size_t *len_p, qs_err_t *err)
 {
