@@ -32,7 +32,7 @@ qs_k8s_svc_register (qs_worker_t *worker, qs_k8s_ops_t *ops, qs_err_t *err)
     size_t count = 0;
     for (const char *const *op = qs_k8s_ops_names (); *op; op++) {
         if (count == sizeof handlers / sizeof handlers[0])
-            return qs_err_set (err, 500, "bad_config", "k8s: more ops than handler slots");
+            return qs_err_set (err, 500, "bad_config", "more k8s ops than handler slots");
         handlers[count++] = (qs_ops_handler_t) { *op, qs_k8s_svc_handle, ops };
     }
     return qs_ops_register (worker, "k8s", handlers, count, err);
