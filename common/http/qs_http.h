@@ -51,7 +51,7 @@ typedef struct {
     int64_t connect_timeout_ms;  /* 0 = min(timeout_ms, 3000) */
     size_t max_body;             /* 0 = 8 MiB */
     qs_http_data_fn *on_data;    /* NULL = collect a 2xx body into resp->body */
-    qs_http_tick_fn *on_tick;    /* NULL = no ticks */
+    qs_http_tick_fn *on_tick;    /* NULL = no ticks; set, the connection is not kept */
     void *arg;                   /* for on_data and on_tick */
 } qs_http_req_t;
 
