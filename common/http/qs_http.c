@@ -312,8 +312,9 @@ qs_http_perform (qs_http_t *self, const qs_http_req_t *req, qs_http_resp_t *resp
     if (curl_easy_getinfo (c, CURLINFO_NUM_CONNECTS, &fresh) == CURLE_OK)
         self->connections += fresh;
     curl_easy_getinfo (c, CURLINFO_RESPONSE_CODE, &status);
-    resp->headers_len = qs_buf_len (call.headers);
+    size_t headers_len = qs_buf_len (call.headers);
     resp->headers = qs_buf_steal (call.headers);
+    resp->headers_len = resp->headers ? headers_len : 0;
     if (cc == CURLE_OK || (resp->stopped && cc == CURLE_WRITE_ERROR)) {
         resp->status = status;
         resp->len = qs_buf_len (call.body);
