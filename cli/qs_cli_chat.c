@@ -2,8 +2,8 @@
 #include "qs_cli_chat.h"
 #include "qs_cli_line.h"
 #include "qs_cli_md.h"
-#include "qs_cli_sse.h"
 #include "qs_json.h"
+#include "qs_sse.h"
 #include "qs_util.h"
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +23,7 @@ typedef struct {
     bool spinning;              // a spinner is on stderr
     bool spinner_ok;            // stderr is a terminal
     bool tokens;                // text arrived
-    qs_cli_sse_t *sse;
+    qs_sse_t *sse;
 } s_turn_t;
 
 static void
@@ -50,10 +50,11 @@ s_on_tick (void *arg)
 }
 
 static int
-s_on_event (const char *event, const char *data, void *arg)
+s_on_event (const qs_sse_event_t *ev, void *arg)
 {
     s_turn_t *t = arg;
-    json_object *obj = qs_json_parse (data, strlen (data), NULL);
+    const char *event = ev->name;
+    json_object *obj = qs_json_parse (ev->data, ev->len, NULL);
     if (!strcmp (event, "intent"))
         snprintf (t->label, sizeof t->label, "thinking (%s)…",
                   qs_json_str (obj, "intent", "?"));
@@ -83,7 +84,7 @@ static int
 s_on_chunk (const char *data, size_t len, void *arg)
 {
     s_turn_t *t = arg;
-    return qs_cli_sse_feed (t->sse, data, len);
+    return qs_sse_feed (t->sse, data, len) ? -1 : 0;
 }
 
 static void
@@ -106,9 +107,9 @@ s_stream (const qs_cli_ctx_t *ctx, const char *conversation_id, const char *mess
     s_turn_t t = {.ctx = ctx, .spinner_ok = isatty (STDERR_FILENO) != 0};
     snprintf (t.label, sizeof t.label, "thinking…");
     t.md = qs_cli_md_new (stdout, ctx->color);
-    t.sse = qs_cli_sse_new (s_on_event, &t);
+    t.sse = qs_sse_new (s_on_event, &t, 0);
     json_object *body = json_object_new_object ();
-    qs_cli_resp_t resp = {0};
+    qs_http_resp_t resp = {0};
     int rc = QS_CLI_SERVER;
     if (!t.md || !t.sse || !body) {
         fprintf (stderr, "quickspin chat: out of memory\n");
@@ -132,7 +133,7 @@ s_stream (const qs_cli_ctx_t *ctx, const char *conversation_id, const char *mess
         rc = qs_cli_report ("quickspin chat", &resp);
         goto cleanup;
     }
-    qs_cli_sse_feed (t.sse, "\n\n", 2);     // a last event without its blank line
+    qs_sse_feed (t.sse, "\n\n", 2);     // a last event without its blank line
     if (!t.tokens && t.done) {
         const char *text = qs_json_str (t.done, "message", "");
         qs_cli_md_feed (t.md, text, strlen (text));
@@ -152,10 +153,10 @@ s_stream (const qs_cli_ctx_t *ctx, const char *conversation_id, const char *mess
         rc = QS_CLI_OK;
     }
 cleanup:
-    qs_cli_resp_free (&resp);
+    qs_http_resp_clear (&resp);
     json_object_put (t.done);
     json_object_put (t.error);
-    qs_cli_sse_destroy (&t.sse);
+    qs_sse_destroy (&t.sse);
     qs_cli_md_destroy (&t.md);
     json_object_put (body);
     return rc;

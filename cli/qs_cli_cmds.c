@@ -269,13 +269,13 @@ qs_cli_cmd_health (const qs_cli_ctx_t *ctx, int argc, char **argv)
     }
     const char *url = ctx->cfg.url;
     qs_err_t err = {0};
-    qs_cli_resp_t live, ready;
+    qs_http_resp_t live, ready;
     if (qs_cli_http ("GET", url, "/api/v1/health", NULL, NULL, 5000, &live, &err) != 0) {
         fprintf (stderr, "quickspin health: %s\n", err.message);
         return QS_CLI_UNREACHABLE;
     }
     if (qs_cli_http ("GET", url, "/api/v1/health/ready", NULL, NULL, 10000, &ready, &err) != 0) {
-        qs_cli_resp_free (&live);
+        qs_http_resp_clear (&live);
         fprintf (stderr, "quickspin health: %s\n", err.message);
         return QS_CLI_UNREACHABLE;
     }
@@ -308,8 +308,8 @@ qs_cli_cmd_health (const qs_cli_ctx_t *ctx, int argc, char **argv)
     }
     json_object_put (lj);
     json_object_put (rj);
-    qs_cli_resp_free (&live);
-    qs_cli_resp_free (&ready);
+    qs_http_resp_clear (&live);
+    qs_http_resp_clear (&ready);
     return ok ? QS_CLI_OK : QS_CLI_SERVER;
 }
 

@@ -33,7 +33,7 @@ qs_cli_exit_for_status (long status)
 }
 
 int
-qs_cli_report (const char *what, const qs_cli_resp_t *resp)
+qs_cli_report (const char *what, const qs_http_resp_t *resp)
 {
     json_object *body = resp->body ? qs_json_parse (resp->body, resp->len, NULL) : NULL;
     json_object *error = qs_json_get (body, "error", json_type_object);
@@ -55,7 +55,7 @@ qs_cli_call (const qs_cli_ctx_t *ctx, const char *what, const char *method, cons
              json_object *body, json_object **json_p, char **raw_p)
 {
     qs_err_t err = {0};
-    qs_cli_resp_t resp;
+    qs_http_resp_t resp;
     *json_p = NULL;
     if (raw_p)
         *raw_p = NULL;
@@ -80,7 +80,7 @@ qs_cli_call (const qs_cli_ctx_t *ctx, const char *what, const char *method, cons
             resp.body = NULL;
         }
     }
-    qs_cli_resp_free (&resp);
+    qs_http_resp_clear (&resp);
     return rc;
 }
 

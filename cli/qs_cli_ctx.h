@@ -43,7 +43,7 @@ int qs_cli_exit_for_status (long status);
 
 /*  Print the API's error (message, code, request id) for a failed answer to
     stderr, prefixed by what ("quickspin chat"). Returns its exit status. */
-int qs_cli_report (const char *what, const qs_cli_resp_t *resp);
+int qs_cli_report (const char *what, const qs_http_resp_t *resp);
 
 /*  Call the gateway: method path with the configured token and an optional
     JSON body. On a 2xx answer returns QS_CLI_OK and *json_p gets the parsed

@@ -1,5 +1,6 @@
 /*  qs_cli_md - see qs_cli_md.h */
 #include "qs_cli_md.h"
+#include "qs_buf.h"
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +18,7 @@ struct _qs_cli_md_t {
     bool in_code;           // inside a ``` block
     bool wrote;
     char last;              // last character written (plain mode)
-    char *line;
-    size_t len, cap;
+    qs_buf_t *line;         // the line being received (styled mode)
 };
 
 qs_cli_md_t *
@@ -30,6 +30,9 @@ qs_cli_md_new (FILE *out, bool styled)
         self->out = out;
         self->styled = styled;
         self->last = '\n';
+        self->line = qs_buf_new (0);
+        if (!self->line)
+            qs_cli_md_destroy (&self);
     }
     return self;
 }
@@ -39,7 +42,7 @@ qs_cli_md_destroy (qs_cli_md_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
-    free ((*self_p)->line);
+    qs_buf_destroy (&(*self_p)->line);
     free (*self_p);
     *self_p = NULL;
 }
@@ -134,21 +137,16 @@ qs_cli_md_feed (qs_cli_md_t *self, const char *text, size_t len)
         fflush (self->out);
         return 0;
     }
-    for (size_t i = 0; i < len; i++) {
-        if (text[i] == '\n') {
-            s_line (self, self->line ? self->line : "", self->len);
-            self->len = 0;
-            continue;
-        }
-        if (self->len + 2 > self->cap) {
-            size_t want = self->cap ? self->cap * 2 : 256;
-            char *grown = realloc (self->line, want);
-            if (!grown)
-                return -1;
-            self->line = grown;
-            self->cap = want;
-        }
-        self->line[self->len++] = text[i];
+    const char *end = text + len;
+    for (const char *p = text; p < end;) {
+        const char *nl = memchr (p, '\n', (size_t) (end - p));
+        if (qs_buf_append (self->line, p, (size_t) ((nl ? nl : end) - p)))
+            return -1;
+        if (!nl)
+            break;
+        s_line (self, qs_buf_data (self->line), qs_buf_len (self->line));
+        qs_buf_reset (self->line);
+        p = nl + 1;
     }
     fflush (self->out);
     return 0;
@@ -159,9 +157,9 @@ qs_cli_md_flush (qs_cli_md_t *self)
 {
     assert (self);
     if (self->styled) {
-        if (self->len > 0)
-            s_line (self, self->line, self->len);
-        self->len = 0;
+        if (qs_buf_len (self->line) > 0)
+            s_line (self, qs_buf_data (self->line), qs_buf_len (self->line));
+        qs_buf_reset (self->line);
         if (self->in_code)
             fputs (S_RESET, self->out);
         self->in_code = false;

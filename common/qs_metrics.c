@@ -2,6 +2,7 @@
     a lookup in a short list plus an add, far below the cost of the work they
     measure. */
 #include "qs_metrics.h"
+#include "qs_buf.h"
 #include "qs_util.h"
 #include <civetweb.h>
 #include <dirent.h>
@@ -232,73 +233,37 @@ qs_metrics_observe (qs_metrics_t *self, const char *name, const char *labels, do
     s_update (self, name, labels, value, 2);
 }
 
-/*  A growable output buffer. */
-typedef struct {
-    char *data;
-    size_t len, cap;
-    int failed;
-} buf_t;
-
-static void
-s_printf (buf_t *b, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
-
-static void
-s_printf (buf_t *b, const char *fmt, ...)
-{
-    if (b->failed)
-        return;
-    for (;;) {
-        va_list ap;
-        va_start (ap, fmt);
-        int n = vsnprintf (b->data + b->len, b->cap - b->len, fmt, ap);
-        va_end (ap);
-        if (n < 0) {
-            b->failed = 1;
-            return;
-        }
-        if (b->len + (size_t) n < b->cap) {
-            b->len += (size_t) n;
-            return;
-        }
-        size_t cap = (b->cap + (size_t) n + 1) * 2;
-        char *data = realloc (b->data, cap);
-        if (!data) {
-            b->failed = 1;
-            return;
-        }
-        b->data = data;
-        b->cap = cap;
-    }
-}
+/*  Far above any real exposition: past it the scrape fails rather than being cut. */
+#define S_MAX_EXPOSITION (64u << 20)
 
 static const char *s_kind_names[] = {"counter", "gauge", "histogram"};
 
 /*  Label set text with an extra label appended ("le"), with braces. */
 static void
-s_labels (buf_t *b, const char *labels, const char *extra)
+s_labels (qs_buf_t *b, const char *labels, const char *extra)
 {
     int has = labels && *labels;
     if (!has && !extra)
         return;
-    s_printf (b, "{%s%s%s}", has ? labels : "", has && extra ? "," : "", extra ? extra : "");
+    qs_buf_printf (b, "{%s%s%s}", has ? labels : "", has && extra ? "," : "", extra ? extra : "");
 }
 
 static void
-s_render_into (qs_metrics_t *self, buf_t *b)
+s_render_into (qs_metrics_t *self, qs_buf_t *b)
 {
     pthread_mutex_lock (&self->lock);
     for (family_t *f = self->families; f; f = f->next) {
-        s_printf (b, "# HELP %s %s\n# TYPE %s %s\n", f->name, f->help, f->name,
+        qs_buf_printf (b, "# HELP %s %s\n# TYPE %s %s\n", f->name, f->help, f->name,
                   s_kind_names[f->kind]);
         if (f->fn) {
-            s_printf (b, "%s %.17g\n", f->name, f->fn (f->fn_arg));
+            qs_buf_printf (b, "%s %.17g\n", f->name, f->fn (f->fn_arg));
             continue;
         }
         for (series_t *s = f->series; s; s = s->next) {
             if (f->kind != QS_METRIC_HISTOGRAM) {
-                s_printf (b, "%s", f->name);
+                qs_buf_printf (b, "%s", f->name);
                 s_labels (b, s->labels, NULL);
-                s_printf (b, " %.17g\n", s->value);
+                qs_buf_printf (b, " %.17g\n", s->value);
                 continue;
             }
             double cumulative = 0;
@@ -306,17 +271,17 @@ s_render_into (qs_metrics_t *self, buf_t *b)
             for (size_t i = 0; i < f->nbounds; i++) {
                 cumulative += s->buckets[i];
                 snprintf (le, sizeof le, "le=\"%g\"", f->bounds[i]);
-                s_printf (b, "%s_bucket", f->name);
+                qs_buf_printf (b, "%s_bucket", f->name);
                 s_labels (b, s->labels, le);
-                s_printf (b, " %.17g\n", cumulative);
+                qs_buf_printf (b, " %.17g\n", cumulative);
             }
-            s_printf (b, "%s_bucket", f->name);
+            qs_buf_printf (b, "%s_bucket", f->name);
             s_labels (b, s->labels, "le=\"+Inf\"");
-            s_printf (b, " %.17g\n%s_sum", s->count, f->name);
+            qs_buf_printf (b, " %.17g\n%s_sum", s->count, f->name);
             s_labels (b, s->labels, NULL);
-            s_printf (b, " %.17g\n%s_count", s->value, f->name);
+            qs_buf_printf (b, " %.17g\n%s_count", s->value, f->name);
             s_labels (b, s->labels, NULL);
-            s_printf (b, " %.17g\n", s->count);
+            qs_buf_printf (b, " %.17g\n", s->count);
         }
     }
     pthread_mutex_unlock (&self->lock);
@@ -325,16 +290,15 @@ s_render_into (qs_metrics_t *self, buf_t *b)
 char *
 qs_metrics_render (qs_metrics_t *self)
 {
-    buf_t b = {calloc (1, 4096), 0, 4096, 0};
-    if (!b.data)
+    qs_buf_t *b = qs_buf_new (S_MAX_EXPOSITION);
+    if (!b)
         return NULL;
     if (self)
-        s_render_into (self, &b);
-    if (b.failed) {
-        free (b.data);
-        return NULL;
-    }
-    return b.data;
+        s_render_into (self, b);
+    /* NULL when an append failed: the buffer remembers it */
+    char *text = qs_buf_steal (b);
+    qs_buf_destroy (&b);
+    return text;
 }
 
 static long
@@ -366,12 +330,12 @@ s_open_fds (void)
 char *
 qs_metrics_render_with_process (qs_metrics_t *self)
 {
-    buf_t b = {calloc (1, 4096), 0, 4096, 0};
-    if (!b.data)
+    qs_buf_t *b = qs_buf_new (S_MAX_EXPOSITION);
+    if (!b)
         return NULL;
     if (self)
-        s_render_into (self, &b);
-    s_printf (&b,
+        s_render_into (self, b);
+    qs_buf_printf (b,
               "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
               "# TYPE process_resident_memory_bytes gauge\n"
               "process_resident_memory_bytes %ld\n"
@@ -380,11 +344,10 @@ qs_metrics_render_with_process (qs_metrics_t *self)
               "# HELP process_start_time_seconds Start time of the process since unix epoch in seconds.\n"
               "# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds %.3f\n",
               s_rss_bytes (), s_open_fds (), self ? self->started_ms / 1000.0 : 0.0);
-    if (b.failed) {
-        free (b.data);
-        return NULL;
-    }
-    return b.data;
+    /* NULL when an append failed: the buffer remembers it */
+    char *text = qs_buf_steal (b);
+    qs_buf_destroy (&b);
+    return text;
 }
 
 char *

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "qs_buf.h"
 #include "qs_json.h"
 #include "qs_log.h"
 
@@ -150,41 +151,21 @@ qs_intent_prompt_history (json_object *history)
     return out;
 }
 
-static int
-s_append (char **buf, size_t *len, size_t *cap, const char *bytes, size_t n)
-{
-    if (*len + n + 1 > *cap) {
-        size_t ncap = *cap ? *cap : 1024;
-        while (ncap < *len + n + 1)
-            ncap *= 2;
-        char *nb = (char *) realloc (*buf, ncap);
-        if (!nb)
-            return -1;
-        *buf = nb;
-        *cap = ncap;
-    }
-    memcpy (*buf + *len, bytes, n);
-    *len += n;
-    (*buf)[*len] = '\0';
-    return 0;
-}
-
 /*  Replace each {{name}} in tmpl with the JSON text of the value. Caller frees. */
 static char *
 s_render (const char *tmpl, const char **names, json_object **values, int n)
 {
-    char *out = NULL;
-    size_t len = 0, cap = 0;
+    qs_buf_t *out = qs_buf_new (0);
+    if (!out)
+        return NULL;
     const char *p = tmpl;
     while (*p) {
         const char *open = strstr (p, "{{");
         if (!open) {
-            if (s_append (&out, &len, &cap, p, strlen (p)))
-                goto fail;
+            qs_buf_puts (out, p);
             break;
         }
-        if (s_append (&out, &len, &cap, p, (size_t) (open - p)))
-            goto fail;
+        qs_buf_append (out, p, (size_t) (open - p));
         const char *close = strstr (open, "}}");
         int i = 0;
         for (; close && i < n; i++)
@@ -193,21 +174,18 @@ s_render (const char *tmpl, const char **names, json_object **values, int n)
                 break;
         if (!close || i == n) {
             /* not a placeholder of ours: copy as text */
-            if (s_append (&out, &len, &cap, open, 2))
-                goto fail;
+            qs_buf_append (out, open, 2);
             p = open + 2;
             continue;
         }
-        const char *text = json_object_to_json_string_ext (
-            values[i], JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-        if (s_append (&out, &len, &cap, text, strlen (text)))
-            goto fail;
+        qs_buf_puts (out, json_object_to_json_string_ext (
+            values[i], JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
         p = close + 2;
     }
-    return out ? out : strdup ("");
-fail:
-    free (out);
-    return NULL;
+    /* NULL when an append failed: the buffer remembers it */
+    char *text = qs_buf_steal (out);
+    qs_buf_destroy (&out);
+    return text;
 }
 
 char *

@@ -136,11 +136,10 @@ s_embed_batch (qs_kb_remote_t *self, const char *const *texts, int n,
     int rc = qs_http_perform (self->http, &req, &resp);
     pthread_mutex_unlock (&self->lock);
     json_object_put (body);
-    if (rc != 0 || resp.fail != QS_HTTP_OK) {
-        int status = resp.fail == QS_HTTP_TIMEOUT ? 504 : 503;
+    if (rc != 0) {
+        qs_http_fail_err (&resp, "the embeddings API", err);
         qs_http_resp_clear (&resp);
-        return qs_err_set (err, status, status == 504 ? "deadline_exceeded" : "service_unavailable",
-                           "the embeddings API did not answer");
+        return -1;
     }
     if (resp.status != 200) {
         long status = resp.status;

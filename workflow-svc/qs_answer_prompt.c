@@ -1,5 +1,6 @@
 /*  qs_answer_prompt - see qs_answer_prompt.h */
 #include "qs_answer_prompt.h"
+#include "qs_buf.h"
 #include "qs_env.h"
 #include "qs_json.h"
 #include "qs_log.h"
@@ -236,67 +237,41 @@ qs_answer_prompt_facts (const qs_answer_input_t *in)
 
 /* ---- the prompt ---------------------------------------------------------- */
 
-typedef struct {
-    char *buf;
-    size_t len, cap;
-} s_buf_t;
-
-static int
-s_put (s_buf_t *b, const char *bytes, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *nb = realloc (b->buf, cap);
-        if (!nb)
-            return -1;
-        b->buf = nb;
-        b->cap = cap;
-    }
-    memcpy (b->buf + b->len, bytes, n);
-    b->len += n;
-    b->buf[b->len] = '\0';
-    return 0;
-}
-
 /*  Replace each {{name}} of tmpl by its value (one pass: values are not
     scanned again). Unknown placeholders stay as they are. Caller frees. */
 static char *
 s_render (const char *tmpl, const char **names, const char **values)
 {
-    s_buf_t b = {0};
+    qs_buf_t *b = qs_buf_new (0);
+    if (!b)
+        return NULL;
     const char *p = tmpl;
     while (*p) {
         const char *open = strstr (p, "{{");
         if (!open) {
-            if (s_put (&b, p, strlen (p)))
-                goto fail;
+            qs_buf_puts (b, p);
             break;
         }
-        if (s_put (&b, p, (size_t) (open - p)))
-            goto fail;
+        qs_buf_append (b, p, (size_t) (open - p));
         const char *close = strstr (open, "}}");
         int done = 0;
         for (int i = 0; close && names[i] && !done; i++) {
             size_t n = strlen (names[i]);
             if ((size_t) (close - open - 2) == n && !strncmp (open + 2, names[i], n)) {
-                if (s_put (&b, values[i], strlen (values[i])))
-                    goto fail;
+                qs_buf_puts (b, values[i]);
                 p = close + 2;
                 done = 1;
             }
         }
         if (!done) {
-            if (s_put (&b, "{{", 2))
-                goto fail;
+            qs_buf_append (b, "{{", 2);
             p = open + 2;
         }
     }
-    return b.buf ? b.buf : strdup ("");
-fail:
-    free (b.buf);
-    return NULL;
+    /* NULL when an append failed: the buffer remembers it */
+    char *text = qs_buf_steal (b);
+    qs_buf_destroy (&b);
+    return text;
 }
 
 static const char *

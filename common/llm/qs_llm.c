@@ -2,10 +2,10 @@
     HTTP attempt is qs_llm_http.c, the metrics are qs_llm_meter.c. */
 #include "qs_llm.h"
 #include <assert.h>
-#include <curl/curl.h>
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -33,7 +33,7 @@ struct _qs_llm_t {
     qs_breaker_t *breaker;
     pthread_mutex_t lock;       /* guards everything below */
     int schema_unsupported;
-    CURL *pool[QS_LLM_POOL];
+    qs_http_t *pool[QS_LLM_POOL];
     int npool;
 };
 
@@ -57,11 +57,11 @@ qs_llm_new (const qs_llm_config_t *cfg)
 {
     if (!cfg || !cfg->base_url || !*cfg->base_url)
         return NULL;
-    if (curl_global_init (CURL_GLOBAL_DEFAULT) != CURLE_OK)
+    if (qs_http_global_init () != 0)
         return NULL;
     qs_llm_t *self = (qs_llm_t *) calloc (1, sizeof *self);
     if (!self) {
-        curl_global_cleanup ();
+        qs_http_global_cleanup ();
         return NULL;
     }
     size_t blen = strlen (cfg->base_url);
@@ -126,7 +126,7 @@ qs_llm_destroy (qs_llm_t **self_p)
         return;
     qs_llm_t *self = *self_p;
     for (int i = 0; i < self->npool; i++)
-        curl_easy_cleanup (self->pool[i]);
+        qs_http_destroy (&self->pool[i]);
     if (self->api_key) {
         explicit_bzero (self->api_key, strlen (self->api_key));
         free (self->api_key);
@@ -137,7 +137,7 @@ qs_llm_destroy (qs_llm_t **self_p)
     pthread_mutex_destroy (&self->lock);
     free (self);
     *self_p = NULL;
-    curl_global_cleanup ();
+    qs_http_global_cleanup ();
 }
 
 const char *
@@ -191,30 +191,29 @@ s_breaker_report (qs_llm_t *self, int outcome, int trial, const char *rid)
         qs_metrics_set (self->metrics, "qs_llm_breaker_state", NULL, after);
 }
 
-static CURL *
+static qs_http_t *
 s_take_handle (qs_llm_t *self)
 {
-    CURL *curl = NULL;
+    qs_http_t *http = NULL;
     pthread_mutex_lock (&self->lock);
     if (self->npool > 0)
-        curl = self->pool[--self->npool];
+        http = self->pool[--self->npool];
     pthread_mutex_unlock (&self->lock);
-    return curl ? curl : curl_easy_init ();
+    return http ? http : qs_http_new ();
 }
 
 static void
-s_give_handle (qs_llm_t *self, CURL *curl)
+s_give_handle (qs_llm_t *self, qs_http_t *http)
 {
-    if (!curl)
+    if (!http)
         return;
     pthread_mutex_lock (&self->lock);
     if (self->npool < QS_LLM_POOL) {
-        self->pool[self->npool++] = curl;
-        curl = NULL;
+        self->pool[self->npool++] = http;
+        http = NULL;
     }
     pthread_mutex_unlock (&self->lock);
-    if (curl)
-        curl_easy_cleanup (curl);
+    qs_http_destroy (&http);
 }
 
 /*  Text from outside (API error messages, curl messages) made safe: known
@@ -369,7 +368,7 @@ s_call (qs_llm_t *self, const qs_llm_request_t *req, int stream, qs_llm_token_fn
 
     int rc = -1, outcome = S_FAILED, retries = 0, invalid_left = 1;
     char *body = NULL;
-    CURL *curl = s_take_handle (self);
+    qs_http_t *http = s_take_handle (self);
     qs_llm_attempt_t a;
     memset (&a, 0, sizeof a);
     a.url = self->url;
@@ -378,7 +377,7 @@ s_call (qs_llm_t *self, const qs_llm_request_t *req, int stream, qs_llm_token_fn
     a.stream = stream;
     a.on_token = on_token;
     a.arg = arg;
-    if (!curl) {
+    if (!http) {
         qs_err_set (err, 500, "internal", "cannot create an HTTP handle");
         outcome = S_NEUTRAL;
         goto cleanup;
@@ -399,7 +398,7 @@ s_call (qs_llm_t *self, const qs_llm_request_t *req, int stream, qs_llm_token_fn
         a.body = body;
         a.timeout_ms = (long) left;
         res->attempts++;
-        int run = qs_llm_attempt_run (curl, &a);
+        int run = qs_llm_attempt_run (http, &a);
         qs_llm_meter_attempt (self->metrics, self->model_label, &a, run != 0);
         const char *reason = NULL;      /* set = retryable */
         char msg[400] = "";
@@ -409,13 +408,12 @@ s_call (qs_llm_t *self, const qs_llm_request_t *req, int stream, qs_llm_token_fn
             goto cleanup;
         }
         if (run != 0) {
-            if (a.curl_rc == CURLE_OPERATION_TIMEDOUT && qs_mono_ms () >= deadline - 5) {
+            if (a.fail == QS_HTTP_TIMEOUT && qs_mono_ms () >= deadline - 5) {
                 qs_err_set (err, 504, "deadline_exceeded", "the LLM did not answer in time");
                 goto cleanup;
             }
-            reason = a.curl_rc == CURLE_OPERATION_TIMEDOUT ? "timeout" : "transport";
-            s_scrub (self, msg, sizeof msg, a.curl_msg[0] ? a.curl_msg
-                                                          : curl_easy_strerror (a.curl_rc));
+            reason = a.fail == QS_HTTP_TIMEOUT ? "timeout" : "transport";
+            s_scrub (self, msg, sizeof msg, a.fail_msg);
         }
         else
         if (a.status == 200) {
@@ -531,7 +529,7 @@ cleanup:
                             (double) (qs_mono_ms () - start) / 1000.0);
     s_breaker_report (self, outcome, trial, rid);
     qs_llm_attempt_clear (&a);
-    s_give_handle (self, curl);
+    s_give_handle (self, http);
     free (body);
     return rc;
 }

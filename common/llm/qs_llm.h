@@ -26,8 +26,8 @@
 
     Thread safety: one instance may be shared by any number of threads. The
     breaker and the schema downgrade are guarded by a mutex and each call
-    takes its own curl handle from a small per-instance pool. Call
-    curl_global_init once before threads start if libcurl is older than
+    takes its own qs_http connection from a small per-instance pool. Call
+    qs_http_global_init once before threads start if libcurl is older than
     7.84 (qs_llm_new calls it too, which is then only safe single-threaded).
 
     Secrets: the API key is sent in the Authorization header only; it never

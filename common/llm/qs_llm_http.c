@@ -1,6 +1,7 @@
 /*  qs_llm_http - see qs_llm_http.h */
 #include "qs_llm_http.h"
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -8,140 +9,84 @@
 #include "qs_sse.h"
 #include "qs_util.h"
 
-#define QS_LLM_MAX_BODY (8 * 1024 * 1024)
-
-int
-qs_llm_buf_append (char **buf, size_t *len, size_t *cap, const char *bytes, size_t n)
-{
-    if (*len + n + 1 > QS_LLM_MAX_BODY)
-        return -1;
-    if (*len + n + 1 > *cap) {
-        size_t ncap = *cap ? *cap : 1024;
-        while (ncap < *len + n + 1)
-            ncap *= 2;
-        char *nb = (char *) realloc (*buf, ncap);
-        if (!nb)
-            return -1;
-        *buf = nb;
-        *cap = ncap;
-    }
-    memcpy (*buf + *len, bytes, n);
-    *len += n;
-    (*buf)[*len] = '\0';
-    return 0;
-}
-
 void
 qs_llm_attempt_clear (qs_llm_attempt_t *a)
 {
     free (a->raw);
-    free (a->content);
-    free (a->reasoning);
+    qs_buf_destroy (&a->content);
+    qs_buf_destroy (&a->reasoning);
     if (a->usage)
         json_object_put (a->usage);
-    a->raw = a->content = a->reasoning = NULL;
-    a->raw_len = a->raw_cap = a->content_len = a->content_cap = 0;
-    a->reasoning_len = a->reasoning_cap = 0;
+    a->raw = NULL;
+    a->raw_len = 0;
     a->usage = NULL;
     a->status = 0;
-    a->curl_rc = CURLE_OK;
-    a->curl_msg[0] = '\0';
+    a->fail = QS_HTTP_OK;
+    a->fail_msg[0] = '\0';
     a->retry_after_ms = -1;
     a->nrl = 0;
     a->id[0] = a->finish_reason[0] = a->stream_error[0] = '\0';
     a->done = a->tokens = a->cancelled = 0;
 }
 
-/*  "name: value\r\n" -> 1 with value trimmed into out when name matches. */
-static int
-s_header_is (const char *line, size_t len, const char *name, char *out, size_t size)
+/*  The headers the retry policy and the meter read: retry-after-ms,
+    retry-after (seconds, fractions allowed) and x-ratelimit-remaining-*. */
+static void
+s_read_headers (qs_llm_attempt_t *a, const qs_http_resp_t *resp)
 {
-    size_t nlen = strlen (name);
-    if (len <= nlen || line[nlen] != ':' || strncasecmp (line, name, nlen) != 0)
-        return 0;
-    const char *v = line + nlen + 1;
-    const char *end = line + len;
-    while (v < end && (*v == ' ' || *v == '\t'))
-        v++;
-    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
-        end--;
-    size_t n = (size_t) (end - v) < size - 1 ? (size_t) (end - v) : size - 1;
-    memcpy (out, v, n);
-    out[n] = '\0';
-    return 1;
+    size_t pos = 0;
+    const char *name, *value;
+    a->retry_after_ms = -1;
+    a->nrl = 0;
+    while (qs_http_resp_header_next (resp, &pos, &name, &value)) {
+        char *end;
+        if (strcasecmp (name, "retry-after-ms") == 0) {
+            double ms = strtod (value, &end);
+            if (end != value && ms >= 0)
+                a->retry_after_ms = ms;
+        }
+        else
+        if (strcasecmp (name, "retry-after") == 0) {
+            double s = strtod (value, &end);
+            /* an HTTP-date form is ignored: backoff applies */
+            if (end != value && *end == '\0' && s >= 0 && a->retry_after_ms < 0)
+                a->retry_after_ms = s * 1000.0;
+        }
+        else
+        if (strncasecmp (name, "x-ratelimit-remaining-", 22) == 0 && name[22]
+            && a->nrl < QS_LLM_MAX_RL) {
+            double v = strtod (value, &end);
+            if (end == value)
+                continue;
+            /* the kind becomes a label: keep it to a safe alphabet */
+            size_t k = 0;
+            for (const char *p = name + 22; *p && k < sizeof a->rl[0].kind - 1; p++)
+                if (isalnum ((unsigned char) *p) || *p == '-' || *p == '_')
+                    a->rl[a->nrl].kind[k++] = (char) tolower ((unsigned char) *p);
+            a->rl[a->nrl].kind[k] = '\0';
+            if (k) {
+                a->rl[a->nrl].value = v;
+                a->nrl++;
+            }
+        }
+    }
 }
 
-static size_t
-s_on_header (char *data, size_t size, size_t nitems, void *userdata)
+/*  Append text to *buf (created on first use). 0, or -1 when too large. */
+static int
+s_add (qs_buf_t **buf, const char *text, size_t len)
 {
-    qs_llm_attempt_t *a = (qs_llm_attempt_t *) userdata;
-    size_t len = size * nitems;
-    char value[64];
-    if (len > 5 && strncmp (data, "HTTP/", 5) == 0) {
-        /* a new response (after 100-continue or a redirect) starts afresh */
-        /* curl's header line is not terminated: parse a bounded copy */
-        const char *sp = memchr (data, ' ', len);
-        char code[8] = "";
-        if (sp) {
-            size_t n = len - (size_t) (sp + 1 - data);
-            memcpy (code, sp + 1, n < sizeof code - 1 ? n : sizeof code - 1);
-        }
-        a->status = strtol (code, NULL, 10);
-        a->retry_after_ms = -1;
-        a->nrl = 0;
-        return len;
-    }
-    if (s_header_is (data, len, "retry-after-ms", value, sizeof value)) {
-        char *end;
-        double ms = strtod (value, &end);
-        if (end != value && ms >= 0)
-            a->retry_after_ms = ms;
-    }
-    else
-    if (s_header_is (data, len, "retry-after", value, sizeof value)) {
-        char *end;
-        double s = strtod (value, &end);
-        /* an HTTP-date form is ignored: backoff applies */
-        if (end != value && *end == '\0' && s >= 0 && a->retry_after_ms < 0)
-            a->retry_after_ms = s * 1000.0;
-    }
-    else
-    if (len > 22 && strncasecmp (data, "x-ratelimit-remaining-", 22) == 0
-        && a->nrl < QS_LLM_MAX_RL) {
-        const char *colon = memchr (data, ':', len);
-        if (!colon)
-            return len;
-        char name[64];
-        size_t nlen = (size_t) (colon - data);
-        if (nlen >= sizeof name)
-            return len;
-        memcpy (name, data, nlen);
-        name[nlen] = '\0';
-        if (!s_header_is (data, len, name, value, sizeof value))
-            return len;
-        char *end;
-        double v = strtod (value, &end);
-        if (end == value)
-            return len;
-        /* the kind becomes a label: keep it to a safe alphabet */
-        size_t k = 0;
-        for (const char *p = name + 22; *p && k < sizeof a->rl[0].kind - 1; p++)
-            if (isalnum ((unsigned char) *p) || *p == '-' || *p == '_')
-                a->rl[a->nrl].kind[k++] = (char) tolower ((unsigned char) *p);
-        a->rl[a->nrl].kind[k] = '\0';
-        if (k) {
-            a->rl[a->nrl].value = v;
-            a->nrl++;
-        }
-    }
-    return len;
+    if (!*buf && !(*buf = qs_buf_new (0)))
+        return -1;
+    return qs_buf_append (*buf, text, len);
 }
 
 static int
-s_on_event (const char *event, const char *data, size_t len, void *arg)
+s_on_event (const qs_sse_event_t *ev, void *arg)
 {
     qs_llm_attempt_t *a = (qs_llm_attempt_t *) arg;
-    (void) event;
+    const char *data = ev->data;
+    size_t len = ev->len;
     if (a->done)
         return 0;
     if (len == 6 && memcmp (data, "[DONE]", 6) == 0) {
@@ -169,9 +114,7 @@ s_on_event (const char *event, const char *data, size_t len, void *arg)
     json_object *choice = qs_json_path (chunk, "choices.0");
     json_object *delta = qs_json_get (choice, "delta", json_type_object);
     const char *reasoning = qs_json_str (delta, "reasoning", NULL);
-    if (reasoning && *reasoning
-        && qs_llm_buf_append (&a->reasoning, &a->reasoning_len, &a->reasoning_cap,
-                              reasoning, strlen (reasoning))) {
+    if (reasoning && *reasoning && s_add (&a->reasoning, reasoning, strlen (reasoning))) {
         snprintf (a->stream_error, sizeof a->stream_error, "stream too large");
         rc = 1;
         goto cleanup;
@@ -179,7 +122,7 @@ s_on_event (const char *event, const char *data, size_t len, void *arg)
     const char *text = qs_json_str (delta, "content", NULL);
     if (text && *text) {
         size_t tlen = strlen (text);
-        if (qs_llm_buf_append (&a->content, &a->content_len, &a->content_cap, text, tlen)) {
+        if (s_add (&a->content, text, tlen)) {
             snprintf (a->stream_error, sizeof a->stream_error, "stream too large");
             rc = 1;
             goto cleanup;
@@ -213,94 +156,63 @@ typedef struct {
     qs_llm_attempt_t *a;
     qs_sse_t *sse;
     int failed;
-} s_write_ctx_t;
+} s_stream_t;
 
-static size_t
-s_on_write (char *data, size_t size, size_t nmemb, void *userdata)
+/*  A piece of a 2xx stream: through the SSE parser into s_on_event. */
+static int
+s_on_data (const char *data, size_t len, void *arg)
 {
-    s_write_ctx_t *ctx = (s_write_ctx_t *) userdata;
-    qs_llm_attempt_t *a = ctx->a;
-    size_t len = size * nmemb;
-    if (a->stream && a->status == 200) {
-        int rc = qs_sse_feed (ctx->sse, data, len);
-        if (rc) {
-            if (rc < 0 && !a->stream_error[0])
-                snprintf (a->stream_error, sizeof a->stream_error, "stream event too large");
-            ctx->failed = 1;
-            return 0;
-        }
-        return len;
+    s_stream_t *st = (s_stream_t *) arg;
+    int rc = qs_sse_feed (st->sse, data, len);
+    if (rc) {
+        if (rc < 0 && !st->a->stream_error[0])
+            snprintf (st->a->stream_error, sizeof st->a->stream_error, "stream event too large");
+        st->failed = 1;
     }
-    if (qs_llm_buf_append (&a->raw, &a->raw_len, &a->raw_cap, data, len)) {
-        ctx->failed = 1;
-        return 0;
-    }
-    return len;
+    return rc;
 }
 
 int
-qs_llm_attempt_run (CURL *curl, qs_llm_attempt_t *a)
+qs_llm_attempt_run (qs_http_t *http, qs_llm_attempt_t *a)
 {
     int rc = -1;
-    struct curl_slist *headers = NULL;
-    char *auth = NULL;
-    s_write_ctx_t ctx = {a, NULL, 0};
+    s_stream_t st = {a, NULL, 0};
+    qs_http_resp_t resp = {0};
     qs_llm_attempt_clear (a);
-    if (a->stream) {
-        ctx.sse = qs_sse_new (s_on_event, a, 0);
-        if (!ctx.sse) {
-            snprintf (a->curl_msg, sizeof a->curl_msg, "out of memory");
-            goto cleanup;
-        }
+    if (a->stream && !(st.sse = qs_sse_new (s_on_event, a, 0))) {
+        a->fail = QS_HTTP_OTHER;
+        snprintf (a->fail_msg, sizeof a->fail_msg, "out of memory");
+        goto cleanup;
     }
-    headers = curl_slist_append (headers, "Content-Type: application/json");
-    headers = curl_slist_append (headers, a->stream ? "Accept: text/event-stream"
-                                                     : "Accept: application/json");
-    if (a->api_key && *a->api_key) {
-        auth = qs_strdupf ("Authorization: Bearer %s", a->api_key);
-        if (auth)
-            headers = curl_slist_append (headers, auth);
-    }
-    /* no Expect: 100-continue round trip on larger prompts */
-    headers = curl_slist_append (headers, "Expect:");
-    curl_easy_reset (curl);
-    curl_easy_setopt (curl, CURLOPT_URL, a->url);
-    curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt (curl, CURLOPT_POSTFIELDS, a->body);
-    curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE, (long) strlen (a->body));
-    curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, a->timeout_ms > 0 ? a->timeout_ms : 1L);
-    curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS,
-                      a->connect_timeout_ms < a->timeout_ms ? a->connect_timeout_ms
-                                                            : a->timeout_ms);
-    curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, s_on_header);
-    curl_easy_setopt (curl, CURLOPT_HEADERDATA, a);
-    curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, s_on_write);
-    curl_easy_setopt (curl, CURLOPT_WRITEDATA, &ctx);
-    curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, a->curl_msg);
-    curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt (curl, CURLOPT_USERAGENT, "quickspin-ai/" QS_VERSION);
-    a->curl_msg[0] = '\0';
-    a->curl_rc = curl_easy_perform (curl);
+    qs_http_req_t req = {
+        .method = "POST", .url = a->url, .bearer = a->api_key,
+        .body = a->body, .body_len = strlen (a->body),
+        .accept = a->stream ? "text/event-stream" : "application/json",
+        .timeout_ms = a->timeout_ms, .connect_timeout_ms = a->connect_timeout_ms,
+        .on_data = a->stream ? s_on_data : NULL, .arg = &st,
+    };
+    int got = qs_http_perform (http, &req, &resp);
+    s_read_headers (a, &resp);
+    a->status = got == 0 ? resp.status : resp.broken_status;
+    a->fail = resp.fail;
+    qs_strlcpy (a->fail_msg, resp.detail, sizeof a->fail_msg);
+    a->raw = resp.body;
+    a->raw_len = resp.len;
+    resp.body = NULL;
     /* a stream cut off by the server is a truncation, not a transport error */
-    if (a->status > 0 && (a->curl_rc == CURLE_OK || (a->stream && a->status == 200)))
+    if (a->status > 0 && (got == 0 || (a->stream && a->status == 200)))
         rc = 0;
     if (a->stream && a->status == 200 && !a->done && !a->stream_error[0] && !a->cancelled) {
-        if (a->curl_rc == CURLE_OPERATION_TIMEDOUT)
+        if (a->fail == QS_HTTP_TIMEOUT)
             rc = -1;
         else
             snprintf (a->stream_error, sizeof a->stream_error,
-                      "stream ended without [DONE]%s", qs_sse_pending (ctx.sse)
+                      "stream ended without [DONE]%s", qs_sse_pending (st.sse)
                       ? " (mid-event)" : "");
     }
-    if (ctx.failed && !a->stream && a->status > 0)
-        rc = -1;
 cleanup:
-    curl_slist_free_all (headers);
-    if (auth)
-        explicit_bzero (auth, strlen (auth));
-    free (auth);
-    qs_sse_destroy (&ctx.sse);
+    qs_http_resp_clear (&resp);
+    qs_sse_destroy (&st.sse);
     return rc;
 }
 
@@ -395,10 +307,8 @@ int
 qs_llm_http_answer (qs_llm_attempt_t *a, qs_llm_result_t *res, json_object **usage_p)
 {
     if (a->stream) {
-        res->content = a->content ? a->content : strdup ("");
-        res->reasoning = a->reasoning;
-        a->content = a->reasoning = NULL;
-        a->content_len = a->content_cap = a->reasoning_len = a->reasoning_cap = 0;
+        res->content = a->content ? qs_buf_steal (a->content) : strdup ("");
+        res->reasoning = a->reasoning ? qs_buf_steal (a->reasoning) : NULL;
         qs_strlcpy (res->id, a->id, sizeof res->id);
         qs_strlcpy (res->finish_reason, a->finish_reason, sizeof res->finish_reason);
         *usage_p = a->usage ? json_object_get (a->usage) : NULL;

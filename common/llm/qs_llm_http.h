@@ -4,8 +4,9 @@
 #ifndef QS_LLM_HTTP_H
 #define QS_LLM_HTTP_H
 
-#include <curl/curl.h>
 #include <json-c/json.h>
+#include "qs_buf.h"
+#include "qs_http.h"
 #include "qs_llm.h"
 
 #define QS_LLM_MAX_RL 4     /* x-ratelimit-remaining-* headers kept */
@@ -22,18 +23,16 @@ typedef struct {
     void *arg;
     /* outputs */
     long status;                    /* HTTP status; 0 = no response */
-    CURLcode curl_rc;
-    char curl_msg[CURL_ERROR_SIZE];
+    qs_http_fail_t fail;            /* the transport failure when the attempt returned -1 */
+    char fail_msg[160];
     double retry_after_ms;          /* -1 = none */
     struct { char kind[32]; double value; } rl[QS_LLM_MAX_RL];
     int nrl;
     char *raw;                      /* body (non-stream or non-200), terminated */
-    size_t raw_len, raw_cap;
+    size_t raw_len;
     /* stream outputs */
-    char *content;
-    size_t content_len, content_cap;
-    char *reasoning;
-    size_t reasoning_len, reasoning_cap;
+    qs_buf_t *content;              /* the deltas so far; NULL until the first */
+    qs_buf_t *reasoning;
     json_object *usage;             /* owned */
     char id[128];
     char finish_reason[32];
@@ -43,15 +42,12 @@ typedef struct {
     char stream_error[256];         /* non-JSON chunk, error event, overflow */
 } qs_llm_attempt_t;
 
-/*  Run the attempt on curl (reset first). Returns 0 when an HTTP status was
-    received (look at a->status), -1 on a transport failure (a->curl_rc). */
-int qs_llm_attempt_run (CURL *curl, qs_llm_attempt_t *a);
+/*  Run the attempt on http. Returns 0 when an HTTP status was received
+    (look at a->status), -1 on a transport failure (a->fail). */
+int qs_llm_attempt_run (qs_http_t *http, qs_llm_attempt_t *a);
 
 /*  Free the outputs and zero them (inputs are kept). */
 void qs_llm_attempt_clear (qs_llm_attempt_t *a);
-
-/*  Append bytes to a growing terminated buffer. 0 or -1. */
-int qs_llm_buf_append (char **buf, size_t *len, size_t *cap, const char *bytes, size_t n);
 
 /*  The request body for the model, format and stream flag. Caller frees. */
 char *qs_llm_http_body (const char *model, const qs_llm_request_t *req, qs_llm_format_t format,

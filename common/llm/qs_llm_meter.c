@@ -1,6 +1,5 @@
 /*  qs_llm_meter - see qs_llm_meter.h */
 #include "qs_llm_meter.h"
-#include <curl/curl.h>
 #include <stdio.h>
 #include "qs_util.h"
 
@@ -40,7 +39,7 @@ qs_llm_meter_attempt (qs_metrics_t *m, const char *model_label,
         return;
     char labels[256], status[16];
     if (transport_failed)
-        qs_strlcpy (status, a->curl_rc == CURLE_OPERATION_TIMEDOUT ? "timeout" : "transport",
+        qs_strlcpy (status, a->fail == QS_HTTP_TIMEOUT ? "timeout" : "transport",
                     sizeof status);
     else
         snprintf (status, sizeof status, "%ld", a->status);

@@ -1,5 +1,6 @@
-/*  The CLI's socket-free parts: the SSE parser, the terminal Markdown
-    renderer, the configuration, money formatting, exit codes, history. */
+/*  The CLI's socket-free parts: the terminal Markdown renderer, the
+    configuration, money formatting, exit codes, history. (Its SSE parser is
+    common/http/qs_sse, tested in tests/http.) */
 #include "../qs_test.h"
 #include <stdio.h>
 #include <string.h>
@@ -9,69 +10,6 @@
 #include "qs_cli_ctx.h"
 #include "qs_cli_line.h"
 #include "qs_cli_md.h"
-#include "qs_cli_sse.h"
-
-//  ---- SSE ----------------------------------------------------------------
-
-typedef struct {
-    char log[2048];
-    int count;
-    int stop_after;
-} s_events_t;
-
-static int
-s_collect (const char *event, const char *data, void *arg)
-{
-    s_events_t *ev = arg;
-    size_t n = strlen (ev->log);
-    snprintf (ev->log + n, sizeof ev->log - n, "[%s|%s]", event, data);
-    ev->count++;
-    return ev->stop_after && ev->count >= ev->stop_after ? -1 : 0;
-}
-
-static const char s_stream[] =
-    ": keep-alive\r\n\r\n"
-    "event: intent\ndata: {\"intent\":\"troubleshoot\"}\n\n"
-    "event: token\r\ndata: {\"text\":\"a\"}\r\n\r\n"
-    "data: line1\ndata: line2\nid: 7\n\n"
-    "event:done\ndata:{}\n\n";
-static const char s_expected[] = "[intent|{\"intent\":\"troubleshoot\"}][token|{\"text\":\"a\"}]"
-                                 "[message|line1\nline2][done|{}]";
-
-START_TEST (test_sse_whole_and_every_split)
-{
-    size_t len = strlen (s_stream);
-    for (size_t cut = 0; cut <= len; cut++) {
-        s_events_t ev = {0};
-        qs_cli_sse_t *sse = qs_cli_sse_new (s_collect, &ev);
-        ck_assert_ptr_nonnull (sse);
-        ck_assert_int_eq (qs_cli_sse_feed (sse, s_stream, cut), 0);
-        ck_assert_int_eq (qs_cli_sse_feed (sse, s_stream + cut, len - cut), 0);
-        ck_assert_msg (!strcmp (ev.log, s_expected), "cut %zu: %s", cut, ev.log);
-        qs_cli_sse_destroy (&sse);
-        ck_assert_ptr_null (sse);
-    }
-}
-END_TEST
-
-START_TEST (test_sse_stop_and_incomplete)
-{
-    s_events_t ev = {.stop_after = 1};
-    qs_cli_sse_t *sse = qs_cli_sse_new (s_collect, &ev);
-    ck_assert_int_eq (qs_cli_sse_feed (sse, s_stream, strlen (s_stream)), -1);
-    ck_assert_int_eq (ev.count, 1);
-    qs_cli_sse_destroy (&sse);
-    //  an event without its blank line is not delivered
-    s_events_t ev2 = {0};
-    sse = qs_cli_sse_new (s_collect, &ev2);
-    ck_assert_int_eq (qs_cli_sse_feed (sse, "event: token\ndata: x\n", 21), 0);
-    ck_assert_int_eq (ev2.count, 0);
-    ck_assert_int_eq (qs_cli_sse_feed (sse, "\n", 1), 0);
-    ck_assert_str_eq (ev2.log, "[token|x]");
-    qs_cli_sse_destroy (&sse);
-    qs_cli_sse_destroy (NULL);
-}
-END_TEST
 
 //  ---- Markdown -------------------------------------------------------------
 
@@ -258,8 +196,6 @@ s_suite (void)
 {
     Suite *s = suite_create ("cli_unit");
     TCase *tc = tcase_create ("core");
-    tcase_add_test (tc, test_sse_whole_and_every_split);
-    tcase_add_test (tc, test_sse_stop_and_incomplete);
     tcase_add_test (tc, test_md_plain_is_verbatim);
     tcase_add_test (tc, test_md_styled);
     tcase_add_test (tc, test_md_streamed_equals_whole);

@@ -185,7 +185,7 @@ qs_e2e_http (const char *method, const char *base, const char *path, const char 
              const char *body, json_object **json_p)
 {
     json_object *jbody = body ? json_tokener_parse (body) : NULL;
-    qs_cli_resp_t resp;
+    qs_http_resp_t resp;
     qs_err_t err = {0};
     long status = 0;
     if (json_p)
@@ -194,7 +194,7 @@ qs_e2e_http (const char *method, const char *base, const char *path, const char 
         status = resp.status;
         if (json_p && resp.body)
             *json_p = qs_json_parse (resp.body, resp.len, NULL);
-        qs_cli_resp_free (&resp);
+        qs_http_resp_clear (&resp);
     }
     json_object_put (jbody);
     return status;

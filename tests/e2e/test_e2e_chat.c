@@ -298,7 +298,7 @@ s_collect (const char *data, size_t len, void *arg)
 START_TEST (test_sse_event_order)
 {
     sse_t sse = {0};
-    qs_cli_resp_t resp;
+    qs_http_resp_t resp;
     qs_err_t err = {0};
     json_object *req = json_object_new_object ();
     qs_json_add_str (req, "message", "why does acme-jobs keep restarting?");
@@ -321,7 +321,7 @@ START_TEST (test_sse_event_order)
     }
     ck_assert_str_eq (sse.events, "intent step token done ");
     free (sse.body);
-    qs_cli_resp_free (&resp);
+    qs_http_resp_clear (&resp);
     json_object_put (req);
 }
 END_TEST

@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include "../llm/fake_llm_proc.h"
 #include "qs_cli_http.h"
-#include "qs_cli_sse.h"
+#include "qs_sse.h"
 #include "qs_e2e.h"
 #include "qs_json.h"
 #include "qs_util.h"
@@ -100,7 +100,7 @@ s_teardown (void)
 /* ---- the stream ----------------------------------------------------------- */
 
 typedef struct {
-    qs_cli_sse_t *sse;
+    qs_sse_t *sse;
     char order[64];             /* one letter per event kind change: i s t d e */
     char tokens[16384];
     int ntokens;
@@ -109,9 +109,10 @@ typedef struct {
 } s_stream_t;
 
 static int
-s_on_event (const char *event, const char *data, void *arg)
+s_on_event (const qs_sse_event_t *ev, void *arg)
 {
     s_stream_t *s = arg;
+    const char *event = ev->name, *data = ev->data;
     char kind = !strcmp (event, "intent") ? 'i' : !strcmp (event, "step") ? 's'
               : !strcmp (event, "token") ? 't' : !strcmp (event, "done") ? 'd'
               : !strcmp (event, "error") ? 'e' : '?';
@@ -141,24 +142,24 @@ static int
 s_on_chunk (const char *data, size_t len, void *arg)
 {
     s_stream_t *s = arg;
-    return qs_cli_sse_feed (s->sse, data, len);
+    return qs_sse_feed (s->sse, data, len) ? -1 : 0;
 }
 
 static void
 s_stream (const char *token, const char *message, s_stream_t *s)
 {
     memset (s, 0, sizeof *s);
-    s->sse = qs_cli_sse_new (s_on_event, s);
+    s->sse = qs_sse_new (s_on_event, s, 0);
     json_object *body = json_object_new_object ();
     qs_json_add_str (body, "message", message);
-    qs_cli_resp_t resp;
+    qs_http_resp_t resp;
     qs_err_t err = {0};
     int rc = qs_cli_http_stream ("POST", s_e.gateway, "/api/v1/chat/stream", token, body, 60000,
                                  s_on_chunk, NULL, s, &resp, &err);
-    qs_cli_sse_feed (s->sse, "\n\n", 2);
+    qs_sse_feed (s->sse, "\n\n", 2);
     ck_assert_msg (rc == 0 && resp.status == 200, "stream: rc=%d status=%ld %s", rc, resp.status, err.message);
-    qs_cli_resp_free (&resp);
-    qs_cli_sse_destroy (&s->sse);
+    qs_http_resp_clear (&resp);
+    qs_sse_destroy (&s->sse);
     json_object_put (body);
 }
 

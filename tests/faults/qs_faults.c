@@ -29,7 +29,7 @@ qs_faults_http (const char *method, const char *base, const char *path, const ch
                 const char *body, long timeout_ms, int64_t *ms_p, json_object **json_p)
 {
     json_object *jbody = body ? json_tokener_parse (body) : NULL;
-    qs_cli_resp_t resp;
+    qs_http_resp_t resp;
     qs_err_t err = {0};
     long status = 0;
     if (json_p)
@@ -39,7 +39,7 @@ qs_faults_http (const char *method, const char *base, const char *path, const ch
         status = resp.status;
         if (json_p && resp.body)
             *json_p = qs_json_parse (resp.body, resp.len, NULL);
-        qs_cli_resp_free (&resp);
+        qs_http_resp_clear (&resp);
     }
     if (ms_p)
         *ms_p = qs_mono_ms () - t0;

@@ -1,7 +1,7 @@
 /*  fake_llm_proc - see fake_llm_proc.h */
 #include "fake_llm_proc.h"
 #include "qs_harness.h"
-#include <curl/curl.h>
+#include "qs_http.h"
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -84,47 +84,25 @@ fake_llm_stop (fake_llm_t *f)
     f->pid = 0;
 }
 
-static size_t
-s_collect (char *data, size_t size, size_t n, void *arg)
-{
-    char **buf = (char **) arg;
-    size_t old = *buf ? strlen (*buf) : 0;
-    char *nb = (char *) realloc (*buf, old + size * n + 1);
-    if (!nb)
-        return 0;
-    memcpy (nb + old, data, size * n);
-    nb[old + size * n] = '\0';
-    *buf = nb;
-    return size * n;
-}
-
 static char *
 s_http (fake_llm_t *f, const char *path, const char *body)
 {
     char url[256];
     snprintf (url, sizeof url, "%s%s", f->root, path);
+    qs_http_t *http = qs_http_new ();
+    if (!http)
+        return NULL;
+    qs_http_req_t req = {.method = body ? "POST" : "GET", .url = url, .body = body,
+                         .body_len = body ? strlen (body) : 0, .timeout_ms = 5000};
+    qs_http_resp_t resp;
     char *out = NULL;
-    CURL *curl = curl_easy_init ();
-    if (!curl)
-        return NULL;
-    struct curl_slist *h = curl_slist_append (NULL, "Content-Type: application/json");
-    curl_easy_setopt (curl, CURLOPT_URL, url);
-    curl_easy_setopt (curl, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, 5000L);
-    curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, s_collect);
-    curl_easy_setopt (curl, CURLOPT_WRITEDATA, &out);
-    if (body)
-        curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
-    long status = 0;
-    if (curl_easy_perform (curl) == CURLE_OK)
-        curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all (h);
-    curl_easy_cleanup (curl);
-    if (status != 200) {
-        free (out);
-        return NULL;
+    if (qs_http_perform (http, &req, &resp) == 0 && resp.status == 200) {
+        out = resp.body;
+        resp.body = NULL;
     }
-    return out ? out : strdup ("");
+    qs_http_resp_clear (&resp);
+    qs_http_destroy (&http);
+    return out;
 }
 
 static int

@@ -1,33 +1,15 @@
-/*  Integration: the quickspin-sandbox binary over real HTTP (libcurl).
+/*  Integration: the quickspin-sandbox binary over real HTTP (qs_http).
     QS_SANDBOX_BIN names the binary (meson sets it). */
 #include "../qs_test.h"
 #include "sbx_test_util.h"
+#include "qs_http.h"
+#include "qs_util.h"
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-typedef struct {
-    char *data;
-    size_t len;
-} s_buf_t;
-
-static size_t
-s_write (char *ptr, size_t size, size_t n, void *user)
-{
-    s_buf_t *b = user;
-    char *grown = realloc (b->data, b->len + size * n + 1);
-    if (!grown)
-        return 0;
-    b->data = grown;
-    memcpy (b->data + b->len, ptr, size * n);
-    b->len += size * n;
-    b->data[b->len] = '\0';
-    return size * n;
-}
 
 static int
 s_free_port (void)
@@ -66,41 +48,33 @@ static long
 s_http (int port, const char *method, const char *path, const char *auth, const char *body,
         const char *idem, char **out, double *seconds)
 {
-    CURL *c = curl_easy_init ();
-    struct curl_slist *h = NULL;
-    s_buf_t b = {NULL, 0};
-    char url[512], line[4200];
+    char url[512], auth_line[4200], idem_line[256];
+    const char *headers[4] = {"X-Request-Id: it-req-1"};
+    size_t n = 1;
     snprintf (url, sizeof url, "http://127.0.0.1:%d%s", port, path);
-    curl_easy_setopt (c, CURLOPT_URL, url);
-    curl_easy_setopt (c, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt (c, CURLOPT_WRITEFUNCTION, s_write);
-    curl_easy_setopt (c, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt (c, CURLOPT_TIMEOUT_MS, 10000L);
     if (auth) {
-        snprintf (line, sizeof line, "Authorization: %s", auth);
-        h = curl_slist_append (h, line);
+        snprintf (auth_line, sizeof auth_line, "Authorization: %s", auth);
+        headers[n++] = auth_line;
     }
     if (idem) {
-        snprintf (line, sizeof line, "Idempotency-Key: %s", idem);
-        h = curl_slist_append (h, line);
+        snprintf (idem_line, sizeof idem_line, "Idempotency-Key: %s", idem);
+        headers[n++] = idem_line;
     }
-    h = curl_slist_append (h, "X-Request-Id: it-req-1");
-    if (body) {
-        h = curl_slist_append (h, "Content-Type: application/json");
-        curl_easy_setopt (c, CURLOPT_POSTFIELDS, body);
-    }
-    curl_easy_setopt (c, CURLOPT_HTTPHEADER, h);
-    long status = 0;
-    if (curl_easy_perform (c) == CURLE_OK)
-        curl_easy_getinfo (c, CURLINFO_RESPONSE_CODE, &status);
+    qs_http_t *http = qs_http_new ();
+    ck_assert_ptr_nonnull (http);
+    qs_http_req_t req = {.method = method, .url = url, .headers = headers, .body = body,
+                         .body_len = body ? strlen (body) : 0, .timeout_ms = 10000};
+    qs_http_resp_t resp;
+    int64_t t0 = qs_mono_ms ();
+    long status = qs_http_perform (http, &req, &resp) == 0 ? resp.status : 0;
     if (seconds)
-        curl_easy_getinfo (c, CURLINFO_TOTAL_TIME, seconds);
-    curl_slist_free_all (h);
-    curl_easy_cleanup (c);
-    if (out)
-        *out = b.data;
-    else
-        free (b.data);
+        *seconds = (double) (qs_mono_ms () - t0) / 1000.0;
+    if (out) {
+        *out = resp.body;
+        resp.body = NULL;
+    }
+    qs_http_resp_clear (&resp);
+    qs_http_destroy (&http);
     return status;
 }
 
