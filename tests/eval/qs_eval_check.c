@@ -223,12 +223,13 @@ s_subject (const qs_eval_seen_t *seen, json_object *expect, json_object *reply, 
 {
     json_object *exact = qs_json_get (expect, "subject", json_type_array);
     json_object *incl = qs_json_get (expect, "subject_includes", json_type_array);
-    if (!exact && !incl)
+    bool unresolved = qs_json_bool (expect, "unresolved", false);
+    if (!exact && !incl && !unresolved)
         return true;
     json_object *got = qs_eval_subject (reply);
     json_object *want = exact ? exact : incl;
     bool ok = true;
-    size_t n = json_object_array_length (want);
+    size_t n = want ? json_object_array_length (want) : 0;
     for (size_t i = 0; i < n && ok; i++) {
         const char *id = qs_eval_resolve (seen, json_object_get_string (
                                                     json_object_array_get_idx (want, i)), why, size);
@@ -238,6 +239,8 @@ s_subject (const qs_eval_seen_t *seen, json_object *expect, json_object *reply, 
     }
     if (ok && exact && (size_t) json_object_object_length (got) != n)
         ok = s_fail (why, size, "subject: want exactly %s, got %s", s_show (exact), s_show (got));
+    if (ok && unresolved && json_object_object_length (got) == 1)
+        ok = s_fail (why, size, "want no service resolved, got %s", s_show (got));
     json_object_put (got);
     return ok;
 }
@@ -253,6 +256,17 @@ s_mentions (json_object *names, json_object *reply, char *why, size_t size)
             return s_fail (why, size, "the answer does not mention \"%s\"", name);
     }
     return true;
+}
+
+static bool
+s_has_finding (json_object *reply, const char *code)
+{
+    json_object *f = qs_json_path (reply, "metadata.diagnosis.findings");
+    size_t n = json_object_is_type (f, json_type_array) ? json_object_array_length (f) : 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp (qs_json_str (json_object_array_get_idx (f, i), "code", ""), code))
+            return true;
+    return false;
 }
 
 /*  The action state the turn expects, from the reply alone. */
@@ -362,5 +376,9 @@ qs_eval_check_reply (const qs_eval_seen_t *seen, json_object *expect, json_objec
         if (!s_mentions (asks, reply, why, size))
             return false;
     }
+    const char *finding = qs_json_str (expect, "finding", NULL);
+    if (finding && !s_has_finding (reply, finding))
+        return s_fail (why, size, "want finding %s, got %s", finding,
+                       s_show (qs_json_path (reply, "metadata.diagnosis.findings")));
     return s_mentions (qs_json_get (expect, "mentions", json_type_array), reply, why, size);
 }

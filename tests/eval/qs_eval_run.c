@@ -20,6 +20,7 @@ typedef struct {
     json_object *org_ids;       /* ids of the org's services (keys) */
     json_object *start_ids;     /* the same at the start of the script */
     json_object *recs, *list;   /* the last recommendations / listed services */
+    json_object *change;        /* the current pending action's service_id and change */
 } s_script_t;
 
 static bool
@@ -139,7 +140,8 @@ s_fields (json_object *want, json_object *svc, char *why, size_t size)
     return true;
 }
 
-/*  "created": exactly one service appeared since the script began, as planned. */
+/*  "created": exactly one service appeared since the script began, as
+    planned (want NULL: none appeared). */
 static bool
 s_created (s_script_t *s, json_object *want, char *why, size_t size)
 {
@@ -153,8 +155,10 @@ s_created (s_script_t *s, json_object *want, char *why, size_t size)
             count++;
         }
     }
-    bool ok = count == 1 ? s_fields (want, made, why, size)
-                         : s_fail (why, size, "platform: %d services were created, want exactly 1", count);
+    bool ok = count == (want ? 1 : 0)
+                  ? !want || s_fields (want, made, why, size)
+                  : s_fail (why, size, "platform: %d services were created, want %d", count,
+                            want ? 1 : 0);
     if (ids) {
         json_object_put (s->org_ids);
         s->org_ids = ids;
@@ -190,9 +194,24 @@ s_after (s_script_t *s, json_object *expect, char *why, size_t size)
     json_object *want = qs_json_get (expect, "created", json_type_object);
     if (want && !s_created (s, want, why, size))
         return false;
+    if (qs_json_bool (expect, "nothing_created", false) && !s_created (s, NULL, why, size))
+        return false;
     want = qs_json_get (expect, "platform", json_type_object);
     if (want && !s_platform (s, want, why, size))
         return false;
+    if (qs_json_bool (expect, "applied", false)) {
+        /* the platform now shows exactly the change the confirmed action proposed */
+        json_object *after = qs_json_path (s->change, "change.after");
+        json_object *svc = json_object_new_object ();
+        qs_json_add_str (svc, "id", qs_json_str (s->change, "service_id", ""));
+        json_object_object_foreach (after, key, val)
+            json_object_object_add (svc, key, json_object_get (val));
+        bool ok = after ? s_platform (s, svc, why, size)
+                        : s_fail (why, size, "the confirmed action had no change.after");
+        json_object_put (svc);
+        if (!ok)
+            return false;
+    }
     const char *gone = qs_json_str (expect, "deleted", NULL);
     if (gone) {
         char path[256];
@@ -215,6 +234,8 @@ s_remember (s_script_t *s, json_object *reply)
     if (*id && strcmp (id, s->current)) {
         qs_strlcpy (s->previous, s->current, sizeof s->previous);
         qs_strlcpy (s->current, id, sizeof s->current);
+        json_object_put (s->change);
+        s->change = json_object_get (pending);
     }
     json_object *recs = qs_json_path (reply, "metadata.optimization.recommendations");
     if (json_object_is_type (recs, json_type_array)) {
@@ -274,8 +295,8 @@ s_turn (s_script_t *s, json_object *turn, char *why, size_t size)
                                .pricing = s->env->pricing, .recs = s->recs, .list = s->list};
         ok = qs_eval_check_reply (&seen, expect, reply, why, size);
         s_remember (s, reply);
-        ok = ok && s_after (s, expect, why, size);
     }
+    ok = ok && s_after (s, expect, why, size);
     json_object_put (reply);
     return ok;
 }
@@ -313,6 +334,7 @@ qs_eval_run_script (qs_eval_env_t *env, json_object *script, char *why, size_t s
     }
     json_object_put (s.recs);
     json_object_put (s.list);
+    json_object_put (s.change);
     json_object_put (s.org_ids);
     json_object_put (s.start_ids);
     free (s.token);
