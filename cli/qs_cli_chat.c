@@ -2,6 +2,7 @@
 #include "qs_cli_chat.h"
 #include "qs_cli_line.h"
 #include "qs_cli_md.h"
+#include "qs_cli_plan.h"
 #include "qs_cli_sse.h"
 #include "qs_json.h"
 #include "qs_util.h"
@@ -189,6 +190,7 @@ s_print_answer (const qs_cli_ctx_t *ctx, json_object *resp)
         qs_cli_md_flush (md);
     }
     qs_cli_md_destroy (&md);
+    qs_cli_plan_print (ctx, resp, stdout);
     json_object *actions = qs_json_get (resp, "actions", json_type_array);
     size_t n = actions ? json_object_array_length (actions) : 0;
     for (size_t i = 0; i < n; i++) {
@@ -281,6 +283,7 @@ qs_cli_chat_once (const qs_cli_ctx_t *ctx, const char *message, const char *conv
         //  a prompt only where someone can see it and answer it
         qs_cli_line_t *editor = ctx->tty_in && ctx->tty_out ? qs_cli_line_new (4) : NULL;
         bool eof = false;
+        qs_cli_plan_print (ctx, done, stdout);
         rc = s_pending (ctx, done, editor, &eof);
         qs_cli_line_destroy (&editor);
     }
@@ -341,8 +344,10 @@ qs_cli_chat_repl (const qs_cli_ctx_t *ctx)
                 qs_strlcpy (conversation, qs_json_str (done, "conversation_id", conversation),
                             sizeof conversation);
                 bool eof = false;
-                if (!ctx->json)
+                if (!ctx->json) {
+                    qs_cli_plan_print (ctx, done, stdout);
                     s_pending (ctx, done, ctx->tty_in && ctx->tty_out ? editor : NULL, &eof);
+                }
                 if (eof) {
                     json_object_put (done);
                     free (line);
