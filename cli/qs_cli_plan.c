@@ -62,7 +62,8 @@ qs_cli_plan_print (const qs_cli_ctx_t *ctx, json_object *resp, FILE *out)
     char *line = qs_cli_plan_revision (resp);
     if (!line)
         return;
-    fprintf (out, "\n%s%s%s\n", qs_cli_sgr (ctx, QS_SGR_BOLD), line, qs_cli_sgr (ctx, QS_SGR_RESET));
+    fprintf (out, "\n%s%s%s\n", qs_cli_sgr (ctx, QS_SGR_BOLD), line,
+             qs_cli_sgr (ctx, QS_SGR_RESET));
     const char *old = qs_json_str (qs_json_path (resp, "metadata.revision"), "supersedes", NULL);
     if (old && *old)
         fprintf (out, "%saction %s: cancelled (superseded)%s\n", qs_cli_sgr (ctx, QS_SGR_DIM), old,

@@ -204,13 +204,15 @@ main (int argc, char **argv)
     int first = 0;
     if (s_parse (argc, argv, &o, &first) != 0) {
         fprintf (stderr, "usage: dialogue-eval [--expect-fail-ok] [-v] [--only ID] "
-                         "[--gateway URL --sandbox URL] (SCRIPTS.json... | --intents FILE | --bench N)\n");
+                         "[--gateway URL --sandbox URL]\n"
+                         "       (SCRIPTS.json... | --intents FILE | --bench N)\n");
         return 2;
     }
     /* the local engines, the built-in dev secret the tokens are minted with */
     const char *drop[] = {"QS_LLM_BASE_URL", "QS_LLM_API_KEY", "QS_LLM_MODEL", "QS_EMBEDDINGS_URL",
                           "QS_JWT_SECRET", "QS_JWT_PUBLIC_KEY_FILE", "QS_JWT_ISSUER",
-                          "QS_JWT_AUDIENCE", "QS_RATE_LIMIT_RPS", "QS_BROKER_EMBEDDED", "QS_HTTP_ADDR"};
+                          "QS_JWT_AUDIENCE", "QS_RATE_LIMIT_RPS", "QS_BROKER_EMBEDDED",
+                          "QS_HTTP_ADDR"};
     for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
         unsetenv (drop[i]);
     qs_eval_env_t env;

@@ -12,9 +12,9 @@ static const char *s_intents[] = {"provision_service", "get_service_info", "trou
                                   "optimize_costs",    "get_connection_info",
                                   "general_question",  "manage_service"};
 
-static bool
-s_fail (char *why, size_t size, const char *fmt, ...)
-{
+bool
+qs_eval_fail (char *why, size_t size, const char *fmt, ...)
+              {
     va_list ap;
     va_start (ap, fmt);
     vsnprintf (why, size, fmt, ap);
@@ -60,15 +60,15 @@ qs_eval_resolve (const qs_eval_seen_t *seen, const char *text, char *why, size_t
     char which[4] = "", field[32] = "";
     if (sscanf (text, "$%3[a-z][%d].%31[a-z_]%n", which, &index, field, &used) != 3
         || (size_t) used != strlen (text) || index < 0) {
-        s_fail (why, size, "bad reference %s", text);
+        qs_eval_fail (why, size, "bad reference %s", text);
         return NULL;
     }
     json_object *list = !strcmp (which, "rec") ? seen->recs : !strcmp (which, "svc") ? seen->list
                                                                                       : NULL;
     json_object *item = list ? json_object_array_get_idx (list, (size_t) index) : NULL;
     if (!item) {
-        s_fail (why, size, "%s: the last %s list has no item %d", text,
-                !strcmp (which, "rec") ? "recommendation" : "service", index);
+        qs_eval_fail (why, size, "%s: the last %s list has no item %d", text,
+                      !strcmp (which, "rec") ? "recommendation" : "service", index);
         return NULL;
     }
     if (!strcmp (field, "action_type"))
@@ -76,7 +76,7 @@ qs_eval_resolve (const qs_eval_seen_t *seen, const char *text, char *why, size_t
                                                                       : "update_service";
     const char *v = qs_json_str (item, field, NULL);
     if (!v)
-        s_fail (why, size, "%s: the item has no %s", text, field);
+        qs_eval_fail (why, size, "%s: the item has no %s", text, field);
     return v;
 }
 
@@ -136,31 +136,33 @@ s_invariants (const qs_eval_seen_t *seen, json_object *reply, char *why, size_t 
 {
     const char *conv = qs_json_str (reply, "conversation_id", "");
     if (!*conv)
-        return s_fail (why, size, "no conversation_id");
+        return qs_eval_fail (why, size, "no conversation_id");
     if (seen->conversation_id && *seen->conversation_id && strcmp (conv, seen->conversation_id))
-        return s_fail (why, size, "conversation_id changed: %s", conv);
+        return qs_eval_fail (why, size, "conversation_id changed: %s", conv);
     const char *intent = qs_json_str (reply, "intent", "");
     bool known = false;
     for (size_t i = 0; i < sizeof s_intents / sizeof s_intents[0]; i++)
         known = known || !strcmp (intent, s_intents[i]);
     if (!known)
-        return s_fail (why, size, "intent \"%s\" is not one of the seven", intent);
+        return qs_eval_fail (why, size, "intent \"%s\" is not one of the seven", intent);
     if (!qs_json_get (reply, "actions", json_type_array))
-        return s_fail (why, size, "no actions array");
+        return qs_eval_fail (why, size, "no actions array");
     json_object *meta = qs_json_get (reply, "metadata", json_type_object);
     json_object *conf = meta ? qs_json_path (meta, "confidence") : NULL;
     if (!conf || !(json_object_is_type (conf, json_type_double)
                    || json_object_is_type (conf, json_type_int))
         || json_object_get_double (conf) < 0 || json_object_get_double (conf) > 1)
-        return s_fail (why, size, "metadata.confidence missing or outside 0..1: %s", s_show (conf));
+        return qs_eval_fail (why, size, "metadata.confidence missing or outside 0..1: %s",
+                             s_show (conf));
     if (!qs_json_str (meta, "workflow", NULL) || !qs_json_str (meta, "engine", NULL))
-        return s_fail (why, size, "metadata.workflow or metadata.engine missing");
+        return qs_eval_fail (why, size, "metadata.workflow or metadata.engine missing");
     bool ok = true;
     json_object *subject = qs_eval_subject (reply);
     json_object_object_foreach (subject, id, unused) {
         (void) unused;
         if (ok && seen->org_ids && !json_object_object_get_ex (seen->org_ids, id, NULL))
-            ok = s_fail (why, size, "the reply is about %s, not a service of the user's org", id);
+            ok = qs_eval_fail (why, size, "the reply is about %s, not a service of the user's org",
+                               id);
     }
     json_object_put (subject);
     return ok;
@@ -177,8 +179,9 @@ s_estimate (const qs_eval_seen_t *seen, json_object *reply, char *why, size_t si
         return true;
     json_object *t = qs_json_path (qs_json_get (seen->pricing, "tiers", json_type_object), tier);
     if (!t)
-        return s_fail (why, size, "plan tier \"%s\" is not a platform tier", tier);
-    double want = qs_json_double (t, "hourly", 0) * qs_json_double (seen->pricing, "hours_per_month", 730)
+        return qs_eval_fail (why, size, "plan tier \"%s\" is not a platform tier", tier);
+    double want = qs_json_double (t, "hourly", 0)
+                  * qs_json_double (seen->pricing, "hours_per_month", 730)
                   * (double) qs_json_int (cfg, "replicas", 1)
                   * (qs_json_bool (cfg, "high_availability", false)
                          ? qs_json_double (seen->pricing, "ha_multiplier", 2) : 1)
@@ -186,8 +189,8 @@ s_estimate (const qs_eval_seen_t *seen, json_object *reply, char *why, size_t si
                          ? qs_json_double (seen->pricing, "backup_multiplier", 1.2) : 1);
     double got = qs_json_double (est, "monthly_cost", -1);
     if (fabs (got - want) > 0.02 + want * 0.001)
-        return s_fail (why, size, "estimate %.2f/month does not fit the plan %s (want %.2f)", got,
-                       s_show (cfg), want);
+        return qs_eval_fail (why, size, "estimate %.2f/month does not fit the plan %s (want %.2f)",
+                             got, s_show (cfg), want);
     return true;
 }
 
@@ -200,7 +203,8 @@ s_subset (const char *what, json_object *want, json_object *got, char *why, size
         if (got)
             json_object_object_get_ex (got, key, &g);
         if (!qs_eval_json_eq (w, g))
-            return s_fail (why, size, "%s.%s: want %s, got %s", what, key, s_show (w), s_show (g));
+            return qs_eval_fail (why, size, "%s.%s: want %s, got %s", what, key, s_show (w),
+                                 s_show (g));
     }
     return true;
 }
@@ -231,16 +235,17 @@ s_subject (const qs_eval_seen_t *seen, json_object *expect, json_object *reply, 
     bool ok = true;
     size_t n = want ? json_object_array_length (want) : 0;
     for (size_t i = 0; i < n && ok; i++) {
-        const char *id = qs_eval_resolve (seen, json_object_get_string (
-                                                    json_object_array_get_idx (want, i)), why, size);
+        json_object *item = json_object_array_get_idx (want, i);
+        const char *id = qs_eval_resolve (seen, json_object_get_string (item), why, size);
         ok = id != NULL;
         if (ok && !json_object_object_get_ex (got, id, NULL))
-            ok = s_fail (why, size, "subject: want %s among %s", id, s_show (got));
+            ok = qs_eval_fail (why, size, "subject: want %s among %s", id, s_show (got));
     }
     if (ok && exact && (size_t) json_object_object_length (got) != n)
-        ok = s_fail (why, size, "subject: want exactly %s, got %s", s_show (exact), s_show (got));
+        ok = qs_eval_fail (why, size, "subject: want exactly %s, got %s", s_show (exact),
+                           s_show (got));
     if (ok && unresolved && json_object_object_length (got) == 1)
-        ok = s_fail (why, size, "want no service resolved, got %s", s_show (got));
+        ok = qs_eval_fail (why, size, "want no service resolved, got %s", s_show (got));
     json_object_put (got);
     return ok;
 }
@@ -253,7 +258,7 @@ s_mentions (json_object *names, json_object *reply, char *why, size_t size)
     for (size_t i = 0; i < n; i++) {
         const char *name = json_object_get_string (json_object_array_get_idx (names, i));
         if (!strcasestr (text, name))
-            return s_fail (why, size, "the answer does not mention \"%s\"", name);
+            return qs_eval_fail (why, size, "the answer does not mention \"%s\"", name);
     }
     return true;
 }
@@ -282,35 +287,35 @@ s_action (const qs_eval_seen_t *seen, json_object *expect, json_object *reply, c
         return true;
     if (!strcmp (state, "pending") || !strcmp (state, "revised")) {
         if (!fresh)
-            return s_fail (why, size, "want a new pending action, got %s",
-                           s_show (qs_json_get (reply, "actions", json_type_array)));
+            return qs_eval_fail (why, size, "want a new pending action, got %s",
+                                 s_show (qs_json_get (reply, "actions", json_type_array)));
         json_object *old = s_action_by_id (reply, seen->current);
         if (old && !strcmp (qs_json_str (old, "status", ""), "pending_confirmation"))
-            return s_fail (why, size, "the earlier action %s is still listed as pending",
-                           seen->current);
+            return qs_eval_fail (why, size, "the earlier action %s is still listed as pending",
+                                 seen->current);
     }
     if (!strcmp (state, "revised")) {
         if (!*seen->current)
-            return s_fail (why, size, "script error: nothing to revise");
+            return qs_eval_fail (why, size, "script error: nothing to revise");
         json_object *rev = qs_json_path (reply, "metadata.revision");
         if (rev && strcmp (qs_json_str (rev, "supersedes", ""), seen->current))
-            return s_fail (why, size, "metadata.revision.supersedes is %s, want %s",
-                           qs_json_str (rev, "supersedes", "(none)"), seen->current);
+            return qs_eval_fail (why, size, "metadata.revision.supersedes is %s, want %s",
+                                 qs_json_str (rev, "supersedes", "(none)"), seen->current);
     }
     if ((!strcmp (state, "none") || !strcmp (state, "cancelled")) && fresh)
-        return s_fail (why, size, "want no new pending action, got %s (%s)", pid,
-                       qs_json_str (pending, "type", "?"));
+        return qs_eval_fail (why, size, "want no new pending action, got %s (%s)", pid,
+                             qs_json_str (pending, "type", "?"));
     if (!strcmp (state, "executed") || !strcmp (state, "cancelled") || !strcmp (state, "failed")) {
         const char *want = !strcmp (state, "executed") ? "executed" : state;
         json_object *a = s_action_by_id (reply, seen->current);
         if (!*seen->current)
-            return s_fail (why, size, "script error: no current action to be %s", want);
+            return qs_eval_fail (why, size, "script error: no current action to be %s", want);
         if (a && strcmp (qs_json_str (a, "status", ""), want))
-            return s_fail (why, size, "action %s is %s, want %s", seen->current,
-                           qs_json_str (a, "status", "?"), want);
+            return qs_eval_fail (why, size, "action %s is %s, want %s", seen->current,
+                                 qs_json_str (a, "status", "?"), want);
         if (!a && strcmp (state, "cancelled"))
-            return s_fail (why, size, "the reply does not report action %s as %s", seen->current,
-                           want);
+            return qs_eval_fail (why, size, "the reply does not report action %s as %s",
+                                 seen->current, want);
     }
     return true;
 }
@@ -330,13 +335,16 @@ s_pending_fields (const qs_eval_seen_t *seen, json_object *expect, json_object *
             return false;
         const char *got = qs_json_str (pending, fields[i], "(none)");
         if (strcmp (want, got))
-            return s_fail (why, size, "pending action %s: want %s, got %s", fields[i], want, got);
+            return qs_eval_fail (why, size, "pending action %s: want %s, got %s", fields[i], want,
+                                 got);
     }
     json_object *change = qs_json_get (expect, "change", json_type_object);
-    if (change && !s_subset ("change.after", change, qs_json_path (pending, "change.after"), why, size))
+    json_object *after = qs_json_path (pending, "change.after");
+    if (change && !s_subset ("change.after", change, after, why, size))
         return false;
     json_object *cfg = qs_json_get (expect, "config", json_type_object);
-    if (cfg && !s_subset ("metadata.config", cfg, qs_json_path (reply, "metadata.config"), why, size))
+    json_object *mcfg = qs_json_path (reply, "metadata.config");
+    if (cfg && !s_subset ("metadata.config", cfg, mcfg, why, size))
         return false;
     json_object *acfg = qs_json_get (pending, "config", json_type_object);
     if (cfg && acfg && !s_subset ("action.config", cfg, acfg, why, size))
@@ -355,30 +363,31 @@ qs_eval_check_reply (const qs_eval_seen_t *seen, json_object *expect, json_objec
     json_object *intent = NULL;
     if (json_object_object_get_ex (expect, "intent", &intent)
         && !s_string_in (intent, qs_json_str (reply, "intent", "")))
-        return s_fail (why, size, "intent: want %s, got %s", s_show (intent),
-                       qs_json_str (reply, "intent", "?"));
+        return qs_eval_fail (why, size, "intent: want %s, got %s", s_show (intent),
+                             qs_json_str (reply, "intent", "?"));
     if (!s_subject (seen, expect, reply, why, size) || !s_action (seen, expect, reply, why, size)
         || !s_pending_fields (seen, expect, reply, why, size))
         return false;
     json_object *asks = NULL;
     if (json_object_object_get_ex (expect, "asks", &asks)) {
         /* a clarifying question acts on nothing: no diagnosis, no new plan */
-        if (qs_json_path (reply, "metadata.diagnosis"))
-            return s_fail (why, size, "want a question, got a diagnosis of %s",
-                           qs_json_str (qs_json_path (reply, "metadata.diagnosis"), "service_id", "?"));
+        json_object *diag = qs_json_path (reply, "metadata.diagnosis");
+        if (diag)
+            return qs_eval_fail (why, size, "want a question, got a diagnosis of %s",
+                                 qs_json_str (diag, "service_id", "?"));
         json_object *pending = qs_eval_pending (reply);
         if (pending && strcmp (qs_json_str (pending, "id", ""), seen->current))
-            return s_fail (why, size, "want a question, got a pending action %s",
-                           qs_json_str (pending, "type", "?"));
+            return qs_eval_fail (why, size, "want a question, got a pending action %s",
+                                 qs_json_str (pending, "type", "?"));
         if (!strchr (qs_json_str (reply, "message", ""), '?'))
-            return s_fail (why, size, "want a question, the answer asks none: %.120s",
-                           qs_json_str (reply, "message", ""));
+            return qs_eval_fail (why, size, "want a question, the answer asks none: %.120s",
+                                 qs_json_str (reply, "message", ""));
         if (!s_mentions (asks, reply, why, size))
             return false;
     }
     const char *finding = qs_json_str (expect, "finding", NULL);
     if (finding && !s_has_finding (reply, finding))
-        return s_fail (why, size, "want finding %s, got %s", finding,
-                       s_show (qs_json_path (reply, "metadata.diagnosis.findings")));
+        return qs_eval_fail (why, size, "want finding %s, got %s", finding,
+                             s_show (qs_json_path (reply, "metadata.diagnosis.findings")));
     return s_mentions (qs_json_get (expect, "mentions", json_type_array), reply, why, size);
 }

@@ -41,6 +41,11 @@ json_object *qs_eval_pending (json_object *reply);
     actions' service_id) as a new object with those keys (caller puts). */
 json_object *qs_eval_subject (json_object *reply);
 
+/*  Format a mismatch into why (size bytes); always returns false, so that a
+    check can end with "return qs_eval_fail (...)". */
+bool qs_eval_fail (char *why, size_t size, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
+
 /*  true when got equals want as JSON values (numbers by value). */
 bool qs_eval_json_eq (json_object *want, json_object *got);
 

@@ -4,7 +4,6 @@
 #include "qs_e2e.h"
 #include "qs_json.h"
 #include "qs_util.h"
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,16 +21,6 @@ typedef struct {
     json_object *recs, *list;   /* the last recommendations / listed services */
     json_object *change;        /* the current pending action's service_id and change */
 } s_script_t;
-
-static bool
-s_fail (char *why, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start (ap, fmt);
-    vsnprintf (why, size, fmt, ap);
-    va_end (ap);
-    return false;
-}
 
 static double
 s_now_ms (void)
@@ -102,9 +91,10 @@ s_org_ids (s_script_t *s, json_object **list_p)
     }
     json_object *ids = json_object_new_object ();
     json_object *services = qs_json_get (resp, "services", json_type_array);
-    for (size_t i = 0; services && i < json_object_array_length (services); i++)
-        json_object_object_add (ids, qs_json_str (json_object_array_get_idx (services, i), "id", "?"),
-                                json_object_new_boolean (1));
+    for (size_t i = 0; services && i < json_object_array_length (services); i++) {
+        json_object *svc = json_object_array_get_idx (services, i);
+        json_object_object_add (ids, qs_json_str (svc, "id", "?"), json_object_new_boolean (1));
+    }
     if (list_p)
         *list_p = json_object_get (services);
     json_object_put (resp);
@@ -118,9 +108,10 @@ s_expect_409 (s_script_t *s, const char *id, const char *what, char *why, size_t
     char path[256];
     snprintf (path, sizeof path, "/api/v1/actions/%s/confirm", id);
     long st = qs_e2e_http ("POST", s->env->gateway, path, s->token, "{}", NULL);
-    return st == 409 ? true
-                     : s_fail (why, size, "confirming the %s action %s answered %ld, want 409",
-                               what, id, st);
+    if (st == 409)
+        return true;
+    return qs_eval_fail (why, size, "confirming the %s action %s answered %ld, want 409", what,
+                         id, st);
 }
 
 /*  Every key of want equals the service's field. */
@@ -133,9 +124,10 @@ s_fields (json_object *want, json_object *svc, char *why, size_t size)
         if (!strcmp (key, "id"))
             continue;
         if (!qs_eval_json_eq (w, g))
-            return s_fail (why, size, "platform: %s.%s is %s, want %s",
-                           qs_json_str (svc, "name", "?"), key, g ? json_object_get_string (g) : "absent",
-                           json_object_get_string (w));
+            return qs_eval_fail (why, size, "platform: %s.%s is %s, want %s",
+                                 qs_json_str (svc, "name", "?"), key,
+                                 g ? json_object_get_string (g) : "absent",
+                                 json_object_get_string (w));
     }
     return true;
 }
@@ -157,8 +149,8 @@ s_created (s_script_t *s, json_object *want, char *why, size_t size)
     }
     bool ok = count == (want ? 1 : 0)
                   ? !want || s_fields (want, made, why, size)
-                  : s_fail (why, size, "platform: %d services were created, want %d", count,
-                            want ? 1 : 0);
+                  : qs_eval_fail (why, size, "platform: %d services were created, want %d", count,
+                                  want ? 1 : 0);
     if (ids) {
         json_object_put (s->org_ids);
         s->org_ids = ids;
@@ -176,7 +168,7 @@ s_platform (s_script_t *s, json_object *want, char *why, size_t size)
     json_object *svc = NULL;
     long st = qs_e2e_http ("GET", s->env->sandbox, path, s->token, NULL, &svc);
     bool ok = st == 200 ? s_fields (want, svc, why, size)
-                        : s_fail (why, size, "platform: GET %s answered %ld", id, st);
+                        : qs_eval_fail (why, size, "platform: GET %s answered %ld", id, st);
     json_object_put (svc);
     return ok;
 }
@@ -207,7 +199,7 @@ s_after (s_script_t *s, json_object *expect, char *why, size_t size)
         json_object_object_foreach (after, key, val)
             json_object_object_add (svc, key, json_object_get (val));
         bool ok = after ? s_platform (s, svc, why, size)
-                        : s_fail (why, size, "the confirmed action had no change.after");
+                        : qs_eval_fail (why, size, "the confirmed action had no change.after");
         json_object_put (svc);
         if (!ok)
             return false;
@@ -218,7 +210,8 @@ s_after (s_script_t *s, json_object *expect, char *why, size_t size)
         snprintf (path, sizeof path, "/api/v1/services/%s", gone);
         long st = qs_e2e_http ("GET", s->env->sandbox, path, s->token, NULL, NULL);
         if (st != 404)
-            return s_fail (why, size, "platform: %s still answers %ld after the delete", gone, st);
+            return qs_eval_fail (why, size, "platform: %s still answers %ld after the delete",
+                                 gone, st);
     }
     return true;
 }
@@ -261,7 +254,7 @@ s_request (s_script_t *s, json_object *turn, json_object **reply_p, char *why, s
     const char *which = qs_json_str (turn, verb, "current");
     const char *id = !strcmp (which, "previous") ? s->previous : s->current;
     if (!*id) {
-        s_fail (why, size, "no %s action to %s", which, verb);
+        qs_eval_fail (why, size, "no %s action to %s", which, verb);
         return -1;
     }
     char path[256];
@@ -285,10 +278,10 @@ s_turn (s_script_t *s, json_object *turn, char *why, size_t size)
         printf ("  %ld %s\n", st, reply ? qs_json_text (reply) : "");
     bool ok = st >= 0;
     if (ok && st != want)
-        ok = s_fail (why, size, "HTTP %ld, want %ld: %.200s", st, want,
-                     reply ? qs_json_text (reply) : "");
+        ok = qs_eval_fail (why, size, "HTTP %ld, want %ld: %.200s", st, want,
+                           reply ? qs_json_text (reply) : "");
     else if (ok && st != 200 && !qs_json_str (qs_json_path (reply, "error"), "code", NULL))
-        ok = s_fail (why, size, "HTTP %ld without the contract's error shape", st);
+        ok = qs_eval_fail (why, size, "HTTP %ld without the contract's error shape", st);
     if (ok && st == 200) {
         qs_eval_seen_t seen = {.conversation_id = s->conv, .current = s->current,
                                .previous = s->previous, .org_ids = s->org_ids,
@@ -307,13 +300,13 @@ qs_eval_run_script (qs_eval_env_t *env, json_object *script, char *why, size_t s
     s_script_t s = {.env = env};
     char sub[128];
     snprintf (sub, sizeof sub, "eval-%s", qs_json_str (script, "id", "script"));
-    bool ok = qs_eval_reset (env) == 0 || s_fail (why, size, "could not reset the sandbox");
+    bool ok = qs_eval_reset (env) == 0 || qs_eval_fail (why, size, "could not reset the sandbox");
     if (ok) {
         s.token = qs_e2e_token (sub, qs_json_str (script, "org", "org-acme"),
                                 qs_json_str (script, "roles", "member"));
         s.org_ids = s.token ? s_org_ids (&s, NULL) : NULL;
         s.start_ids = s.org_ids ? json_object_get (s.org_ids) : NULL;
-        ok = s.org_ids || s_fail (why, size, "could not list the org's services");
+        ok = s.org_ids || qs_eval_fail (why, size, "could not list the org's services");
     }
     json_object *turns = qs_json_get (script, "turns", json_type_array);
     size_t n = turns ? json_object_array_length (turns) : 0;
@@ -329,7 +322,7 @@ qs_eval_run_script (qs_eval_env_t *env, json_object *script, char *why, size_t s
                 snprintf (req, sizeof req, "%s %s", qs_json_get (turn, "confirm", json_type_string)
                                                          ? "confirm" : "cancel",
                           qs_json_str (turn, "confirm", qs_json_str (turn, "cancel", "current")));
-            ok = s_fail (why, size, "turn %zu %s: %s", i + 1, req, inner);
+            ok = qs_eval_fail (why, size, "turn %zu %s: %s", i + 1, req, inner);
         }
     }
     json_object_put (s.recs);
