@@ -1,6 +1,8 @@
 /*  qs_eval_run - see qs_eval_run.h */
 #include "qs_eval_run.h"
 #include "qs_eval_check.h"
+#include "qs_cli_http.h"
+#include "qs_cli_sse.h"
 #include "qs_e2e.h"
 #include "qs_json.h"
 #include "qs_util.h"
@@ -242,12 +244,77 @@ s_remember (s_script_t *s, json_object *reply)
     }
 }
 
-/*  A turn's request: "say" (chat), "confirm" or "cancel" ("current" or
-    "previous" action, optional "confirm_name"). */
+/*  One streamed answer: the `done` event's ChatResponse, and the first
+    event name the contract does not allow. */
+typedef struct {
+    qs_cli_sse_t *sse;
+    json_object *done;
+    char odd[64];
+} s_stream_t;
+
+static int
+s_on_event (const char *event, const char *data, void *arg)
+{
+    s_stream_t *t = arg;
+    if (!strcmp (event, "done")) {
+        json_object_put (t->done);
+        t->done = qs_json_parse (data, strlen (data), NULL);
+    }
+    else if (strcmp (event, "intent") && strcmp (event, "step") && strcmp (event, "token")
+             && strcmp (event, "error") && !t->odd[0])
+        snprintf (t->odd, sizeof t->odd, "%s", event);
+    return 0;
+}
+
+static int
+s_on_chunk (const char *data, size_t len, void *arg)
+{
+    return qs_cli_sse_feed (((s_stream_t *) arg)->sse, data, len);
+}
+
+/*  POST /api/v1/chat/stream: *reply_p gets the `done` ChatResponse. */
+static long
+s_stream (s_script_t *s, const char *message, json_object **reply_p, char *why, size_t size)
+{
+    s_stream_t t = {.done = NULL};
+    t.sse = qs_cli_sse_new (s_on_event, &t);
+    json_object *body = json_object_new_object ();
+    qs_json_add_str (body, "message", message);
+    if (*s->conv)
+        qs_json_add_str (body, "conversation_id", s->conv);
+    qs_cli_resp_t resp = {0};
+    qs_err_t err = {0};
+    long st = -1;
+    if (t.sse && qs_cli_http_stream ("POST", s->env->gateway, "/api/v1/chat/stream", s->token,
+                                     body, 60000, s_on_chunk, NULL, &t, &resp, &err) == 0) {
+        st = resp.status;
+        qs_cli_sse_feed (t.sse, "\n\n", 2);
+        if (st == 200 && (t.odd[0] || !t.done)) {
+            qs_eval_fail (why, size, t.odd[0] ? "the stream sent an event \"%s\""
+                                               : "the stream ended without a done event%s", t.odd);
+            st = -1;
+        }
+    }
+    else
+        qs_eval_fail (why, size, "the stream failed: %s", err.message);
+    *reply_p = st == 200 ? t.done : resp.body ? qs_json_parse (resp.body, resp.len, NULL) : NULL;
+    if (st != 200)
+        json_object_put (t.done);
+    qs_cli_resp_free (&resp);
+    qs_cli_sse_destroy (&t.sse);
+    json_object_put (body);
+    return st;
+}
+
+/*  A turn's request: "say" (chat; over the stream with "stream": true),
+    "confirm" or "cancel" ("current" or "previous" action, optional
+    "confirm_name"). */
 static long
 s_request (s_script_t *s, json_object *turn, json_object **reply_p, char *why, size_t size)
 {
     const char *say = qs_json_str (turn, "say", NULL);
+    if (say && qs_json_bool (turn, "stream", false))
+        return s_stream (s, say, reply_p, why, size);
     if (say)
         return qs_eval_chat (s->env, s->token, s->conv, say, reply_p);
     const char *verb = qs_json_get (turn, "confirm", json_type_string) ? "confirm" : "cancel";
