@@ -32,6 +32,20 @@ s_now_ms (void)
     return (double) ts.tv_sec * 1e3 + (double) ts.tv_nsec / 1e6;
 }
 
+static void
+s_record (qs_eval_env_t *env, double ms)
+{
+    if (env->nlat == env->cap) {
+        size_t cap = env->cap ? env->cap * 2 : 256;
+        double *lat = realloc (env->lat, cap * sizeof *lat);
+        if (!lat)
+            return;
+        env->lat = lat;
+        env->cap = cap;
+    }
+    env->lat[env->nlat++] = ms;
+}
+
 long
 qs_eval_chat (qs_eval_env_t *env, const char *token, const char *conversation_id,
               const char *message, json_object **reply_p)
@@ -43,17 +57,8 @@ qs_eval_chat (qs_eval_env_t *env, const char *token, const char *conversation_id
     double t0 = s_now_ms ();
     long status = qs_e2e_http ("POST", env->gateway, "/api/v1/chat", token, qs_json_text (body),
                                reply_p);
-    double ms = s_now_ms () - t0;
+    s_record (env, s_now_ms () - t0);
     json_object_put (body);
-    if (env->nlat == env->cap) {
-        size_t cap = env->cap ? env->cap * 2 : 256;
-        double *lat = realloc (env->lat, cap * sizeof *lat);
-        if (!lat)
-            return status;
-        env->lat = lat;
-        env->cap = cap;
-    }
-    env->lat[env->nlat++] = ms;
     return status;
 }
 
@@ -285,8 +290,10 @@ s_stream (s_script_t *s, const char *message, json_object **reply_p, char *why, 
     qs_cli_resp_t resp = {0};
     qs_err_t err = {0};
     long st = -1;
+    double t0 = s_now_ms ();
     if (t.sse && qs_cli_http_stream ("POST", s->env->gateway, "/api/v1/chat/stream", s->token,
                                      body, 60000, s_on_chunk, NULL, &t, &resp, &err) == 0) {
+        s_record (s->env, s_now_ms () - t0);
         st = resp.status;
         qs_cli_sse_feed (t.sse, "\n\n", 2);
         if (st == 200 && (t.odd[0] || !t.done)) {
