@@ -168,10 +168,13 @@ s_invariants (const qs_eval_seen_t *seen, json_object *reply, char *why, size_t 
     return ok;
 }
 
-/*  Section 5's formula, when the reply has a plan and an estimate. */
+/*  Section 5's formula, when the reply has a new service's plan and an
+    estimate (section 4: the provision workflow's metadata). */
 static bool
 s_estimate (const qs_eval_seen_t *seen, json_object *reply, char *why, size_t size)
 {
+    if (strcmp (qs_json_str (reply, "intent", ""), "provision_service"))
+        return true;
     json_object *cfg = qs_json_path (reply, "metadata.config");
     json_object *est = qs_json_path (reply, "metadata.estimate");
     const char *tier = qs_json_str (cfg, "tier", NULL);
