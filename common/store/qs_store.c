@@ -157,6 +157,54 @@ qs_store_conversation_delete (qs_store_t *self, const char *org_id, const char *
     return self->ops->conv_delete (self->impl, org_id, user_id, id, err);
 }
 
+/* ---- dialogue state ------------------------------------------------------ */
+
+int
+qs_store_dialogue_get (qs_store_t *self, const char *org_id, const char *user_id,
+                       const char *conversation_id, json_object **state_p, int64_t *version_p,
+                       qs_err_t *err)
+{
+    assert (self && state_p && version_p);
+    *state_p = NULL;
+    *version_p = 0;
+    if (qs_store_check_owner (org_id, user_id, err) != 0
+        || qs_store_check_id ("conversation", conversation_id, err) != 0)
+        return -1;
+    json_object *rec = self->ops->dlg_get (self->impl, org_id, user_id, conversation_id, err);
+    if (!rec)
+        return -1;
+    *state_p = json_object_get (qs_json_get (rec, "state", json_type_object));
+    *version_p = qs_json_int (rec, "version", 0);
+    json_object_put (rec);
+    if (!*state_p && !(*state_p = json_object_new_object ()))
+        return qs_err_set (err, 500, "internal_error", "out of memory");
+    return 0;
+}
+
+int
+qs_store_dialogue_put (qs_store_t *self, const char *org_id, const char *user_id,
+                       const char *conversation_id, json_object *state, int64_t expected_version,
+                       qs_err_t *err)
+{
+    assert (self);
+    char *text = NULL;
+    int rc = -1;
+    if (qs_store_check_owner (org_id, user_id, err) != 0
+        || qs_store_check_id ("conversation", conversation_id, err) != 0)
+        goto cleanup;
+    if (expected_version < 0 || expected_version == INT64_MAX) {
+        qs_err_set (err, 400, "bad_request", "bad dialogue version");
+        goto cleanup;
+    }
+    if (qs_store_member_json (state, NULL, true, &text, err) != 0)
+        goto cleanup;
+    rc = self->ops->dlg_put (self->impl, org_id, user_id, conversation_id, text,
+                             expected_version, err);
+cleanup:
+    free (text);
+    return rc;
+}
+
 /* ---- messages ------------------------------------------------------------ */
 
 json_object *

@@ -1,5 +1,6 @@
-/*  qs_store - the persistence interface: conversations, messages, workflow
-    checkpoints, pending actions, knowledge documents and diagnosis history.
+/*  qs_store - the persistence interface: conversations (with their dialogue
+    state), messages, workflow checkpoints, pending actions, knowledge
+    documents and diagnosis history.
 
     One interface, two backends chosen by URL:
       sqlite:///abs/path.db   sqlite://rel/path.db   (embedded, WAL, multi-process)
@@ -70,9 +71,26 @@ json_object *qs_store_conversation_list (qs_store_t *self, const char *org_id,
                                          const char *user_id, int limit, const char *cursor,
                                          qs_err_t *err);
 
-/*  Delete with its messages, checkpoints and pending actions. 0 or -1 (404). */
+/*  Delete with its messages, dialogue state, checkpoints and pending actions. 0 or -1 (404). */
 int qs_store_conversation_delete (qs_store_t *self, const char *org_id, const char *user_id,
                                   const char *id, qs_err_t *err);
+
+/* ---- dialogue state ------------------------------------------------------
+    The conversation's dialogue state (contract section 8): one JSON object and
+    a version per conversation, kept with it, deleted with it. */
+
+/*  *state_p gets a new object ({} when never set; caller puts it), *version_p
+    its version (0 when never set). 404 as for conversation_get. */
+int qs_store_dialogue_get (qs_store_t *self, const char *org_id, const char *user_id,
+                           const char *conversation_id, json_object **state_p,
+                           int64_t *version_p, qs_err_t *err);
+/*  Replace it when the stored version is still expected_version (optimistic
+    concurrency across replicas); the new version is expected_version + 1.
+    409 conflict when another writer got there first; 413 over
+    QS_STORE_META_MAX; 400 when state is not an object (NULL = {}). state lent. */
+int qs_store_dialogue_put (qs_store_t *self, const char *org_id, const char *user_id,
+                           const char *conversation_id, json_object *state,
+                           int64_t expected_version, qs_err_t *err);
 
 /* ---- messages ----------------------------------------------------------
     Message: {"id","role","content","timestamp","metadata","seq"}; seq is the

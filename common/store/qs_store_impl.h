@@ -63,6 +63,14 @@ typedef struct {
     int (*conv_delete) (void *impl, const char *org, const char *user, const char *id,
                         qs_err_t *err);
 
+    /*  {"state":object,"version":int} of the owner's conversation, or 404. */
+    json_object *(*dlg_get) (void *impl, const char *org, const char *user, const char *conv_id,
+                             qs_err_t *err);
+    /*  Set state (JSON object text) and version expected+1 when the stored
+        version is expected; 409 when it is not, 404 when no such conversation. */
+    int (*dlg_put) (void *impl, const char *org, const char *user, const char *conv_id,
+                    const char *state, int64_t expected, qs_err_t *err);
+
     json_object *(*msg_append) (void *impl, const char *org, const char *user,
                                 const char *conv_id, const qs_store_msg_in_t *msg,
                                 qs_err_t *err);
@@ -126,6 +134,8 @@ json_object *qs_store_rec_document (const char *id, const char *title, const cha
                                     const char *topic, const char *category,
                                     const char *metadata, bool deleted, int64_t created,
                                     int64_t updated);
+/*  {"state":object ({} for bad or missing text),"version"} */
+json_object *qs_store_rec_dialogue (const char *state, int64_t version);
 /*  codes_joined is ",a,b," */
 json_object *qs_store_rec_diagnosis (const char *id, const char *service_id,
                                      const char *service_type, const char *codes_joined,

@@ -279,6 +279,55 @@ s_conv_delete (void *impl, const char *org, const char *user, const char *id, qs
     return rc;
 }
 
+/* ---- dialogue state: fields of the conversation document ------------------ */
+
+static json_object *
+s_dlg_row (const bson_t *d)
+{
+    return qs_store_rec_dialogue (qs_mongo_str (d, "dialogue_state"),
+                                  qs_mongo_i64 (d, "dialogue_version"));
+}
+
+static json_object *
+s_dlg_get (void *impl, const char *org, const char *user, const char *conv_id, qs_err_t *err)
+{
+    bson_t *filter = BCON_NEW ("id", BCON_UTF8 (conv_id), "organization_id", BCON_UTF8 (org),
+                               "user_id", BCON_UTF8 (user));
+    json_object *out
+        = qs_mongo_find_one (impl, "conversations", filter, s_dlg_row, "conversation", err);
+    bson_destroy (filter);
+    return out;
+}
+
+/*  A conditional update on the version: of two replicas writing from the same
+    version exactly one matches. Conversations written before the field
+    existed have no dialogue_version, which counts as 0. */
+static int
+s_dlg_put (void *impl, const char *org, const char *user, const char *conv_id,
+           const char *state, int64_t expected, qs_err_t *err)
+{
+    bson_t *filter = BCON_NEW ("id", BCON_UTF8 (conv_id), "organization_id", BCON_UTF8 (org),
+                               "user_id", BCON_UTF8 (user));
+    bson_t *version = expected == 0
+        ? BCON_NEW ("$or", "[", "{", "dialogue_version", BCON_INT64 (0), "}",
+                    "{", "dialogue_version", "{", "$exists", BCON_BOOL (false), "}", "}", "]")
+        : BCON_NEW ("dialogue_version", BCON_INT64 (expected));
+    bson_concat (filter, version);
+    bson_t *update = BCON_NEW ("$set", "{", "dialogue_state", BCON_UTF8 (state),
+                               "dialogue_version", BCON_INT64 (expected + 1), "}");
+    long n = qs_mongo_update (impl, "conversations", filter, update, NULL, err);
+    bson_destroy (filter);
+    bson_destroy (version);
+    bson_destroy (update);
+    if (n != 0)
+        return n < 0 ? -1 : 0;
+    json_object *conv = s_conv_get (impl, org, user, conv_id, err);
+    if (!conv)
+        return -1;
+    json_object_put (conv);
+    return qs_err_set (err, 409, "conflict", "the dialogue state changed meanwhile");
+}
+
 static json_object *
 s_msg_append (void *impl, const char *org, const char *user, const char *conv_id,
               const qs_store_msg_in_t *m, qs_err_t *err)
@@ -343,6 +392,8 @@ static const qs_store_ops_t s_ops = {
     .conv_get = s_conv_get,
     .conv_list = s_conv_list,
     .conv_delete = s_conv_delete,
+    .dlg_get = s_dlg_get,
+    .dlg_put = s_dlg_put,
     .msg_append = s_msg_append,
     .msg_list = s_msg_list,
     .ckpt_put = qs_mongo_ckpt_put,

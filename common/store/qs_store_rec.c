@@ -44,6 +44,17 @@ qs_store_rec_conversation (const char *id, const char *title, int64_t created,
 }
 
 json_object *
+qs_store_rec_dialogue (const char *state, int64_t version)
+{
+    json_object *obj = json_object_new_object ();
+    if (!obj)
+        return NULL;
+    s_add_json (obj, "state", state, true);
+    qs_json_add_int (obj, "version", version);
+    return obj;
+}
+
+json_object *
 qs_store_rec_message (const char *id, int64_t seq, const char *role, const char *content,
                       int64_t ts, const char *metadata)
 {

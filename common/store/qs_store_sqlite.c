@@ -58,6 +58,9 @@ static const char *s_migrations[] = {
     "  service_type TEXT NOT NULL, findings TEXT NOT NULL, fix TEXT NOT NULL,"
     "  outcome TEXT NOT NULL, at INTEGER NOT NULL);"
     "CREATE INDEX diagnoses_org_at ON diagnoses (organization_id, at DESC);",
+    /* 1 -> 2: per-conversation dialogue state (contract section 8) */
+    "ALTER TABLE conversations ADD COLUMN dialogue_state TEXT NOT NULL DEFAULT '{}';"
+    "ALTER TABLE conversations ADD COLUMN dialogue_version INTEGER NOT NULL DEFAULT 0;",
 };
 #define S_SCHEMA_VERSION ((int) (sizeof s_migrations / sizeof s_migrations[0]))
 
@@ -280,6 +283,61 @@ cleanup:
 }
 
 static json_object *
+s_dlg_row (sqlite3_stmt *s)
+{
+    return qs_store_rec_dialogue (qs_lite_col (s, 0), sqlite3_column_int64 (s, 1));
+}
+
+/*  Caller holds the lock. */
+static json_object *
+s_dlg_select (qs_lite_t *self, const char *org, const char *user, const char *conv_id,
+              qs_err_t *err)
+{
+    return qs_lite_one (self, qs_lite_stmt (self, err,
+        "SELECT dialogue_state, dialogue_version FROM conversations"
+        " WHERE id = ? AND organization_id = ? AND user_id = ?", "ttt", conv_id, org, user),
+        s_dlg_row, "conversation", err);
+}
+
+static json_object *
+s_dlg_get (void *impl, const char *org, const char *user, const char *conv_id, qs_err_t *err)
+{
+    qs_lite_t *self = impl;
+    QS_LITE_LOCK (self);
+    json_object *out = s_dlg_select (self, org, user, conv_id, err);
+    QS_LITE_UNLOCK (self);
+    return out;
+}
+
+static int
+s_dlg_put (void *impl, const char *org, const char *user, const char *conv_id,
+           const char *state, int64_t expected, qs_err_t *err)
+{
+    qs_lite_t *self = impl;
+    int rc = -1;
+    QS_LITE_LOCK (self);
+    /* one transaction: a miss is told apart (404 or 409) on the same snapshot */
+    if (qs_lite_exec (self, "BEGIN IMMEDIATE", err) != 0
+        || qs_lite_run (self, qs_lite_stmt (self, err,
+               "UPDATE conversations SET dialogue_state = ?, dialogue_version = ?"
+               " WHERE id = ? AND organization_id = ? AND user_id = ? AND dialogue_version = ?",
+               "tittti", state, expected + 1, conv_id, org, user, expected), err) != 0)
+        goto cleanup;
+    if (sqlite3_changes (self->db) == 0) {
+        json_object *conv = s_dlg_select (self, org, user, conv_id, err);
+        if (conv)
+            qs_err_set (err, 409, "conflict", "the dialogue state changed meanwhile");
+        json_object_put (conv);
+        goto cleanup;
+    }
+    rc = qs_lite_exec (self, "COMMIT", err);
+cleanup:
+    qs_lite_rollback (self);
+    QS_LITE_UNLOCK (self);
+    return rc;
+}
+
+static json_object *
 s_msg_append (void *impl, const char *org, const char *user, const char *conv_id,
               const qs_store_msg_in_t *m, qs_err_t *err)
 {
@@ -359,6 +417,8 @@ static const qs_store_ops_t s_ops = {
     .conv_get = s_conv_get,
     .conv_list = s_conv_list,
     .conv_delete = s_conv_delete,
+    .dlg_get = s_dlg_get,
+    .dlg_put = s_dlg_put,
     .msg_append = s_msg_append,
     .msg_list = s_msg_list,
     .ckpt_put = qs_lite_ckpt_put,

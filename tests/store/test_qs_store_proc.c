@@ -1,5 +1,6 @@
-/*  The store across processes: concurrent appends and compare-and-set, a
-    writer killed with SIGKILL mid-stream, and (SQLite) schema migrations. */
+/*  The store across processes: concurrent appends, compare-and-set and
+    versioned dialogue state, a writer killed with SIGKILL mid-stream, and
+    (SQLite) schema migrations. */
 #include "../qs_test.h"
 #include "qs_store_testlib.h"
 #include "qs_json.h"
@@ -190,6 +191,68 @@ START_TEST (test_concurrent_transition_once)
 }
 END_TEST
 
+/*  Child: n read-modify-write increments of counter "c<who>" in the dialogue
+    state, retrying on 409 like a replica would; exit 0 when all landed. */
+static void
+s_dialogue_writer (const char *conv, int who, int n)
+{
+    qs_err_t err = {0};
+    qs_store_t *store = qs_store_new (s_db.url, &err);
+    char key[8];
+    snprintf (key, sizeof key, "c%d", who);
+    for (int done = 0; store && done < n;) {
+        json_object *state = NULL;
+        int64_t version = 0;
+        if (qs_store_dialogue_get (store, "o", "u", conv, &state, &version, &err) != 0)
+            _exit (100);
+        json_object_object_add (state, key, json_object_new_int64 (qs_json_int (state, key, 0) + 1));
+        if (qs_store_dialogue_put (store, "o", "u", conv, state, version, &err) == 0)
+            done++;
+        else if (err.status != 409)
+            _exit (101);
+        json_object_put (state);
+    }
+    int rc = store ? 0 : 102;
+    qs_store_destroy (&store);
+    _exit (rc);
+}
+
+START_TEST (test_concurrent_dialogue_no_lost_update)
+{
+    enum { PER_CHILD = 40 };
+    qs_err_t err = {0};
+    qs_store_t *store = s_open ();
+    json_object *c = qs_store_conversation_create (store, "o", "u", NULL, &err);
+    char conv[QS_ID_LEN + 1];
+    qs_strlcpy (conv, qs_json_str (c, "id", ""), sizeof conv);
+    json_object_put (c);
+    qs_store_destroy (&store);
+    pid_t kids[2];
+    for (int k = 0; k < 2; k++) {
+        kids[k] = fork ();
+        ck_assert_int_ge (kids[k], 0);
+        if (kids[k] == 0)
+            s_dialogue_writer (conv, k, PER_CHILD);
+    }
+    for (int k = 0; k < 2; k++) {
+        int status = 0;
+        ck_assert_int_eq (waitpid (kids[k], &status, 0), kids[k]);
+        ck_assert_msg (WIFEXITED (status) && WEXITSTATUS (status) == 0,
+                       "dialogue writer %d failed (%d)", k, WEXITSTATUS (status));
+    }
+    store = s_open ();
+    json_object *state = NULL;
+    int64_t version = 0;
+    ck_assert_int_eq (qs_store_dialogue_get (store, "o", "u", conv, &state, &version, &err), 0);
+    /* every committed write is one version, and none overwrote another's */
+    ck_assert_int_eq (version, 2 * PER_CHILD);
+    ck_assert_int_eq (qs_json_int (state, "c0", 0), PER_CHILD);
+    ck_assert_int_eq (qs_json_int (state, "c1", 0), PER_CHILD);
+    json_object_put (state);
+    qs_store_destroy (&store);
+}
+END_TEST
+
 /*  Child: create conversations with a few messages each, forever. */
 static void
 s_writer (void)
@@ -365,6 +428,43 @@ START_TEST (test_sqlite_migrations_keep_rows)
 }
 END_TEST
 
+/*  A version 1 database (before dialogue state) with a conversation in it:
+    opening migrates it, the conversation keeps its rows and starts with an
+    empty dialogue state at version 0. */
+START_TEST (test_sqlite_migration_adds_dialogue)
+{
+    if (qs_test_db_is_mongo ())
+        return;
+    qs_err_t err = {0};
+    char id[QS_ID_LEN + 1];
+    qs_store_t *store = s_open ();
+    qs_test_new_conv (store, "o", "u", "before dialogue state", id);
+    qs_store_destroy (&store);
+    sqlite3 *db = NULL;
+    ck_assert_int_eq (sqlite3_open (s_db.path, &db), SQLITE_OK);
+    ck_assert_int_eq (sqlite3_exec (db, "ALTER TABLE conversations DROP COLUMN dialogue_state;"
+                                        "ALTER TABLE conversations DROP COLUMN dialogue_version;"
+                                        "PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close (db);
+
+    store = s_open ();
+    ck_assert_int_ge (s_user_version (s_db.path), 2);
+    json_object *state = NULL;
+    int64_t version = -1;
+    ck_assert_int_eq (qs_store_dialogue_get (store, "o", "u", id, &state, &version, &err), 0);
+    ck_assert_int_eq (version, 0);
+    ck_assert_str_eq (json_object_to_json_string_ext (state, JSON_C_TO_STRING_PLAIN), "{}");
+    json_object_put (state);
+    ck_assert_int_eq (qs_store_dialogue_put (store, "o", "u", id, NULL, 0, &err), 0);
+    json_object *r = qs_store_message_recent (store, "o", "u", id, 10, &err);
+    ck_assert_int_eq ((int) json_object_array_length (r), 1);
+    ck_assert_str_eq (qs_json_str (json_object_array_get_idx (r, 0), "content", ""),
+                      "before dialogue state");
+    json_object_put (r);
+    qs_store_destroy (&store);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -374,9 +474,11 @@ s_suite (void)
     tcase_set_timeout (tc, 120);
     tcase_add_test (tc, test_concurrent_appends_lose_nothing);
     tcase_add_test (tc, test_concurrent_transition_once);
+    tcase_add_test (tc, test_concurrent_dialogue_no_lost_update);
     tcase_add_test (tc, test_kill9_leaves_no_half_conversation);
     tcase_add_test (tc, test_concurrent_first_open);
     tcase_add_test (tc, test_sqlite_migrations_keep_rows);
+    tcase_add_test (tc, test_sqlite_migration_adds_dialogue);
     suite_add_tcase (s, tc);
     return s;
 }

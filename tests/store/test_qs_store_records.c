@@ -1,6 +1,6 @@
 /*  The store's records besides conversations, the same for every backend
     (QS_TEST_STORE_URL): pending actions (compare-and-swap), checkpoints,
-    deletion cascades, documents sync, diagnoses. Conversations and messages
+    dialogue state (versioned), deletion cascades, documents sync, diagnoses. Conversations and messages
     are in test_qs_store.c. */
 #include "../qs_test.h"
 #include "qs_store_testlib.h"
@@ -150,6 +150,104 @@ START_TEST (test_checkpoints)
 }
 END_TEST
 
+/*  Put state at expected version; asserts the outcome (0 or the error status). */
+static void
+s_dlg_put (const char *org, const char *user, const char *conv, const char *text,
+           int64_t expected, int want_status)
+{
+    qs_err_t err = {0};
+    json_object *state = text ? qs_json_parse (text, strlen (text), NULL) : NULL;
+    int rc = qs_store_dialogue_put (s_store, org, user, conv, state, expected, &err);
+    if (want_status == 0)
+        ck_assert_msg (rc == 0, "put %s at %lld: %s", text, (long long) expected, err.message);
+    else {
+        ck_assert_int_eq (rc, -1);
+        ck_assert_int_eq (err.status, want_status);
+    }
+    json_object_put (state);
+}
+
+/*  The stored state serialised, and its version. */
+static int64_t
+s_dlg_get (const char *conv, char *text, size_t size)
+{
+    qs_err_t err = {0};
+    json_object *state = NULL;
+    int64_t version = -1;
+    ck_assert_msg (qs_store_dialogue_get (s_store, "o", "u", conv, &state, &version, &err) == 0,
+                   "get: %s", err.message);
+    ck_assert (json_object_is_type (state, json_type_object));
+    qs_strlcpy (text, json_object_to_json_string_ext (state, JSON_C_TO_STRING_PLAIN), size);
+    json_object_put (state);
+    return version;
+}
+
+START_TEST (test_dialogue_state)
+{
+    qs_err_t err = {0};
+    char conv[QS_ID_LEN + 1], other[QS_ID_LEN + 1], text[256];
+    qs_test_new_conv (s_store, "o", "u", "my database", conv);
+    qs_test_new_conv (s_store, "o", "u", "another", other);
+    ck_assert_int_eq (s_dlg_get (conv, text, sizeof text), 0);       /* never set */
+    ck_assert_str_eq (text, "{}");
+
+    s_dlg_put ("o", "u", conv, "{\"subject\":[\"billing-db\"],\"$set\":{\"a.b\":1}}", 0, 0);
+    ck_assert_int_eq (s_dlg_get (conv, text, sizeof text), 1);
+    ck_assert_str_eq (text, "{\"subject\":[\"billing-db\"],\"$set\":{\"a.b\":1}}");
+    /* a second writer that read version 0 lost the race; nothing changes */
+    s_dlg_put ("o", "u", conv, "{\"subject\":[\"other\"]}", 0, 409);
+    s_dlg_put ("o", "u", conv, "{\"subject\":[\"other\"]}", 5, 409);
+    ck_assert_int_eq (s_dlg_get (conv, text, sizeof text), 1);
+    ck_assert_str_eq (text, "{\"subject\":[\"billing-db\"],\"$set\":{\"a.b\":1}}");
+    s_dlg_put ("o", "u", conv, NULL, 1, 0);                          /* NULL = {} */
+    ck_assert_int_eq (s_dlg_get (conv, text, sizeof text), 2);
+    ck_assert_str_eq (text, "{}");
+    s_dlg_put ("o", "u", conv, "{\"step\":3}", 2, 0);
+    ck_assert_int_eq (s_dlg_get (conv, text, sizeof text), 3);
+    ck_assert_int_eq (s_dlg_get (other, text, sizeof text), 0);      /* per conversation */
+
+    /* another owner, a missing or malformed id: 404, and nothing leaks or changes */
+    json_object *state = NULL;
+    int64_t version = 7;
+    ck_assert_int_eq (qs_store_dialogue_get (s_store, "o", "intruder", conv, &state, &version, &err), -1);
+    ck_assert_int_eq (err.status, 404);
+    ck_assert_ptr_null (state);
+    ck_assert_int_eq (version, 0);
+    ck_assert_int_eq (qs_store_dialogue_get (s_store, "o2", "u", conv, &state, &version, &err), -1);
+    ck_assert_int_eq (err.status, 404);
+    s_dlg_put ("o", "intruder", conv, "{\"x\":1}", 3, 404);
+    s_dlg_put ("o2", "u", conv, "{\"x\":1}", 3, 404);
+    s_dlg_put ("o", "u", "not-an-id", "{}", 0, 404);
+    char missing[QS_ID_LEN + 1];
+    qs_id_new (missing);
+    s_dlg_put ("o", "u", missing, "{}", 0, 404);
+    ck_assert_int_eq (qs_store_dialogue_get (s_store, "o", "u", missing, &state, &version, &err), -1);
+    ck_assert_int_eq (err.status, 404);
+
+    /* bad input: not an object, a negative version, too large */
+    s_dlg_put ("o", "u", conv, "[1,2]", 3, 400);
+    s_dlg_put ("o", "u", conv, "{}", -1, 400);
+    json_object *big = json_object_new_object ();
+    char *blob = malloc (QS_STORE_META_MAX + 1);
+    memset (blob, 'x', QS_STORE_META_MAX);
+    blob[QS_STORE_META_MAX] = '\0';
+    qs_json_add_str (big, "blob", blob);
+    free (blob);
+    ck_assert_int_eq (qs_store_dialogue_put (s_store, "o", "u", conv, big, 3, &err), -1);
+    ck_assert_int_eq (err.status, 413);
+    json_object_put (big);
+    ck_assert_int_eq (s_dlg_get (conv, text, sizeof text), 3);
+    ck_assert_str_eq (text, "{\"step\":3}");
+
+    /* it lives with the conversation: deleted with it */
+    ck_assert_int_eq (qs_store_conversation_delete (s_store, "o", "u", conv, &err), 0);
+    ck_assert_int_eq (qs_store_dialogue_get (s_store, "o", "u", conv, &state, &version, &err), -1);
+    ck_assert_int_eq (err.status, 404);
+    s_dlg_put ("o", "u", conv, "{}", 3, 404);
+    ck_assert_int_eq (s_dlg_get (other, text, sizeof text), 0);
+}
+END_TEST
+
 START_TEST (test_delete_cascades)
 {
     qs_err_t err = {0};
@@ -293,6 +391,7 @@ s_suite (void)
     tcase_add_checked_fixture (tc, s_setup, s_teardown);
     tcase_add_test (tc, test_actions_cas);
     tcase_add_test (tc, test_checkpoints);
+    tcase_add_test (tc, test_dialogue_state);
     tcase_add_test (tc, test_delete_cascades);
     tcase_add_test (tc, test_documents_sync);
     tcase_add_test (tc, test_diagnoses);
