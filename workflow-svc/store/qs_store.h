@@ -1,6 +1,6 @@
-/*  qs_store - the persistence interface: conversations (with their dialogue
-    state), messages, workflow checkpoints, pending actions, knowledge
-    documents and diagnosis history.
+/*  qs_store - the workflow's repositories: conversations (with their
+    dialogue state), messages, workflow checkpoints, pending actions and
+    diagnosis history, on the storage driver (common/storage, qs_db.h).
 
     One interface, two backends chosen by URL:
       sqlite:///abs/path.db   sqlite://rel/path.db   (embedded, WAL, multi-process)
@@ -30,12 +30,11 @@
 
 typedef struct _qs_store_t qs_store_t;
 
-#define QS_STORE_CONTENT_MAX  (256 * 1024)   /* bytes of a message or document body */
+#define QS_STORE_CONTENT_MAX  (256 * 1024)   /* bytes of a message body */
 #define QS_STORE_META_MAX     (64 * 1024)    /* bytes of serialised metadata/state */
 #define QS_STORE_TITLE_MAX    80             /* Unicode characters of a title */
 #define QS_STORE_LIMIT_MAX    100
 #define QS_STORE_LIMIT_DEFAULT 20
-#define QS_STORE_SLUG_MAX     64             /* characters of a document id */
 
 /*  Open the store at url (see above); creates or migrates the schema and the
     indexes. NULL on failure with err set (400 bad URL, 503 unreachable). */
@@ -160,24 +159,6 @@ json_object *qs_store_action_transition (qs_store_t *self, const char *org_id,
 json_object *qs_store_action_pending (qs_store_t *self, const char *org_id,
                                       const char *user_id, const char *conversation_id,
                                       qs_err_t *err);
-
-/* ---- knowledge documents (shared by every user) ------------------------
-    Document: {"id","title","content","topic","category","metadata",
-               "created_at","updated_at","updated_at_ms","deleted"} */
-
-/*  Insert or replace {"id"? ([A-Za-z0-9_-]{1,64}, else generated),"title",
-    "content","topic"?,"category"?,"metadata"?}. Returns the Document. */
-json_object *qs_store_document_put (qs_store_t *self, json_object *doc, qs_err_t *err);
-json_object *qs_store_document_get (qs_store_t *self, const char *id, qs_err_t *err);
-/*  Leaves a tombstone ({"id","deleted":true,"updated_at_ms"}) for replicas. */
-int qs_store_document_delete (qs_store_t *self, const char *id, qs_err_t *err);
-/*  Documents and tombstones changed after (since_ms, since_id), ascending by
-    (updated_at_ms, id), at most limit (1..1000). Start with 0 and "".
-    {"documents":[...]}; continue from the last item's (updated_at_ms, id).
-    Writers on other machines may have skewed clocks: replicas should re-read
-    from a few seconds before their last position (puts are idempotent). */
-json_object *qs_store_document_changed (qs_store_t *self, int64_t since_ms,
-                                        const char *since_id, int limit, qs_err_t *err);
 
 /* ---- diagnosis history (per organization) ------------------------------
     Diagnosis: {"id","service_id"?,"service_type","findings":[code],"fix",

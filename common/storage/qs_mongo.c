@@ -1,8 +1,105 @@
-/*  qs_store_mongo_db - collection helpers the MongoDB backend files share
-    (see qs_store_mongo.h). */
-#include "qs_store_mongo.h"
+/*  qs_mongo - the storage driver's MongoDB side (see qs_mongo.h). */
+#include "qs_mongo.h"
+#include "qs_log.h"
+#include "qs_util.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/*  Driver log lines go through our logger (redacted); its debug chatter
+    (monitor retries every 500 ms) is dropped. */
+static void
+s_log_handler (mongoc_log_level_t level, const char *domain, const char *message, void *arg)
+{
+    (void) arg;
+    char clean[1024];
+    if (level > MONGOC_LOG_LEVEL_WARNING)
+        return;
+    qs_redact (clean, sizeof clean, message);
+    qs_log (level <= MONGOC_LOG_LEVEL_CRITICAL ? QS_LOG_ERROR : QS_LOG_WARN, NULL,
+            "mongoc %s: %s", domain, clean);
+}
+
+qs_mongo_t *
+qs_mongo_new (const char *url, qs_err_t *err)
+{
+    bson_error_t error;
+    mongoc_init ();     /* idempotent; mongoc_cleanup is left to process exit */
+    mongoc_log_set_handler (s_log_handler, NULL);
+    qs_mongo_t *self = calloc (1, sizeof *self);
+    if (!self)
+        return qs_err_set (err, 500, "internal_error", "out of memory"), NULL;
+    self->uri = mongoc_uri_new_with_error (url, &error);
+    if (!self->uri) {
+        /* never echo the URL: it may hold a password */
+        qs_err_set (err, 400, "bad_request", "invalid MongoDB URL");
+        goto fail;
+    }
+    if (!mongoc_uri_has_option (self->uri, MONGOC_URI_RETRYWRITES))
+        mongoc_uri_set_option_as_bool (self->uri, MONGOC_URI_RETRYWRITES, true);
+    if (!mongoc_uri_has_option (self->uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS))
+        mongoc_uri_set_option_as_int32 (self->uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, 5000);
+    const char *db = mongoc_uri_get_database (self->uri);
+    if (qs_strlcpy (self->db, db && *db ? db : "quickspin", sizeof self->db) >= sizeof self->db
+        || strpbrk (self->db, "/\\. \"$")) {
+        qs_err_set (err, 400, "bad_request", "invalid MongoDB database name");
+        goto fail;
+    }
+    self->pool = mongoc_client_pool_new (self->uri);
+    if (!self->pool) {
+        qs_err_set (err, 400, "bad_request", "cannot create a MongoDB client pool from the URL");
+        goto fail;
+    }
+    mongoc_client_pool_set_error_api (self->pool, MONGOC_ERROR_API_VERSION_2);
+    mongoc_client_pool_set_appname (self->pool, "quickspin");
+    return self;
+fail:
+    qs_mongo_destroy (&self);
+    return NULL;
+}
+
+void
+qs_mongo_destroy (qs_mongo_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    qs_mongo_t *self = *self_p;
+    if (self->pool)
+        mongoc_client_pool_destroy (self->pool);
+    if (self->uri)
+        mongoc_uri_destroy (self->uri);
+    free (self);
+    *self_p = NULL;
+}
+
+int
+qs_mongo_ping (qs_mongo_t *self, qs_err_t *err)
+{
+    mongoc_client_t *client = mongoc_client_pool_pop (self->pool);
+    bson_t *cmd = BCON_NEW ("ping", BCON_INT32 (1));
+    bson_error_t error;
+    bool ok = mongoc_client_command_simple (client, "admin", cmd, NULL, NULL, &error);
+    bson_destroy (cmd);
+    mongoc_client_pool_push (self->pool, client);
+    return ok ? 0 : qs_err_set (err, 503, "store_unavailable", "the database is unreachable");
+}
+
+int
+qs_mongo_indexes (qs_mongo_t *self, const char *name, bson_t *indexes, qs_err_t *err)
+{
+    mongoc_client_t *client = mongoc_client_pool_pop (self->pool);
+    mongoc_database_t *db = mongoc_client_get_database (client, self->db);
+    bson_t cmd = BSON_INITIALIZER;
+    bson_error_t error;
+    BSON_APPEND_UTF8 (&cmd, "createIndexes", name);
+    BSON_APPEND_ARRAY (&cmd, "indexes", indexes);
+    bool ok = mongoc_database_write_command_with_opts (db, &cmd, NULL, NULL, &error);
+    bson_destroy (&cmd);
+    bson_destroy (indexes);
+    mongoc_database_destroy (db);
+    mongoc_client_pool_push (self->pool, client);
+    return ok ? 0 : qs_mongo_fail (&error, err);
+}
 
 int
 qs_mongo_fail (const bson_error_t *error, qs_err_t *err)

@@ -1,8 +1,8 @@
 /*  The store's records besides conversations, the same for every backend
     (QS_TEST_STORE_URL): pending actions (compare-and-swap), checkpoints,
-    dialogue state (versioned), deletion cascades, documents sync, diagnoses. Conversations and messages
+    dialogue state (versioned), deletion cascades, diagnoses. Conversations and messages
     are in test_qs_store.c. */
-#include "../qs_test.h"
+#include "../../qs_test.h"
 #include "qs_store_testlib.h"
 #include "qs_json.h"
 
@@ -286,63 +286,6 @@ START_TEST (test_delete_cascades)
 }
 END_TEST
 
-START_TEST (test_documents_sync)
-{
-    qs_err_t err = {0};
-    json_object *d = json_object_new_object ();
-    qs_json_add_str (d, "id", "redis-basics");
-    qs_json_add_str (d, "title", "Redis basics");
-    qs_json_add_str (d, "content", "Redis is an in-memory store.");
-    qs_json_add_str (d, "topic", "redis");
-    json_object *out = qs_store_document_put (s_store, d, &err);
-    ck_assert_msg (out, "%s", err.message);
-    json_object_put (out);
-    json_object *d2 = json_object_new_object ();
-    qs_json_add_str (d2, "title", "Kafka");
-    qs_json_add_str (d2, "content", "Partitions.");
-    out = qs_store_document_put (s_store, d2, &err);
-    char id2[QS_STORE_SLUG_MAX + 1];
-    qs_strlcpy (id2, qs_json_str (out, "id", ""), sizeof id2);
-    ck_assert (qs_id_valid (id2));
-    json_object_put (out);
-    json_object_put (d2);
-
-    qs_json_add_str (d, "content", "Redis is an in-memory data store.");
-    json_object_put (qs_store_document_put (s_store, d, &err));
-    json_object *g = qs_store_document_get (s_store, "redis-basics", &err);
-    ck_assert_str_eq (qs_json_str (g, "content", ""), "Redis is an in-memory data store.");
-    json_object_put (g);
-    json_object_put (d);
-
-    json_object *all = qs_store_document_changed (s_store, 0, "", 1000, &err);
-    json_object *docs = json_object_object_get (all, "documents");
-    ck_assert_int_eq ((int) json_object_array_length (docs), 2);
-    json_object *last = json_object_array_get_idx (docs, 1);
-    int64_t pos = qs_json_int (last, "updated_at_ms", 0);
-    char pos_id[QS_STORE_SLUG_MAX + 1];
-    qs_strlcpy (pos_id, qs_json_str (last, "id", ""), sizeof pos_id);
-    json_object_put (all);
-    json_object *none = qs_store_document_changed (s_store, pos, pos_id, 10, &err);
-    ck_assert_int_eq ((int) json_object_array_length (json_object_object_get (none, "documents")), 0);
-    json_object_put (none);
-
-    /* a delete is a tombstone a replica sees */
-    usleep (2000);
-    ck_assert_int_eq (qs_store_document_delete (s_store, id2, &err), 0);
-    ck_assert_ptr_null (qs_store_document_get (s_store, id2, &err));
-    ck_assert_int_eq (err.status, 404);
-    ck_assert_int_eq (qs_store_document_delete (s_store, id2, &err), -1);
-    json_object *ch = qs_store_document_changed (s_store, pos, pos_id, 10, &err);
-    docs = json_object_object_get (ch, "documents");
-    ck_assert_int_eq ((int) json_object_array_length (docs), 1);
-    ck_assert (qs_json_bool (json_object_array_get_idx (docs, 0), "deleted", false));
-    ck_assert_str_eq (qs_json_str (json_object_array_get_idx (docs, 0), "id", ""), id2);
-    json_object_put (ch);
-    ck_assert_ptr_null (qs_store_document_get (s_store, "bad id!", &err));
-    ck_assert_int_eq (err.status, 404);
-}
-END_TEST
-
 START_TEST (test_diagnoses)
 {
     qs_err_t err = {0};
@@ -393,7 +336,6 @@ s_suite (void)
     tcase_add_test (tc, test_checkpoints);
     tcase_add_test (tc, test_dialogue_state);
     tcase_add_test (tc, test_delete_cascades);
-    tcase_add_test (tc, test_documents_sync);
     tcase_add_test (tc, test_diagnoses);
     suite_add_tcase (s, tc);
     return s;

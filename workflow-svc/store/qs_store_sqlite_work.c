@@ -1,5 +1,5 @@
-/*  qs_store_sqlite_work - the SQLite backend's checkpoints, actions, knowledge
-    documents and diagnoses (conversations and messages are in qs_store_sqlite.c). */
+/*  qs_store_sqlite_work - the SQLite backend's checkpoints, actions and
+    diagnoses (conversations and messages are in qs_store_sqlite.c). */
 #include "qs_store_sqlite.h"
 #include "qs_json.h"
 #include <stdio.h>
@@ -26,16 +26,6 @@ s_act_row (sqlite3_stmt *s)
                                 qs_lite_col_or_null (s, 5), qs_lite_col_or_null (s, 6),
                                 qs_lite_col (s, 7), qs_lite_col (s, 8), qs_lite_col_or_null (s, 9),
                                 sqlite3_column_int64 (s, 10), sqlite3_column_int64 (s, 11));
-}
-
-#define S_DOC_COLS "id, title, content, topic, category, metadata, deleted, created_at, updated_at"
-static json_object *
-s_doc_row (sqlite3_stmt *s)
-{
-    return qs_store_rec_document (qs_lite_col (s, 0), qs_lite_col (s, 1), qs_lite_col (s, 2),
-                                  qs_lite_col (s, 3), qs_lite_col (s, 4), qs_lite_col (s, 5),
-                                  sqlite3_column_int (s, 6) != 0, sqlite3_column_int64 (s, 7),
-                                  sqlite3_column_int64 (s, 8));
 }
 
 #define S_DIAG_COLS "id, service_id, service_type, findings, fix, outcome, at"
@@ -231,85 +221,6 @@ qs_lite_act_pending (void *impl, const char *org, const char *user, const char *
         "SELECT " S_ACT_COLS " FROM actions WHERE conversation_id = ?"
         " AND status = 'pending_confirmation' AND organization_id = ? AND user_id = ?"
         " ORDER BY created_at, id", "ttt", conv_id, org, user), s_act_row, err);
-    QS_LITE_UNLOCK (self);
-    return out;
-}
-
-/* ---- knowledge documents ------------------------------------------------- */
-
-static json_object *
-s_doc_select (qs_lite_t *self, const char *id, bool with_deleted, qs_err_t *err)
-{
-    json_object *out = qs_lite_one (self, qs_lite_stmt (self, err,
-        "SELECT " S_DOC_COLS " FROM knowledge_documents WHERE id = ?", "t", id),
-        s_doc_row, "document", err);
-    if (out && !with_deleted && qs_json_bool (out, "deleted", false)) {
-        json_object_put (out);
-        out = NULL;
-        qs_err_set (err, 404, "not_found", "document not found");
-    }
-    return out;
-}
-
-json_object *
-qs_lite_doc_put (void *impl, const qs_store_doc_in_t *in, qs_err_t *err)
-{
-    qs_lite_t *self = impl;
-    json_object *out = NULL;
-    QS_LITE_LOCK (self);
-    if (qs_lite_exec (self, "BEGIN IMMEDIATE", err) == 0
-        && qs_lite_run (self, qs_lite_stmt (self, err,
-            "INSERT INTO knowledge_documents (id, title, content, topic, category, metadata,"
-            " deleted, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)"
-            " ON CONFLICT (id) DO UPDATE SET title = excluded.title, content = excluded.content,"
-            " topic = excluded.topic, category = excluded.category, metadata = excluded.metadata,"
-            " deleted = 0, updated_at = max(excluded.updated_at, knowledge_documents.updated_at)",
-            "ttttttii", in->id, in->title, in->content, in->topic, in->category, in->metadata,
-            in->now, in->now), err) == 0
-        && (out = s_doc_select (self, in->id, true, err))
-        && qs_lite_exec (self, "COMMIT", err) != 0) {
-        json_object_put (out);
-        out = NULL;
-    }
-    qs_lite_rollback (self);
-    QS_LITE_UNLOCK (self);
-    return out;
-}
-
-json_object *
-qs_lite_doc_get (void *impl, const char *id, bool with_deleted, qs_err_t *err)
-{
-    qs_lite_t *self = impl;
-    QS_LITE_LOCK (self);
-    json_object *out = s_doc_select (self, id, with_deleted, err);
-    QS_LITE_UNLOCK (self);
-    return out;
-}
-
-int
-qs_lite_doc_delete (void *impl, const char *id, int64_t now, qs_err_t *err)
-{
-    qs_lite_t *self = impl;
-    QS_LITE_LOCK (self);
-    int rc = qs_lite_run (self, qs_lite_stmt (self, err,
-        "UPDATE knowledge_documents SET deleted = 1, title = '', content = '', metadata = '{}',"
-        " updated_at = max(?, updated_at) WHERE id = ? AND deleted = 0", "it", now, id), err);
-    if (rc == 0 && sqlite3_changes (self->db) == 0)
-        rc = qs_err_set (err, 404, "not_found", "document not found");
-    QS_LITE_UNLOCK (self);
-    return rc;
-}
-
-json_object *
-qs_lite_doc_changed (void *impl, int64_t since_ms, const char *since_id, int limit, qs_err_t *err)
-{
-    qs_lite_t *self = impl;
-    QS_LITE_LOCK (self);
-    json_object *out = qs_lite_rows (self, qs_lite_stmt (self, err,
-        "SELECT " S_DOC_COLS " FROM knowledge_documents"
-        " WHERE updated_at > ? OR (updated_at = ? AND id > ?)"
-        " ORDER BY updated_at, id LIMIT ?", "iiti", since_ms, since_ms, since_id,
-        (int64_t) limit), s_doc_row, err);
     QS_LITE_UNLOCK (self);
     return out;
 }

@@ -1,7 +1,7 @@
 /*  The store across processes: concurrent appends, compare-and-set and
     versioned dialogue state, a writer killed with SIGKILL mid-stream, and
     (SQLite) schema migrations. */
-#include "../qs_test.h"
+#include "../../qs_test.h"
 #include "qs_store_testlib.h"
 #include "qs_json.h"
 #include <signal.h>

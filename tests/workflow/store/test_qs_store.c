@@ -1,9 +1,9 @@
 /*  The store's behaviour, the same for every backend (QS_TEST_STORE_URL):
     conversations, messages, paging, owner scoping, bad input, threads.
-    Actions, checkpoints, documents, diagnoses and deletion are in
+    Actions, checkpoints, dialogue state, diagnoses and deletion are in
     test_qs_store_records.c; process-level checks (concurrency, kill -9) in
     test_qs_store_proc.c. */
-#include "../qs_test.h"
+#include "../../qs_test.h"
 #include "qs_store_testlib.h"
 #include "qs_json.h"
 #include <pthread.h>

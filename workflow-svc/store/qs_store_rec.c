@@ -1,32 +1,8 @@
 /*  qs_store_rec - the record shapes both backends return (see qs_store_impl.h). */
 #include "qs_store_impl.h"
+#include "qs_db_json.h"
 #include "qs_json.h"
 #include <string.h>
-
-json_object *
-qs_store_json_from_text (const char *text)
-{
-    if (!text || !*text)
-        return NULL;
-    return qs_json_parse (text, strlen (text), NULL);
-}
-
-static void
-s_add_time (json_object *obj, const char *key, int64_t ms)
-{
-    char buf[40];
-    qs_json_add_str (obj, key, qs_time_rfc3339 (ms, buf, sizeof buf));
-}
-
-static void
-s_add_json (json_object *obj, const char *key, const char *text, bool empty_object)
-{
-    json_object *val = qs_store_json_from_text (text);
-    if (!val && empty_object)
-        val = json_object_new_object ();
-    if (val)
-        json_object_object_add (obj, key, val);
-}
 
 json_object *
 qs_store_rec_conversation (const char *id, const char *title, int64_t created,
@@ -37,8 +13,8 @@ qs_store_rec_conversation (const char *id, const char *title, int64_t created,
         return NULL;
     qs_json_add_str (obj, "id", id);
     qs_json_add_str (obj, "title", title);
-    s_add_time (obj, "created_at", created);
-    s_add_time (obj, "updated_at", updated);
+    qs_db_add_time (obj, "created_at", created);
+    qs_db_add_time (obj, "updated_at", updated);
     qs_json_add_int (obj, "message_count", count);
     return obj;
 }
@@ -49,7 +25,7 @@ qs_store_rec_dialogue (const char *state, int64_t version)
     json_object *obj = json_object_new_object ();
     if (!obj)
         return NULL;
-    s_add_json (obj, "state", state, true);
+    qs_db_add_json (obj, "state", state, true);
     qs_json_add_int (obj, "version", version);
     return obj;
 }
@@ -64,8 +40,8 @@ qs_store_rec_message (const char *id, int64_t seq, const char *role, const char 
     qs_json_add_str (obj, "id", id);
     qs_json_add_str (obj, "role", role);
     qs_json_add_str (obj, "content", content);
-    s_add_time (obj, "timestamp", ts);
-    s_add_json (obj, "metadata", metadata, true);
+    qs_db_add_time (obj, "timestamp", ts);
+    qs_db_add_json (obj, "metadata", metadata, true);
     qs_json_add_int (obj, "seq", seq);
     return obj;
 }
@@ -82,9 +58,9 @@ qs_store_rec_checkpoint (const char *run_id, const char *conv_id, int64_t step,
     qs_json_add_str (obj, "conversation_id", conv_id);
     qs_json_add_int (obj, "step", step);
     qs_json_add_str (obj, "status", status);
-    s_add_json (obj, "state", state, true);
-    s_add_time (obj, "created_at", created);
-    s_add_time (obj, "updated_at", updated);
+    qs_db_add_json (obj, "state", state, true);
+    qs_db_add_time (obj, "created_at", created);
+    qs_db_add_time (obj, "updated_at", updated);
     return obj;
 }
 
@@ -101,38 +77,15 @@ qs_store_rec_action (const char *id, const char *type, const char *status,
     qs_json_add_str (obj, "type", type);
     qs_json_add_str (obj, "status", status);
     qs_json_add_str (obj, "summary", summary);
-    s_add_json (obj, "config", config, false);
-    s_add_json (obj, "estimate", estimate, false);
-    s_add_json (obj, "result", result, false);
+    qs_db_add_json (obj, "config", config, false);
+    qs_db_add_json (obj, "estimate", estimate, false);
+    qs_db_add_json (obj, "result", result, false);
     qs_json_add_str (obj, "conversation_id", conv_id);
     qs_json_add_str (obj, "run_id", run_id ? run_id : "");
     if (idem && *idem)
         qs_json_add_str (obj, "idempotency_key", idem);
-    s_add_time (obj, "created_at", created);
-    s_add_time (obj, "updated_at", updated);
-    return obj;
-}
-
-json_object *
-qs_store_rec_document (const char *id, const char *title, const char *content,
-                       const char *topic, const char *category, const char *metadata,
-                       bool deleted, int64_t created, int64_t updated)
-{
-    json_object *obj = json_object_new_object ();
-    if (!obj)
-        return NULL;
-    qs_json_add_str (obj, "id", id);
-    if (!deleted) {
-        qs_json_add_str (obj, "title", title ? title : "");
-        qs_json_add_str (obj, "content", content ? content : "");
-        qs_json_add_str (obj, "topic", topic ? topic : "");
-        qs_json_add_str (obj, "category", category ? category : "");
-        s_add_json (obj, "metadata", metadata, true);
-        s_add_time (obj, "created_at", created);
-    }
-    s_add_time (obj, "updated_at", updated);
-    qs_json_add_int (obj, "updated_at_ms", updated);
-    qs_json_add_bool (obj, "deleted", deleted);
+    qs_db_add_time (obj, "created_at", created);
+    qs_db_add_time (obj, "updated_at", updated);
     return obj;
 }
 
@@ -167,6 +120,6 @@ qs_store_rec_diagnosis (const char *id, const char *service_id, const char *serv
     json_object_object_add (obj, "findings", codes);
     qs_json_add_str (obj, "fix", fix ? fix : "");
     qs_json_add_str (obj, "outcome", outcome ? outcome : "");
-    s_add_time (obj, "at", at);
+    qs_db_add_time (obj, "at", at);
     return obj;
 }

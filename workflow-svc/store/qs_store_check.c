@@ -1,6 +1,7 @@
 /*  qs_store_check - input checks, titles and cursors for the store front
     (qs_store.c); see qs_store_impl.h. */
 #include "qs_store_impl.h"
+#include "qs_db_json.h"
 #include "qs_json.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,47 +20,13 @@ qs_store_in (const char *s, const char **set)
 
 /* ---- validation ---------------------------------------------------------- */
 
-/*  A caller-supplied text: valid UTF-8, no NUL, at most max bytes. */
-int
-qs_store_check_text (const char *what, const char *s, size_t len, size_t max, qs_err_t *err)
-{
-    if (len > max)
-        return qs_err_set (err, 413, "payload_too_large", "%s is larger than %zu bytes", what, max);
-    if (strlen (s) != len)
-        return qs_err_set (err, 422, "invalid_input", "%s contains a NUL byte", what);
-    if (qs_utf8_length (s, len) < 0)
-        return qs_err_set (err, 422, "invalid_input", "%s is not valid UTF-8", what);
-    return 0;
-}
-
-/*  String member key of obj (required or not) checked like qs_store_check_text. */
-int
-qs_store_member_text (json_object *obj, const char *key, bool required, size_t max,
-                      const char **out, qs_err_t *err)
-{
-    json_object *val = NULL;
-    *out = NULL;
-    if (!json_object_object_get_ex (obj, key, &val) || json_object_is_type (val, json_type_null)) {
-        if (required)
-            return qs_err_set (err, 400, "bad_request", "%s is required", key);
-        return 0;
-    }
-    if (!json_object_is_type (val, json_type_string))
-        return qs_err_set (err, 400, "bad_request", "%s must be a string", key);
-    const char *s = json_object_get_string (val);
-    if (qs_store_check_text (key, s, (size_t) json_object_get_string_len (val), max, err) != 0)
-        return -1;
-    *out = s;
-    return 0;
-}
-
 int
 qs_store_check_owner (const char *org, const char *user, qs_err_t *err)
 {
     if (!org || !*org || !user || !*user)
         return qs_err_set (err, 400, "bad_request", "owner (organization and user) is required");
-    if (qs_store_check_text ("organization id", org, strlen (org), 127, err) != 0
-        || qs_store_check_text ("user id", user, strlen (user), 127, err) != 0)
+    if (qs_db_check_text ("organization id", org, strlen (org), 127, err) != 0
+        || qs_db_check_text ("user id", user, strlen (user), 127, err) != 0)
         return -1;
     return 0;
 }
@@ -69,54 +36,6 @@ qs_store_check_id (const char *what, const char *id, qs_err_t *err)
 {
     if (!qs_id_valid (id))
         return qs_err_set (err, 404, "not_found", "%s not found", what);
-    return 0;
-}
-
-bool
-qs_store_slug_valid (const char *s)
-{
-    size_t n = 0;
-    if (!s)
-        return false;
-    for (; s[n]; n++) {
-        char c = s[n];
-        if (n >= QS_STORE_SLUG_MAX
-            || !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                 || c == '-' || c == '_'))
-            return false;
-    }
-    return n > 0;
-}
-
-/*  Serialise an optional object member (config, metadata, state) to text.
-    Stored as text, so keys like "$where" are data, never operators. Returns
-    0 with *out a malloc'd string (or NULL when absent and !empty_default). */
-int
-qs_store_member_json (json_object *obj, const char *key, bool empty_default, char **out,
-                      qs_err_t *err)
-{
-    json_object *val = NULL;
-    *out = NULL;
-    if (obj && key)
-        json_object_object_get_ex (obj, key, &val);
-    if (!obj || !key)
-        val = obj;
-    if (!val || json_object_is_type (val, json_type_null)) {
-        if (empty_default && !(*out = strdup ("{}")))
-            return qs_err_set (err, 500, "internal_error", "out of memory");
-        return 0;
-    }
-    if (!json_object_is_type (val, json_type_object))
-        return qs_err_set (err, 400, "bad_request", "%s must be an object", key ? key : "value");
-    size_t len = 0;
-    const char *text = json_object_to_json_string_length (val, JSON_C_TO_STRING_PLAIN, &len);
-    if (!text)
-        return qs_err_set (err, 500, "internal_error", "out of memory");
-    if (len > QS_STORE_META_MAX)
-        return qs_err_set (err, 413, "payload_too_large", "%s is larger than %d bytes",
-                           key ? key : "value", QS_STORE_META_MAX);
-    if (!(*out = strdup (text)))
-        return qs_err_set (err, 500, "internal_error", "out of memory");
     return 0;
 }
 
@@ -165,12 +84,12 @@ qs_store_message_in (json_object *msg, qs_store_msg_in_t *m, char **meta_p, qs_e
     if (!msg || !json_object_is_type (msg, json_type_object))
         return qs_err_set (err, 400, "bad_request", "message must be an object");
     const char *role = NULL, *content = NULL;
-    if (qs_store_member_text (msg, "role", true, 16, &role, err) != 0
-        || qs_store_member_text (msg, "content", true, QS_STORE_CONTENT_MAX, &content, err) != 0)
+    if (qs_db_member_text (msg, "role", true, 16, &role, err) != 0
+        || qs_db_member_text (msg, "content", true, QS_STORE_CONTENT_MAX, &content, err) != 0)
         return -1;
     if (!qs_store_in (role, s_roles))
         return qs_err_set (err, 422, "invalid_input", "role must be user, assistant or system");
-    if (qs_store_member_json (msg, "metadata", true, meta_p, err) != 0)
+    if (qs_db_member_json (msg, "metadata", true, QS_STORE_META_MAX, meta_p, err) != 0)
         return -1;
     if (qs_id_new (m->id) != 0)
         return qs_err_set (err, 500, "internal_error", "no randomness for an id");

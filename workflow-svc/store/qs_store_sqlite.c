@@ -1,22 +1,19 @@
-/*  qs_store_sqlite - the embedded backend: open, schema migrations,
-    conversations and messages (other records: qs_store_sqlite_work.c).
-    One connection per store, guarded by a mutex; WAL and a busy timeout make
-    several processes safe on one machine; every write that touches two rows
-    runs in BEGIN IMMEDIATE so it is all-or-nothing, also across kill -9. */
+/*  qs_store_sqlite - the SQLite backend: the workflow's schema migrations,
+    conversations, dialogue state and messages (other records:
+    qs_store_sqlite_work.c), on the driver's connection (qs_lite.h). Every
+    write that touches two rows runs in BEGIN IMMEDIATE so it is
+    all-or-nothing, also across kill -9. */
 #include "qs_store_sqlite.h"
 #include "qs_json.h"
-#include "qs_log.h"
-#include <errno.h>
-#include <libgen.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-/*  Schema migrations: entry i moves user_version i -> i+1. Only ever append;
-    a migration must keep every row (ALTER TABLE ADD COLUMN, new tables, new
-    indexes). */
-static const char *s_migrations[] = {
+/*  Schema migrations: entry i moves version i -> i+1 (PRAGMA user_version:
+    the workflow's databases predate per-component versions). Only ever
+    append; a migration must keep every row (ALTER TABLE ADD COLUMN, new
+    tables, new indexes). The knowledge documents' table is the knowledge
+    service's (knowledge-svc/store). */
+static const char *const s_migrations[] = {
     /* 0 -> 1 */
     "CREATE TABLE conversations ("
     "  id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, user_id TEXT NOT NULL,"
@@ -48,11 +45,6 @@ static const char *s_migrations[] = {
     "CREATE UNIQUE INDEX actions_owner_idempotency ON actions"
     "  (organization_id, user_id, idempotency_key) WHERE idempotency_key IS NOT NULL;"
     "CREATE INDEX actions_conversation_status ON actions (conversation_id, status);"
-    "CREATE TABLE knowledge_documents ("
-    "  id TEXT PRIMARY KEY, title TEXT NOT NULL, content TEXT NOT NULL, topic TEXT NOT NULL,"
-    "  category TEXT NOT NULL, metadata TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,"
-    "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
-    "CREATE INDEX knowledge_documents_updated ON knowledge_documents (updated_at, id);"
     "CREATE TABLE diagnoses ("
     "  id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, service_id TEXT NOT NULL,"
     "  service_type TEXT NOT NULL, findings TEXT NOT NULL, fix TEXT NOT NULL,"
@@ -64,96 +56,17 @@ static const char *s_migrations[] = {
 };
 #define S_SCHEMA_VERSION ((int) (sizeof s_migrations / sizeof s_migrations[0]))
 
-/* ---- open / close -------------------------------------------------------- */
-
-static int
-s_migrate (qs_lite_t *self, qs_err_t *err)
-{
-    /* IMMEDIATE: two processes starting at once migrate one after the other */
-    if (qs_lite_exec (self, "BEGIN IMMEDIATE", err) != 0)
-        return -1;
-    sqlite3_stmt *stmt = qs_lite_stmt (self, err, "PRAGMA user_version", "");
-    int version = -1;
-    if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-        version = sqlite3_column_int (stmt, 0);
-    sqlite3_finalize (stmt);
-    if (version < 0 || version > S_SCHEMA_VERSION) {
-        qs_lite_rollback (self);
-        return qs_err_set (err, 503, "store_unavailable",
-                           "database schema version %d is not supported (this build knows %d)",
-                           version, S_SCHEMA_VERSION);
-    }
-    for (int v = version; v < S_SCHEMA_VERSION; v++) {
-        char sql[64];
-        snprintf (sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
-        if (qs_lite_exec (self, s_migrations[v], err) != 0 || qs_lite_exec (self, sql, err) != 0) {
-            qs_lite_rollback (self);
-            return -1;
-        }
-        qs_info (NULL, "store: sqlite schema migrated to version %d", v + 1);
-    }
-    return qs_lite_exec (self, "COMMIT", err) == 0 ? 0 : (qs_lite_rollback (self), -1);
-}
-
-static void
-s_destroy (void *impl)
-{
-    qs_lite_t *self = impl;
-    if (!self)
-        return;
-    sqlite3_close_v2 (self->db);
-    pthread_mutex_destroy (&self->lock);
-    free (self);
-}
-
 static const qs_store_ops_t s_ops;
 
-void *
-qs_store_sqlite_open (const char *url, const qs_store_ops_t **ops, qs_err_t *err)
+int
+qs_store_sqlite_init (qs_lite_t *lite, const qs_store_ops_t **ops, qs_err_t *err)
 {
-    const char *path = url + strlen ("sqlite://");
-    if (!*path || strchr (path, '?'))
-        return qs_err_set (err, 400, "bad_request", "sqlite URL needs a file path"), NULL;
-    /* create the parent directory (e.g. the data dir) if it is missing */
-    char dir[4096];
-    if (qs_strlcpy (dir, path, sizeof dir) >= sizeof dir)
-        return qs_err_set (err, 400, "bad_request", "sqlite path is too long"), NULL;
-    char *parent = dirname (dir);
-    if (mkdir (parent, 0700) != 0 && errno != EEXIST)
-        return qs_err_set (err, 503, "store_unavailable", "cannot create %s", parent), NULL;
-
-    qs_lite_t *self = calloc (1, sizeof *self);
-    if (!self)
-        return qs_err_set (err, 500, "internal_error", "out of memory"), NULL;
-    pthread_mutex_init (&self->lock, NULL);
-    int rc = sqlite3_open_v2 (path, &self->db,
-                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                              NULL);
-    if (rc != SQLITE_OK) {
-        qs_err_set (err, 503, "store_unavailable", "cannot open the database %s", path);
-        goto fail;
-    }
-    sqlite3_busy_timeout (self->db, 10000);
-    if (qs_lite_exec (self, "PRAGMA journal_mode = WAL", err) != 0
-        || qs_lite_exec (self, "PRAGMA synchronous = NORMAL", err) != 0
-        || s_migrate (self, err) != 0)
-        goto fail;
+    static const qs_lite_schema_t schema = {
+        .component = "workflow", .migrations = s_migrations,
+        .count = (int) (sizeof s_migrations / sizeof s_migrations[0]), .user_version = true,
+    };
     *ops = &s_ops;
-    return self;
-fail:
-    s_destroy (self);
-    return NULL;
-}
-
-static int
-s_ping (void *impl, qs_err_t *err)
-{
-    qs_lite_t *self = impl;
-    pthread_mutex_lock (&self->lock);
-    int rc = qs_lite_run (self, qs_lite_stmt (self, err, "SELECT count(*) FROM sqlite_master", ""),
-                          err);
-    pthread_mutex_unlock (&self->lock);
-    return rc;
+    return qs_lite_migrate (lite, &schema, err);
 }
 
 /* ---- row mappers --------------------------------------------------------- */
@@ -410,9 +323,6 @@ cleanup:
 }
 
 static const qs_store_ops_t s_ops = {
-    .name = "sqlite",
-    .destroy = s_destroy,
-    .ping = s_ping,
     .conv_create = s_conv_create,
     .conv_get = s_conv_get,
     .conv_list = s_conv_list,
@@ -430,10 +340,6 @@ static const qs_store_ops_t s_ops = {
     .act_get = qs_lite_act_get,
     .act_transition = qs_lite_act_transition,
     .act_pending = qs_lite_act_pending,
-    .doc_put = qs_lite_doc_put,
-    .doc_get = qs_lite_doc_get,
-    .doc_delete = qs_lite_doc_delete,
-    .doc_changed = qs_lite_doc_changed,
     .diag_put = qs_lite_diag_put,
     .diag_find = qs_lite_diag_find,
 };

@@ -1,9 +1,11 @@
-/*  qs_store_impl - private to common/store: the backend vtable and the record
-    builders both backends share. qs_store.c validates every input before a
+/*  qs_store_impl - private to workflow-svc/store: the backend vtable and the
+    record builders both backends share. qs_store.c validates every input before a
     backend sees it, so backends receive only checked, normalised values. */
 #ifndef QS_STORE_IMPL_H
 #define QS_STORE_IMPL_H
 
+#include "qs_db.h"
+#include "qs_db_json.h"
 #include "qs_store.h"
 #include "qs_util.h"
 
@@ -28,13 +30,6 @@ typedef struct {
 } qs_store_action_in_t;
 
 typedef struct {
-    char id[QS_STORE_SLUG_MAX + 1];
-    const char *title, *content, *topic, *category;
-    const char *metadata;         /* JSON object text */
-    int64_t now;
-} qs_store_doc_in_t;
-
-typedef struct {
     char id[QS_ID_LEN + 1];
     const char *service_id;       /* "" when none */
     const char *service_type;
@@ -49,10 +44,6 @@ typedef struct {
     Lists return JSON arrays; conversation_list returns up to limit+1 rows so
     the front can tell whether there is a next page. */
 typedef struct {
-    const char *name;
-    void (*destroy) (void *impl);
-    int (*ping) (void *impl, qs_err_t *err);
-
     json_object *(*conv_create) (void *impl, const char *org, const char *user,
                                  const char *id, const char *title, int64_t now,
                                  const qs_store_msg_in_t *first, qs_err_t *err);
@@ -101,21 +92,16 @@ typedef struct {
     json_object *(*act_pending) (void *impl, const char *org, const char *user,
                                  const char *conv_id, qs_err_t *err);
 
-    json_object *(*doc_put) (void *impl, const qs_store_doc_in_t *in, qs_err_t *err);
-    json_object *(*doc_get) (void *impl, const char *id, bool with_deleted, qs_err_t *err);
-    int (*doc_delete) (void *impl, const char *id, int64_t now, qs_err_t *err);
-    json_object *(*doc_changed) (void *impl, int64_t since_ms, const char *since_id,
-                                 int limit, qs_err_t *err);
-
     json_object *(*diag_put) (void *impl, const char *org, const qs_store_diag_in_t *in,
                               qs_err_t *err);
     json_object *(*diag_find) (void *impl, const char *org, const char *code, int limit,
                                qs_err_t *err);
 } qs_store_ops_t;
 
-/*  Backend constructors: url is the full URL. NULL with err set on failure. */
-void *qs_store_sqlite_open (const char *url, const qs_store_ops_t **ops, qs_err_t *err);
-void *qs_store_mongo_open (const char *url, const qs_store_ops_t **ops, qs_err_t *err);
+/*  Backend set-up on an open database: create or migrate the schema (the
+    indexes), then *ops is the backend's vtable over the lent connection. */
+int qs_store_sqlite_init (qs_lite_t *lite, const qs_store_ops_t **ops, qs_err_t *err);
+int qs_store_mongo_init (qs_mongo_t *mongo, const qs_store_ops_t **ops, qs_err_t *err);
 
 /* ---- record builders (new objects; NULL only on allocation failure) ---- */
 json_object *qs_store_rec_conversation (const char *id, const char *title, int64_t created,
@@ -130,10 +116,6 @@ json_object *qs_store_rec_action (const char *id, const char *type, const char *
                                   const char *estimate, const char *result,
                                   const char *conv_id, const char *run_id,
                                   const char *idem, int64_t created, int64_t updated);
-json_object *qs_store_rec_document (const char *id, const char *title, const char *content,
-                                    const char *topic, const char *category,
-                                    const char *metadata, bool deleted, int64_t created,
-                                    int64_t updated);
 /*  {"state":object ({} for bad or missing text),"version"} */
 json_object *qs_store_rec_dialogue (const char *state, int64_t version);
 /*  codes_joined is ",a,b," */
@@ -141,32 +123,16 @@ json_object *qs_store_rec_diagnosis (const char *id, const char *service_id,
                                      const char *service_type, const char *codes_joined,
                                      const char *fix, const char *outcome, int64_t at);
 
-/*  Parse stored JSON text into an object; NULL text or bad text gives NULL. */
-json_object *qs_store_json_from_text (const char *text);
-
 /* ---- qs_store_check.c: checks used by the front before any backend call ---- */
 
 /*  True when s is one of the NULL-terminated set. */
 bool qs_store_in (const char *s, const char **set);
-/*  Caller text: at most max bytes (413), no NUL and valid UTF-8 (422). 0 or -1. */
-int qs_store_check_text (const char *what, const char *s, size_t len, size_t max, qs_err_t *err);
-/*  String member key of obj checked like qs_store_check_text; *out lent or
-    NULL when absent (400 when required or not a string). */
-int qs_store_member_text (json_object *obj, const char *key, bool required, size_t max,
-                          const char **out, qs_err_t *err);
 /*  Owner ids present (400) and clean (422). */
 int qs_store_check_owner (const char *org, const char *user, qs_err_t *err);
 /*  A malformed id is 404 "<what> not found". */
 int qs_store_check_id (const char *what, const char *id, qs_err_t *err);
-/*  [A-Za-z0-9_-]{1,64} (document ids). */
-bool qs_store_slug_valid (const char *s);
 /*  snake_case, 1..48 characters (finding codes). */
 bool qs_store_code_valid (const char *s);
-/*  Object member key (or obj itself when key is NULL) serialised to JSON
-    text in *out (caller frees; "{}" when absent and empty_default, else
-    NULL). 400 when not an object, 413 beyond QS_STORE_META_MAX. */
-int qs_store_member_json (json_object *obj, const char *key, bool empty_default, char **out,
-                          qs_err_t *err);
 /*  Title from content: whitespace runs become one space, trimmed, at most
     QS_STORE_TITLE_MAX characters; "New conversation" when empty. */
 void qs_store_make_title (const char *content, char *out, size_t size);

@@ -1,11 +1,10 @@
-/*  qs_store_mongo - the MongoDB backend over a mongoc_client_pool_t.
+/*  qs_store_mongo - the MongoDB backend on the driver's pool (qs_mongo.h).
 
-    Write concern, read preference and the rest come from the URL; retryable
-    writes are on unless the URL says otherwise. Every document is built with
-    typed appends (BCON / bson_append_*): a user string is only ever a value,
-    never a key or an operator. Metadata, state, config and estimate objects are
-    stored as JSON text, so keys such as "$where" stay inert data. Record ids
-    are kept in a uniquely indexed "id" field; _id is left to the server.
+    Every document is built with typed appends (BCON / bson_append_*): a user
+    string is only ever a value, never a key or an operator. Metadata, state,
+    config and estimate objects are stored as JSON text, so keys such as
+    "$where" stay inert data. Record ids are kept in a uniquely indexed "id"
+    field; _id is left to the server.
 
     No multi-document transactions (they need a replica set, and the test
     server has none): writes are ordered so a crash leaves only invisible
@@ -16,7 +15,6 @@
     conversation. SQLite keeps both in one transaction. */
 #include "qs_store_mongo.h"
 #include "qs_json.h"
-#include "qs_log.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,25 +38,7 @@ s_msg_row (const bson_t *d)
                                  qs_mongo_i64 (d, "timestamp"), qs_mongo_str (d, "metadata"));
 }
 
-/* ---- open / close -------------------------------------------------------- */
-
-/*  createIndexes for one collection; keys/specs built from constants only. */
-static int
-s_create_indexes (qs_mongo_t *self, const char *name, bson_t *indexes, qs_err_t *err)
-{
-    mongoc_client_t *client = mongoc_client_pool_pop (self->pool);
-    mongoc_database_t *db = mongoc_client_get_database (client, self->db);
-    bson_t cmd = BSON_INITIALIZER;
-    bson_error_t error;
-    BSON_APPEND_UTF8 (&cmd, "createIndexes", name);
-    BSON_APPEND_ARRAY (&cmd, "indexes", indexes);
-    bool ok = mongoc_database_write_command_with_opts (db, &cmd, NULL, NULL, &error);
-    bson_destroy (&cmd);
-    bson_destroy (indexes);
-    mongoc_database_destroy (db);
-    mongoc_client_pool_push (self->pool, client);
-    return ok ? 0 : qs_mongo_fail (&error, err);
-}
+/* ---- indexes -------------------------------------------------------------- */
 
 static int
 s_ensure_indexes (qs_mongo_t *self, qs_err_t *err)
@@ -67,122 +47,46 @@ s_ensure_indexes (qs_mongo_t *self, qs_err_t *err)
     /* our ids live in "id" (unique), not in _id: servers that only take
        ObjectId for _id then work too, and _id stays the driver's business */
     static const char *colls[] = {"conversations", "messages", "checkpoints", "actions",
-                                  "knowledge_documents", "diagnoses"};
+                                  "diagnoses"};
     for (size_t i = 0; i < sizeof colls / sizeof colls[0]; i++)
-        rc |= s_create_indexes (self, colls[i], BCON_NEW (
+        rc |= qs_mongo_indexes (self, colls[i], BCON_NEW (
             "0", "{", "name", "id_unique", "unique", BCON_BOOL (true),
                  "key", "{", "id", BCON_INT32 (1), "}", "}"), err);
-    rc |= s_create_indexes (self, "conversations", BCON_NEW (
+    rc |= qs_mongo_indexes (self, "conversations", BCON_NEW (
         "0", "{", "name", "owner_created", "key", "{", "organization_id", BCON_INT32 (1),
              "user_id", BCON_INT32 (1), "list_key", BCON_INT32 (-1), "}", "}",
         "1", "{", "name", "owner_updated", "key", "{", "organization_id", BCON_INT32 (1),
              "user_id", BCON_INT32 (1), "updated_at", BCON_INT32 (-1), "}", "}"), err);
-    rc |= s_create_indexes (self, "messages", BCON_NEW (
+    rc |= qs_mongo_indexes (self, "messages", BCON_NEW (
         "0", "{", "name", "conversation_seq", "unique", BCON_BOOL (true), "key", "{",
              "conversation_id", BCON_INT32 (1), "seq", BCON_INT32 (1), "}", "}",
         "1", "{", "name", "conversation_timestamp", "key", "{",
              "conversation_id", BCON_INT32 (1), "timestamp", BCON_INT32 (1), "}", "}"), err);
-    rc |= s_create_indexes (self, "checkpoints", BCON_NEW (
+    rc |= qs_mongo_indexes (self, "checkpoints", BCON_NEW (
         "0", "{", "name", "owner_status", "key", "{", "organization_id", BCON_INT32 (1),
              "user_id", BCON_INT32 (1), "status", BCON_INT32 (1), "updated_at", BCON_INT32 (-1),
              "}", "}",
         "1", "{", "name", "conversation", "key", "{", "conversation_id", BCON_INT32 (1), "}", "}",
         "2", "{", "name", "status_updated", "key", "{", "status", BCON_INT32 (1),
              "updated_at", BCON_INT32 (1), "}", "}"), err);
-    rc |= s_create_indexes (self, "actions", BCON_NEW (
+    rc |= qs_mongo_indexes (self, "actions", BCON_NEW (
         "0", "{", "name", "owner_idempotency", "unique", BCON_BOOL (true),
              "partialFilterExpression", "{", "idempotency_key", "{", "$type", "string", "}", "}",
              "key", "{", "organization_id", BCON_INT32 (1), "user_id", BCON_INT32 (1),
              "idempotency_key", BCON_INT32 (1), "}", "}",
         "1", "{", "name", "conversation_status", "key", "{", "conversation_id", BCON_INT32 (1),
              "status", BCON_INT32 (1), "}", "}"), err);
-    rc |= s_create_indexes (self, "knowledge_documents", BCON_NEW (
-        "0", "{", "name", "sync", "key", "{", "sync_key", BCON_INT32 (1), "}", "}"), err);
-    rc |= s_create_indexes (self, "diagnoses", BCON_NEW (
+    rc |= qs_mongo_indexes (self, "diagnoses", BCON_NEW (
         "0", "{", "name", "org_finding_at", "key", "{", "organization_id", BCON_INT32 (1),
              "findings", BCON_INT32 (1), "at", BCON_INT32 (-1), "}", "}"), err);
     return rc ? -1 : 0;
 }
 
-static void
-s_destroy (void *impl)
+int
+qs_store_mongo_init (qs_mongo_t *mongo, const qs_store_ops_t **ops, qs_err_t *err)
 {
-    qs_mongo_t *self = impl;
-    if (!self)
-        return;
-    if (self->pool)
-        mongoc_client_pool_destroy (self->pool);
-    if (self->uri)
-        mongoc_uri_destroy (self->uri);
-    free (self);
-}
-
-/*  Driver log lines go through our logger (redacted); its debug chatter
-    (monitor retries every 500 ms) is dropped. */
-static void
-s_log_handler (mongoc_log_level_t level, const char *domain, const char *message, void *arg)
-{
-    (void) arg;
-    char clean[1024];
-    if (level > MONGOC_LOG_LEVEL_WARNING)
-        return;
-    qs_redact (clean, sizeof clean, message);
-    qs_log (level <= MONGOC_LOG_LEVEL_CRITICAL ? QS_LOG_ERROR : QS_LOG_WARN, NULL,
-            "mongoc %s: %s", domain, clean);
-}
-
-void *
-qs_store_mongo_open (const char *url, const qs_store_ops_t **ops, qs_err_t *err)
-{
-    bson_error_t error;
-    mongoc_init ();     /* idempotent; mongoc_cleanup is left to process exit */
-    mongoc_log_set_handler (s_log_handler, NULL);
-    qs_mongo_t *self = calloc (1, sizeof *self);
-    if (!self)
-        return qs_err_set (err, 500, "internal_error", "out of memory"), NULL;
-    self->uri = mongoc_uri_new_with_error (url, &error);
-    if (!self->uri) {
-        /* never echo the URL: it may hold a password */
-        qs_err_set (err, 400, "bad_request", "invalid MongoDB URL");
-        goto fail;
-    }
-    if (!mongoc_uri_has_option (self->uri, MONGOC_URI_RETRYWRITES))
-        mongoc_uri_set_option_as_bool (self->uri, MONGOC_URI_RETRYWRITES, true);
-    if (!mongoc_uri_has_option (self->uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS))
-        mongoc_uri_set_option_as_int32 (self->uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, 5000);
-    const char *db = mongoc_uri_get_database (self->uri);
-    if (qs_strlcpy (self->db, db && *db ? db : "quickspin", sizeof self->db) >= sizeof self->db
-        || strpbrk (self->db, "/\\. \"$")) {
-        qs_err_set (err, 400, "bad_request", "invalid MongoDB database name");
-        goto fail;
-    }
-    self->pool = mongoc_client_pool_new (self->uri);
-    if (!self->pool) {
-        qs_err_set (err, 400, "bad_request", "cannot create a MongoDB client pool from the URL");
-        goto fail;
-    }
-    mongoc_client_pool_set_error_api (self->pool, MONGOC_ERROR_API_VERSION_2);
-    mongoc_client_pool_set_appname (self->pool, "quickspin");
-    if (s_ensure_indexes (self, err) != 0)
-        goto fail;
     *ops = &s_ops;
-    return self;
-fail:
-    s_destroy (self);
-    return NULL;
-}
-
-static int
-s_ping (void *impl, qs_err_t *err)
-{
-    qs_mongo_t *self = impl;
-    mongoc_client_t *client = mongoc_client_pool_pop (self->pool);
-    bson_t *cmd = BCON_NEW ("ping", BCON_INT32 (1));
-    bson_error_t error;
-    bool ok = mongoc_client_command_simple (client, "admin", cmd, NULL, NULL, &error);
-    bson_destroy (cmd);
-    mongoc_client_pool_push (self->pool, client);
-    return ok ? 0 : qs_err_set (err, 503, "store_unavailable", "the database is unreachable");
+    return s_ensure_indexes (mongo, err);
 }
 
 /* ---- conversations and messages ----------------------------------------- */
@@ -385,9 +289,6 @@ s_msg_list (void *impl, const char *org, const char *user, const char *conv_id,
 }
 
 static const qs_store_ops_t s_ops = {
-    .name = "mongodb",
-    .destroy = s_destroy,
-    .ping = s_ping,
     .conv_create = s_conv_create,
     .conv_get = s_conv_get,
     .conv_list = s_conv_list,
@@ -405,10 +306,6 @@ static const qs_store_ops_t s_ops = {
     .act_get = qs_mongo_act_get,
     .act_transition = qs_mongo_act_transition,
     .act_pending = qs_mongo_act_pending,
-    .doc_put = qs_mongo_doc_put,
-    .doc_get = qs_mongo_doc_get,
-    .doc_delete = qs_mongo_doc_delete,
-    .doc_changed = qs_mongo_doc_changed,
     .diag_put = qs_mongo_diag_put,
     .diag_find = qs_mongo_diag_find,
 };

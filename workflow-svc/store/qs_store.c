@@ -9,8 +9,9 @@
 #include <string.h>
 
 struct _qs_store_t {
+    qs_db_t *db;
     const qs_store_ops_t *ops;
-    void *impl;
+    void *impl;                /* the db's connection, lent to the backend */
 };
 
 static const char *s_ckpt_status[] = {"running", "waiting_confirmation", "finished", "failed",
@@ -20,26 +21,19 @@ static const char *s_final_status[] = {"executed", "cancelled", "failed", NULL};
 qs_store_t *
 qs_store_new (const char *url, qs_err_t *err)
 {
-    qs_store_t *self = NULL;
-    if (!url || !*url) {
-        qs_err_set (err, 400, "bad_request", "store URL is empty");
-        return NULL;
-    }
-    self = calloc (1, sizeof *self);
+    qs_store_t *self = calloc (1, sizeof *self);
     if (!self) {
         qs_err_set (err, 500, "internal_error", "out of memory");
         return NULL;
     }
-    if (strncmp (url, "sqlite://", 9) == 0)
-        self->impl = qs_store_sqlite_open (url, &self->ops, err);
-    else if (strncmp (url, "mongodb://", 10) == 0 || strncmp (url, "mongodb+srv://", 14) == 0)
-        self->impl = qs_store_mongo_open (url, &self->ops, err);
-    else
-        qs_err_set (err, 400, "bad_request", "store URL must start with sqlite:// or mongodb://");
-    if (!self->impl) {
-        free (self);
-        return NULL;
-    }
+    self->db = qs_db_new (url, err);
+    qs_lite_t *lite = self->db ? qs_db_lite (self->db) : NULL;
+    qs_mongo_t *mongo = self->db ? qs_db_mongo (self->db) : NULL;
+    self->impl = lite ? (void *) lite : (void *) mongo;
+    if (!self->db
+        || (lite && qs_store_sqlite_init (lite, &self->ops, err) != 0)
+        || (mongo && qs_store_mongo_init (mongo, &self->ops, err) != 0))
+        qs_store_destroy (&self);
     return self;
 }
 
@@ -48,9 +42,8 @@ qs_store_destroy (qs_store_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
-    qs_store_t *self = *self_p;
-    self->ops->destroy (self->impl);
-    free (self);
+    qs_db_destroy (&(*self_p)->db);
+    free (*self_p);
     *self_p = NULL;
 }
 
@@ -58,14 +51,14 @@ const char *
 qs_store_backend (qs_store_t *self)
 {
     assert (self);
-    return self->ops->name;
+    return qs_db_backend (self->db);
 }
 
 int
 qs_store_ping (qs_store_t *self, qs_err_t *err)
 {
     assert (self);
-    return self->ops->ping (self->impl, err);
+    return qs_db_ping (self->db, err);
 }
 
 /* ---- conversations ------------------------------------------------------- */
@@ -196,7 +189,7 @@ qs_store_dialogue_put (qs_store_t *self, const char *org_id, const char *user_id
         qs_err_set (err, 400, "bad_request", "bad dialogue version");
         goto cleanup;
     }
-    if (qs_store_member_json (state, NULL, true, &text, err) != 0)
+    if (qs_db_member_json (state, NULL, true, QS_STORE_META_MAX, &text, err) != 0)
         goto cleanup;
     rc = self->ops->dlg_put (self->impl, org_id, user_id, conversation_id, text,
                              expected_version, err);
@@ -293,7 +286,7 @@ qs_store_checkpoint_put (qs_store_t *self, const char *org_id, const char *user_
         qs_err_set (err, 400, "bad_request", "bad checkpoint step or status");
         goto cleanup;
     }
-    if (qs_store_member_json (state, NULL, true, &text, err) != 0)
+    if (qs_db_member_json (state, NULL, true, QS_STORE_META_MAX, &text, err) != 0)
         goto cleanup;
     rc = self->ops->ckpt_put (self->impl, org_id, user_id, run_id, conversation_id, step,
                               status, text, qs_now_ms (), err);
@@ -360,17 +353,17 @@ qs_store_action_create (qs_store_t *self, const char *org_id, const char *user_i
         qs_err_set (err, 400, "bad_request", "action must be an object");
         goto cleanup;
     }
-    if (qs_store_member_text (action, "id", false, QS_ID_LEN, &id, err) != 0
-        || qs_store_member_text (action, "conversation_id", true, QS_ID_LEN, &in.conversation_id,
+    if (qs_db_member_text (action, "id", false, QS_ID_LEN, &id, err) != 0
+        || qs_db_member_text (action, "conversation_id", true, QS_ID_LEN, &in.conversation_id,
                                  err)
                != 0
-        || qs_store_member_text (action, "run_id", false, QS_ID_LEN, &in.run_id, err) != 0
-        || qs_store_member_text (action, "type", true, 64, &in.type, err) != 0
-        || qs_store_member_text (action, "summary", true, 4096, &in.summary, err) != 0
-        || qs_store_member_text (action, "idempotency_key", false, 128, &in.idempotency_key, err)
+        || qs_db_member_text (action, "run_id", false, QS_ID_LEN, &in.run_id, err) != 0
+        || qs_db_member_text (action, "type", true, 64, &in.type, err) != 0
+        || qs_db_member_text (action, "summary", true, 4096, &in.summary, err) != 0
+        || qs_db_member_text (action, "idempotency_key", false, 128, &in.idempotency_key, err)
                != 0
-        || qs_store_member_json (action, "config", false, &config, err) != 0
-        || qs_store_member_json (action, "estimate", false, &estimate, err) != 0)
+        || qs_db_member_json (action, "config", false, QS_STORE_META_MAX, &config, err) != 0
+        || qs_db_member_json (action, "estimate", false, QS_STORE_META_MAX, &estimate, err) != 0)
         goto cleanup;
     if ((id && !qs_id_valid (id)) || !qs_id_valid (in.conversation_id)
         || (in.run_id && *in.run_id && !qs_id_valid (in.run_id))) {
@@ -424,7 +417,7 @@ qs_store_action_transition (qs_store_t *self, const char *org_id, const char *us
                     "an action can only become executed, cancelled or failed");
         goto cleanup;
     }
-    if (qs_store_member_json (result, NULL, false, &text, err) != 0)
+    if (qs_db_member_json (result, NULL, false, QS_STORE_META_MAX, &text, err) != 0)
         goto cleanup;
     out = self->ops->act_transition (self->impl, org_id, user_id, id, to, text, qs_now_ms (), err);
 cleanup:
@@ -441,90 +434,6 @@ qs_store_action_pending (qs_store_t *self, const char *org_id, const char *user_
         || qs_store_check_id ("conversation", conversation_id, err) != 0)
         return NULL;
     return self->ops->act_pending (self->impl, org_id, user_id, conversation_id, err);
-}
-
-/* ---- knowledge documents ------------------------------------------------- */
-
-json_object *
-qs_store_document_put (qs_store_t *self, json_object *doc, qs_err_t *err)
-{
-    assert (self);
-    qs_store_doc_in_t in = {0};
-    char *meta = NULL;
-    const char *id = NULL;
-    json_object *out = NULL;
-    if (!doc || !json_object_is_type (doc, json_type_object)) {
-        qs_err_set (err, 400, "bad_request", "document must be an object");
-        goto cleanup;
-    }
-    if (qs_store_member_text (doc, "id", false, QS_STORE_SLUG_MAX, &id, err) != 0
-        || qs_store_member_text (doc, "title", true, 1024, &in.title, err) != 0
-        || qs_store_member_text (doc, "content", true, QS_STORE_CONTENT_MAX, &in.content, err) != 0
-        || qs_store_member_text (doc, "topic", false, 128, &in.topic, err) != 0
-        || qs_store_member_text (doc, "category", false, 128, &in.category, err) != 0
-        || qs_store_member_json (doc, "metadata", true, &meta, err) != 0)
-        goto cleanup;
-    if (id && !qs_store_slug_valid (id)) {
-        qs_err_set (err, 400, "bad_request", "document id must match [A-Za-z0-9_-]{1,64}");
-        goto cleanup;
-    }
-    if (id)
-        qs_strlcpy (in.id, id, sizeof in.id);
-    else if (qs_id_new (in.id) != 0) {
-        qs_err_set (err, 500, "internal_error", "no randomness for an id");
-        goto cleanup;
-    }
-    in.topic = in.topic ? in.topic : "";
-    in.category = in.category ? in.category : "";
-    in.metadata = meta;
-    in.now = qs_now_ms ();
-    out = self->ops->doc_put (self->impl, &in, err);
-cleanup:
-    free (meta);
-    return out;
-}
-
-json_object *
-qs_store_document_get (qs_store_t *self, const char *id, qs_err_t *err)
-{
-    assert (self);
-    if (!qs_store_slug_valid (id)) {
-        qs_err_set (err, 404, "not_found", "document not found");
-        return NULL;
-    }
-    return self->ops->doc_get (self->impl, id, false, err);
-}
-
-int
-qs_store_document_delete (qs_store_t *self, const char *id, qs_err_t *err)
-{
-    assert (self);
-    if (!qs_store_slug_valid (id))
-        return qs_err_set (err, 404, "not_found", "document not found");
-    return self->ops->doc_delete (self->impl, id, qs_now_ms (), err);
-}
-
-json_object *
-qs_store_document_changed (qs_store_t *self, int64_t since_ms, const char *since_id,
-                           int limit, qs_err_t *err)
-{
-    assert (self);
-    if (limit < 1 || limit > 1000) {
-        qs_err_set (err, 400, "bad_request", "limit must be between 1 and 1000");
-        return NULL;
-    }
-    if (!since_id)
-        since_id = "";
-    if (*since_id && !qs_store_slug_valid (since_id)) {
-        qs_err_set (err, 400, "bad_request", "invalid sync position");
-        return NULL;
-    }
-    json_object *rows = self->ops->doc_changed (self->impl, since_ms, since_id, limit, err);
-    if (!rows)
-        return NULL;
-    json_object *out = json_object_new_object ();
-    json_object_object_add (out, "documents", rows);
-    return out;
 }
 
 /* ---- diagnoses ----------------------------------------------------------- */
@@ -546,11 +455,11 @@ qs_store_diagnosis_put (qs_store_t *self, const char *org_id, json_object *recor
         qs_err_set (err, 400, "bad_request", "diagnosis must be an object");
         return NULL;
     }
-    if (qs_store_member_text (record, "service_id", false, 128, &in.service_id, err) != 0
-        || qs_store_member_text (record, "service_type", true, 64, &in.service_type, err) != 0
-        || qs_store_member_text (record, "fix", false, 4096, &in.fix, err) != 0
-        || qs_store_member_text (record, "outcome", false, 1024, &in.outcome, err) != 0
-        || qs_store_member_text (record, "at", false, 64, &at_text, err) != 0)
+    if (qs_db_member_text (record, "service_id", false, 128, &in.service_id, err) != 0
+        || qs_db_member_text (record, "service_type", true, 64, &in.service_type, err) != 0
+        || qs_db_member_text (record, "fix", false, 4096, &in.fix, err) != 0
+        || qs_db_member_text (record, "outcome", false, 1024, &in.outcome, err) != 0
+        || qs_db_member_text (record, "at", false, 64, &at_text, err) != 0)
         return NULL;
     findings = qs_json_get (record, "findings", json_type_array);
     size_t n = findings ? json_object_array_length (findings) : 0;
