@@ -9,7 +9,7 @@
 #include "qs_log.h"
 #include "qs_ops.h"
 #include "qs_provision.h"
-#include "qs_events.h"
+#include "qs_wf_events.h"
 #include "qs_resolve.h"
 #include "qs_util.h"
 #include "qs_wf.h"

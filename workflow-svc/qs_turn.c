@@ -1,7 +1,7 @@
 /*  qs_turn - see qs_turn.h */
 #include "qs_turn.h"
 #include "qs_answer.h"
-#include "qs_events.h"
+#include "qs_wf_events.h"
 #include "qs_json.h"
 #include "qs_log.h"
 #include "qs_provision.h"

@@ -1,7 +1,7 @@
 /*  qs_wf_flows - see qs_wf_flows.h */
 #include "qs_wf_flows.h"
 #include "qs_diagnose.h"
-#include "qs_events.h"
+#include "qs_wf_events.h"
 #include "qs_json.h"
 #include "qs_log.h"
 #include "qs_optimize.h"
