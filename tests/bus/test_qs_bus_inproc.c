@@ -85,6 +85,21 @@ s_worker (const char *endpoint)
     return worker;
 }
 
+/*  Runs job in a thread, stops the worker with grace_ms after_us into it
+    and waits for the job. Returns how long the stop took (ms). */
+static int64_t
+s_stop_during (qs_worker_t *worker, int grace_ms, s_job_t *job, useconds_t after_us)
+{
+    pthread_t thread;
+    pthread_create (&thread, NULL, s_caller, job);
+    usleep (after_us);
+    int64_t t0 = qs_mono_ms ();
+    qs_worker_stop (worker, grace_ms);
+    int64_t took = qs_mono_ms () - t0;
+    pthread_join (thread, NULL);
+    return took;
+}
+
 static int
 s_wait_workers (qs_client_t *client, int want)
 {
@@ -128,13 +143,7 @@ START_TEST (test_graceful_stop_finishes_in_flight)
     ck_assert_int_eq (s_wait_workers (client, 1), 1);
 
     s_job_t job = { .endpoint = qs_broker_endpoint (broker), .ms = 500 };
-    pthread_t thread;
-    pthread_create (&thread, NULL, s_caller, &job);
-    usleep (150000);
-    int64_t t0 = qs_mono_ms ();
-    qs_worker_stop (worker, 3000);
-    int64_t stop_took = qs_mono_ms () - t0;
-    pthread_join (thread, NULL);
+    int64_t stop_took = s_stop_during (worker, 3000, &job, 150000);
     ck_assert_int_eq (job.rc, 200);                 /* in-flight work finished */
     ck_assert_msg (stop_took < 1500, "stop took %lld", (long long) stop_took);
     /* deregistered at once, not after the heartbeat timeout */
@@ -155,11 +164,7 @@ START_TEST (test_grace_expires)
     ck_assert_int_eq (s_wait_workers (client, 1), 1);
 
     s_job_t job = { .endpoint = qs_broker_endpoint (broker), .ms = 4000 };
-    pthread_t thread;
-    pthread_create (&thread, NULL, s_caller, &job);
-    usleep (150000);
-    qs_worker_stop (worker, 200);
-    pthread_join (thread, NULL);
+    s_stop_during (worker, 200, &job, 150000);
     ck_assert_int_eq (job.rc, -1);
     ck_assert_int_eq (job.err.status, 503);
     ck_assert_str_eq (job.err.code, "service_unavailable");
@@ -190,13 +195,7 @@ START_TEST (test_grace_ends_nested_call)
     ck_assert_int_eq (s_wait_workers (client, 1), 1);
 
     s_job_t job = { .endpoint = qs_broker_endpoint (broker), .op = "nested" };
-    pthread_t thread;
-    pthread_create (&thread, NULL, s_caller, &job);
-    usleep (300000);
-    int64_t t0 = qs_mono_ms ();
-    qs_worker_stop (worker, 200);
-    int64_t stop_took = qs_mono_ms () - t0;
-    pthread_join (thread, NULL);
+    int64_t stop_took = s_stop_during (worker, 200, &job, 300000);
     ck_assert_msg (stop_took < 1500, "stop took %lld ms", (long long) stop_took);
     ck_assert_int_eq (job.rc, -1);
     ck_assert_int_eq (job.err.status, 503);
