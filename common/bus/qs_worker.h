@@ -99,7 +99,9 @@ int qs_req_fail_err (qs_req_t *req, const qs_err_t *err);
     auth and remaining deadline. On success *reply_p is a new object (caller
     puts). On failure returns -1 with err set (503 overloaded/no worker, 504
     deadline, or the callee's error). Partials from the callee are passed to
-    on_partial when given (return -1 from it to cancel). */
+    on_partial when given (return -1 from it to cancel). The call is given
+    up (503) as soon as this request is cancelled: its caller went away or
+    the worker's shutdown grace is over. */
 typedef int (qs_partial_fn) (const char *event, json_object *data, void *arg);
 int qs_req_call (qs_req_t *req, const char *service, const char *op, json_object *body,
                  json_object **reply_p, qs_err_t *err,
