@@ -97,6 +97,15 @@ static const s_rule_t s_rules[] = {
     { "seems off", T, 2.5f }, { "something off", T, 2.0f }, { "acting up", T, 2.5f },
     { "look into", T, 1.5f }, { "health check", T, 2.0f }, { "going on with", T, 2.0f },
     { "best way", G, 1.5f }, { "recommended", G, 1.0f },
+    /* failures in everyday words */
+    { "never comes up", T, 3.0f }, { "never came up", T, 3.0f }, { "wont come up", T, 3.0f },
+    { "doesnt come up", T, 3.0f }, { "keeps dying", T, 3.0f }, { "keeps falling over", T, 3.0f },
+    { "flapping", T, 3.0f }, { "keeps flapping", T, 3.0f }, { "died", T, 2.0f },
+    { "is dead", T, 2.5f }, { "keeps getting killed", T, 3.0f }, { "went away", T, 2.0f },
+    { "goes down", T, 2.5f }, { "keeps going", T, 1.5f }, { "never becomes", T, 2.5f },
+    { "cant get to", T, 2.5f }, { "cant get into", T, 2.5f }, { "since this morning", T, 1.5f },
+    { "since yesterday", T, 1.5f }, { "stopped answering", T, 2.5f }, { "hangs", T, 2.0f },
+    { "hang", T, 1.5f }, { "offline", T, 2.0f }, { "refuses to", T, 2.0f },
 };
 #undef T
 #undef C
@@ -162,6 +171,49 @@ s_greeting_only (const qs_intent_tokens_t *t)
     return 1;
 }
 
+/*  A change to a running service: a manage verb ("scale", "upgrade",
+    "turn off HA", "delete", "restart") aimed at a particular service (a
+    name, "it", "my postgres") and no request for a new one. Questions
+    about such changes ("how does scaling work") stay knowledge questions.
+    Returns the boost for manage_service. */
+static float
+s_manage (const qs_intent_tokens_t *t)
+{
+    static const char *const verbs[] = {
+        "scale", "scale up", "scale down", "scale out", "upgrade", "downgrade", "downsize",
+        "upsize", "resize", "shrink", "restart", "reboot", "bounce", "delete", "remove",
+        "destroy", "tear down", "teardown", "decommission", "get rid of", "uninstall",
+        "turn off", "turn on", "switch off", "switch on", "disable", "enable", "apply",
+        "bump", "set replicas", "change the tier", "move it", NULL
+    };
+    static const char *const asks[] = { "how", "what", "why", "is", "does", "should", "which",
+                                        "when", "whats", "are", "do", NULL };
+    static const char *const targets[] = { "it", "that one", "this one", "the other one",
+                                           "the first one", "the second one", "the last one",
+                                           "recommendation", "the first", NULL };
+    if (t->n == 0 || qs_intent_word_in (t->tok[0], asks) || qs_intent_lex_has_create_verb (t))
+        return 0;
+    /* the verb is an order: first in its clause or after "please", "can
+       you", "to" ("pods restart every minute" is a symptom) */
+    static const char *const lead_ins[] = { "please", "pls", "plz", "you", "to", "and", "lets",
+                                            "then", "now", "just", "also", "so", NULL };
+    int verb = 0;
+    for (int k = 0; verbs[k] && !verb; k++)
+        for (int at = qs_intent_find_phrase (t, 0, verbs[k]); at >= 0 && !verb;
+             at = qs_intent_find_phrase (t, at + 1, verbs[k]))
+            verb = at == 0 || t->brk[at] || qs_intent_word_in (t->tok[at - 1], lead_ins);
+    if (!verb)
+        return 0;
+    int target = s_names_service (t);
+    for (int k = 0; targets[k] && !target; k++)
+        target = qs_intent_find_phrase (t, 0, targets[k]) >= 0;
+    for (int i = 0; i + 1 < t->n && !target; i++)
+        target = (qs_intent_tok_is (t, i, "my") || qs_intent_tok_is (t, i, "the")
+                  || qs_intent_tok_is (t, i, "our"))
+                 && qs_intent_lex_type_at (t, i + 1, NULL, NULL) != NULL;
+    return target ? 3.0f : 1.0f;
+}
+
 static void
 s_rule_boosts (const qs_intent_tokens_t *t, float logits[QS_INTENT_COUNT])
 {
@@ -183,6 +235,9 @@ s_rule_boosts (const qs_intent_tokens_t *t, float logits[QS_INTENT_COUNT])
     /* a provisioning verb with a service type is a request for a new one */
     if (qs_intent_lex_has_create_verb (t) && qs_intent_lex_first_type (t, NULL) != NULL)
         best[QS_INTENT_PROVISION] += 2.0f;
+    best[QS_INTENT_MANAGE] += s_manage (t);
+    if (best[QS_INTENT_MANAGE] >= 3.0f)
+        best[QS_INTENT_OPTIMIZE] = 0;     /* "downsize orders-db" does it, not asks */
     if (defn)
         best[QS_INTENT_GENERAL] += 2.0f;
     if (s_greeting_only (t))

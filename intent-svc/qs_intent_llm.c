@@ -29,7 +29,7 @@ struct _qs_intent_llm_t {
 
 static const char *s_intents[] = {"provision_service", "get_service_info", "troubleshoot",
                                   "optimize_costs", "get_connection_info", "general_question",
-                                  NULL};
+                                  "manage_service", NULL};
 static const char *s_types[] = {"redis", "rabbitmq", "postgresql", "mongodb", "mysql", "kafka",
                                 "elasticsearch", NULL};
 static const char *s_tiers[] = {"nano", "micro", "small", "medium", "large", "xlarge", NULL};
