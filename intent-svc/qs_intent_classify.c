@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "qs_intent_lexicon.h"
+#include "qs_intent_op.h"
 #include "qs_json.h"
 
 #define S_HISTORY_TURNS 6          /* user turns of history that matter */
@@ -179,30 +180,13 @@ s_greeting_only (const qs_intent_tokens_t *t)
 static float
 s_manage (const qs_intent_tokens_t *t)
 {
-    static const char *const verbs[] = {
-        "scale", "scale up", "scale down", "scale out", "upgrade", "downgrade", "downsize",
-        "upsize", "resize", "shrink", "restart", "reboot", "bounce", "delete", "remove",
-        "destroy", "tear down", "teardown", "decommission", "get rid of", "uninstall",
-        "turn off", "turn on", "switch off", "switch on", "disable", "enable", "apply",
-        "bump", "set replicas", "change the tier", "move it", NULL
-    };
     static const char *const asks[] = { "how", "what", "why", "is", "does", "should", "which",
                                         "when", "whats", "are", "do", NULL };
     static const char *const targets[] = { "it", "that one", "this one", "the other one",
                                            "the first one", "the second one", "the last one",
                                            "recommendation", "the first", NULL };
-    if (t->n == 0 || qs_intent_word_in (t->tok[0], asks) || qs_intent_lex_has_create_verb (t))
-        return 0;
-    /* the verb is an order: first in its clause or after "please", "can
-       you", "to" ("pods restart every minute" is a symptom) */
-    static const char *const lead_ins[] = { "please", "pls", "plz", "you", "to", "and", "lets",
-                                            "then", "now", "just", "also", "so", NULL };
-    int verb = 0;
-    for (int k = 0; verbs[k] && !verb; k++)
-        for (int at = qs_intent_find_phrase (t, 0, verbs[k]); at >= 0 && !verb;
-             at = qs_intent_find_phrase (t, at + 1, verbs[k]))
-            verb = at == 0 || t->brk[at] || qs_intent_word_in (t->tok[at - 1], lead_ins);
-    if (!verb)
+    if (t->n == 0 || qs_intent_word_in (t->tok[0], asks) || qs_intent_lex_has_create_verb (t)
+        || qs_intent_op_verb (t) == QS_INTENT_OP_NONE)
         return 0;
     int target = s_names_service (t);
     for (int k = 0; targets[k] && !target; k++)

@@ -5,7 +5,9 @@
 #include <string.h>
 #include "qs_intent_fields.h"
 #include "qs_intent_lexicon.h"
+#include "qs_intent_op.h"
 #include "qs_intent_ref.h"
+#include "qs_intent_resolve.h"
 #include "qs_intent_text.h"
 #include "qs_json.h"
 #include "qs_util.h"
@@ -410,9 +412,48 @@ s_add_config (json_object *config, const s_found_t *f)
     return 0;
 }
 
+/*  The dialogue's pending plan's action type, or "". Lent. */
+static const char *
+s_pending (json_object *dialogue)
+{
+    json_object *pending = qs_json_get (dialogue, "pending", json_type_object);
+    return qs_json_str (pending, "action_type", "");
+}
+
+/*  The operation of a manage request, or NULL. Settings alone count when
+    they aim at a running service: a resolved reference or a pending
+    update plan, never a plan for a new one. */
+static json_object *
+s_operation (const qs_intent_tokens_t *t, const s_found_t *f, json_object *ref,
+             json_object *dialogue)
+{
+    const char *pending = s_pending (dialogue);
+    int running = strcmp (pending, "update_service") == 0
+               || (strcmp (pending, "provision_service") != 0
+                   && qs_json_bool (ref, "resolved", 0));
+    qs_intent_op_fields_t fields = { f->tier, f->replicas, f->ha, f->backup };
+    qs_intent_op_t op;
+    qs_intent_find_operation (t, &fields, running, &op);
+    return qs_intent_op_json (&op);
+}
+
 json_object *
 qs_intent_extract (const char *message, json_object *pricing, json_object *context)
 {
+    qs_intent_extract_in_t in = { pricing, context, NULL, NULL };
+    json_object *reply = qs_intent_extract_with (message, &in);
+    /* the old reply: no operation key */
+    if (reply)
+        json_object_object_del (reply, "operation");
+    return reply;
+}
+
+json_object *
+qs_intent_extract_with (const char *message, const qs_intent_extract_in_t *in)
+{
+    json_object *pricing = in->pricing, *dialogue = in->dialogue;
+    json_object *subject = qs_json_get (dialogue, "subject", json_type_array);
+    json_object *known = qs_intent_scope_known (in->context, in->services, subject);
     qs_intent_tokens_t *t = malloc (sizeof *t);
     json_object *reply = json_object_new_object ();
     json_object *config = json_object_new_object ();
@@ -422,13 +463,13 @@ qs_intent_extract (const char *message, json_object *pricing, json_object *conte
     memset (&f, 0, sizeof f);
     f.name_tok = -1;
     f.ha = f.backup = -1;
-    if (!t || !reply || !config || !missing)
+    if (!t || !reply || !config || !missing || !known)
         goto fail;
     if (!message)
         message = "";
     qs_intent_tokenize (message, t);
     f.type = qs_intent_lex_first_type (t, NULL);
-    s_find_name (message, t, context, &f);
+    s_find_name (message, t, known, &f);
     s_find_tier (t, &f);
     s_find_memory (t, &f);
     if (!f.tier && f.memory_mb > 0)
@@ -449,7 +490,19 @@ qs_intent_extract (const char *message, json_object *pricing, json_object *conte
                 goto fail;
             }
         }
-    ref = qs_intent_service_ref (t, context, f.name_tok);
+    qs_intent_scope_t scope = { message, known, subject,
+                                qs_json_get (dialogue, "last_list", json_type_object),
+                                in->services != NULL || dialogue != NULL };
+    ref = qs_intent_resolve (t, &scope, f.name_tok);
+    /* while a new service is planned, "make it large" is about the plan */
+    if (ref && strcmp (s_pending (dialogue), "provision_service") == 0
+        && strcmp (qs_json_str (ref, "match", ""), "pronoun") == 0) {
+        json_object_put (ref);
+        ref = NULL;
+    }
+    json_object *operation = s_operation (t, &f, ref, dialogue);
+    if (json_object_object_add (reply, "operation", operation))
+        goto fail;
     if (json_object_object_add (reply, "config", config))
         goto fail;
     config = NULL;
@@ -464,9 +517,11 @@ qs_intent_extract (const char *message, json_object *pricing, json_object *conte
         || qs_json_add_str (reply, "engine", "local"))
         goto fail;
     free (t);
+    json_object_put (known);
     return reply;
 fail:
     free (t);
+    json_object_put (known);
     json_object_put (ref);
     json_object_put (config);
     json_object_put (missing);

@@ -208,9 +208,11 @@ qs_intent_op_extract (qs_req_t *req, void *arg)
     qs_intent_service_t *self = arg;
     int64_t started = qs_mono_ms ();
     json_object *body = qs_req_body (req);
-    json_object *pricing, *context = NULL, *reply = NULL;
+    json_object *pricing, *services, *dialogue, *context = NULL, *reply = NULL;
     const char *message = s_message (req, body);
-    if (!message || s_optional (req, body, "pricing", json_type_object, &pricing))
+    if (!message || s_optional (req, body, "pricing", json_type_object, &pricing)
+        || s_optional (req, body, "services", json_type_array, &services)
+        || s_optional (req, body, "dialogue", json_type_object, &dialogue))
         return -1;
     json_object_object_get_ex (body, "context", &context);
     if (context && !json_object_is_type (context, json_type_array)
@@ -231,7 +233,8 @@ qs_intent_op_extract (qs_req_t *req, void *arg)
     }
 #endif
     json_object *list = s_context_list (context);
-    reply = qs_intent_extract (message, pricing, list);
+    qs_intent_extract_in_t in = { pricing, list, services, dialogue };
+    reply = qs_intent_extract_with (message, &in);
     json_object_put (list);
     if (!reply)
         return qs_req_fail (req, 500, "internal", "out of memory");

@@ -1,0 +1,220 @@
+/*  qs_intent_op - see qs_intent_op.h */
+#include "qs_intent_op.h"
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include "qs_intent_lexicon.h"
+#include "qs_json.h"
+
+typedef struct {
+    const char *phrase;
+    qs_intent_op_kind_t kind;
+    int direction;
+} s_verb_t;
+
+/*  Longer phrases first within a kind; QS_INTENT_OP_HA stands for "a
+    setting changes" (the fields say which). */
+static const s_verb_t s_verbs[] = {
+    { "delete", QS_INTENT_OP_DELETE, 0 }, { "remove", QS_INTENT_OP_DELETE, 0 },
+    { "destroy", QS_INTENT_OP_DELETE, 0 }, { "tear down", QS_INTENT_OP_DELETE, 0 },
+    { "teardown", QS_INTENT_OP_DELETE, 0 }, { "decommission", QS_INTENT_OP_DELETE, 0 },
+    { "get rid of", QS_INTENT_OP_DELETE, 0 }, { "uninstall", QS_INTENT_OP_DELETE, 0 },
+    { "kill", QS_INTENT_OP_DELETE, 0 }, { "drop the", QS_INTENT_OP_DELETE, 0 },
+    { "restart", QS_INTENT_OP_RESTART, 0 }, { "reboot", QS_INTENT_OP_RESTART, 0 },
+    { "bounce", QS_INTENT_OP_RESTART, 0 },
+    { "scale up", QS_INTENT_OP_SCALE, 1 }, { "scale out", QS_INTENT_OP_SCALE, 1 },
+    { "scale down", QS_INTENT_OP_SCALE, -1 }, { "scale in", QS_INTENT_OP_SCALE, -1 },
+    { "scale", QS_INTENT_OP_SCALE, 0 },
+    { "upgrade", QS_INTENT_OP_TIER, 1 }, { "upsize", QS_INTENT_OP_TIER, 1 },
+    { "downgrade", QS_INTENT_OP_TIER, -1 }, { "downsize", QS_INTENT_OP_TIER, -1 },
+    { "shrink", QS_INTENT_OP_TIER, -1 }, { "resize", QS_INTENT_OP_TIER, 0 },
+    { "turn off", QS_INTENT_OP_HA, 0 }, { "turn on", QS_INTENT_OP_HA, 0 },
+    { "switch off", QS_INTENT_OP_HA, 0 }, { "switch on", QS_INTENT_OP_HA, 0 },
+    { "disable", QS_INTENT_OP_HA, 0 }, { "enable", QS_INTENT_OP_HA, 0 },
+    { "bump", QS_INTENT_OP_HA, 0 }, { "set replicas", QS_INTENT_OP_HA, 0 },
+    { "change the tier", QS_INTENT_OP_HA, 0 }, { "move it", QS_INTENT_OP_HA, 0 },
+    { "apply", QS_INTENT_OP_APPLY, 0 },
+};
+
+/*  Words after which a verb is still an order ("please restart it"). */
+static const char *const s_lead_ins[] = { "please", "pls", "plz", "you", "to", "and", "lets",
+                                          "then", "now", "just", "also", "so", NULL };
+
+/*  The first order verb of t (index into s_verbs), or -1; *at its token. */
+static int
+s_order_verb (const qs_intent_tokens_t *t, int *at)
+{
+    for (size_t k = 0; k < sizeof s_verbs / sizeof s_verbs[0]; k++)
+        for (int i = qs_intent_find_phrase (t, 0, s_verbs[k].phrase); i >= 0;
+             i = qs_intent_find_phrase (t, i + 1, s_verbs[k].phrase))
+            /* "pods restart every minute" is a symptom, not an order */
+            if (i == 0 || t->brk[i] || qs_intent_word_in (t->tok[i - 1], s_lead_ins)) {
+                if (at)
+                    *at = i;
+                return (int) k;
+            }
+    return -1;
+}
+
+qs_intent_op_kind_t
+qs_intent_op_verb (const qs_intent_tokens_t *t)
+{
+    int k = s_order_verb (t, NULL);
+    return k < 0 ? QS_INTENT_OP_NONE : s_verbs[k].kind;
+}
+
+/*  A count word: "3", "three". -1 when not one. */
+static long
+s_count (const char *w)
+{
+    static const char *const words[] = { "zero", "one", "two", "three", "four", "five", "six",
+                                         "seven", "eight", "nine", "ten", NULL };
+    if (isdigit ((unsigned char) w[0])) {
+        for (const char *p = w; *p; p++)
+            if (!isdigit ((unsigned char) *p))
+                return -1;
+        return strlen (w) <= 3 ? atol (w) : -1;
+    }
+    for (int k = 0; words[k]; k++)
+        if (strcmp (w, words[k]) == 0)
+            return k;
+    return strcmp (w, "a") == 0 || strcmp (w, "another") == 0 ? 1 : -1;
+}
+
+/*  "two more replicas" (+2), "one fewer replica", "remove a replica" (-1):
+    a relative change of the replica count, or 0. */
+static long
+s_delta (const qs_intent_tokens_t *t)
+{
+    static const char *const counted[] = { "replica", "replicas", "node", "nodes", "broker",
+                                           "brokers", "pods", "instances", NULL };
+    static const char *const less[] = { "remove", "drop", "fewer", "less", "minus", NULL };
+    for (int i = 0; i < t->n; i++) {
+        if (!qs_intent_word_in (t->tok[i], counted))
+            continue;
+        int j = i - 1;
+        int more = 0, fewer = 0;
+        if (j >= 0 && qs_intent_word_in (t->tok[j], (const char *const[]) {
+                "more", "extra", "additional", NULL })) {
+            more = 1;
+            j--;
+        }
+        else if (j >= 0 && qs_intent_word_in (t->tok[j], less)) {
+            fewer = 1;
+            j--;
+        }
+        long n = j >= 0 ? s_count (t->tok[j]) : -1;
+        if (n > 0 && j > 0 && qs_intent_word_in (t->tok[j - 1], (const char *const[]) {
+                "add", "remove", "drop", NULL })) {
+            fewer = fewer || strcmp (t->tok[j - 1], "add") != 0;
+            more = !fewer;
+        }
+        if (n > 0 && (more || fewer))
+            return fewer ? -n : n;
+    }
+    return 0;
+}
+
+/*  "scale it to 4": a bare count after the verb's "to". */
+static long
+s_scale_to (const qs_intent_tokens_t *t, int verb_at)
+{
+    for (int i = verb_at + 1; i + 1 < t->n; i++)
+        if (strcmp (t->tok[i], "to") == 0) {
+            long n = s_count (t->tok[i + 1]);
+            return n > 0 && strcmp (t->tok[i + 1], "a") ? n : 0;
+        }
+    return 0;
+}
+
+/*  "bigger", "up a tier" (1); "smaller", "down a tier" (-1); else 0. */
+static int
+s_size_direction (const qs_intent_tokens_t *t)
+{
+    static const char *const up[] = { "bigger", "larger", "more memory", "up a tier",
+                                      "next tier", "more power", "beefier", NULL };
+    static const char *const down[] = { "smaller", "down a tier", "less memory",
+                                        "lower tier", "cheaper tier", NULL };
+    for (int k = 0; up[k]; k++)
+        if (qs_intent_find_phrase (t, 0, up[k]) >= 0)
+            return 1;
+    for (int k = 0; down[k]; k++)
+        if (qs_intent_find_phrase (t, 0, down[k]) >= 0)
+            return -1;
+    return 0;
+}
+
+void
+qs_intent_find_operation (const qs_intent_tokens_t *t, const qs_intent_op_fields_t *f,
+                          int targets_service, qs_intent_op_t *op)
+{
+    memset (op, 0, sizeof *op);
+    if (qs_intent_lex_has_create_verb (t))
+        return;
+    int at = -1;
+    int k = s_order_verb (t, &at);
+    qs_intent_op_kind_t verb = k < 0 ? QS_INTENT_OP_NONE : s_verbs[k].kind;
+    int direction = k < 0 ? 0 : s_verbs[k].direction;
+    if (verb == QS_INTENT_OP_NONE && !targets_service)
+        return;
+    if (verb == QS_INTENT_OP_DELETE || verb == QS_INTENT_OP_RESTART
+        || verb == QS_INTENT_OP_APPLY) {
+        /* "remove a replica" changes the count, not the service */
+        long delta = verb == QS_INTENT_OP_DELETE ? s_delta (t) : 0;
+        op->kind = delta ? QS_INTENT_OP_SCALE : verb;
+        op->delta = delta;
+        op->direction = delta > 0 ? 1 : delta < 0 ? -1 : 0;
+        return;
+    }
+    long delta = s_delta (t);
+    long to = verb == QS_INTENT_OP_SCALE ? s_scale_to (t, at) : 0;
+    if (delta || f->replicas > 0 || to > 0) {
+        op->kind = QS_INTENT_OP_SCALE;
+        op->delta = delta;
+        op->replicas = delta ? 0 : f->replicas > 0 ? f->replicas : to;
+        op->direction = delta > 0 ? 1 : delta < 0 ? -1 : direction;
+        return;
+    }
+    if (f->tier) {
+        op->kind = QS_INTENT_OP_TIER;
+        op->tier = f->tier;
+        op->direction = direction;
+        return;
+    }
+    if (f->ha >= 0 || f->backup >= 0) {
+        op->kind = f->ha >= 0 ? QS_INTENT_OP_HA : QS_INTENT_OP_BACKUPS;
+        op->enabled = f->ha >= 0 ? f->ha : f->backup;
+        return;
+    }
+    int size = s_size_direction (t);
+    if (verb == QS_INTENT_OP_TIER || size) {
+        op->kind = QS_INTENT_OP_TIER;
+        op->direction = direction ? direction : size;
+        return;
+    }
+    if (verb == QS_INTENT_OP_SCALE && direction) {
+        op->kind = QS_INTENT_OP_SCALE;
+        op->direction = direction;
+    }
+}
+
+json_object *
+qs_intent_op_json (const qs_intent_op_t *op)
+{
+    static const char *const names[] = { NULL, "scale", "tier", "ha", "backups", "restart",
+                                         "delete", NULL };
+    if (op->kind == QS_INTENT_OP_NONE || op->kind == QS_INTENT_OP_APPLY)
+        return NULL;
+    json_object *o = json_object_new_object ();
+    if (!o || qs_json_add_str (o, "op", names[op->kind])
+        || (op->replicas > 0 && qs_json_add_int (o, "replicas", op->replicas))
+        || (op->delta && qs_json_add_int (o, "delta", op->delta))
+        || (op->tier && qs_json_add_str (o, "tier", op->tier))
+        || (op->direction && qs_json_add_str (o, "direction", op->direction > 0 ? "up" : "down"))
+        || ((op->kind == QS_INTENT_OP_HA || op->kind == QS_INTENT_OP_BACKUPS)
+            && qs_json_add_bool (o, "enabled", op->enabled))) {
+        json_object_put (o);
+        return NULL;
+    }
+    return o;
+}
