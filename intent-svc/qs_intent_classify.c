@@ -412,7 +412,8 @@ qs_intent_result_json (const qs_intent_result_t *result)
         || json_object_object_add (o, "alternatives", alts))
         goto fail;
     alts = NULL;
-    if (qs_json_add_str (o, "engine", "local"))
+    if ((result->followup && qs_json_add_str (o, "followup", result->followup))
+        || qs_json_add_str (o, "engine", "local"))
         goto fail;
     return o;
 fail:

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "qs_err.h"
+#include "qs_intent_dialogue.h"
 #include "qs_intent_extract.h"
 #include "qs_json.h"
 #include "qs_log.h"
@@ -173,9 +174,10 @@ qs_intent_op_classify (qs_req_t *req, void *arg)
     qs_intent_service_t *self = arg;
     int64_t started = qs_mono_ms ();
     json_object *body = qs_req_body (req);
-    json_object *history, *reply = NULL;
+    json_object *history, *dialogue, *reply = NULL;
     const char *message = s_message (req, body);
-    if (!message || s_optional (req, body, "history", json_type_array, &history))
+    if (!message || s_optional (req, body, "history", json_type_array, &history)
+        || s_optional (req, body, "dialogue", json_type_object, &dialogue))
         return -1;
 #ifdef QS_INTENT_HAVE_LLM
     if (self->llm) {
@@ -192,7 +194,7 @@ qs_intent_op_classify (qs_req_t *req, void *arg)
     }
 #endif
     qs_intent_result_t result;
-    qs_intent_classify (self->classifier, message, history, &result);
+    qs_intent_classify_dialogue (self->classifier, message, history, dialogue, &result);
     reply = qs_intent_result_json (&result);
     if (!reply)
         return qs_req_fail (req, 500, "internal", "out of memory");
