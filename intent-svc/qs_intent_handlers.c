@@ -183,7 +183,8 @@ qs_intent_op_classify (qs_req_t *req, void *arg)
     if (self->llm) {
         qs_err_t err;
         qs_err_clear (&err);
-        if (qs_intent_llm_classify (self->llm, qs_req_id (req), message, history, &reply, &err) == 0
+        if (qs_intent_llm_classify (self->llm, qs_req_id (req), message, history, dialogue,
+                                    &reply, &err) == 0
             && reply) {
             s_observe (self, "classify", "llm", started);
             return qs_req_reply (req, &reply);
@@ -225,7 +226,7 @@ qs_intent_op_extract (qs_req_t *req, void *arg)
         qs_err_t err;
         qs_err_clear (&err);
         if (qs_intent_llm_extract (self->llm, qs_req_id (req), message, pricing, context,
-                                   &reply, &err) == 0 && reply) {
+                                   services, dialogue, &reply, &err) == 0 && reply) {
             s_observe (self, "extract", "llm", started);
             return qs_req_reply (req, &reply);
         }

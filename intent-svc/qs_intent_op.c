@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "qs_intent_lexicon.h"
+#include "qs_intent_wire.h"
 #include "qs_json.h"
 
 typedef struct {
@@ -201,12 +202,10 @@ qs_intent_find_operation (const qs_intent_tokens_t *t, const qs_intent_op_fields
 json_object *
 qs_intent_op_json (const qs_intent_op_t *op)
 {
-    static const char *const names[] = { NULL, "scale", "tier", "ha", "backups", "restart",
-                                         "delete", NULL };
     if (op->kind == QS_INTENT_OP_NONE || op->kind == QS_INTENT_OP_APPLY)
         return NULL;
     json_object *o = json_object_new_object ();
-    if (!o || qs_json_add_str (o, "op", names[op->kind])
+    if (!o || qs_json_add_str (o, "op", qs_intent_wire_ops[op->kind - QS_INTENT_OP_SCALE])
         || (op->replicas > 0 && qs_json_add_int (o, "replicas", op->replicas))
         || (op->delta && qs_json_add_int (o, "delta", op->delta))
         || (op->tier && qs_json_add_str (o, "tier", op->tier))
@@ -217,4 +216,58 @@ qs_intent_op_json (const qs_intent_op_t *op)
         return NULL;
     }
     return o;
+}
+
+/*  An optional member: absent or null is 1 (unset), the right type 0,
+    anything else -1. */
+static int
+s_member (json_object *obj, const char *key, json_type type, json_object **out)
+{
+    *out = NULL;
+    if (!json_object_object_get_ex (obj, key, out) || json_object_is_type (*out, json_type_null))
+        return 1;
+    return json_object_is_type (*out, type) ? 0 : -1;
+}
+
+int
+qs_intent_op_from_json (json_object *o, qs_intent_op_t *op)
+{
+    json_object *v;
+    memset (op, 0, sizeof *op);
+    if (!o || json_object_is_type (o, json_type_null))
+        return 0;
+    if (!json_object_is_type (o, json_type_object) || s_member (o, "op", json_type_string, &v))
+        return -1;
+    int kind = qs_intent_wire_find (qs_intent_wire_ops, json_object_get_string (v));
+    if (kind < 0)
+        return -1;
+    op->kind = (qs_intent_op_kind_t) (kind + QS_INTENT_OP_SCALE);
+    int rc = s_member (o, "replicas", json_type_int, &v);
+    if (rc < 0 || (rc == 0 && (json_object_get_int64 (v) < 1 || json_object_get_int64 (v) > 100)))
+        return -1;
+    op->replicas = rc == 0 ? (long) json_object_get_int64 (v) : 0;
+    rc = s_member (o, "delta", json_type_int, &v);
+    if (rc < 0 || (rc == 0 && labs ((long) json_object_get_int64 (v)) > 100))
+        return -1;
+    op->delta = rc == 0 ? (long) json_object_get_int64 (v) : 0;
+    rc = s_member (o, "tier", json_type_string, &v);
+    int tier = rc == 0 ? qs_intent_wire_find (qs_intent_wire_tiers, json_object_get_string (v)) : -1;
+    if (rc < 0 || (rc == 0 && tier < 0))
+        return -1;
+    op->tier = tier >= 0 ? qs_intent_wire_tiers[tier] : NULL;
+    rc = s_member (o, "direction", json_type_string, &v);
+    if (rc < 0 || (rc == 0 && strcmp (json_object_get_string (v), "up")
+                   && strcmp (json_object_get_string (v), "down")))
+        return -1;
+    op->direction = rc ? 0 : strcmp (json_object_get_string (v), "up") == 0 ? 1 : -1;
+    rc = s_member (o, "enabled", json_type_boolean, &v);
+    int toggles = op->kind == QS_INTENT_OP_HA || op->kind == QS_INTENT_OP_BACKUPS;
+    if (rc < 0 || (toggles && rc))
+        return -1;
+    op->enabled = rc == 0 && json_object_get_boolean (v);
+    /* each operation carries what it needs */
+    if ((op->kind == QS_INTENT_OP_SCALE && !op->replicas && !op->delta && !op->direction)
+        || (op->kind == QS_INTENT_OP_TIER && !op->tier && !op->direction))
+        return -1;
+    return 0;
 }

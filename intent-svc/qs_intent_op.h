@@ -59,4 +59,11 @@ void qs_intent_find_operation (const qs_intent_tokens_t *t, const qs_intent_op_f
     (and for apply) or on allocation failure. */
 json_object *qs_intent_op_json (const qs_intent_op_t *op);
 
+/*  Read an operation object (lent; as qs_intent_op_json writes it, from
+    another engine) into *op. Absent/null members are unset; JSON null is
+    no operation. 0, or -1 when anything is outside proto/intent.md (an
+    unknown op or tier, a count outside 1..100, a toggle without
+    "enabled", a scale or tier change that says nothing). */
+int qs_intent_op_from_json (json_object *o, qs_intent_op_t *op);
+
 #endif
