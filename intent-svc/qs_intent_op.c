@@ -21,6 +21,7 @@ static const s_verb_t s_verbs[] = {
     { "teardown", QS_INTENT_OP_DELETE, 0 }, { "decommission", QS_INTENT_OP_DELETE, 0 },
     { "get rid of", QS_INTENT_OP_DELETE, 0 }, { "uninstall", QS_INTENT_OP_DELETE, 0 },
     { "kill", QS_INTENT_OP_DELETE, 0 }, { "drop the", QS_INTENT_OP_DELETE, 0 },
+    { "nuke", QS_INTENT_OP_DELETE, 0 }, { "wipe out", QS_INTENT_OP_DELETE, 0 },
     { "restart", QS_INTENT_OP_RESTART, 0 }, { "reboot", QS_INTENT_OP_RESTART, 0 },
     { "bounce", QS_INTENT_OP_RESTART, 0 },
     { "scale up", QS_INTENT_OP_SCALE, 1 }, { "scale out", QS_INTENT_OP_SCALE, 1 },
@@ -34,12 +35,21 @@ static const s_verb_t s_verbs[] = {
     { "disable", QS_INTENT_OP_HA, 0 }, { "enable", QS_INTENT_OP_HA, 0 },
     { "bump", QS_INTENT_OP_HA, 0 }, { "set replicas", QS_INTENT_OP_HA, 0 },
     { "change the tier", QS_INTENT_OP_HA, 0 }, { "move it", QS_INTENT_OP_HA, 0 },
-    { "apply", QS_INTENT_OP_APPLY, 0 },
+    { "apply", QS_INTENT_OP_APPLY, 0 }, { "make", QS_INTENT_OP_HA, 0 },
 };
 
 /*  Words after which a verb is still an order ("please restart it"). */
 static const char *const s_lead_ins[] = { "please", "pls", "plz", "you", "to", "and", "lets",
                                           "then", "now", "just", "also", "so", NULL };
+
+/*  Token i + 1 looks like a service's name ("hot-cache", "cache2"). */
+static int
+s_named_next (const qs_intent_tokens_t *t, int i)
+{
+    const char *w = i + 1 < t->n ? t->tok[i + 1] : "";
+    return isalpha ((unsigned char) w[0]) && strpbrk (w, "-0123456789")
+           && !qs_intent_lex_type_at (t, i + 1, NULL, NULL) && !qs_intent_lex_tier_at (t, i + 1, NULL);
+}
 
 /*  The first order verb of t (index into s_verbs), or -1; *at its token. */
 static int
@@ -50,6 +60,10 @@ s_order_verb (const qs_intent_tokens_t *t, int *at)
              i = qs_intent_find_phrase (t, i + 1, s_verbs[k].phrase))
             /* "pods restart every minute" is a symptom, not an order */
             if (i == 0 || t->brk[i] || qs_intent_word_in (t->tok[i - 1], s_lead_ins)) {
+                /* "make" orders only with a service's name after it ("make
+                   hot-cache xlarge"); "make it large" may edit a plan */
+                if (strcmp (s_verbs[k].phrase, "make") == 0 && !s_named_next (t, i))
+                    continue;
                 if (at)
                     *at = i;
                 return (int) k;
