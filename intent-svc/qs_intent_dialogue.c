@@ -147,19 +147,26 @@ s_contextual (const char *message, const qs_intent_tokens_t *t, json_object *dia
     const char *confirm = qs_intent_confirmation (t);
     if (t->n == 0)
         return;
-    if (pending >= 0 && strcmp (confirm, "none") != 0) {
-        s_set (r, pending, strcmp (confirm, "yes") == 0 ? "confirm" : "cancel");
+    int asking = pending >= 0 ? pending : last_kind >= 0 ? last_kind : r->intent;
+    /* "never mind" drops a plan or a question; a typed-back name (not
+       "yes") answers a delete's confirmation */
+    if (strcmp (confirm, "no") == 0 && (pending >= 0 || asked)) {
+        s_set (r, asking, "cancel");
+        return;
+    }
+    int name_asked = asked && strcmp (asked, "confirm_name") == 0;
+    if (pending >= 0 && !name_asked && strcmp (confirm, "yes") == 0) {
+        s_set (r, pending, "confirm");
         return;
     }
     /* an answer to what we asked continues the asking request */
     if (asked && !complete && t->n <= S_SHORT && !question) {
-        int answers = strcmp (asked, "confirm_name") == 0 ? t->n <= 3
+        int answers = name_asked ? t->n <= 3
                     : strcmp (asked, "service_type") == 0 ? qs_intent_lex_first_type (t, NULL) != NULL
                     : 1;
         if (answers) {
-            int intent = strcmp (asked, "service_type") == 0 ? QS_INTENT_PROVISION
-                       : pending >= 0 ? pending : last_kind >= 0 ? last_kind : r->intent;
-            s_set (r, intent, "answer");
+            s_set (r, strcmp (asked, "service_type") == 0 ? QS_INTENT_PROVISION : asking,
+                   "answer");
             return;
         }
     }

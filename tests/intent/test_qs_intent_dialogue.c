@@ -82,8 +82,13 @@ START_TEST (test_answers)
     s_expect ("the billing one",
               "{\"asked\":\"service\",\"last_kind\":\"troubleshoot\"}", QS_INTENT_TROUBLESHOOT,
               "answer");
-    s_expect ("billing-db", "{\"asked\":\"confirm_name\",\"pending\":{\"action_type\":"
-              "\"delete_service\"}}", QS_INTENT_MANAGE, "answer");
+    const char *deleting = "{\"asked\":\"confirm_name\",\"pending\":{\"action_type\":"
+                           "\"delete_service\"}}";
+    s_expect ("billing-db", deleting, QS_INTENT_MANAGE, "answer");
+    s_expect ("yes", deleting, QS_INTENT_MANAGE, "answer");     /* the workflow compares it */
+    s_expect ("no, keep it", deleting, QS_INTENT_MANAGE, "cancel");
+    s_expect ("never mind", "{\"asked\":\"service\",\"last_kind\":\"troubleshoot\"}",
+              QS_INTENT_TROUBLESHOOT, "cancel");
 }
 END_TEST
 
