@@ -1,6 +1,5 @@
 /*  qs_intent_classify - see qs_intent_classify.h */
 #include "qs_intent_classify.h"
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,18 +126,14 @@ s_owner (const qs_intent_tokens_t *t)
     return 0;
 }
 
-/*  A word shaped like a service's name ("orders-db", "cache2"): the
-    message is about a particular service, not a concept. */
+/*  A word shaped like a service's name ("orders-db"): the message is
+    about a particular service, not a concept. */
 static int
 s_names_service (const qs_intent_tokens_t *t)
 {
-    for (int i = 0; i < t->n; i++) {
-        const char *w = t->tok[i];
-        const char *dash = strchr (w, '-');
-        if (dash && dash > w && dash[1] && isalpha ((unsigned char) w[0])
-            && !qs_intent_lex_type_at (t, i, NULL, NULL) && !qs_intent_lex_tier_at (t, i, NULL))
+    for (int i = 0; i < t->n; i++)
+        if (qs_intent_lex_dashed_name_at (t, i))
             return 1;
-    }
     return 0;
 }
 

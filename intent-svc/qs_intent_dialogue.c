@@ -45,14 +45,28 @@ s_states_setting (const qs_intent_tokens_t *t)
     return 0;
 }
 
-/*  A request complete on its own: a new service of a named type, or a
-    long message. */
+/*  A word shaped like an existing service's name, not the name being
+    given to a new one ("call it ledger-db"). */
+static int
+s_names_other (const qs_intent_tokens_t *t)
+{
+    static const char *const leads[] = { "call", "called", "name", "named", "rename", "it",
+                                         "as", "be", NULL };
+    for (int i = 0; i < t->n; i++)
+        if (qs_intent_lex_dashed_name_at (t, i) && !(i > 0 && qs_intent_word_in (t->tok[i - 1], leads)))
+            return 1;
+    return 0;
+}
+
+/*  A request complete on its own: a new service of a named type, a
+    delete or restart, a change to a named service, or a long message. */
 static int
 s_complete (const qs_intent_tokens_t *t)
 {
-    int at = -1;
-    const char *type = qs_intent_lex_first_type (t, &at);
-    return t->n > 2 * S_SHORT || (type && qs_intent_lex_has_create_verb (t));
+    qs_intent_op_kind_t verb = qs_intent_op_verb (t);
+    return t->n > 2 * S_SHORT || verb == QS_INTENT_OP_DELETE || verb == QS_INTENT_OP_RESTART
+           || ((verb == QS_INTENT_OP_SCALE || verb == QS_INTENT_OP_TIER) && s_names_other (t))
+           || (qs_intent_lex_first_type (t, NULL) && qs_intent_lex_has_create_verb (t));
 }
 
 /*  Moves the result to intent, keeping some of the model's spread for the
@@ -170,8 +184,7 @@ s_contextual (const char *message, const qs_intent_tokens_t *t, json_object *dia
             return;
         }
     }
-    if (pending >= 0 && !complete && !question && t->n <= 2 * S_SHORT && s_states_setting (t)
-        && (qs_intent_op_verb (t) == QS_INTENT_OP_NONE || pending == QS_INTENT_MANAGE)) {
+    if (pending >= 0 && !complete && !question && t->n <= 2 * S_SHORT && s_states_setting (t)) {
         s_set (r, pending, "edit_plan");
         return;
     }

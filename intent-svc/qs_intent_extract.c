@@ -422,15 +422,17 @@ s_pending (json_object *dialogue)
 
 /*  The operation of a manage request, or NULL. Settings alone count when
     they aim at a running service: a resolved reference or a pending
-    update plan, never a plan for a new one. */
+    update plan; while a new service is planned, only when the message
+    names an existing service. */
 static json_object *
 s_operation (const qs_intent_tokens_t *t, const s_found_t *f, json_object *ref,
              json_object *dialogue)
 {
     const char *pending = s_pending (dialogue);
-    int running = strcmp (pending, "update_service") == 0
-               || (strcmp (pending, "provision_service") != 0
-                   && qs_json_bool (ref, "resolved", 0));
+    int resolved = qs_json_bool (ref, "resolved", 0);
+    int running = strcmp (pending, "update_service") == 0 || resolved;
+    if (strcmp (pending, "provision_service") == 0)
+        running = resolved && strcmp (qs_json_str (ref, "match", ""), "pronoun") ? 1 : -1;
     qs_intent_op_fields_t fields = { f->tier, f->replicas, f->ha, f->backup };
     qs_intent_op_t op;
     qs_intent_find_operation (t, &fields, running, &op);

@@ -1,5 +1,6 @@
 /*  qs_intent_lexicon - see qs_intent_lexicon.h */
 #include "qs_intent_lexicon.h"
+#include <ctype.h>
 #include <string.h>
 
 typedef struct {
@@ -176,4 +177,13 @@ qs_intent_lex_is_type (const char *s)
         if (strcmp (s, types[k]) == 0)
             return 1;
     return 0;
+}
+
+int
+qs_intent_lex_dashed_name_at (const qs_intent_tokens_t *t, int i)
+{
+    const char *w = i >= 0 && i < t->n ? t->tok[i] : "";
+    const char *dash = strchr (w, '-');
+    return dash && dash > w && dash[1] && isalpha ((unsigned char) w[0])
+           && !qs_intent_lex_type_at (t, i, NULL, NULL) && !qs_intent_lex_tier_at (t, i, NULL);
 }

@@ -71,11 +71,28 @@ s_order_verb (const qs_intent_tokens_t *t, int *at)
     return -1;
 }
 
+/*  The kind of order verb k at token at: "drop the backups", "remove
+    the HA" remove a setting, not the service. */
+static qs_intent_op_kind_t
+s_kind (const qs_intent_tokens_t *t, int k, int at)
+{
+    static const char *const settings[] = { "backup", "backups", "snapshots", "snapshot", "ha",
+                                            "high", "failover", "replica", "replicas", NULL };
+    if (k < 0)
+        return QS_INTENT_OP_NONE;
+    if (s_verbs[k].kind == QS_INTENT_OP_DELETE)
+        for (int i = at + 1; i < t->n && i <= at + 4 && !t->brk[i]; i++)
+            if (qs_intent_word_in (t->tok[i], settings))
+                return QS_INTENT_OP_HA;
+    return s_verbs[k].kind;
+}
+
 qs_intent_op_kind_t
 qs_intent_op_verb (const qs_intent_tokens_t *t)
 {
-    int k = s_order_verb (t, NULL);
-    return k < 0 ? QS_INTENT_OP_NONE : s_verbs[k].kind;
+    int at = -1;
+    int k = s_order_verb (t, &at);
+    return s_kind (t, k, at);
 }
 
 /*  A count word: "3", "three". -1 when not one. */
@@ -161,26 +178,24 @@ s_size_direction (const qs_intent_tokens_t *t)
 
 void
 qs_intent_find_operation (const qs_intent_tokens_t *t, const qs_intent_op_fields_t *f,
-                          int targets_service, qs_intent_op_t *op)
+                          int running, qs_intent_op_t *op)
 {
     memset (op, 0, sizeof *op);
     if (qs_intent_lex_has_create_verb (t))
         return;
     int at = -1;
     int k = s_order_verb (t, &at);
-    qs_intent_op_kind_t verb = k < 0 ? QS_INTENT_OP_NONE : s_verbs[k].kind;
+    qs_intent_op_kind_t verb = s_kind (t, k, at);
     int direction = k < 0 ? 0 : s_verbs[k].direction;
-    if (verb == QS_INTENT_OP_NONE && !targets_service)
-        return;
     if (verb == QS_INTENT_OP_DELETE || verb == QS_INTENT_OP_RESTART
         || verb == QS_INTENT_OP_APPLY) {
-        /* "remove a replica" changes the count, not the service */
-        long delta = verb == QS_INTENT_OP_DELETE ? s_delta (t) : 0;
-        op->kind = delta ? QS_INTENT_OP_SCALE : verb;
-        op->delta = delta;
-        op->direction = delta > 0 ? 1 : delta < 0 ? -1 : 0;
+        op->kind = verb;
         return;
     }
+    /* settings alone need a running target; any change waits while a new
+       service is planned ("make it medium and drop the backups") */
+    if ((verb == QS_INTENT_OP_NONE && running < 1) || running < 0)
+        return;
     long delta = s_delta (t);
     long to = verb == QS_INTENT_OP_SCALE ? s_scale_to (t, at) : 0;
     if (delta || f->replicas > 0 || to > 0) {

@@ -4,9 +4,10 @@
 
     An order verb ("scale", "upgrade", "turn off", "delete", "restart"),
     first in its clause or after "please"/"can you"/"to", makes the message
-    an operation on its own. A message of settings only ("make it large",
-    "3 replicas", "with HA") is one only when the caller knows it targets
-    a running service (a resolved reference, or a pending update plan).
+    an operation on its own (while a new service is planned only delete
+    and restart do). A message of settings only ("make it large", "3
+    replicas", "with HA") is one only when the caller knows it targets a
+    running service (a resolved reference, or a pending update plan).
     A request for a new service ("create a redis with 3 replicas") never
     is. Pure functions over tokens; no state. */
 #ifndef QS_INTENT_OP_H
@@ -48,11 +49,12 @@ typedef struct {
 qs_intent_op_kind_t qs_intent_op_verb (const qs_intent_tokens_t *t);
 
 /*  The operation t asks for into *op (kind NONE when none). fields: what
-    the extractor found. targets_service: 1 when the message is known to
-    aim at a running service (a resolved reference or a pending update
-    plan), so settings alone are an operation. */
+    the extractor found. running: 1 when the message is known to aim at a
+    running service (a resolved reference or a pending update plan), so
+    settings alone are an operation; -1 while a new service is planned (only
+    delete and restart are operations then); 0 unknown. */
 void qs_intent_find_operation (const qs_intent_tokens_t *t, const qs_intent_op_fields_t *fields,
-                               int targets_service, qs_intent_op_t *op);
+                               int running, qs_intent_op_t *op);
 
 /*  {"op":"scale|tier|ha|backups|restart|delete","replicas"?,"delta"?,"tier"?,
     "direction"?:"up|down","enabled"?} as a new object, or NULL for none

@@ -323,6 +323,30 @@ s_by_type (const qs_intent_tokens_t *t, const qs_intent_scope_t *sc)
     return NULL;
 }
 
+/*  "it", "its", "that one" with a subject: its most recent service, also
+    after "make"/"put" ("make it large" on a running service). Not while
+    asking for a new one. */
+static json_object *
+s_pronoun (const qs_intent_tokens_t *t, const qs_intent_scope_t *sc)
+{
+    static const char *const prons[] = { "it", "its", "that one", "this one", "that service",
+                                         "this service", NULL };
+    size_t n = s_len (sc->subject);
+    if (n == 0 || qs_intent_lex_has_create_verb (t)
+        || strcmp (qs_intent_confirmation (t), "none") != 0)
+        return NULL;
+    for (int k = 0; prons[k]; k++)
+        if (qs_intent_find_phrase (t, 0, prons[k]) >= 0) {
+            /* the subject's entry as the org knows it (known holds it last) */
+            json_object *e = json_object_array_get_idx (sc->subject, n - 1);
+            size_t nk = s_len (sc->known);
+            if (nk > 0)
+                e = json_object_array_get_idx (sc->known, nk - 1);
+            return qs_intent_ref_json (e, NULL, NULL, "pronoun");
+        }
+    return NULL;
+}
+
 json_object *
 qs_intent_resolve (const qs_intent_tokens_t *t, const qs_intent_scope_t *sc, int skip_tok)
 {
@@ -333,7 +357,8 @@ qs_intent_resolve (const qs_intent_tokens_t *t, const qs_intent_scope_t *sc, int
         return ref;
     if (!sc->candidates)
         return qs_intent_service_ref (t, sc->known, skip_tok);
-    if ((ref = s_other (t, sc)) != NULL || (ref = s_by_type (t, sc)) != NULL)
+    if ((ref = s_other (t, sc)) != NULL || (ref = s_by_type (t, sc)) != NULL
+        || (ref = s_pronoun (t, sc)) != NULL)
         return ref;
     return qs_intent_service_ref (t, sc->known, skip_tok);
 }

@@ -64,13 +64,20 @@ START_TEST (test_edit_plan)
                                    "same for staging" };
     for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++)
         s_expect (edits[i], s_provisioning, QS_INTENT_PROVISION, "edit_plan");
+    s_expect ("hmm, make it medium and drop the backups", s_provisioning, QS_INTENT_PROVISION,
+              "edit_plan");
     s_expect ("make it xlarge instead", s_updating, QS_INTENT_MANAGE, "edit_plan");
+    s_expect ("turn off HA", s_updating, QS_INTENT_MANAGE, "edit_plan");
     s_expect ("yes", s_provisioning, QS_INTENT_PROVISION, "confirm");
     s_expect ("never mind", s_updating, QS_INTENT_MANAGE, "cancel");
     /* a complete request of its own beats the pending plan */
     const char *f;
     ck_assert_int_eq (s_read ("billing-db keeps crashing with OOMKilled since the deploy this morning",
                               s_provisioning, &f), QS_INTENT_TROUBLESHOOT);
+    ck_assert_str_eq (f, "");
+    ck_assert_int_eq (s_read ("upgrade billing-db to xlarge", s_provisioning, &f), QS_INTENT_MANAGE);
+    ck_assert_str_eq (f, "");
+    ck_assert_int_eq (s_read ("delete hot-cache", s_provisioning, &f), QS_INTENT_MANAGE);
     ck_assert_str_eq (f, "");
 }
 END_TEST

@@ -180,6 +180,21 @@ START_TEST (test_operations)
     /* a pending update plan: settings revise the operation */
     op = s_op ("make it xlarge", "{\"pending\":{\"action_type\":\"update_service\"}}");
     ck_assert_str_eq (qs_json_str (op, "tier", ""), "xlarge");
+    /* removing a setting is not deleting the service */
+    op = s_op ("drop the backups on hot-cache", NULL);
+    ck_assert_str_eq (qs_json_str (op, "op", ""), "backups");
+    ck_assert (!qs_json_bool (op, "enabled", 1));
+    op = s_op ("remove a replica from orders-db", NULL);
+    ck_assert_str_eq (qs_json_str (op, "op", ""), "scale");
+    ck_assert_int_eq (qs_json_int (op, "delta", 0), -1);
+    /* "make it large" about the subject, a running service */
+    op = s_op ("make it large", s_subject_orders);
+    ck_assert_str_eq (qs_json_str (op, "tier", ""), "large");
+    ck_assert_str_eq (qs_json_str (qs_json_get (s_reply, "service_ref", json_type_object), "name", ""),
+                      "orders-db");
+    /* while a new service is planned, settings with a verb edit the plan */
+    ck_assert_ptr_null (s_op ("make it medium and drop the backups", planning));
+    ck_assert_ptr_nonnull (s_op ("delete hot-cache", planning));
     /* "pods restart every minute" is a symptom */
     ck_assert_ptr_null (s_op ("the pods of orders-db restart every minute", NULL));
     ck_assert (json_object_object_get_ex (s_reply, "operation", NULL));
