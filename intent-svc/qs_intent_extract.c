@@ -175,22 +175,6 @@ s_find_tier (const qs_intent_tokens_t *t, s_found_t *f)
     }
 }
 
-static long
-s_number_word (const char *w)
-{
-    static const char *const words[] = { "zero", "one", "two", "three", "four", "five", "six",
-                                         "seven", "eight", "nine", "ten", "eleven", "twelve",
-                                         NULL };
-    for (int k = 0; words[k]; k++)
-        if (strcmp (w, words[k]) == 0)
-            return k;
-    if (strcmp (w, "sixteen") == 0)
-        return 16;
-    if (strcmp (w, "single") == 0 || strcmp (w, "a") == 0)
-        return 1;
-    return -1;
-}
-
 /*  Parse a leading decimal number of token w; *rest gets what follows. */
 static int
 s_leading_number (const char *w, double *value, const char **rest)
@@ -240,7 +224,7 @@ s_find_memory (const qs_intent_tokens_t *t, s_found_t *f)
             }
         }
         else {
-            long n = s_number_word (t->tok[i]);
+            long n = qs_intent_lex_number (t->tok[i]);
             if (n > 0 && i + 1 < t->n) {
                 v = (double) n;
                 unit = s_unit_mb (t->tok[i + 1]);
@@ -351,7 +335,7 @@ s_find_replicas (const qs_intent_tokens_t *t, s_found_t *f)
             if (k < sizeof num) {
                 memcpy (num, w, k);
                 num[k] = '\0';
-                n = isdigit ((unsigned char) num[0]) ? atol (num) : s_number_word (num);
+                n = isdigit ((unsigned char) num[0]) ? atol (num) : qs_intent_lex_number (num);
             }
             if (n > 0 && n <= 100) {
                 f->replicas = n;
@@ -365,7 +349,7 @@ s_find_replicas (const qs_intent_tokens_t *t, s_found_t *f)
                 "read", "extra", "additional", "standby", "more", "data", "worker", NULL }))
             cw++;
         if (cw < t->n && qs_intent_word_in (t->tok[cw], s_count_words)) {
-            n = isdigit ((unsigned char) w[0]) ? atol (w) : s_number_word (w);
+            n = isdigit ((unsigned char) w[0]) ? atol (w) : qs_intent_lex_number (w);
             if (strcmp (w, "a") == 0)
                 n = -1;       /* "a replica" says nothing about how many */
             for (const char *p = w; isdigit ((unsigned char) w[0]) && *p; p++)

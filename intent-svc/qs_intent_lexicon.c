@@ -187,3 +187,19 @@ qs_intent_lex_dashed_name_at (const qs_intent_tokens_t *t, int i)
     return dash && dash > w && dash[1] && isalpha ((unsigned char) w[0])
            && !qs_intent_lex_type_at (t, i, NULL, NULL) && !qs_intent_lex_tier_at (t, i, NULL);
 }
+
+long
+qs_intent_lex_number (const char *w)
+{
+    static const char *const words[] = { "zero", "one", "two", "three", "four", "five", "six",
+                                         "seven", "eight", "nine", "ten", "eleven", "twelve",
+                                         NULL };
+    for (int k = 0; words[k]; k++)
+        if (strcmp (w, words[k]) == 0)
+            return k;
+    if (strcmp (w, "sixteen") == 0)
+        return 16;
+    if (strcmp (w, "single") == 0 || strcmp (w, "a") == 0)
+        return 1;
+    return -1;
+}

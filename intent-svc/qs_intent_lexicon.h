@@ -34,6 +34,10 @@ int qs_intent_lex_is_vocabulary (const char *word);
     ("orders-db"), and is no type or tier word ("x-large"). */
 int qs_intent_lex_dashed_name_at (const qs_intent_tokens_t *t, int i);
 
+/*  The count a number word says ("three" 3, "single"/"a" 1, up to
+    "twelve" and "sixteen"), or -1. Digits are the caller's. */
+long qs_intent_lex_number (const char *w);
+
 /*  True when s is a valid canonical service type. */
 int qs_intent_lex_is_type (const char *s);
 

@@ -95,22 +95,17 @@ qs_intent_op_verb (const qs_intent_tokens_t *t)
     return s_kind (t, k, at);
 }
 
-/*  A count word: "3", "three". -1 when not one. */
+/*  A count: "3", "three", "a", "another". -1 when not one. */
 static long
 s_count (const char *w)
 {
-    static const char *const words[] = { "zero", "one", "two", "three", "four", "five", "six",
-                                         "seven", "eight", "nine", "ten", NULL };
     if (isdigit ((unsigned char) w[0])) {
         for (const char *p = w; *p; p++)
             if (!isdigit ((unsigned char) *p))
                 return -1;
         return strlen (w) <= 3 ? atol (w) : -1;
     }
-    for (int k = 0; words[k]; k++)
-        if (strcmp (w, words[k]) == 0)
-            return k;
-    return strcmp (w, "a") == 0 || strcmp (w, "another") == 0 ? 1 : -1;
+    return strcmp (w, "another") == 0 ? 1 : qs_intent_lex_number (w);
 }
 
 /*  "two more replicas" (+2), "one fewer replica", "remove a replica" (-1):
