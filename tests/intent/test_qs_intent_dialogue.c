@@ -105,7 +105,7 @@ START_TEST (test_subject_questions)
     s_expect ("and how much does it cost?", s_subject, QS_INTENT_SERVICE_INFO, "subject");
     s_expect ("what tier is it?", s_subject, QS_INTENT_SERVICE_INFO, "subject");
     const char *f;
-    ck_assert_int_eq (s_read ("how do I connect to it", s_subject, &f), QS_INTENT_CONNECTION);
+    ck_assert_int_eq (s_read ("how would my app connect to it", s_subject, &f), QS_INTENT_CONNECTION);
     ck_assert_int_eq (s_read ("restart it", s_subject, &f), QS_INTENT_MANAGE);
     /* saving money on it is still about costs */
     ck_assert_int_eq (s_read ("how can I make it cheaper", s_subject, &f), QS_INTENT_OPTIMIZE);
