@@ -180,7 +180,7 @@ s_manage (const qs_intent_tokens_t *t)
     static const char *const targets[] = { "it", "that one", "this one", "the other one",
                                            "the first one", "the second one", "the last one",
                                            "recommendation", "the first", NULL };
-    if (t->n == 0 || qs_intent_word_in (t->tok[0], asks) || qs_intent_lex_has_create_verb (t)
+    if (t->n == 0 || qs_intent_word_in (t->tok[0], asks) || qs_intent_op_asks_new (t)
         || qs_intent_op_verb (t) == QS_INTENT_OP_NONE)
         return 0;
     int target = s_names_service (t);

@@ -444,7 +444,7 @@ qs_intent_extract_with (const char *message, const qs_intent_extract_in_t *in)
     json_object *reply = json_object_new_object ();
     json_object *config = json_object_new_object ();
     json_object *missing = json_object_new_array ();
-    json_object *ref = NULL;
+    json_object *ref = NULL, *operation = NULL;
     s_found_t f;
     memset (&f, 0, sizeof f);
     f.name_tok = -1;
@@ -486,9 +486,7 @@ qs_intent_extract_with (const char *message, const qs_intent_extract_in_t *in)
         json_object_put (ref);
         ref = NULL;
     }
-    json_object *operation = s_operation (t, &f, ref, dialogue);
-    if (json_object_object_add (reply, "operation", operation))
-        goto fail;
+    operation = s_operation (t, &f, ref, dialogue);
     if (json_object_object_add (reply, "config", config))
         goto fail;
     config = NULL;
@@ -498,6 +496,9 @@ qs_intent_extract_with (const char *message, const qs_intent_extract_in_t *in)
     if (json_object_object_add (reply, "service_ref", ref))
         goto fail;
     ref = NULL;
+    if (json_object_object_add (reply, "operation", operation))
+        goto fail;
+    operation = NULL;
     if (qs_json_add_str (reply, "confirmation", qs_intent_confirmation (t))
         || (f.memory_mb > 0 && qs_json_add_int (reply, "memory_mb", f.memory_mb))
         || qs_json_add_str (reply, "engine", "local"))
@@ -509,6 +510,7 @@ fail:
     free (t);
     json_object_put (known);
     json_object_put (ref);
+    json_object_put (operation);
     json_object_put (config);
     json_object_put (missing);
     json_object_put (reply);

@@ -36,6 +36,7 @@ static const s_verb_t s_verbs[] = {
     { "bump", QS_INTENT_OP_HA, 0 }, { "set replicas", QS_INTENT_OP_HA, 0 },
     { "change the tier", QS_INTENT_OP_HA, 0 }, { "move it", QS_INTENT_OP_HA, 0 },
     { "apply", QS_INTENT_OP_APPLY, 0 }, { "make", QS_INTENT_OP_HA, 0 },
+    { "add", QS_INTENT_OP_HA, 0 },
 };
 
 /*  Words after which a verb is still an order ("please restart it"). */
@@ -171,12 +172,18 @@ s_size_direction (const qs_intent_tokens_t *t)
     return 0;
 }
 
+int
+qs_intent_op_asks_new (const qs_intent_tokens_t *t)
+{
+    return qs_intent_lex_has_create_verb (t) && s_delta (t) == 0;
+}
+
 void
 qs_intent_find_operation (const qs_intent_tokens_t *t, const qs_intent_op_fields_t *f,
                           int running, qs_intent_op_t *op)
 {
     memset (op, 0, sizeof *op);
-    if (qs_intent_lex_has_create_verb (t))
+    if (qs_intent_op_asks_new (t))
         return;
     int at = -1;
     int k = s_order_verb (t, &at);

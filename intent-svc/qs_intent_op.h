@@ -48,6 +48,10 @@ typedef struct {
     that changes a setting. Used by the classifier too. */
 qs_intent_op_kind_t qs_intent_op_verb (const qs_intent_tokens_t *t);
 
+/*  True when t asks for a new service ("create a redis"), not for more of
+    a running one ("add a replica to orders-db"). */
+int qs_intent_op_asks_new (const qs_intent_tokens_t *t);
+
 /*  The operation t asks for into *op (kind NONE when none). fields: what
     the extractor found. running: 1 when the message is known to aim at a
     running service (a resolved reference or a pending update plan), so

@@ -184,6 +184,9 @@ START_TEST (test_operations)
     op = s_op ("drop the backups on hot-cache", NULL);
     ck_assert_str_eq (qs_json_str (op, "op", ""), "backups");
     ck_assert (!qs_json_bool (op, "enabled", 1));
+    op = s_op ("add a replica to events-stream", NULL);
+    ck_assert_str_eq (qs_json_str (op, "op", ""), "scale");
+    ck_assert_int_eq (qs_json_int (op, "delta", 0), 1);
     op = s_op ("remove a replica from orders-db", NULL);
     ck_assert_str_eq (qs_json_str (op, "op", ""), "scale");
     ck_assert_int_eq (qs_json_int (op, "delta", 0), -1);
