@@ -37,7 +37,8 @@ s_states_setting (const qs_intent_tokens_t *t)
     int ha, backup;
     qs_intent_find_region (t, region, sizeof region);
     qs_intent_find_flags (t, &ha, &backup);
-    if (region[0] || ha >= 0 || backup >= 0 || qs_intent_find_env (t))
+    if (region[0] || ha >= 0 || backup >= 0 || qs_intent_find_env (t)
+        || qs_intent_op_scale_to (t) > 0)
         return 1;
     for (int i = 0; i < t->n; i++)
         if (qs_intent_lex_tier_at (t, i, NULL) || qs_intent_word_in (t->tok[i], words))

@@ -462,6 +462,8 @@ qs_intent_extract_with (const char *message, const qs_intent_extract_in_t *in)
         f.tier = qs_intent_tier_for_memory (pricing, f.memory_mb);
     s_find_version (t, &f);
     s_find_replicas (t, &f);
+    if (f.replicas == 0)
+        f.replicas = qs_intent_op_scale_to (t);
     qs_intent_find_region (t, f.region, sizeof f.region);
     f.env = qs_intent_find_env (t);
     qs_intent_find_flags (t, &f.ha, &f.backup);

@@ -143,11 +143,14 @@ s_delta (const qs_intent_tokens_t *t)
     return 0;
 }
 
-/*  "scale it to 4": a bare count after the verb's "to". */
-static long
-s_scale_to (const qs_intent_tokens_t *t, int verb_at)
+long
+qs_intent_op_scale_to (const qs_intent_tokens_t *t)
 {
-    for (int i = verb_at + 1; i + 1 < t->n; i++)
+    int at = -1;
+    int k = s_order_verb (t, &at);
+    if (k < 0 || s_verbs[k].kind != QS_INTENT_OP_SCALE)
+        return 0;
+    for (int i = at + 1; i + 1 < t->n; i++)
         if (strcmp (t->tok[i], "to") == 0) {
             long n = s_count (t->tok[i + 1]);
             return n > 0 && strcmp (t->tok[i + 1], "a") ? n : 0;
@@ -199,11 +202,10 @@ qs_intent_find_operation (const qs_intent_tokens_t *t, const qs_intent_op_fields
     if ((verb == QS_INTENT_OP_NONE && running < 1) || running < 0)
         return;
     long delta = s_delta (t);
-    long to = verb == QS_INTENT_OP_SCALE ? s_scale_to (t, at) : 0;
-    if (delta || f->replicas > 0 || to > 0) {
+    if (delta || f->replicas > 0) {
         op->kind = QS_INTENT_OP_SCALE;
         op->delta = delta;
-        op->replicas = delta ? 0 : f->replicas > 0 ? f->replicas : to;
+        op->replicas = delta ? 0 : f->replicas;
         op->direction = delta > 0 ? 1 : delta < 0 ? -1 : direction;
         return;
     }

@@ -30,7 +30,7 @@ typedef enum {
 /*  What the extractor found in the message, as the operation reads it. */
 typedef struct {
     const char *tier;           /* lent, or NULL */
-    long replicas;              /* 0 = not stated */
+    long replicas;              /* 0 = not stated (qs_intent_op_scale_to included) */
     int ha, backup;             /* -1 unset, 0 off, 1 on */
 } qs_intent_op_fields_t;
 
@@ -47,6 +47,10 @@ typedef struct {
     verbs (turn off, enable) give QS_INTENT_OP_HA as a stand-in: any order
     that changes a setting. Used by the classifier too. */
 qs_intent_op_kind_t qs_intent_op_verb (const qs_intent_tokens_t *t);
+
+/*  "scale it to 4", "scale orders-db to three": the count after a scale
+    verb's "to", or 0. */
+long qs_intent_op_scale_to (const qs_intent_tokens_t *t);
 
 /*  True when t asks for a new service ("create a redis"), not for more of
     a running one ("add a replica to orders-db"). */

@@ -3,6 +3,8 @@
 #include "../qs_test.h"
 #include <string.h>
 #include "qs_intent_dialogue.h"
+#include "qs_intent_extract.h"
+#include "qs_intent_wire.h"
 #include "qs_json.h"
 
 static qs_intent_classifier_t *s_clf;
@@ -68,6 +70,7 @@ START_TEST (test_edit_plan)
               "edit_plan");
     s_expect ("make it xlarge instead", s_updating, QS_INTENT_MANAGE, "edit_plan");
     s_expect ("turn off HA", s_updating, QS_INTENT_MANAGE, "edit_plan");
+    s_expect ("scale it to 4", s_provisioning, QS_INTENT_PROVISION, "edit_plan");
     s_expect ("yes", s_provisioning, QS_INTENT_PROVISION, "confirm");
     s_expect ("never mind", s_updating, QS_INTENT_MANAGE, "cancel");
     /* a complete request of its own beats the pending plan */
@@ -146,6 +149,47 @@ START_TEST (test_without_dialogue_nothing_changes)
 }
 END_TEST
 
+/*  Dialogues of any shape never crash either op, and every answer stays in
+    the wire's sets. */
+START_TEST (test_odd_dialogues)
+{
+    static const char *dialogues[] = {
+        "{}", "{\"subject\":null,\"pending\":null,\"asked\":null,\"last_kind\":null,\"last_list\":null}",
+        "{\"subject\":[null,1,\"x\",{},{\"id\":5,\"name\":[]}],\"pending\":{\"action_type\":7}}",
+        "{\"pending\":{\"action_type\":\"bogus\",\"config\":\"x\"},\"asked\":\"other\"}",
+        "{\"last_kind\":\"nonsense\",\"last_list\":{\"kind\":\"recommendations\",\"items\":"
+        "[null,{\"service_name\":\"\"},{\"service_id\":\"s9\"},{\"name\":\"a-very-long-name-"
+        "that-goes-on-and-on-and-on-and-on-and-on-and-on-and-on-and-on-and-on\"}]}}",
+        "{\"subject\":[{\"id\":\"s1\",\"name\":\"\"}],\"last_list\":{\"items\":{}}}",
+    };
+    static const char *messages[] = {
+        "", "it", "the other one", "#0", "#999999999999", "apply #2", "the first one",
+        "make it large", "yes", "no", "what about", "and", "same for", "delete",
+        "restart it please, the database, the cache", "\xc3\xa9\xe2\x80\x9c #1 \xe2\x80\x9d",
+        "scale to 99999999999999999999 replicas",
+    };
+    const char *why;
+    for (size_t d = 0; d < sizeof dialogues / sizeof dialogues[0]; d++) {
+        json_object *dl = qs_json_parse (dialogues[d], strlen (dialogues[d]), &why);
+        ck_assert_ptr_nonnull (dl);
+        for (size_t m = 0; m < sizeof messages / sizeof messages[0]; m++) {
+            qs_intent_result_t r;
+            qs_intent_classify_dialogue (s_clf, messages[m], NULL, dl, &r);
+            ck_assert (r.intent >= 0 && r.intent < QS_INTENT_COUNT);
+            ck_assert (!r.followup || qs_intent_wire_find (qs_intent_wire_followups, r.followup) >= 0);
+            qs_intent_extract_in_t in = { NULL, NULL, NULL, dl };
+            json_object *x = qs_intent_extract_with (messages[m], &in);
+            ck_assert_ptr_nonnull (x);
+            json_object *ref = qs_json_get (x, "service_ref", json_type_object);
+            ck_assert (!ref || qs_intent_wire_find (qs_intent_wire_matches,
+                                                    qs_json_str (ref, "match", "")) >= 0);
+            json_object_put (x);
+        }
+        json_object_put (dl);
+    }
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -157,6 +201,7 @@ s_suite (void)
     tcase_add_test (tc, test_subject_questions);
     tcase_add_test (tc, test_what_about_and_lists);
     tcase_add_test (tc, test_without_dialogue_nothing_changes);
+    tcase_add_test (tc, test_odd_dialogues);
     suite_add_tcase (s, tc);
     return s;
 }

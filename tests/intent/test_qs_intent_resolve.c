@@ -197,6 +197,8 @@ START_TEST (test_operations)
                       "orders-db");
     /* while a new service is planned, settings with a verb edit the plan */
     ck_assert_ptr_null (s_op ("make it medium and drop the backups", planning));
+    ck_assert_ptr_null (s_op ("scale it to 4", planning));
+    ck_assert_int_eq (qs_json_int (qs_json_get (s_reply, "config", json_type_object), "replicas", 0), 4);
     ck_assert_ptr_nonnull (s_op ("delete hot-cache", planning));
     /* "pods restart every minute" is a symptom */
     ck_assert_ptr_null (s_op ("the pods of orders-db restart every minute", NULL));
