@@ -5,7 +5,8 @@
     QS_LLM_BASE_URL (with QS_LLM_API_KEY, QS_LLM_MODEL, QS_LLM_TIMEOUT_MS,
     QS_LLM_REASONING_EFFORT, QS_PROMPT_DIR) lets an LLM write the answers. */
 #include "qs_answer_prompt.h"
-#include "qs_chat.h"
+#include "qs_flows.h"
+#include "qs_turn.h"
 #include "qs_conversations.h"
 #include "qs_env.h"
 #include "qs_log.h"
@@ -59,10 +60,10 @@ main (void)
     worker = qs_worker_new (&config);
     if (!wf || !worker)
         goto cleanup;
-    if (qs_worker_add_op (worker, "chat", qs_chat_op, wf) != 0
-        || qs_worker_add_op (worker, "action_confirm", qs_chat_confirm_op, wf) != 0
-        || qs_worker_add_op (worker, "action_cancel", qs_chat_cancel_op, wf) != 0
-        || qs_worker_add_op (worker, "recommendations", qs_chat_recommendations_op, wf) != 0
+    if (qs_worker_add_op (worker, "chat", qs_turn_chat_op, wf) != 0
+        || qs_worker_add_op (worker, "action_confirm", qs_turn_confirm_op, wf) != 0
+        || qs_worker_add_op (worker, "action_cancel", qs_turn_cancel_op, wf) != 0
+        || qs_worker_add_op (worker, "recommendations", qs_optimize_recommendations_op, wf) != 0
         || qs_conversations_register (worker, qs_wf_store (wf)) != 0)
         goto cleanup;
     qs_info (NULL, "workflow: store=%s platform=%s threads=%ld answers=%s", qs_store_backend (qs_wf_store (wf)),

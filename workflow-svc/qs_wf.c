@@ -13,6 +13,7 @@
 struct _qs_wf_t {
     qs_store_t *store;
     qs_llm_t *llm;              /* NULL = templates only */
+    qs_wf_io_t io;
     char *platform_url;
     pthread_key_t key;
     pthread_mutex_t lock;
@@ -68,6 +69,12 @@ qs_wf_set_llm (qs_wf_t *self, qs_llm_t **llm_p)
     *llm_p = NULL;
 }
 
+void
+qs_wf_set_io (qs_wf_t *self, const qs_wf_io_t *io)
+{
+    self->io = *io;
+}
+
 qs_llm_t *
 qs_wf_llm (qs_wf_t *self)
 {
@@ -114,6 +121,8 @@ int
 qs_wf_call (qs_wf_run_t *run, const char *service, const char *op, json_object *body,
             json_object **reply_p, qs_err_t *err)
 {
+    if (run->wf->io.call)
+        return run->wf->io.call (run->wf->io.arg, run, service, op, body, reply_p, err);
     return qs_req_call (run->req, service, op, body, reply_p, err, NULL, NULL);
 }
 

@@ -36,14 +36,29 @@ void qs_wf_set_llm (qs_wf_t *self, qs_llm_t **llm_p);
 /*  The answer LLM (lent; thread-safe), or NULL when none is configured. */
 qs_llm_t *qs_wf_llm (qs_wf_t *self);
 
-/*  The per-request context that graph nodes receive as ctx. */
+/*  The calls a workflow makes to other services, replaceable so a unit test
+    can answer them in-process (e.g. with intent-svc's local engine). call
+    NULL = through the broker with the request's context. */
+typedef struct _qs_wf_run_t qs_wf_run_t;
+typedef int (qs_wf_call_fn) (void *arg, qs_wf_run_t *run, const char *service, const char *op,
+                             json_object *body, json_object **reply_p, qs_err_t *err);
 typedef struct {
+    qs_wf_call_fn *call;
+    void *arg;
+} qs_wf_io_t;
+
+/*  Route every bus call of the workflows through io (copied). Call before
+    the worker's threads start. */
+void qs_wf_set_io (qs_wf_t *self, const qs_wf_io_t *io);
+
+/*  The per-request context that graph nodes receive as ctx. */
+struct _qs_wf_run_t {
     qs_wf_t *wf;
     qs_req_t *req;               /* the bus request: auth, deadline, partials, calls */
     const char *conversation_id; /* NULL outside a conversation */
     qs_platform_ctx_t pctx;      /* auth + deadline + request id for platform calls */
     int64_t step;                /* checkpoint sequence */
-} qs_wf_run_t;
+};
 
 /*  Fill run for req. */
 void qs_wf_run_init (qs_wf_run_t *run, qs_wf_t *wf, qs_req_t *req, const char *conversation_id);

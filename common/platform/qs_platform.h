@@ -39,6 +39,7 @@ typedef struct {
     const qs_auth_t *auth;
     int64_t deadline_ms;
     const char *request_id;
+    const char *idempotency_key;    /* sent with PATCH and DELETE when set (may be NULL) */
 } qs_platform_ctx_t;
 
 /*  New client for base_url (copied; a trailing '/' is dropped). NULL means

@@ -1,11 +1,18 @@
-/*  qs_wf_flows - see qs_wf_flows.h */
-#include "qs_wf_flows.h"
+/*  diagnose - why a service misbehaves (seed: DiagnoseWorkflow):
+
+      gather -> analyze -> history -> knowledge -> propose
+             -> (confirm [interrupt] -> decide -> execute -> verify) -> record
+
+    The turn resolves which service first (with the dialogue: "is it
+    healthy?" is about the subject; an ambiguous reference asks which one and
+    runs nothing). Findings come from real Kubernetes and platform data
+    (qs_diagnose); a fix the user can run is proposed, never run unasked. */
+#include "qs_flows.h"
+#include "qs_answer.h"
 #include "qs_diagnose.h"
 #include "qs_events.h"
 #include "qs_json.h"
 #include "qs_log.h"
-#include "qs_optimize.h"
-#include "qs_resolve.h"
 #include "qs_util.h"
 #include <pthread.h>
 #include <stdio.h>
@@ -23,36 +30,6 @@ s_gap (json_object *state, const char *fmt, const char *detail)
     char text[sizeof ((qs_err_t *) 0)->message + 128];
     snprintf (text, sizeof text, fmt, detail);
     json_object_array_add (gaps, json_object_new_string (text));
-}
-
-/* ---- diagnose ---------------------------------------------------------- */
-
-static qs_node_rc_t
-s_identify (json_object *state, void *arg, qs_err_t *err)
-{
-    qs_wf_run_t *run = arg;
-    json_object *services = NULL, *candidates = NULL;
-    if (qs_json_get (state, "service", json_type_object))
-        return QS_NODE_OK;
-    if (qs_platform_list_services (qs_wf_platform (run->wf), &run->pctx, &services, err) != 0)
-        return qs_wf_platform_rc (err);
-    json_object *hit = qs_resolve_service (services, qs_json_str (state, "message", ""),
-                                           qs_json_get (state, "ref", json_type_object),
-                                           qs_json_str (state, "type", NULL),
-                                           qs_json_get (state, "context", json_type_array), &candidates);
-    if (hit)
-        json_object_object_add (state, "service", json_object_get (hit));
-    else
-        json_object_object_add (state, "candidates", candidates ? candidates : json_object_new_array ());
-    json_object_put (services);
-    return QS_NODE_OK;
-}
-
-static const char *
-s_after_identify (json_object *state, void *arg)
-{
-    (void) arg;
-    return qs_json_get (state, "service", json_type_object) ? "gather" : NULL;
 }
 
 /*  Platform metrics and logs, fetched on a helper thread with its own client
@@ -384,9 +361,7 @@ s_record (json_object *state, void *arg, qs_err_t *err)
     return QS_NODE_OK;
 }
 
-/* The diagnose workflow at a glance. */
-static const qs_node_def_t s_diag_nodes[] = {
-    {.name = "identify",  .fn = s_identify,  .route = s_after_identify, .max_attempts = 3},
+static const qs_node_def_t s_nodes[] = {
     {.name = "gather",    .fn = s_gather,    .next = "analyze"},
     {.name = "analyze",   .fn = s_analyze,   .next = "history"},
     {.name = "history",   .fn = s_history,   .next = "knowledge"},
@@ -397,102 +372,68 @@ static const qs_node_def_t s_diag_nodes[] = {
     {.name = "verify",    .fn = s_verify,    .next = "record"},
     {.name = "record",    .fn = s_record},
 };
-static const qs_graph_def_t s_diag = {"diagnose", "identify", s_diag_nodes,
-                                      sizeof s_diag_nodes / sizeof s_diag_nodes[0]};
+static const qs_graph_def_t s_graph = {"diagnose", "gather", s_nodes, sizeof s_nodes / sizeof s_nodes[0]};
 
 const qs_graph_def_t *
 qs_diagnose_graph (void)
 {
-    return &s_diag;
+    return &s_graph;
 }
 
-/* ---- optimize ---------------------------------------------------------- */
+/* ---- the turn's side ------------------------------------------------------ */
 
-/*  Kubernetes' view of a service for the "never shrink what was OOM-killed or
-    restarted" guard: {"oom_killed":bool,"restarts":n}. Unknown when k8s-svc
-    cannot answer; the optimizer then relies on the platform metrics alone. */
-static void
-s_health (qs_wf_run_t *run, const char *service_id, json_object *health)
+static int
+s_run (qs_turn_t *t, qs_err_t *err)
 {
-    json_object *body = json_object_new_object (), *reply = NULL;
-    qs_err_t err = {0};
-    qs_json_add_str (body, "service_id", service_id);
-    if (qs_wf_call (run, "k8s", "pods", body, &reply, &err) == 0) {
-        json_object *pods = qs_json_get (reply, "pods", json_type_array), *h = json_object_new_object ();
-        int64_t restarts = 0;
-        bool oom = false;
-        for (size_t i = 0; pods && i < json_object_array_length (pods); i++) {
-            json_object *pod = json_object_array_get_idx (pods, i);
-            restarts += qs_json_int (pod, "restarts", 0);
-            json_object *cs = qs_json_get (pod, "containers", json_type_array);
-            for (size_t k = 0; cs && k < json_object_array_length (cs); k++) {
-                json_object *c = json_object_array_get_idx (cs, k);
-                if (!strcmp (qs_json_str (qs_json_path (c, "lastState.terminated"), "reason", ""), "OOMKilled")
-                    || !strcmp (qs_json_str (qs_json_path (c, "state.terminated"), "reason", ""), "OOMKilled"))
-                    oom = true;
-            }
+    if (qs_turn_resolve (t, err) < 0)
+        return -1;
+    if (!t->ref.service) {
+        qs_turn_ask_which (t, t->ref.candidates, "diagnose");
+        qs_strlcpy (t->workflow, "diagnose", sizeof t->workflow);
+        return 0;
+    }
+    json_object *state = json_object_new_object ();
+    qs_json_add_str (state, "message", t->message);
+    qs_json_add_str (state, "intent", "troubleshoot");
+    json_object_object_add (state, "service", json_object_get (t->ref.service));
+    qs_run_rc_t rc = qs_turn_run_graph (t, qs_diagnose_graph (), state, err);
+    if (rc != QS_RUN_FAILED) {
+        json_object *service = qs_json_get (state, "service", json_type_object);
+        json_object *d = qs_json_get (state, "diagnosis", json_type_object);
+        json_object *sources = qs_json_get (state, "sources", json_type_array);
+        t->text = qs_answer_diagnosis (service, d, qs_json_get (state, "history", json_type_array), sources);
+        json_object *pub = json_object_new_object ();
+        static const char *keys[] = {"service_id", "findings", "recommendations", NULL};
+        for (int i = 0; keys[i]; i++)
+            json_object_object_add (pub, keys[i], json_object_get (qs_json_path (d, keys[i])));
+        qs_turn_set (&t->out.diagnosis, pub);
+        qs_turn_set (&t->out.data_gaps, json_object_get (qs_json_path (d, "data_gaps")));
+        qs_turn_set (&t->out.sources, json_object_get (sources));
+        qs_turn_mention (t, service);
+        json_object *action = qs_json_get (state, "action", json_type_object);
+        if (action && rc == QS_RUN_INTERRUPTED) {
+            qs_dlg_pending_t *p = &t->dlg.pending;
+            qs_dialogue_pending_clear (&t->dlg);
+            qs_strlcpy (p->action_id, qs_json_str (action, "id", ""), sizeof p->action_id);
+            qs_strlcpy (p->action_type, qs_json_str (action, "type", ""), sizeof p->action_type);
+            qs_strlcpy (p->service_id, qs_json_str (service, "id", ""), sizeof p->service_id);
         }
-        qs_json_add_bool (h, "oom_killed", oom);
-        qs_json_add_int (h, "restarts", restarts);
-        json_object_object_add (health, service_id, h);
     }
-    else
-        qs_debug (run->pctx.request_id, "optimize: no pod state for %s: %s", service_id, err.message);
-    json_object_put (reply);
-    json_object_put (body);
+    json_object_put (state);
+    return rc == QS_RUN_FAILED ? -1 : 0;
 }
 
-int
-qs_wf_recommendations (qs_wf_run_t *run, json_object **reco_p, qs_err_t *err)
+static void
+s_decided (qs_turn_t *t, json_object *action, json_object *state, const char *decision)
 {
-    qs_platform_t *p = qs_wf_platform (run->wf);
-    json_object *services = NULL, *pricing = NULL, *metrics = json_object_new_object ();
-    json_object *health = json_object_new_object ();
-    int rc = -1;
-    *reco_p = NULL;
-    if (qs_platform_list_services (p, &run->pctx, &services, err) != 0
-        || qs_platform_pricing (p, &run->pctx, &pricing, err) != 0)
-        goto cleanup;
-    for (size_t i = 0; i < json_object_array_length (services); i++) {
-        json_object *svc = json_object_array_get_idx (services, i);
-        const char *id = qs_json_str (svc, "id", "");
-        json_object *m = NULL;
-        qs_err_t merr = {0};
-        if (qs_platform_service_metrics (p, &run->pctx, id, "7d", &m, &merr) == 0)
-            json_object_object_add (metrics, id, m);
-        else
-            qs_warn (run->pctx.request_id, "optimize: no metrics for %s: %s", id, merr.message);
-        if (!strcmp (qs_json_str (svc, "status", ""), "running"))
-            s_health (run, id, health);
-    }
-    *reco_p = qs_optimize_analyze (services, metrics, health, pricing, qs_now_ms (), err);
-    rc = *reco_p ? 0 : -1;
-cleanup:
-    json_object_put (services);
-    json_object_put (pricing);
-    json_object_put (metrics);
-    json_object_put (health);
-    return rc;
+    t->text = qs_answer_action (action, state, decision);
+    qs_turn_mention (t, qs_json_get (state, "service", json_type_object));
+    const char *verification = qs_json_str (state, "verification", NULL);
+    if (verification)
+        qs_strlcpy (t->out.verification, verification, sizeof t->out.verification);
 }
 
-static qs_node_rc_t
-s_optimize (json_object *state, void *arg, qs_err_t *err)
-{
-    qs_wf_run_t *run = arg;
-    json_object *reco = NULL;
-    if (qs_wf_recommendations (run, &reco, err) != 0)
-        return qs_wf_platform_rc (err);
-    json_object_object_add (state, "optimization", reco);
-    return QS_NODE_OK;
-}
-
-static const qs_node_def_t s_opt_nodes[] = {
-    {.name = "analyze", .fn = s_optimize, .max_attempts = 2},
+const qs_flow_t qs_flow_diagnose = {
+    .intent = "troubleshoot", .workflow = "diagnose", .run = s_run,
+    .graph = qs_diagnose_graph, .decided = s_decided,
 };
-static const qs_graph_def_t s_opt = {"optimize", "analyze", s_opt_nodes, 1};
-
-const qs_graph_def_t *
-qs_optimize_graph (void)
-{
-    return &s_opt;
-}
