@@ -264,3 +264,34 @@ qs_dialogue_save (qs_store_t *store, const char *org_id, const char *user_id, co
         (*version_p)++;
     return rc;
 }
+
+void
+qs_dialogue_sync_pending (qs_store_t *store, const char *org_id, const char *user_id,
+                          const char *conv_id, qs_dialogue_t *d)
+{
+    qs_err_t err = {0};
+    if (*d->pending.action_id) {
+        json_object *a = qs_store_action_get (store, org_id, user_id, d->pending.action_id, &err);
+        if (!a || strcmp (qs_json_str (a, "status", ""), "pending_confirmation"))
+            qs_dialogue_pending_clear (d);
+        json_object_put (a);
+        return;
+    }
+    json_object *list = qs_store_action_pending (store, org_id, user_id, conv_id, &err);
+    size_t n = list ? json_object_array_length (list) : 0;
+    if (n) {
+        json_object *a = json_object_array_get_idx (list, n - 1);
+        json_object *config = qs_json_get (a, "config", json_type_object);
+        qs_dlg_pending_t *p = &d->pending;
+        s_copy (p->action_id, sizeof p->action_id, a, "id");
+        s_copy (p->action_type, sizeof p->action_type, a, "type");
+        s_copy (p->service_id, sizeof p->service_id, config, "service_id");
+        if (!strcmp (p->action_type, "provision_service")) {
+            qs_config_read (&p->config, config);
+            p->given = p->config;
+        }
+        else if (!strcmp (p->action_type, "delete_service"))
+            s_copy (p->service_name, sizeof p->service_name, config, "name");
+    }
+    json_object_put (list);
+}

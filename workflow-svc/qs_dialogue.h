@@ -93,6 +93,13 @@ void qs_dialogue_list_set (qs_dialogue_t *d, const char *kind, json_object *item
 void qs_dialogue_pending_clear (qs_dialogue_t *d);
 void qs_dialogue_clarify_clear (qs_dialogue_t *d);
 
+/*  Keep the pending plan true to the store: one decided elsewhere (the
+    confirm endpoint, another replica) is dropped; without one, the newest
+    pending action of the conversation (proposed by an older worker) is
+    adopted. */
+void qs_dialogue_sync_pending (qs_store_t *store, const char *org_id, const char *user_id,
+                               const char *conv_id, qs_dialogue_t *d);
+
 /*  Load the state of the caller's conversation; *version_p for the save.
     A conversation without state gives an empty one (version 0). 0 or -1. */
 int qs_dialogue_load (qs_store_t *store, const char *org_id, const char *user_id,

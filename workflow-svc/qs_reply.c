@@ -83,6 +83,8 @@ qs_reply_write (qs_turn_t *t)
         json_object *facts = qs_reply_metadata (t, "llm");
         if (t->dlg_loaded)
             json_object_object_add (facts, "dialogue", qs_dialogue_summary (&t->dlg));
+        if (t->out.sources)
+            json_object_object_add (facts, "sources_full", json_object_get (t->out.sources));
         qs_answer_input_t in = {t->intent, t->message, t->history, facts, t->actions, t->text};
         qs_answer_llm_call_t call = {qs_req_remaining_ms (t->run.req), qs_req_id (t->run.req), NULL,
                                      s_on_token, t};

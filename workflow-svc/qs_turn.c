@@ -180,31 +180,7 @@ s_dialogue_load (qs_turn_t *t)
     t->dlg_loaded = true;
     if (qs_dialogue_load (store, auth->org_id, auth->sub, t->conv_id, &t->dlg, &t->dlg_version, &err) != 0)
         qs_warn (qs_req_id (t->run.req), "dialogue state unreadable: %s", err.message);
-    if (*t->dlg.pending.action_id) {
-        json_object *a = qs_store_action_get (store, auth->org_id, auth->sub, t->dlg.pending.action_id, &err);
-        if (!a || strcmp (qs_json_str (a, "status", ""), "pending_confirmation"))
-            qs_dialogue_pending_clear (&t->dlg);
-        json_object_put (a);
-        return;
-    }
-    /* an action proposed without the state (an older worker): the newest pending one */
-    json_object *list = qs_store_action_pending (store, auth->org_id, auth->sub, t->conv_id, &err);
-    size_t n = list ? json_object_array_length (list) : 0;
-    if (n) {
-        json_object *a = json_object_array_get_idx (list, n - 1);
-        json_object *config = qs_json_get (a, "config", json_type_object);
-        qs_dlg_pending_t *p = &t->dlg.pending;
-        qs_strlcpy (p->action_id, qs_json_str (a, "id", ""), sizeof p->action_id);
-        qs_strlcpy (p->action_type, qs_json_str (a, "type", ""), sizeof p->action_type);
-        qs_strlcpy (p->service_id, qs_json_str (config, "service_id", ""), sizeof p->service_id);
-        if (!strcmp (p->action_type, "provision_service")) {
-            qs_config_read (&p->config, config);
-            p->given = p->config;
-        }
-        else if (!strcmp (p->action_type, "delete_service"))
-            qs_strlcpy (p->service_name, qs_json_str (config, "name", ""), sizeof p->service_name);
-    }
-    json_object_put (list);
+    qs_dialogue_sync_pending (store, auth->org_id, auth->sub, t->conv_id, &t->dlg);
 }
 
 static void
