@@ -175,14 +175,14 @@ qs_route_decide (const qs_dialogue_t *d, const qs_route_in_t *in, qs_route_t *ou
     if (d->nsubject && (!strcmp (fu, "subject") || (!fu[0] && short_msg && !in->names_service
                                                     && qs_resolve_pronoun (msg)))) {
         const char *to = intent;
-        if (!fu[0]) {
-            if (s_any (msg, s_health) && !s_any (msg, s_connect) && !qs_route_new_request (msg))
-                to = "troubleshoot";
-            else if (s_any (msg, s_cost) && !s_any (msg, s_saving))
-                to = "get_service_info";
-            else if (!strcmp (intent, "general_question") || !strcmp (intent, "optimize_costs"))
-                to = "get_service_info";
-        }
+        /* the cue words decide even when the intent service read the follow-up:
+           "is it healthy?" is never its connection info */
+        if (s_any (msg, s_health) && !s_any (msg, s_connect) && !qs_route_new_request (msg))
+            to = "troubleshoot";
+        else if (s_any (msg, s_cost) && !s_any (msg, s_saving))
+            to = "get_service_info";
+        else if (!fu[0] && (!strcmp (intent, "general_question") || !strcmp (intent, "optimize_costs")))
+            to = "get_service_info";
         s_set (out, QS_ROUTE_FLOW, to, "subject");
         return;
     }
