@@ -121,7 +121,7 @@ qs_route_decide (const qs_dialogue_t *d, const qs_route_in_t *in, qs_route_t *ou
     /* a plan awaits confirmation */
     if (*d->pending.action_id) {
         if (!strcmp (fu, "confirm") || !strcmp (conf, "yes")
-            || (*d->pending.service_name && !strcasecmp (msg, d->pending.service_name))) {
+            || (*d->pending.service_name && !strcmp (msg, d->pending.service_name))) {
             s_set (out, QS_ROUTE_CONFIRM, s_pending_intent (d), "confirm");
             return;
         }

@@ -95,7 +95,14 @@ qs_turn_resolve (qs_turn_t *t, qs_err_t *err)
         .dlg = &t->dlg,
     };
     t->ref_done = true;
-    return qs_resolve (services, &in, &t->ref);
+    int rc = qs_resolve (services, &in, &t->ref);
+    if (rc && !t->ref.named && !strcmp (t->route.followup, "what_about")) {
+        /* "what about X?" names X: an unknown X is never the subject */
+        qs_ref_clear (&t->ref);
+        t->ref.candidates = json_object_get (services);
+        rc = 0;
+    }
+    return rc;
 }
 
 void
@@ -467,7 +474,7 @@ s_dispatch (qs_turn_t *t, qs_err_t *err)
         bool confirm = t->route.kind == QS_ROUTE_CONFIRM;
         qs_strlcpy (t->intent, t->route.intent, sizeof t->intent);
         if (confirm && !strcmp (t->dlg.pending.action_type, "delete_service")
-            && strcasecmp (t->message, t->dlg.pending.service_name)) {
+            && strcmp (t->message, t->dlg.pending.service_name)) {
             t->text = qs_strdupf ("To delete **%s**, reply with its name exactly (*%s*); anything else "
                                   "leaves it running.", t->dlg.pending.service_name, t->dlg.pending.service_name);
             qs_strlcpy (t->workflow, "manage", sizeof t->workflow);

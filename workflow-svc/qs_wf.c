@@ -209,3 +209,17 @@ qs_wf_propose (qs_wf_run_t *run, json_object *state, const char *type, const cha
     json_object_object_add (state, "action", action);
     return QS_NODE_INTERRUPT;
 }
+
+qs_node_rc_t
+qs_wf_node_noop (json_object *state, void *ctx, qs_err_t *err)
+{
+    (void) state; (void) ctx; (void) err;
+    return QS_NODE_OK;
+}
+
+const char *
+qs_wf_route_decision (json_object *state, void *ctx)
+{
+    (void) ctx;
+    return !strcmp (qs_json_str (state, "decision", ""), "confirm") ? "execute" : "report";
+}

@@ -88,4 +88,10 @@ qs_node_rc_t qs_wf_propose (qs_wf_run_t *run, json_object *state, const char *ty
                             const char *summary, json_object *config, json_object *estimate,
                             const char *key_prefix, qs_err_t *err);
 
+/*  Nodes every graph may use: one that does nothing (a resume point, or an
+    end whose answer is written from the state), and the router after the
+    user's decision: "execute" on confirm, else "report". */
+qs_node_rc_t qs_wf_node_noop (json_object *state, void *ctx, qs_err_t *err);
+const char *qs_wf_route_decision (json_object *state, void *ctx);
+
 #endif

@@ -244,13 +244,6 @@ s_after_decide (json_object *state, void *arg)
 }
 
 static qs_node_rc_t
-s_noop (json_object *state, void *arg, qs_err_t *err)
-{
-    (void) state; (void) arg; (void) err;
-    return QS_NODE_OK;
-}
-
-static qs_node_rc_t
 s_execute (json_object *state, void *arg, qs_err_t *err)
 {
     qs_wf_run_t *run = arg;
@@ -367,7 +360,7 @@ static const qs_node_def_t s_nodes[] = {
     {.name = "history",   .fn = s_history,   .next = "knowledge"},
     {.name = "knowledge", .fn = s_knowledge, .next = "propose"},
     {.name = "propose",   .fn = s_propose,   .route = s_after_propose, .resume = "decide", .max_attempts = 2},
-    {.name = "decide",    .fn = s_noop,      .route = s_after_decide},
+    {.name = "decide",    .fn = qs_wf_node_noop,      .route = s_after_decide},
     {.name = "execute",   .fn = s_execute,   .next = "verify", .max_attempts = 3},
     {.name = "verify",    .fn = s_verify,    .next = "record"},
     {.name = "record",    .fn = s_record},

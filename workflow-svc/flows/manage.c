@@ -38,13 +38,6 @@ s_propose (json_object *state, void *arg, qs_err_t *err)
     return rc;
 }
 
-static const char *
-s_after_decide (json_object *state, void *arg)
-{
-    (void) arg;
-    return !strcmp (qs_json_str (state, "decision", ""), "confirm") ? "execute" : "report";
-}
-
 static qs_node_rc_t
 s_execute (json_object *state, void *arg, qs_err_t *err)
 {
@@ -89,19 +82,12 @@ s_reread (json_object *state, void *arg, qs_err_t *err)
     return QS_NODE_OK;
 }
 
-static qs_node_rc_t
-s_noop (json_object *state, void *arg, qs_err_t *err)
-{
-    (void) state; (void) arg; (void) err;
-    return QS_NODE_OK;
-}
-
 static const qs_node_def_t s_nodes[] = {
     {.name = "propose", .fn = s_propose, .resume = "decide", .max_attempts = 2},
-    {.name = "decide",  .fn = s_noop,    .route = s_after_decide},
+    {.name = "decide",  .fn = qs_wf_node_noop,    .route = qs_wf_route_decision},
     {.name = "execute", .fn = s_execute, .next = "reread", .max_attempts = 3},
     {.name = "reread",  .fn = s_reread,  .next = "report"},
-    {.name = "report",  .fn = s_noop},
+    {.name = "report",  .fn = qs_wf_node_noop},
 };
 static const qs_graph_def_t s_graph = {"manage", "propose", s_nodes, sizeof s_nodes / sizeof s_nodes[0]};
 

@@ -197,13 +197,6 @@ s_confirm (json_object *state, void *arg, qs_err_t *err)
     return qs_wf_propose (run, state, "provision_service", summary, config, est, "provision", err);
 }
 
-static const char *
-s_after_decide (json_object *state, void *arg)
-{
-    (void) arg;
-    return !strcmp (qs_json_str (state, "decision", ""), "confirm") ? "execute" : "report";
-}
-
 static qs_node_rc_t
 s_execute (json_object *state, void *arg, qs_err_t *err)
 {
@@ -227,22 +220,15 @@ s_execute (json_object *state, void *arg, qs_err_t *err)
     return QS_NODE_OK;
 }
 
-static qs_node_rc_t
-s_report (json_object *state, void *arg, qs_err_t *err)
-{
-    (void) state; (void) arg; (void) err;
-    return QS_NODE_OK;                      /* the answer is written from the state */
-}
-
 static const qs_node_def_t s_nodes[] = {
     {.name = "pricing",  .fn = s_pricing,  .next = "defaults", .max_attempts = 3},
     {.name = "defaults", .fn = s_defaults, .route = s_after_defaults},
     {.name = "validate", .fn = s_validate, .next = "estimate"},
     {.name = "estimate", .fn = s_estimate, .route = s_after_estimate},
     {.name = "confirm",  .fn = s_confirm,  .resume = "decide", .max_attempts = 2},
-    {.name = "decide",   .fn = s_report,   .route = s_after_decide},
+    {.name = "decide",   .fn = qs_wf_node_noop,   .route = qs_wf_route_decision},
     {.name = "execute",  .fn = s_execute,  .next = "report", .max_attempts = 3},
-    {.name = "report",   .fn = s_report},
+    {.name = "report",   .fn = qs_wf_node_noop},
 };
 static const qs_graph_def_t s_graph = {"provision", "pricing", s_nodes, sizeof s_nodes / sizeof s_nodes[0]};
 
