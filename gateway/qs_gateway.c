@@ -410,8 +410,6 @@ qs_gateway_new (const qs_gateway_config_t *config, qs_err_t *err)
                                                               : QS_GW_DEFAULT_TIMEOUT_MS;
     self->sse_keepalive_ms = config->sse_keepalive_ms > 0 ? config->sse_keepalive_ms
                                                           : QS_GW_DEFAULT_KEEPALIVE_MS;
-    self->store_check = config->store_check;
-    self->store_check_arg = config->store_check_arg;
     self->limiter = qs_ratelimit_new (config->rate_rps, config->rate_burst, 0);
     self->org_limiter = qs_ratelimit_new (config->org_rate_rps, config->org_rate_burst, 0);
     self->broker_endpoint = strdup (config->broker_endpoint ? config->broker_endpoint

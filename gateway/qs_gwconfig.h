@@ -42,7 +42,6 @@ typedef struct {
                                     the kernel finishes sending; > 0 makes close() wait up
                                     to that long for unsent data (SO_LINGER) */
     char web_root[1024];         /* QS_WEB_ROOT, "" = search next to the binary */
-    char store_url[1024];        /* QS_STORE_URL, "" = unset */
 } qs_gwconfig_t;
 
 /*  Read and validate the environment into cfg. Returns 0, or -1 with err set

@@ -26,8 +26,6 @@ struct _qs_gateway_t {
     int request_timeout_ms;
     int sse_keepalive_ms;
     int port;
-    qs_gateway_check_fn *store_check;
-    void *store_check_arg;
     /*  graceful shutdown (qs_gateway_drain): requests being handled, new
         requests refused, bus calls still waiting told to give up */
     atomic_int in_flight;

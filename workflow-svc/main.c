@@ -18,6 +18,14 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+/*  Readiness (the gateway asks over the bus): this worker's store. */
+static void
+s_ready (json_object *checks, void *arg)
+{
+    qs_err_t err = {0};
+    qs_worker_check_add (checks, "store", qs_store_ping (arg, &err), err.message);
+}
+
 int
 main (void)
 {
@@ -66,6 +74,7 @@ main (void)
         || qs_worker_add_op (worker, "recommendations", qs_optimize_recommendations_op, wf) != 0
         || qs_conversations_register (worker, qs_wf_store (wf)) != 0)
         goto cleanup;
+    qs_worker_set_ready (worker, s_ready, qs_wf_store (wf));
     qs_info (NULL, "workflow: store=%s platform=%s threads=%ld answers=%s", qs_store_backend (qs_wf_store (wf)),
              qs_env_str ("QS_PLATFORM_URL", "default"), threads,
              qs_wf_llm (wf) ? qs_llm_model (qs_wf_llm (wf)) : "templates");

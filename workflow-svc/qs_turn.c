@@ -2,7 +2,7 @@
 #include "qs_turn.h"
 #include "qs_answer.h"
 #include "qs_reply.h"
-#include "qs_events.h"
+#include "qs_wf_events.h"
 #include "qs_json.h"
 #include "qs_log.h"
 #include "qs_util.h"

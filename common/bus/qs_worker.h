@@ -39,6 +39,18 @@ void qs_worker_destroy (qs_worker_t **self_p);
     Call before qs_worker_start. 0 or -1 (duplicate op). */
 int qs_worker_add_op (qs_worker_t *self, const char *op, qs_op_fn *fn, void *arg);
 
+/*  Readiness: fn fills checks (lent, an empty object) with one entry per
+    dependency of this worker, e.g. {"store":{"status":"ok"}} (use
+    qs_worker_check_add). The built-in "ping" op runs it when its body is
+    {"checks":true} and answers {"pong","service","checks"}; the gateway's
+    readiness asks every service that way (contract section 4). fn runs on
+    a handler thread. Call before qs_worker_start. */
+typedef void (qs_worker_ready_fn) (json_object *checks, void *arg);
+void qs_worker_set_ready (qs_worker_t *self, qs_worker_ready_fn *fn, void *arg);
+/*  Add checks[name] = {"status":"ok"} when rc is 0, else
+    {"status":"unavailable","detail":detail}. detail is lent. */
+void qs_worker_check_add (json_object *checks, const char *name, int rc, const char *detail);
+
 /*  Start the handler threads; they connect, register and reconnect by
     themselves. 0 or -1. */
 int qs_worker_start (qs_worker_t *self);

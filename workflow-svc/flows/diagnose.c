@@ -10,7 +10,7 @@
 #include "qs_flows.h"
 #include "qs_answer.h"
 #include "qs_diagnose.h"
-#include "qs_events.h"
+#include "qs_wf_events.h"
 #include "qs_json.h"
 #include "qs_log.h"
 #include "qs_util.h"

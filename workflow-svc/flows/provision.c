@@ -11,7 +11,7 @@
     the turn cancels the one it replaces. */
 #include "qs_flows.h"
 #include "qs_answer.h"
-#include "qs_events.h"
+#include "qs_wf_events.h"
 #include "qs_json.h"
 #include "qs_pricing.h"
 #include "qs_util.h"
