@@ -129,17 +129,22 @@ qs_turn_ask_which (qs_turn_t *t, json_object *candidates, const char *what)
 }
 
 qs_run_rc_t
-qs_turn_run_graph (qs_turn_t *t, const qs_graph_def_t *g, json_object *state, qs_err_t *err)
+qs_turn_run_graph (qs_turn_t *t, const qs_graph_def_t *g, const qs_flow_state_t *type, void *flow,
+                   qs_err_t *err)
 {
-    char run_id[QS_ID_LEN + 1];
-    qs_id_new (run_id);
+    json_object *checkpoint = json_object_new_object ();
+    qs_id_new (t->run.run_id);
+    t->run.flow = flow;
+    t->run.flow_type = type;
     qs_graph_hooks_t hooks = qs_wf_hooks (&t->run);
     int64_t t0 = qs_mono_ms ();
-    qs_run_rc_t rc = qs_graph_run (g, run_id, state, &t->run, &hooks, err);
+    qs_run_rc_t rc = qs_graph_run (g, t->run.run_id, checkpoint, &t->run, &hooks, err);
     qs_turn_time (t, g->name, t0);
+    t->run.flow = NULL;
     qs_strlcpy (t->workflow, g->name, sizeof t->workflow);
-    qs_turn_set (&t->out.steps_ms, json_object_get (qs_json_path (state, "_run.timings_ms")));
-    json_object *action = qs_json_get (state, "action", json_type_object);
+    qs_turn_set (&t->out.steps_ms, json_object_get (qs_json_path (checkpoint, "_run.timings_ms")));
+    json_object_put (checkpoint);
+    json_object *action = ((qs_flow_head_t *) flow)->action;
     if (action && rc == QS_RUN_INTERRUPTED) {
         json_object_array_add (t->actions, qs_turn_public_action (action));
         qs_events_action (t->run.req, QS_EVENT_ACTION_PENDING, action);     /* issue 11 */
@@ -235,6 +240,8 @@ s_decide (qs_turn_t *t, const char *action_id, const char *decision, const char 
     qs_store_t *store = qs_wf_store (t->run.wf);
     int rc = -1;
     json_object *cp = NULL, *done = NULL;
+    void *st = NULL;
+    const qs_flow_t *flow = NULL;
     json_object *action = qs_store_action_get (store, auth->org_id, auth->sub, action_id, err);
     if (!action)
         return -1;                       /* 404: not this user's, whoever asks */
@@ -257,12 +264,19 @@ s_decide (qs_turn_t *t, const char *action_id, const char *decision, const char 
     s_dialogue_load (t);
     cp = qs_store_checkpoint_get (store, auth->org_id, auth->sub, qs_json_str (action, "run_id", ""), err);
     json_object *state = qs_json_get (cp, "state", json_type_object);
-    const qs_flow_t *flow = qs_flow_for_workflow (qs_json_str (qs_json_get (state, "_run", json_type_object), "graph", ""));
+    json_object *run = qs_json_get (state, "_run", json_type_object);
+    flow = qs_flow_for_workflow (qs_json_str (run, "graph", ""));
     if (!state || !flow) {
         qs_err_set (err, 409, "conflict", "this action can no longer be resumed");
         goto cleanup;
     }
-    qs_strlcpy (t->intent, qs_json_str (state, "intent", flow->intent), sizeof t->intent);
+    /* the flow's typed state, as the checkpoint left it */
+    if (!(st = calloc (1, flow->state->size)))
+        goto cleanup;
+    qs_flow_head_t *head = st;
+    qs_flow_head_load (head, state);
+    flow->state->load (st, state);
+    qs_strlcpy (t->intent, *head->intent ? head->intent : flow->intent, sizeof t->intent);
     if (!strcmp (decision, "cancel")) {
         /* claim first: a cancel must never race an execution */
         done = qs_store_action_transition (store, auth->org_id, auth->sub, action_id, "cancelled", NULL, err);
@@ -270,23 +284,26 @@ s_decide (qs_turn_t *t, const char *action_id, const char *decision, const char 
             goto cleanup;
         qs_events_action (t->run.req, QS_EVENT_ACTION_CANCELLED, done);    /* issue 11 */
     }
-    qs_json_add_str (state, "decision", decision);
+    qs_strlcpy (head->decision, decision, sizeof head->decision);
+    qs_strlcpy (t->run.run_id, qs_json_str (run, "id", ""), sizeof t->run.run_id);
+    t->run.flow = st;
+    t->run.flow_type = flow->state;
     qs_graph_hooks_t hooks = qs_wf_hooks (&t->run);
     int64_t t0 = qs_mono_ms ();
     const qs_graph_def_t *graph = flow->graph ();
     qs_run_rc_t r = qs_graph_resume (graph, state, &t->run, &hooks, err);
+    t->run.flow = NULL;
     qs_turn_time (t, graph->name, t0);
     qs_strlcpy (t->workflow, graph->name, sizeof t->workflow);
     if (!done) {
-        if (r == QS_RUN_FAILED && !qs_json_str (state, "error", NULL))
-            qs_json_add_str (state, "error", err->message);
-        int failed = qs_json_str (state, "error", NULL) != NULL;
+        if (r == QS_RUN_FAILED && !*head->error)
+            qs_strlcpy (head->error, err->message, sizeof head->error);
+        int failed = *head->error != '\0';
         json_object *result = json_object_new_object ();
-        json_object *svc = qs_json_get (state, "service", json_type_object);
-        if (svc)
-            qs_json_add_str (result, "service_id", qs_json_str (svc, "id", ""));
+        if (*head->service_id)
+            qs_json_add_str (result, "service_id", head->service_id);
         if (failed)
-            qs_json_add_str (result, "error", qs_json_str (state, "error", ""));
+            qs_json_add_str (result, "error", head->error);
         qs_err_t terr = {0};
         done = qs_store_action_transition (store, auth->org_id, auth->sub, action_id,
                                            failed ? "failed" : "executed", result, &terr);
@@ -301,13 +318,15 @@ s_decide (qs_turn_t *t, const char *action_id, const char *decision, const char 
     if (!strcmp (t->dlg.pending.action_id, action_id))
         qs_dialogue_pending_clear (&t->dlg);
     json_object_array_add (t->actions, qs_turn_public_action (done));
-    if (flow->decided)
-        flow->decided (t, action, state, decision);
-    else
-        t->text = qs_answer_action (action, state, decision);
+    flow->decided (t, action, st, decision);
     qs_err_clear (err);
     rc = 0;
 cleanup:
+    if (st) {
+        flow->state->clear (st);
+        qs_flow_head_clear (st);
+        free (st);
+    }
     json_object_put (done);
     json_object_put (cp);
     json_object_put (action);

@@ -80,13 +80,15 @@ typedef struct {
     const char *intent;
     const char *workflow;
     int (*run) (qs_turn_t *t, qs_err_t *err);
-    /*  The resumable graph behind its pending actions, or NULL. */
+    /*  The resumable graph behind its pending actions and its typed state,
+        or NULL. */
     const qs_graph_def_t *(*graph) (void);
+    const qs_flow_state_t *state;
     /*  Revise its pending plan with the message's settings, or NULL. */
     int (*revise) (qs_turn_t *t, qs_err_t *err);
     /*  After confirm / cancel: the answer from the action and the resumed
-        state (both lent), or NULL for the generic one. */
-    void (*decided) (qs_turn_t *t, json_object *action, json_object *state, const char *decision);
+        typed state (both lent). */
+    void (*decided) (qs_turn_t *t, json_object *action, void *state, const char *decision);
 } qs_flow_t;
 
 /*  The flow of an intent (general_question's when unknown), or by workflow
@@ -118,10 +120,11 @@ void qs_turn_ask_which (qs_turn_t *t, json_object *candidates, const char *what)
 /*  Remember a Service the turn talked about: metadata.services and the
     subject. */
 void qs_turn_mention (qs_turn_t *t, json_object *service);
-/*  Run graph over state with checkpoints and step events; records the
-    workflow, step timings and a pending action (ChatResponse.actions). */
-qs_run_rc_t qs_turn_run_graph (qs_turn_t *t, const qs_graph_def_t *g, json_object *state,
-                               qs_err_t *err);
+/*  Run graph over the flow's typed state (lent; of type) with checkpoints
+    and step events; records the workflow, step timings and a pending action
+    (ChatResponse.actions). */
+qs_run_rc_t qs_turn_run_graph (qs_turn_t *t, const qs_graph_def_t *g, const qs_flow_state_t *type,
+                               void *flow, qs_err_t *err);
 /*  The contract's Action (its public fields) from a stored action. New. */
 json_object *qs_turn_public_action (json_object *action);
 /*  Set a wire member of t->out (takes *value_p). */

@@ -19,14 +19,64 @@
 #include <string.h>
 #include <time.h>
 
+/* ---- the flow's state -------------------------------------------------- */
+
+typedef struct {
+    qs_flow_head_t head;
+    json_object *service;       /* the platform's Service */
+    json_object *metrics, *logs, *k8s, *gaps;           /* what was read, what was not */
+    json_object *diagnosis;     /* qs_diagnose_analyze */
+    json_object *history, *sources;                     /* earlier cases, knowledge passages */
+    bool executed;              /* the fix ran */
+    char verification[320];
+    char outcome[24];
+} diag_t;
+
+#define DIAG_JSON(X) X (service) X (metrics) X (logs) X (k8s) X (gaps) X (diagnosis) X (history) X (sources)
+
 static void
-s_gap (json_object *state, const char *fmt, const char *detail)
+s_load (void *state, json_object *cp)
 {
-    json_object *gaps = qs_json_get (state, "gaps", json_type_array);
-    if (!gaps) {
-        gaps = json_object_new_array ();
-        json_object_object_add (state, "gaps", gaps);
-    }
+    diag_t *d = state;
+#define S_LOAD(f) d->f = json_object_get (json_object_object_get (cp, #f));
+    DIAG_JSON (S_LOAD)
+#undef S_LOAD
+    d->executed = qs_json_bool (cp, "executed", false);
+    qs_strlcpy (d->verification, qs_json_str (cp, "verification", ""), sizeof d->verification);
+    qs_strlcpy (d->outcome, qs_json_str (cp, "outcome", ""), sizeof d->outcome);
+}
+
+static void
+s_save (const void *state, json_object *cp)
+{
+    const diag_t *d = state;
+#define S_SAVE(f) if (d->f) json_object_object_add (cp, #f, json_object_get (d->f));
+    DIAG_JSON (S_SAVE)
+#undef S_SAVE
+    qs_json_add_bool (cp, "executed", d->executed);
+    qs_json_add_str (cp, "verification", d->verification);
+    qs_json_add_str (cp, "outcome", d->outcome);
+}
+
+static void
+s_clear (void *state)
+{
+    diag_t *d = state;
+#define S_CLEAR(f) json_object_put (d->f); d->f = NULL;
+    DIAG_JSON (S_CLEAR)
+#undef S_CLEAR
+}
+
+static const qs_flow_state_t s_state = {sizeof (diag_t), s_load, s_save, s_clear};
+
+/* ---- the graph ------------------------------------------------------------ */
+
+static void
+s_gap (diag_t *d, const char *fmt, const char *detail)
+{
+    if (!d->gaps)
+        d->gaps = json_object_new_array ();
+    json_object *gaps = d->gaps;
     char text[sizeof ((qs_err_t *) 0)->message + 128];
     snprintf (text, sizeof text, fmt, detail);
     json_object_array_add (gaps, json_object_new_string (text));
@@ -60,9 +110,10 @@ s_gather_platform (void *arg)
 static qs_node_rc_t
 s_gather (json_object *state, void *arg, qs_err_t *err)
 {
-    (void) err;
+    (void) err; (void) state;
     qs_wf_run_t *run = arg;
-    json_object *service = qs_json_get (state, "service", json_type_object);
+    diag_t *d = run->flow;
+    json_object *service = d->service;
     gather_t g = {.pctx = run->pctx, .service_id = qs_json_str (service, "id", "")};
     pthread_t thread;
     int threaded = pthread_create (&thread, NULL, s_gather_platform, &g) == 0;
@@ -72,26 +123,26 @@ s_gather (json_object *state, void *arg, qs_err_t *err)
     qs_err_t kerr = {0};
     qs_json_add_str (body, "service_id", g.service_id);
     if (qs_wf_call (run, "k8s", "snapshot", body, &snap, &kerr) != 0)
-        s_gap (state, "Kubernetes state unavailable: %s", kerr.message);
+        s_gap (d, "Kubernetes state unavailable: %s", kerr.message);
     json_object_put (body);
     if (threaded)
         pthread_join (thread, NULL);
     if (g.metrics)
-        json_object_object_add (state, "metrics", g.metrics);
+        d->metrics = g.metrics;
     else
-        s_gap (state, "platform metrics unavailable: %s", g.merr.message);
+        s_gap (d, "platform metrics unavailable: %s", g.merr.message);
     if (g.logs) {
         json_object *wrapped = json_object_new_object ();
         json_object_object_add (wrapped, "lines", g.logs);
-        json_object_object_add (state, "logs", wrapped);
+        d->logs = wrapped;
     }
     else
-        s_gap (state, "platform logs unavailable: %s", g.lerr.message);
+        s_gap (d, "platform logs unavailable: %s", g.lerr.message);
     if (snap) {
         json_object *gaps = qs_json_get (snap, "gaps", json_type_array);
         for (size_t i = 0; gaps && i < json_object_array_length (gaps); i++)
-            s_gap (state, "%s", json_object_get_string (json_object_array_get_idx (gaps, i)));
-        json_object_object_add (state, "k8s", snap);
+            s_gap (d, "%s", json_object_get_string (json_object_array_get_idx (gaps, i)));
+        d->k8s = snap;
     }
     return QS_NODE_OK;
 }
@@ -99,52 +150,53 @@ s_gather (json_object *state, void *arg, qs_err_t *err)
 static qs_node_rc_t
 s_analyze (json_object *state, void *arg, qs_err_t *err)
 {
-    (void) arg;
-    json_object *k8s = qs_json_get (state, "k8s", json_type_object);
-    json_object *d = qs_diagnose_analyze (qs_json_get (state, "service", json_type_object),
-                                          qs_json_get (state, "metrics", json_type_object),
-                                          qs_json_get (state, "logs", json_type_object),
-                                          k8s ? qs_json_path (k8s, "pods") : NULL,
-                                          k8s ? qs_json_path (k8s, "events") : NULL,
-                                          k8s ? qs_json_path (k8s, "logs") : NULL,
-                                          qs_json_get (state, "gaps", json_type_array), err);
-    if (!d)
+    (void) state;
+    diag_t *d = ((qs_wf_run_t *) arg)->flow;
+    json_object *k8s = d->k8s;
+    json_object_put (d->diagnosis);
+    d->diagnosis = qs_diagnose_analyze (d->service, d->metrics, d->logs,
+                                        k8s ? qs_json_path (k8s, "pods") : NULL,
+                                        k8s ? qs_json_path (k8s, "events") : NULL,
+                                        k8s ? qs_json_path (k8s, "logs") : NULL, d->gaps, err);
+    if (!d->diagnosis)
         return QS_NODE_FAIL;
-    json_object_object_add (state, "diagnosis", d);
-    qs_events_diagnosis (((qs_wf_run_t *) arg)->req, state);     /* issue 11 */
+    json_object *event = json_object_new_object ();        /* the event's view of the result */
+    json_object_object_add (event, "service", json_object_get (d->service));
+    json_object_object_add (event, "diagnosis", json_object_get (d->diagnosis));
+    qs_events_diagnosis (((qs_wf_run_t *) arg)->req, event);     /* issue 11 */
+    json_object_put (event);
     return QS_NODE_OK;
 }
 
 static const char *
-s_top_code (json_object *state)
+s_top_code (const diag_t *d)
 {
-    return qs_json_str (qs_json_path (state, "diagnosis.findings.0"), "code", "healthy");
+    return qs_json_str (qs_json_path (d->diagnosis, "findings.0"), "code", "healthy");
 }
 
 static qs_node_rc_t
 s_history (json_object *state, void *arg, qs_err_t *err)
 {
-    (void) err;
+    (void) err; (void) state;
     qs_wf_run_t *run = arg;
-    const char *code = s_top_code (state);
-    if (!strcmp (code, "healthy"))
+    diag_t *d = run->flow;
+    const char *code = s_top_code (d);
+    if (!strcmp (code, "healthy") || d->history)
         return QS_NODE_OK;
     qs_err_t ignored = {0};
-    json_object *h = qs_store_diagnosis_find (qs_wf_store (run->wf), run->pctx.auth->org_id, code, 3, &ignored);
-    if (h)
-        json_object_object_add (state, "history", h);
+    d->history = qs_store_diagnosis_find (qs_wf_store (run->wf), run->pctx.auth->org_id, code, 3, &ignored);
     return QS_NODE_OK;
 }
 
 static qs_node_rc_t
 s_knowledge (json_object *state, void *arg, qs_err_t *err)
 {
-    (void) err;
+    (void) err; (void) state;
     qs_wf_run_t *run = arg;
-    json_object *findings = qs_json_path (state, "diagnosis.findings");
+    diag_t *d = run->flow;
+    json_object *findings = qs_json_get (d->diagnosis, "findings", json_type_array);
     char q[900];
-    size_t n = (size_t) snprintf (q, sizeof q, "%s ",
-                                  qs_json_str (qs_json_get (state, "service", json_type_object), "service_type", ""));
+    size_t n = (size_t) snprintf (q, sizeof q, "%s ", qs_json_str (d->service, "service_type", ""));
     for (size_t i = 0; findings && i < json_object_array_length (findings) && i < 2 && n < sizeof q; i++) {
         json_object *f = json_object_array_get_idx (findings, i);
         n += (size_t) snprintf (q + n, sizeof q - n, "%s %.200s ", qs_json_str (f, "code", ""),
@@ -156,8 +208,10 @@ s_knowledge (json_object *state, void *arg, qs_err_t *err)
     qs_err_t kerr = {0};
     if (qs_wf_call (run, "knowledge", "search", body, &reply, &kerr) == 0) {
         json_object *results = qs_json_get (reply, "results", json_type_array);
-        if (results)
-            json_object_object_add (state, "sources", json_object_get (results));
+        if (results) {
+            json_object_put (d->sources);
+            d->sources = json_object_get (results);
+        }
     }
     json_object_put (reply);
     json_object_put (body);
@@ -166,9 +220,9 @@ s_knowledge (json_object *state, void *arg, qs_err_t *err)
 
 /*  The first pod that is not running and ready (the one to restart). */
 static const char *
-s_unhealthy_pod (json_object *state)
+s_unhealthy_pod (const diag_t *d)
 {
-    json_object *pods = qs_json_path (state, "k8s.pods");
+    json_object *pods = d->k8s ? json_object_object_get (d->k8s, "pods") : NULL;
     json_object *items = pods && json_object_is_type (pods, json_type_array) ? pods
                                                                                : qs_json_get (pods, "items", json_type_array);
     const char *first = NULL;
@@ -193,11 +247,13 @@ s_unhealthy_pod (json_object *state)
 static qs_node_rc_t
 s_propose (json_object *state, void *arg, qs_err_t *err)
 {
+    (void) state;
     qs_wf_run_t *run = arg;
-    if (qs_json_get (state, "action", json_type_object))
+    diag_t *d = run->flow;
+    if (d->head.action)
         return QS_NODE_INTERRUPT;
-    json_object *recs = qs_json_path (state, "diagnosis.recommendations");
-    json_object *service = qs_json_get (state, "service", json_type_object);
+    json_object *recs = qs_json_get (d->diagnosis, "recommendations", json_type_array);
+    json_object *service = d->service;
     const char *kind = NULL;
     for (size_t i = 0; recs && i < json_object_array_length (recs) && !kind; i++) {
         const char *action = qs_json_str (json_object_array_get_idx (recs, i), "action", "");
@@ -216,7 +272,7 @@ s_propose (json_object *state, void *arg, qs_err_t *err)
         type = "change_tier";
     }
     else {
-        if (!(pod = s_unhealthy_pod (state)))
+        if (!(pod = s_unhealthy_pod (d)))
             return QS_NODE_OK;
         snprintf (summary, sizeof summary, "Restart pod %s of %s", pod, name);
         type = "restart_pod";
@@ -224,7 +280,7 @@ s_propose (json_object *state, void *arg, qs_err_t *err)
     json_object *config = json_object_new_object ();
     qs_json_add_str (config, up ? "tier" : "pod", up ? up : pod);
     qs_json_add_str (config, "service_id", qs_json_str (service, "id", ""));
-    qs_node_rc_t rc = qs_wf_propose (run, state, type, summary, config, NULL, "fix", err);
+    qs_node_rc_t rc = qs_wf_propose (run, type, summary, config, NULL, "fix", err);
     json_object_put (config);
     return rc;
 }
@@ -232,24 +288,26 @@ s_propose (json_object *state, void *arg, qs_err_t *err)
 static const char *
 s_after_propose (json_object *state, void *arg)
 {
-    (void) arg;
-    return qs_json_get (state, "action", json_type_object) ? "decide" : "record";
+    (void) state;
+    return ((diag_t *) ((qs_wf_run_t *) arg)->flow)->head.action ? "decide" : "record";
 }
 
 static const char *
 s_after_decide (json_object *state, void *arg)
 {
-    (void) arg;
-    return !strcmp (qs_json_str (state, "decision", ""), "confirm") ? "execute" : "record";
+    (void) state;
+    return !strcmp (((diag_t *) ((qs_wf_run_t *) arg)->flow)->head.decision, "confirm") ? "execute" : "record";
 }
 
 static qs_node_rc_t
 s_execute (json_object *state, void *arg, qs_err_t *err)
 {
+    (void) state;
     qs_wf_run_t *run = arg;
-    if (qs_json_get (state, "executed", json_type_boolean))
+    diag_t *d = run->flow;
+    if (d->executed || *d->head.error)
         return QS_NODE_OK;                      /* recorded outcome: never twice */
-    json_object *action = qs_json_get (state, "action", json_type_object);
+    json_object *action = d->head.action;
     json_object *config = qs_json_get (action, "config", json_type_object);
     const char *type = qs_json_str (action, "type", "");
     int rc;
@@ -259,8 +317,10 @@ s_execute (json_object *state, void *arg, qs_err_t *err)
         rc = qs_platform_patch_service (qs_wf_platform (run->wf), &run->pctx,
                                         qs_json_str (config, "service_id", ""), fields, &svc, err);
         json_object_put (fields);
-        if (svc)
-            json_object_object_add (state, "service", svc);
+        if (svc) {
+            json_object_put (d->service);
+            d->service = svc;
+        }
     }
     else {
         json_object *body = json_object_new_object (), *reply = NULL;
@@ -273,10 +333,11 @@ s_execute (json_object *state, void *arg, qs_err_t *err)
     if (rc != 0) {
         qs_node_rc_t r = qs_wf_platform_rc (err);
         if (r == QS_NODE_FAIL)
-            qs_json_add_str (state, "error", err->message);
+            qs_strlcpy (d->head.error, err->message, sizeof d->head.error);
         return r == QS_NODE_RETRY ? r : QS_NODE_OK;   /* a refused fix is reported, not fatal */
     }
-    qs_json_add_bool (state, "executed", true);
+    d->executed = true;
+    qs_strlcpy (d->head.service_id, qs_json_str (d->service, "id", ""), sizeof d->head.service_id);
     return QS_NODE_OK;
 }
 
@@ -285,11 +346,12 @@ s_execute (json_object *state, void *arg, qs_err_t *err)
 static qs_node_rc_t
 s_verify (json_object *state, void *arg, qs_err_t *err)
 {
-    (void) err;
+    (void) err; (void) state;
     qs_wf_run_t *run = arg;
-    if (!qs_json_bool (state, "executed", false))
+    diag_t *d = run->flow;
+    if (!d->executed || *d->outcome)
         return QS_NODE_OK;
-    const char *service_id = qs_json_str (qs_json_get (state, "service", json_type_object), "id", "");
+    const char *service_id = qs_json_str (d->service, "id", "");
     char verdict[300] = "I could not confirm the result in time; ask me to diagnose it again in a minute.";
     int ok = 0;
     for (int attempt = 0; attempt < 10 && qs_req_remaining_ms (run->req) > 3000; attempt++) {
@@ -319,34 +381,35 @@ s_verify (json_object *state, void *arg, qs_err_t *err)
             break;
         }
     }
-    qs_json_add_str (state, "verification", verdict);
-    qs_json_add_str (state, "outcome", ok ? "resolved" : "unverified");
+    qs_strlcpy (d->verification, verdict, sizeof d->verification);
+    qs_strlcpy (d->outcome, ok ? "resolved" : "unverified", sizeof d->outcome);
     return QS_NODE_OK;
 }
 
 static qs_node_rc_t
 s_record (json_object *state, void *arg, qs_err_t *err)
 {
-    (void) err;
+    (void) err; (void) state;
     qs_wf_run_t *run = arg;
-    json_object *findings = qs_json_path (state, "diagnosis.findings");
-    if (!findings || !strcmp (s_top_code (state), "healthy"))
+    diag_t *d = run->flow;
+    json_object *findings = qs_json_get (d->diagnosis, "findings", json_type_array);
+    if (!findings || !strcmp (s_top_code (d), "healthy"))
         return QS_NODE_OK;
     json_object *rec = json_object_new_object (), *codes = json_object_new_array ();
     for (size_t i = 0; i < json_object_array_length (findings); i++)
         json_object_array_add (codes, json_object_new_string (
             qs_json_str (json_object_array_get_idx (findings, i), "code", "")));
-    json_object *service = qs_json_get (state, "service", json_type_object);
+    json_object *service = d->service;
     qs_json_add_str (rec, "service_id", qs_json_str (service, "id", ""));
     qs_json_add_str (rec, "service_type", qs_json_str (service, "service_type", ""));
     json_object_object_add (rec, "findings", codes);
-    json_object *action = qs_json_get (state, "action", json_type_object);
-    const char *decision = qs_json_str (state, "decision", "");
+    json_object *action = d->head.action;
+    const char *decision = d->head.decision;
     qs_json_add_str (rec, "fix", action && !strcmp (decision, "confirm")
                                      ? qs_json_str (action, "summary", "")
-                                     : qs_json_str (qs_json_path (state, "diagnosis.recommendations.0"), "description", "none"));
-    qs_json_add_str (rec, "outcome", qs_json_str (state, "outcome",
-                                                  action && !strcmp (decision, "cancel") ? "fix declined" : "advised"));
+                                     : qs_json_str (qs_json_path (d->diagnosis, "recommendations.0"), "description", "none"));
+    qs_json_add_str (rec, "outcome", *d->outcome ? d->outcome
+                                     : action && !strcmp (decision, "cancel") ? "fix declined" : "advised");
     qs_err_t ignored = {0};
     json_object *stored = qs_store_diagnosis_put (qs_wf_store (run->wf), run->pctx.auth->org_id, rec, &ignored);
     json_object_put (stored);
@@ -385,48 +448,44 @@ s_run (qs_turn_t *t, qs_err_t *err)
         qs_strlcpy (t->workflow, "diagnose", sizeof t->workflow);
         return 0;
     }
-    json_object *state = json_object_new_object ();
-    qs_json_add_str (state, "message", t->message);
-    qs_json_add_str (state, "intent", "troubleshoot");
-    json_object_object_add (state, "service", json_object_get (t->ref.service));
-    qs_run_rc_t rc = qs_turn_run_graph (t, qs_diagnose_graph (), state, err);
+    diag_t d;
+    memset (&d, 0, sizeof d);
+    qs_strlcpy (d.head.intent, "troubleshoot", sizeof d.head.intent);
+    d.service = json_object_get (t->ref.service);
+    qs_run_rc_t rc = qs_turn_run_graph (t, qs_diagnose_graph (), &s_state, &d, err);
     if (rc != QS_RUN_FAILED) {
-        json_object *service = qs_json_get (state, "service", json_type_object);
-        json_object *d = qs_json_get (state, "diagnosis", json_type_object);
-        json_object *sources = qs_json_get (state, "sources", json_type_array);
-        t->text = qs_answer_diagnosis (service, d, qs_json_get (state, "history", json_type_array), sources);
+        t->text = qs_answer_diagnosis (d.service, d.diagnosis, d.history, d.sources);
         json_object *pub = json_object_new_object ();
         static const char *keys[] = {"service_id", "findings", "recommendations", NULL};
         for (int i = 0; keys[i]; i++)
-            json_object_object_add (pub, keys[i], json_object_get (qs_json_path (d, keys[i])));
+            json_object_object_add (pub, keys[i], json_object_get (qs_json_path (d.diagnosis, keys[i])));
         qs_turn_set (&t->out.diagnosis, pub);
-        qs_turn_set (&t->out.data_gaps, json_object_get (qs_json_path (d, "data_gaps")));
-        qs_turn_set (&t->out.sources, json_object_get (sources));
-        qs_turn_mention (t, service);
-        json_object *action = qs_json_get (state, "action", json_type_object);
-        if (action && rc == QS_RUN_INTERRUPTED) {
+        qs_turn_set (&t->out.data_gaps, json_object_get (qs_json_path (d.diagnosis, "data_gaps")));
+        qs_turn_set (&t->out.sources, json_object_get (d.sources));
+        qs_turn_mention (t, d.service);
+        if (d.head.action && rc == QS_RUN_INTERRUPTED) {
             qs_dlg_pending_t *p = &t->dlg.pending;
             qs_dialogue_pending_clear (&t->dlg);
-            qs_strlcpy (p->action_id, qs_json_str (action, "id", ""), sizeof p->action_id);
-            qs_strlcpy (p->action_type, qs_json_str (action, "type", ""), sizeof p->action_type);
-            qs_strlcpy (p->service_id, qs_json_str (service, "id", ""), sizeof p->service_id);
+            qs_strlcpy (p->action_id, qs_json_str (d.head.action, "id", ""), sizeof p->action_id);
+            qs_strlcpy (p->action_type, qs_json_str (d.head.action, "type", ""), sizeof p->action_type);
+            qs_strlcpy (p->service_id, qs_json_str (d.service, "id", ""), sizeof p->service_id);
         }
     }
-    json_object_put (state);
+    s_clear (&d);
+    qs_flow_head_clear (&d.head);
     return rc == QS_RUN_FAILED ? -1 : 0;
 }
 
 static void
-s_decided (qs_turn_t *t, json_object *action, json_object *state, const char *decision)
+s_decided (qs_turn_t *t, json_object *action, void *state, const char *decision)
 {
-    t->text = qs_answer_action (action, state, decision);
-    qs_turn_mention (t, qs_json_get (state, "service", json_type_object));
-    const char *verification = qs_json_str (state, "verification", NULL);
-    if (verification)
-        qs_strlcpy (t->out.verification, verification, sizeof t->out.verification);
+    diag_t *d = state;
+    t->text = qs_answer_action (action, d->head.error, d->verification, decision);
+    qs_turn_mention (t, d->service);
+    qs_strlcpy (t->out.verification, d->verification, sizeof t->out.verification);
 }
 
 const qs_flow_t qs_flow_diagnose = {
     .intent = "troubleshoot", .workflow = "diagnose", .run = s_run,
-    .graph = qs_diagnose_graph, .decided = s_decided,
+    .graph = qs_diagnose_graph, .state = &s_state, .decided = s_decided,
 };

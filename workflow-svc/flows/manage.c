@@ -20,20 +20,73 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ---- the flow's state -------------------------------------------------- */
+
+typedef struct {
+    qs_flow_head_t head;
+    char action_type[24];       /* update_service / delete_service */
+    char service_id[64];
+    char service_name[64];
+    char summary[400];
+    json_object *change;        /* {before, after, monthly_cost_before, monthly_cost_after} */
+    bool executed;
+    json_object *service;       /* read again after the change */
+} change_t;
+
+static void
+s_load (void *state, json_object *cp)
+{
+    change_t *c = state;
+    qs_strlcpy (c->action_type, qs_json_str (cp, "action_type", ""), sizeof c->action_type);
+    qs_strlcpy (c->service_id, qs_json_str (cp, "service_id", ""), sizeof c->service_id);
+    qs_strlcpy (c->service_name, qs_json_str (cp, "service_name", ""), sizeof c->service_name);
+    qs_strlcpy (c->summary, qs_json_str (cp, "summary", ""), sizeof c->summary);
+    c->change = json_object_get (qs_json_get (cp, "change", json_type_object));
+    c->service = json_object_get (qs_json_get (cp, "service", json_type_object));
+    c->executed = qs_json_bool (cp, "executed", false);
+}
+
+static void
+s_save (const void *state, json_object *cp)
+{
+    const change_t *c = state;
+    qs_json_add_str (cp, "action_type", c->action_type);
+    qs_json_add_str (cp, "service_id", c->service_id);
+    qs_json_add_str (cp, "service_name", c->service_name);
+    qs_json_add_str (cp, "summary", c->summary);
+    qs_json_add_bool (cp, "executed", c->executed);
+    if (c->change)
+        json_object_object_add (cp, "change", json_object_get (c->change));
+    if (c->service)
+        json_object_object_add (cp, "service", json_object_get (c->service));
+}
+
+static void
+s_clear (void *state)
+{
+    change_t *c = state;
+    json_object_put (c->change);
+    json_object_put (c->service);
+    c->change = c->service = NULL;
+}
+
+static const qs_flow_state_t s_state = {sizeof (change_t), s_load, s_save, s_clear};
+
 /* ---- the graph ------------------------------------------------------------ */
 
 static qs_node_rc_t
 s_propose (json_object *state, void *arg, qs_err_t *err)
 {
+    (void) state;
     qs_wf_run_t *run = arg;
-    if (qs_json_get (state, "action", json_type_object))
+    change_t *c = run->flow;
+    if (c->head.action)
         return QS_NODE_INTERRUPT;
     json_object *config = json_object_new_object ();
-    qs_json_add_str (config, "service_id", qs_json_str (state, "service_id", ""));
-    qs_json_add_str (config, "name", qs_json_str (state, "service_name", ""));
-    json_object_object_add (config, "change", json_object_get (qs_json_get (state, "change", json_type_object)));
-    qs_node_rc_t rc = qs_wf_propose (run, state, qs_json_str (state, "action_type", ""),
-                                     qs_json_str (state, "summary", ""), config, NULL, "manage", err);
+    qs_json_add_str (config, "service_id", c->service_id);
+    qs_json_add_str (config, "name", c->service_name);
+    json_object_object_add (config, "change", json_object_get (c->change));
+    qs_node_rc_t rc = qs_wf_propose (run, c->action_type, c->summary, config, NULL, "manage", err);
     json_object_put (config);
     return rc;
 }
@@ -41,44 +94,43 @@ s_propose (json_object *state, void *arg, qs_err_t *err)
 static qs_node_rc_t
 s_execute (json_object *state, void *arg, qs_err_t *err)
 {
+    (void) state;
     qs_wf_run_t *run = arg;
-    if (qs_json_get (state, "executed", json_type_boolean) || qs_json_str (state, "error", NULL))
+    change_t *c = run->flow;
+    if (c->executed || *c->head.error)
         return QS_NODE_OK;                      /* recorded outcome: never twice */
-    const char *type = qs_json_str (state, "action_type", "");
-    const char *id = qs_json_str (state, "service_id", "");
-    if (!strcmp (type, "delete_service") ? !qs_auth_is_admin (run->pctx.auth) : !qs_auth_can_execute (run->pctx.auth)) {
-        qs_json_add_str (state, "error", "your role cannot make this change");
+    bool delete = !strcmp (c->action_type, "delete_service");
+    if (delete ? !qs_auth_is_admin (run->pctx.auth) : !qs_auth_can_execute (run->pctx.auth)) {
+        qs_strlcpy (c->head.error, "your role cannot make this change", sizeof c->head.error);
         return QS_NODE_OK;
     }
     qs_platform_ctx_t pctx = run->pctx;
-    pctx.idempotency_key = qs_json_str (state, "idempotency_key", NULL);
+    pctx.idempotency_key = c->head.idempotency_key;
     json_object *svc = NULL;
-    int rc = !strcmp (type, "delete_service")
-                 ? qs_platform_delete_service (qs_wf_platform (run->wf), &pctx, id, err)
-                 : qs_platform_patch_service (qs_wf_platform (run->wf), &pctx, id,
-                                              qs_json_path (state, "change.after"), &svc, err);
+    int rc = delete ? qs_platform_delete_service (qs_wf_platform (run->wf), &pctx, c->service_id, err)
+                    : qs_platform_patch_service (qs_wf_platform (run->wf), &pctx, c->service_id,
+                                                 qs_json_get (c->change, "after", json_type_object), &svc, err);
     json_object_put (svc);
     if (rc != 0) {
         qs_node_rc_t r = qs_wf_platform_rc (err);
         if (r == QS_NODE_FAIL)
-            qs_json_add_str (state, "error", err->message);
+            qs_strlcpy (c->head.error, err->message, sizeof c->head.error);
         return r == QS_NODE_RETRY ? r : QS_NODE_OK;     /* a refusal is reported, not fatal */
     }
-    qs_json_add_bool (state, "executed", true);
+    c->executed = true;
+    qs_strlcpy (c->head.service_id, c->service_id, sizeof c->head.service_id);
     return QS_NODE_OK;
 }
 
 static qs_node_rc_t
 s_reread (json_object *state, void *arg, qs_err_t *err)
 {
-    (void) err;
+    (void) state; (void) err;
     qs_wf_run_t *run = arg;
-    json_object *svc = NULL;
+    change_t *c = run->flow;
     qs_err_t ignored = {0};
-    if (qs_json_bool (state, "executed", false) && strcmp (qs_json_str (state, "action_type", ""), "delete_service")
-        && qs_platform_get_service (qs_wf_platform (run->wf), &run->pctx, qs_json_str (state, "service_id", ""),
-                                    &svc, &ignored) == 0)
-        json_object_object_add (state, "service", svc);
+    if (c->executed && !c->service && strcmp (c->action_type, "delete_service"))
+        qs_platform_get_service (qs_wf_platform (run->wf), &run->pctx, c->service_id, &c->service, &ignored);
     return QS_NODE_OK;
 }
 
@@ -199,22 +251,21 @@ s_run (qs_turn_t *t, qs_err_t *err)
     char summary[400];
     snprintf (summary, sizeof summary, "%s: %s ($%.2f -> $%.2f/month)", delete ? "Delete" : "Change",
               name, qs_json_double (change, "monthly_cost_before", 0), qs_json_double (change, "monthly_cost_after", 0));
-    json_object *state = json_object_new_object ();
-    qs_json_add_str (state, "intent", "manage_service");
-    qs_json_add_str (state, "action_type", delete ? "delete_service" : "update_service");
-    qs_json_add_str (state, "service_id", item->service_id);
-    qs_json_add_str (state, "service_name", name);
-    qs_json_add_str (state, "recommendation_id", qs_json_str (rec, "id", ""));
-    qs_json_add_str (state, "summary", summary);
-    json_object_object_add (state, "change", change);
-    qs_run_rc_t r = qs_turn_run_graph (t, &s_graph, state, err);
-    json_object *action = qs_json_get (state, "action", json_type_object);
-    if (r == QS_RUN_INTERRUPTED && action) {
+    change_t c;
+    memset (&c, 0, sizeof c);
+    qs_strlcpy (c.head.intent, "manage_service", sizeof c.head.intent);
+    qs_strlcpy (c.action_type, delete ? "delete_service" : "update_service", sizeof c.action_type);
+    qs_strlcpy (c.service_id, item->service_id, sizeof c.service_id);
+    qs_strlcpy (c.service_name, name, sizeof c.service_name);
+    qs_strlcpy (c.summary, summary, sizeof c.summary);
+    c.change = change;
+    qs_run_rc_t r = qs_turn_run_graph (t, &s_graph, &s_state, &c, err);
+    if (r == QS_RUN_INTERRUPTED && c.head.action) {
         qs_turn_set (&t->out.change, json_object_get (change));
         qs_dlg_pending_t *pd = &t->dlg.pending;
         qs_dialogue_pending_clear (&t->dlg);
-        qs_strlcpy (pd->action_id, qs_json_str (action, "id", ""), sizeof pd->action_id);
-        qs_strlcpy (pd->action_type, qs_json_str (state, "action_type", ""), sizeof pd->action_type);
+        qs_strlcpy (pd->action_id, qs_json_str (c.head.action, "id", ""), sizeof pd->action_id);
+        qs_strlcpy (pd->action_type, c.action_type, sizeof pd->action_type);
         qs_strlcpy (pd->service_id, item->service_id, sizeof pd->service_id);
         if (delete) {
             qs_strlcpy (pd->service_name, name, sizeof pd->service_name);
@@ -225,7 +276,8 @@ s_run (qs_turn_t *t, qs_err_t *err)
                               delete ? "reply with the service's name to delete it, or **no** to keep it."
                                      : "reply **yes** to apply it or **no** to cancel.");
     }
-    json_object_put (state);
+    s_clear (&c);
+    qs_flow_head_clear (&c.head);
     rc = r == QS_RUN_FAILED ? -1 : 0;
 cleanup:
     json_object_put (rec);
@@ -235,11 +287,12 @@ cleanup:
 }
 
 static void
-s_decided (qs_turn_t *t, json_object *action, json_object *state, const char *decision)
+s_decided (qs_turn_t *t, json_object *action, void *state, const char *decision)
 {
-    t->text = qs_answer_action (action, state, decision);
-    qs_turn_set (&t->out.change, json_object_get (qs_json_get (state, "change", json_type_object)));
-    json_object *svc = qs_json_get (state, "service", json_type_object);
+    change_t *c = state;
+    t->text = qs_answer_action (action, c->head.error, NULL, decision);
+    qs_turn_set (&t->out.change, json_object_get (c->change));
+    json_object *svc = c->service;
     if (svc) {
         qs_turn_mention (t, svc);
         char *more = qs_strdupf ("%s\n**%s** now: tier %s, %lld replica(s), HA %s, backups %s, $%.2f/month.\n",
@@ -255,5 +308,5 @@ s_decided (qs_turn_t *t, json_object *action, json_object *state, const char *de
 
 const qs_flow_t qs_flow_manage = {
     .intent = "manage_service", .workflow = "manage", .run = s_run,
-    .graph = s_graph_def, .decided = s_decided,
+    .graph = s_graph_def, .state = &s_state, .decided = s_decided,
 };

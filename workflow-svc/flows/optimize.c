@@ -77,14 +77,45 @@ cleanup:
     return rc;
 }
 
+/* ---- the flow's state: the review ---------------------------------------- */
+
+typedef struct {
+    qs_flow_head_t head;
+    json_object *optimization;  /* the RecommendationResponse */
+} review_t;
+
+static void
+s_load (void *state, json_object *cp)
+{
+    ((review_t *) state)->optimization = json_object_get (qs_json_get (cp, "optimization", json_type_object));
+}
+
+static void
+s_save (const void *state, json_object *cp)
+{
+    const review_t *r = state;
+    if (r->optimization)
+        json_object_object_add (cp, "optimization", json_object_get (r->optimization));
+}
+
+static void
+s_clear (void *state)
+{
+    review_t *r = state;
+    json_object_put (r->optimization);
+    r->optimization = NULL;
+}
+
+static const qs_flow_state_t s_state = {sizeof (review_t), s_load, s_save, s_clear};
+
 static qs_node_rc_t
 s_optimize (json_object *state, void *arg, qs_err_t *err)
 {
+    (void) state;
     qs_wf_run_t *run = arg;
-    json_object *reco = NULL;
-    if (qs_optimize_recommendations (run, &reco, err) != 0)
+    review_t *r = run->flow;
+    if (!r->optimization && qs_optimize_recommendations (run, &r->optimization, err) != 0)
         return qs_wf_platform_rc (err);
-    json_object_object_add (state, "optimization", reco);
     return QS_NODE_OK;
 }
 
@@ -97,16 +128,17 @@ static const qs_graph_def_t s_graph = {"optimize", "analyze", s_nodes, 1};
 static int
 s_run (qs_turn_t *t, qs_err_t *err)
 {
-    json_object *state = json_object_new_object ();
-    qs_json_add_str (state, "intent", "optimize_costs");
-    qs_run_rc_t rc = qs_turn_run_graph (t, &s_graph, state, err);
+    review_t r;
+    memset (&r, 0, sizeof r);
+    qs_strlcpy (r.head.intent, "optimize_costs", sizeof r.head.intent);
+    qs_run_rc_t rc = qs_turn_run_graph (t, &s_graph, &s_state, &r, err);
     if (rc != QS_RUN_FAILED) {
-        json_object *reco = qs_json_get (state, "optimization", json_type_object);
-        t->text = qs_answer_optimize (reco);
-        qs_turn_set (&t->out.optimization, json_object_get (reco));
-        qs_dialogue_list_set (&t->dlg, "recommendations", qs_json_get (reco, "recommendations", json_type_array));
+        t->text = qs_answer_optimize (r.optimization);
+        qs_turn_set (&t->out.optimization, json_object_get (r.optimization));
+        qs_dialogue_list_set (&t->dlg, "recommendations", qs_json_get (r.optimization, "recommendations", json_type_array));
     }
-    json_object_put (state);
+    s_clear (&r);
+    qs_flow_head_clear (&r.head);
     return rc == QS_RUN_FAILED ? -1 : 0;
 }
 

@@ -21,31 +21,111 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ---- the flow's state -------------------------------------------------- */
+
+typedef struct {
+    qs_flow_head_t head;
+    qs_config_t given;          /* what the user asked for */
+    char name_hint[64];         /* the name an earlier plan chose (a revision keeps it) */
+    json_object *pricing, *quotas, *existing_names;     /* the platform's answers */
+    qs_config_t config;         /* the plan */
+    bool missing_type;
+    char defaults[160];         /* the fields defaults filled, "a, b" */
+    bool valid;
+    json_object *problems;      /* why not valid (strings) */
+    bool has_estimate;
+    double hourly, monthly;
+    json_object *service;       /* the created Service */
+} plan_t;
+
+static void
+s_load (void *state, json_object *cp)
+{
+    plan_t *p = state;
+    qs_config_init (&p->given);
+    qs_config_init (&p->config);
+    qs_config_read (&p->given, qs_json_get (cp, "given", json_type_object));
+    qs_config_read (&p->config, qs_json_get (cp, "config", json_type_object));
+    qs_strlcpy (p->name_hint, qs_json_str (cp, "name_hint", ""), sizeof p->name_hint);
+    qs_strlcpy (p->defaults, qs_json_str (cp, "defaults", ""), sizeof p->defaults);
+    p->pricing = json_object_get (qs_json_get (cp, "pricing", json_type_object));
+    p->quotas = json_object_get (qs_json_get (cp, "quotas", json_type_object));
+    p->existing_names = json_object_get (qs_json_get (cp, "existing_names", json_type_array));
+    p->problems = json_object_get (qs_json_get (cp, "problems", json_type_array));
+    p->service = json_object_get (qs_json_get (cp, "service", json_type_object));
+    p->missing_type = qs_json_bool (cp, "missing_type", false);
+    p->valid = qs_json_bool (cp, "valid", false);
+    json_object *est = qs_json_get (cp, "estimate", json_type_object);
+    p->has_estimate = est != NULL;
+    p->hourly = qs_json_double (est, "hourly_cost", 0);
+    p->monthly = qs_json_double (est, "monthly_cost", 0);
+}
+
+static json_object *
+s_estimate_json (const plan_t *p)
+{
+    json_object *est = json_object_new_object ();
+    qs_json_add_double (est, "hourly_cost", p->hourly);
+    qs_json_add_double (est, "monthly_cost", p->monthly);
+    qs_json_add_str (est, "currency", "USD");
+    return est;
+}
+
+static void
+s_save (const void *state, json_object *cp)
+{
+    const plan_t *p = state;
+    json_object_object_add (cp, "given", qs_config_to_json (&p->given, true));
+    json_object_object_add (cp, "config", qs_config_to_json (&p->config, false));
+    qs_json_add_str (cp, "name_hint", p->name_hint);
+    qs_json_add_str (cp, "defaults", p->defaults);
+    qs_json_add_bool (cp, "missing_type", p->missing_type);
+    qs_json_add_bool (cp, "valid", p->valid);
+    const char *keys[] = {"pricing", "quotas", "existing_names", "problems", "service"};
+    json_object *vals[] = {p->pricing, p->quotas, p->existing_names, p->problems, p->service};
+    for (int i = 0; i < 5; i++)
+        if (vals[i])
+            json_object_object_add (cp, keys[i], json_object_get (vals[i]));
+    if (p->has_estimate)
+        json_object_object_add (cp, "estimate", s_estimate_json (p));
+}
+
+static void
+s_clear (void *state)
+{
+    plan_t *p = state;
+    json_object **owned[] = {&p->pricing, &p->quotas, &p->existing_names, &p->problems, &p->service};
+    for (int i = 0; i < 5; i++) {
+        json_object_put (*owned[i]);
+        *owned[i] = NULL;
+    }
+}
+
+static const qs_flow_state_t s_state = {sizeof (plan_t), s_load, s_save, s_clear};
+
 /* ---- the graph ------------------------------------------------------------ */
 
 static qs_node_rc_t
 s_pricing (json_object *state, void *arg, qs_err_t *err)
 {
+    (void) state;
     qs_wf_run_t *run = arg;
-    json_object *pricing = NULL, *quotas = NULL, *services = NULL;
-    if (qs_json_get (state, "pricing", json_type_object))
+    plan_t *p = run->flow;
+    json_object *services = NULL;
+    if (p->pricing)
         return QS_NODE_OK;
-    qs_platform_t *p = qs_wf_platform (run->wf);
-    if (qs_platform_pricing (p, &run->pctx, &pricing, err) != 0
-        || qs_platform_quotas (p, &run->pctx, &quotas, err) != 0
-        || qs_platform_list_services (p, &run->pctx, &services, err) != 0) {
-        json_object_put (pricing);
-        json_object_put (quotas);
+    qs_platform_t *pf = qs_wf_platform (run->wf);
+    if (qs_platform_pricing (pf, &run->pctx, &p->pricing, err) != 0
+        || qs_platform_quotas (pf, &run->pctx, &p->quotas, err) != 0
+        || qs_platform_list_services (pf, &run->pctx, &services, err) != 0) {
+        s_clear (p);
         return qs_wf_platform_rc (err);
     }
-    json_object_object_add (state, "pricing", pricing);
-    json_object_object_add (state, "quotas", quotas);
     /* only names matter for clash checks: keep the checkpoint small */
-    json_object *names = json_object_new_array ();
+    p->existing_names = json_object_new_array ();
     for (size_t i = 0; i < json_object_array_length (services); i++)
-        json_object_array_add (names, json_object_new_string (
+        json_object_array_add (p->existing_names, json_object_new_string (
             qs_json_str (json_object_array_get_idx (services, i), "name", "")));
-    json_object_object_add (state, "existing_names", names);
     json_object_put (services);
     return QS_NODE_OK;
 }
@@ -53,30 +133,31 @@ s_pricing (json_object *state, void *arg, qs_err_t *err)
 static qs_node_rc_t
 s_defaults (json_object *state, void *arg, qs_err_t *err)
 {
-    (void) arg; (void) err;
-    qs_config_t c;
-    qs_config_init (&c);
-    qs_config_read (&c, qs_json_get (state, "given", json_type_object));
-    json_object *missing = json_object_new_array (), *filled = NULL;
-    if (!qs_config_default_version (c.service_type))
-        json_object_array_add (missing, json_object_new_string ("service_type"));
-    else {
-        /* a revision keeps the name the first plan chose */
-        if (!*c.name)
-            qs_strlcpy (c.name, qs_json_str (state, "name_hint", ""), sizeof c.name);
-        qs_config_defaults (&c, qs_json_get (state, "pricing", json_type_object), &filled);
+    (void) state; (void) err;
+    plan_t *p = ((qs_wf_run_t *) arg)->flow;
+    p->config = p->given;
+    p->missing_type = !qs_config_default_version (p->config.service_type);
+    if (p->missing_type)
+        return QS_NODE_OK;
+    if (!*p->config.name)
+        qs_strlcpy (p->config.name, p->name_hint, sizeof p->config.name);
+    json_object *filled = NULL;
+    qs_config_defaults (&p->config, p->pricing, &filled);
+    p->defaults[0] = '\0';
+    for (size_t i = 0; i < json_object_array_length (filled); i++) {
+        size_t n = strlen (p->defaults);
+        snprintf (p->defaults + n, sizeof p->defaults - n, "%s%s", i ? ", " : "",
+                  json_object_get_string (json_object_array_get_idx (filled, i)));
     }
-    json_object_object_add (state, "missing", missing);
-    json_object_object_add (state, "defaults", filled ? filled : json_object_new_array ());
-    json_object_object_add (state, "config", qs_config_to_json (&c, false));
+    json_object_put (filled);
     return QS_NODE_OK;
 }
 
 static const char *
 s_after_defaults (json_object *state, void *arg)
 {
-    (void) arg;
-    return json_object_array_length (qs_json_get (state, "missing", json_type_array)) ? NULL : "validate";
+    (void) state;
+    return ((plan_t *) ((qs_wf_run_t *) arg)->flow)->missing_type ? NULL : "validate";
 }
 
 static void
@@ -146,77 +227,80 @@ qs_provision_validate (const qs_config_t *c, const qs_auth_t *auth, json_object 
 static qs_node_rc_t
 s_validate (json_object *state, void *arg, qs_err_t *err)
 {
-    (void) err;
+    (void) state; (void) err;
     qs_wf_run_t *run = arg;
-    qs_config_t c;
-    qs_config_init (&c);
-    qs_config_read (&c, qs_json_get (state, "config", json_type_object));
-    json_object_object_add (state, "validation",
-                            qs_provision_validate (&c, run->pctx.auth, qs_json_get (state, "quotas", json_type_object),
-                                                   qs_json_get (state, "pricing", json_type_object),
-                                                   qs_json_get (state, "existing_names", json_type_array)));
+    plan_t *p = run->flow;
+    json_object *v = qs_provision_validate (&p->config, run->pctx.auth, p->quotas, p->pricing, p->existing_names);
+    p->valid = qs_json_bool (v, "ok", false);
+    json_object_put (p->problems);
+    p->problems = json_object_get (qs_json_get (v, "problems", json_type_array));
+    json_object_put (v);
     return QS_NODE_OK;
 }
 
 static qs_node_rc_t
 s_estimate (json_object *state, void *arg, qs_err_t *err)
 {
-    (void) arg; (void) err;
+    (void) state; (void) err;
+    plan_t *p = ((qs_wf_run_t *) arg)->flow;
+    json_object *config = qs_config_to_json (&p->config, false);
     qs_err_t ignored = {0};
-    json_object *est = qs_pricing_estimate_json (qs_json_get (state, "pricing", json_type_object),
-                                                 qs_json_get (state, "config", json_type_object), &ignored);
-    if (est)
-        json_object_object_add (state, "estimate", est);
+    p->has_estimate = qs_pricing_estimate (p->pricing, config, &p->hourly, &p->monthly, &ignored) == 0;
+    json_object_put (config);
     return QS_NODE_OK;
 }
 
 static const char *
 s_after_estimate (json_object *state, void *arg)
 {
-    (void) arg;
-    return qs_json_bool (qs_json_get (state, "validation", json_type_object), "ok", false)
-               && qs_json_get (state, "estimate", json_type_object) ? "confirm" : "report";
+    (void) state;
+    const plan_t *p = ((qs_wf_run_t *) arg)->flow;
+    return p->valid && p->has_estimate ? "confirm" : "report";
 }
 
 static qs_node_rc_t
 s_confirm (json_object *state, void *arg, qs_err_t *err)
 {
+    (void) state;
     qs_wf_run_t *run = arg;
-    if (qs_json_get (state, "action", json_type_object))
+    plan_t *p = run->flow;
+    if (p->head.action)
         return QS_NODE_INTERRUPT;           /* already planned: keep waiting */
-    json_object *config = qs_json_get (state, "config", json_type_object);
-    json_object *est = qs_json_get (state, "estimate", json_type_object);
-    qs_config_t c;
-    qs_config_init (&c);
-    qs_config_read (&c, config);
+    const qs_config_t *c = &p->config;
     char summary[300];
     snprintf (summary, sizeof summary, "Create %s %s '%s' (%s, %d replica%s%s%s) in %s for $%.2f/month",
-              c.service_type, c.version, c.name, c.tier, c.replicas, c.replicas == 1 ? "" : "s",
-              c.ha > 0 ? ", HA" : "", c.backups > 0 ? ", backups" : "", c.region,
-              qs_json_double (est, "monthly_cost", 0));
-    return qs_wf_propose (run, state, "provision_service", summary, config, est, "provision", err);
+              c->service_type, c->version, c->name, c->tier, c->replicas, c->replicas == 1 ? "" : "s",
+              c->ha > 0 ? ", HA" : "", c->backups > 0 ? ", backups" : "", c->region, p->monthly);
+    json_object *config = qs_config_to_json (c, false), *est = s_estimate_json (p);
+    qs_node_rc_t rc = qs_wf_propose (run, "provision_service", summary, config, est, "provision", err);
+    json_object_put (config);
+    json_object_put (est);
+    return rc;
 }
 
 static qs_node_rc_t
 s_execute (json_object *state, void *arg, qs_err_t *err)
 {
+    (void) state;
     qs_wf_run_t *run = arg;
-    if (qs_json_get (state, "service", json_type_object))
+    plan_t *p = run->flow;
+    if (p->service)
         return QS_NODE_OK;                  /* recorded outcome: never twice */
     if (!qs_auth_can_execute (run->pctx.auth)) {
         qs_err_set (err, 403, "forbidden", "your role cannot create services");
         return QS_NODE_FAIL;
     }
-    json_object *service = NULL;
-    if (qs_platform_create_service (qs_wf_platform (run->wf), &run->pctx,
-                                    qs_json_get (state, "config", json_type_object),
-                                    qs_json_str (state, "idempotency_key", ""), &service, err) != 0) {
-        qs_node_rc_t rc = qs_wf_platform_rc (err);
-        if (rc == QS_NODE_FAIL)
-            qs_json_add_str (state, "error", err->message);
-        return rc;
+    json_object *config = qs_config_to_json (&p->config, false);
+    int rc = qs_platform_create_service (qs_wf_platform (run->wf), &run->pctx, config,
+                                         p->head.idempotency_key, &p->service, err);
+    json_object_put (config);
+    if (rc != 0) {
+        qs_node_rc_t r = qs_wf_platform_rc (err);
+        if (r == QS_NODE_FAIL)
+            qs_strlcpy (p->head.error, err->message, sizeof p->head.error);
+        return r;
     }
-    json_object_object_add (state, "service", service);
+    qs_strlcpy (p->head.service_id, qs_json_str (p->service, "id", ""), sizeof p->head.service_id);
     return QS_NODE_OK;
 }
 
@@ -240,41 +324,61 @@ qs_provision_graph (void)
 
 /* ---- the turn's side ------------------------------------------------------ */
 
+static char *
+s_answer (const plan_t *p)
+{
+    qs_answer_plan_t view = {
+        .config = &p->config, .missing_type = p->missing_type, .defaults = p->defaults,
+        .valid = p->valid, .problems = p->problems, .has_estimate = p->has_estimate,
+        .hourly = p->hourly, .monthly = p->monthly, .service = p->service,
+        .decision = p->head.decision, .error = p->head.error,
+    };
+    return qs_answer_provision (&view);
+}
+
 /*  Plan given (+ the name an earlier plan chose); the answer, the metadata
     and the dialogue state (pending plan or open question) follow. */
 static int
 s_plan (qs_turn_t *t, const qs_config_t *given, const char *name_hint, qs_err_t *err)
 {
-    json_object *state = json_object_new_object ();
-    qs_json_add_str (state, "intent", "provision_service");
-    json_object_object_add (state, "given", qs_config_to_json (given, true));
-    if (name_hint && *name_hint)
-        qs_json_add_str (state, "name_hint", name_hint);
-    qs_run_rc_t rc = qs_turn_run_graph (t, qs_provision_graph (), state, err);
+    plan_t p;
+    memset (&p, 0, sizeof p);
+    qs_strlcpy (p.head.intent, "provision_service", sizeof p.head.intent);
+    p.given = *given;
+    qs_config_init (&p.config);
+    qs_strlcpy (p.name_hint, name_hint ? name_hint : "", sizeof p.name_hint);
+    qs_run_rc_t rc = qs_turn_run_graph (t, qs_provision_graph (), &s_state, &p, err);
     if (rc != QS_RUN_FAILED) {
-        t->text = qs_answer_provision (state);
-        qs_turn_set (&t->out.config, json_object_get (qs_json_get (state, "config", json_type_object)));
-        qs_turn_set (&t->out.estimate, json_object_get (qs_json_get (state, "estimate", json_type_object)));
-        qs_turn_set (&t->out.validation, json_object_get (qs_json_get (state, "validation", json_type_object)));
+        t->text = s_answer (&p);
         qs_dialogue_clarify_clear (&t->dlg);
-        json_object *action = qs_json_get (state, "action", json_type_object);
-        if (json_object_array_length (qs_json_get (state, "missing", json_type_array))) {
+        if (p.missing_type) {
             /* ask for the type and keep every setting given for the answer */
             qs_strlcpy (t->dlg.clarify.asked, "service_type", sizeof t->dlg.clarify.asked);
             qs_strlcpy (t->dlg.clarify.intent, "provision_service", sizeof t->dlg.clarify.intent);
             t->dlg.clarify.given = *given;
             qs_strlcpy (t->out.awaiting, "service_type", sizeof t->out.awaiting);
+            qs_turn_set (&t->out.config, qs_config_to_json (given, false));
         }
-        else if (action && rc == QS_RUN_INTERRUPTED) {
-            qs_dlg_pending_t *p = &t->dlg.pending;
+        else {
+            qs_turn_set (&t->out.config, qs_config_to_json (&p.config, false));
+            json_object *v = json_object_new_object ();
+            qs_json_add_bool (v, "ok", p.valid);
+            json_object_object_add (v, "problems", p.problems ? json_object_get (p.problems) : json_object_new_array ());
+            qs_turn_set (&t->out.validation, v);
+            if (p.has_estimate)
+                qs_turn_set (&t->out.estimate, s_estimate_json (&p));
+        }
+        if (p.head.action && rc == QS_RUN_INTERRUPTED) {
+            qs_dlg_pending_t *pd = &t->dlg.pending;
             qs_dialogue_pending_clear (&t->dlg);
-            qs_strlcpy (p->action_id, qs_json_str (action, "id", ""), sizeof p->action_id);
-            qs_strlcpy (p->action_type, "provision_service", sizeof p->action_type);
-            p->given = *given;
-            qs_config_read (&p->config, t->out.config);
+            qs_strlcpy (pd->action_id, qs_json_str (p.head.action, "id", ""), sizeof pd->action_id);
+            qs_strlcpy (pd->action_type, "provision_service", sizeof pd->action_type);
+            pd->given = *given;
+            pd->config = p.config;
         }
     }
-    json_object_put (state);
+    s_clear (&p);
+    qs_flow_head_clear (&p.head);
     return rc == QS_RUN_FAILED ? -1 : 0;
 }
 
@@ -315,19 +419,19 @@ s_revise (qs_turn_t *t, qs_err_t *err)
 }
 
 static void
-s_decided (qs_turn_t *t, json_object *action, json_object *state, const char *decision)
+s_decided (qs_turn_t *t, json_object *action, void *state, const char *decision)
 {
     (void) action; (void) decision;
-    t->text = qs_answer_provision (state);
-    qs_turn_set (&t->out.config, json_object_get (qs_json_get (state, "config", json_type_object)));
-    json_object *svc = qs_json_get (state, "service", json_type_object);
-    if (svc) {
-        qs_turn_mention (t, svc);
-        qs_events_service (t->run.req, QS_EVENT_SERVICE_PROVISIONED, svc);   /* issue 11 */
+    plan_t *p = state;
+    t->text = s_answer (p);
+    qs_turn_set (&t->out.config, qs_config_to_json (&p->config, false));
+    if (p->service) {
+        qs_turn_mention (t, p->service);
+        qs_events_service (t->run.req, QS_EVENT_SERVICE_PROVISIONED, p->service);   /* issue 11 */
     }
 }
 
 const qs_flow_t qs_flow_provision = {
     .intent = "provision_service", .workflow = "provision", .run = s_run,
-    .graph = qs_provision_graph, .revise = s_revise, .decided = s_decided,
+    .graph = qs_provision_graph, .state = &s_state, .revise = s_revise, .decided = s_decided,
 };

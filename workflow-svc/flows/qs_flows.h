@@ -1,7 +1,8 @@
-/*  qs_flows - the flows of the assistant, one file each in this folder
-    (graph + nodes + what the turn shows), and the table that maps intents
-    to them (qs_flows.c). Adding a flow: its file, its declaration here and
-    one row of the table (and the file in meson.build). */
+/*  qs_flows - the flows of the assistant, one file each in this folder:
+    its typed state (a struct that starts with qs_flow_head_t, with its
+    checkpoint JSON form), its graph and nodes, and what the turn shows. The
+    table in qs_flows.c maps intents to them. Adding a flow: its file, its
+    declaration here and one row of the table (and the file in meson.build). */
 #ifndef QS_FLOWS_H
 #define QS_FLOWS_H
 
@@ -17,10 +18,9 @@ extern const qs_flow_t qs_flow_general;        /* general_question */
 
 /* ---- what flows share ---- */
 
-/*  The provision graph (lent, static); exposed for tests. State in:
-    {"intent","given":ServiceConfig+memory_mb,"name_hint"?}; out: {"config",
-    "missing","defaults","validation","estimate","action"?,"decision"?,
-    "service"?,"error"?}. */
+/*  The provision graph (lent, static). Its nodes work on the flow's typed
+    state (a plan: what was given, the full config, validation, estimate,
+    the created service), checkpointed as JSON after every node. */
 const qs_graph_def_t *qs_provision_graph (void);
 
 /*  Validate a plan against the caller's role, the plan's quotas and sane
@@ -30,8 +30,8 @@ json_object *qs_provision_validate (const qs_config_t *config, const qs_auth_t *
                                     json_object *quotas, json_object *pricing,
                                     json_object *existing);
 
-/*  The diagnose graph (lent, static). State in: {"message","service"};
-    out: {"diagnosis","history","sources","action"?,"decision"?,"verification"?}. */
+/*  The diagnose graph (lent, static), over its typed state (the service, the
+    data read, the diagnosis, history, sources, the fix and its verification). */
 const qs_graph_def_t *qs_diagnose_graph (void);
 
 /*  Gather what the optimizer needs and run it; *reco_p is a new
