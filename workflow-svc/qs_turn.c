@@ -313,12 +313,12 @@ s_decide (qs_turn_t *t, const char *action_id, const char *decision, const char 
             goto cleanup;
         }
         qs_events_action (t->run.req, failed ? QS_EVENT_ACTION_FAILED : QS_EVENT_ACTION_EXECUTED, done); /* issue 11 */
-        qs_events_recommendations_changed (t->run.req, done);    /* issue 11: no-op unless costs changed */
     }
     if (!strcmp (t->dlg.pending.action_id, action_id))
         qs_dialogue_pending_clear (&t->dlg);
     json_object_array_add (t->actions, qs_turn_public_action (done));
-    flow->decided (t, action, st, decision);
+    flow->decided (t, action, st, decision);                    /* its events (service.provisioned) first */
+    qs_events_recommendations_changed (t->run.req, done);       /* issue 11: no-op unless costs changed */
     qs_err_clear (err);
     rc = 0;
 cleanup:
