@@ -70,16 +70,17 @@ s_fold_checks (json_object *deps, const char *service, json_object *reported, ch
     bool ok = true;
     json_object_object_foreach (reported, name, check) {
         bool up = strcmp (qs_json_str (check, "status", ""), "ok") == 0;
-        char why[256];
-        snprintf (why, sizeof why, "%.32s: %.200s", service, qs_json_str (check, "detail", "unavailable"));
+        const char *why = qs_json_str (check, "detail", "unavailable");
+        char named[256];
+        snprintf (named, sizeof named, "%.32s: %.200s", service, why);
         json_object *seen = qs_json_get (deps, name, json_type_object);
         if (!up) {
             if (ok)
-                snprintf (detail, size, "%.32s: %.200s", name, qs_json_str (check, "detail", "unavailable"));
+                snprintf (detail, size, "%.32s: %.200s", name, why);
             ok = false;
         }
         if (!seen || (!up && strcmp (qs_json_str (seen, "status", ""), "ok") == 0))
-            json_object_object_add (deps, name, s_check (up, up ? NULL : why));
+            json_object_object_add (deps, name, s_check (up, up ? NULL : named));
     }
     return ok;
 }

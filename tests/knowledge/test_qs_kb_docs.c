@@ -1,10 +1,12 @@
 /*  The knowledge documents' repository (knowledge-svc/store), the same for
     every backend (QS_TEST_STORE_URL; tests/storage/with-mongo-server.sh):
-    put, replace, get, the change feed replicas follow, tombstones. */
+    put, replace, get, the change feed replicas follow, tombstones, and a
+    database made before the split. */
 #include "../qs_test.h"
 #include "qs_test_db.h"
 #include "qs_kb_docs.h"
 #include "qs_json.h"
+#include <sqlite3.h>
 
 static qs_test_db_t s_db;
 static qs_kb_docs_t *s_docs;
@@ -82,6 +84,47 @@ START_TEST (test_documents_sync)
 }
 END_TEST
 
+/*  A database made before the documents had their own schema version: the
+    table came with the workflow's first migration. Opening keeps its rows. */
+START_TEST (test_database_from_before_the_split)
+{
+    if (qs_test_db_is_mongo ())
+        return;
+    qs_err_t err = {0};
+    qs_kb_docs_destroy (&s_docs);
+    qs_test_db_remove (&s_db);
+    sqlite3 *db = NULL;
+    ck_assert_int_eq (sqlite3_open (s_db.path, &db), SQLITE_OK);
+    ck_assert_int_eq (sqlite3_exec (db,
+        "CREATE TABLE knowledge_documents ("
+        "  id TEXT PRIMARY KEY, title TEXT NOT NULL, content TEXT NOT NULL, topic TEXT NOT NULL,"
+        "  category TEXT NOT NULL, metadata TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,"
+        "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+        "CREATE INDEX knowledge_documents_updated ON knowledge_documents (updated_at, id);"
+        "INSERT INTO knowledge_documents VALUES ('old-doc', 'Old', 'kept', 'redis', '', '{}', 0, 1, 1);"
+        "PRAGMA user_version = 2;", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close (db);
+    s_docs = qs_kb_docs_new (s_db.url, &err);
+    ck_assert_msg (s_docs, "%s", err.message);
+    json_object *d = qs_kb_docs_get (s_docs, "old-doc", &err);
+    ck_assert_msg (d, "%s", err.message);
+    ck_assert_str_eq (qs_json_str (d, "content", ""), "kept");
+    json_object_put (d);
+    ck_assert_int_eq (sqlite3_open (s_db.path, &db), SQLITE_OK);
+    sqlite3_stmt *stmt = NULL;
+    sqlite3_prepare_v2 (db, "SELECT version FROM qs_schema_versions WHERE component = 'knowledge'",
+                        -1, &stmt, NULL);
+    ck_assert_int_eq (sqlite3_step (stmt), SQLITE_ROW);
+    ck_assert_int_eq (sqlite3_column_int (stmt, 0), 1);
+    sqlite3_finalize (stmt);
+    sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL);
+    ck_assert_int_eq (sqlite3_step (stmt), SQLITE_ROW);
+    ck_assert_int_eq (sqlite3_column_int (stmt, 0), 2);      /* the workflow's, untouched */
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -89,6 +132,7 @@ s_suite (void)
     TCase *tc = tcase_create ("behaviour");
     tcase_add_checked_fixture (tc, s_setup, s_teardown);
     tcase_add_test (tc, test_documents_sync);
+    tcase_add_test (tc, test_database_from_before_the_split);
     suite_add_tcase (s, tc);
     return s;
 }
