@@ -61,6 +61,13 @@ qs_store_ping (qs_store_t *self, qs_err_t *err)
     return qs_db_ping (self->db, err);
 }
 
+struct _qs_db_t *
+qs_store_db (qs_store_t *self)
+{
+    assert (self);
+    return self->db;
+}
+
 /* ---- conversations ------------------------------------------------------- */
 
 json_object *

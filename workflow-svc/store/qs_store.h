@@ -47,6 +47,10 @@ const char *qs_store_backend (qs_store_t *self);
 /*  Cheap round trip to the database (readiness). 0 or -1 (503). */
 int qs_store_ping (qs_store_t *self, qs_err_t *err);
 
+/*  The open database (lent), for the repositories that share the store's
+    connection (qs_incidents, qs_settings). */
+struct _qs_db_t *qs_store_db (qs_store_t *self);
+
 /* ---- conversations ----------------------------------------------------
     Conversation: {"id","title","created_at","updated_at","message_count"} */
 
