@@ -29,6 +29,13 @@ static const qs_ops_row_t s_ops[] = {
     { "GET",    "/api/v1/knowledge/search", QS_OP_BUS, "knowledge", "search", V, false, false, false, NULL, 0, 0 },
     { "POST",   "/api/v1/knowledge/documents", QS_OP_BUS, "knowledge", "add_document", A, true, false, false, NULL, 0, 0 },
     { "DELETE", "/api/v1/knowledge/documents/{id}", QS_OP_BUS, "knowledge", "delete_document", A, false, false, false, NULL, 0, 0 },
+    //  Contract section 11: Alertmanager's receiver (a member token of the
+    //  org: alerts open incidents and notify; the body within QS_MAX_BODY_BYTES),
+    //  incidents for every role, the org's notification settings for admins
+    { "POST",   "/api/v1/alerts/alertmanager", QS_OP_BUS, "workflow", "alert_receive", M, true, false, false, NULL, 0, 0 },
+    { "GET",    "/api/v1/incidents", QS_OP_BUS, "workflow", "incidents_list", V, false, false, false, NULL, 0, 0 },
+    { "GET",    "/api/v1/settings/notifications", QS_OP_BUS, "workflow", "notifications_get", A, false, false, false, NULL, 0, 0 },
+    { "PUT",    "/api/v1/settings/notifications", QS_OP_BUS, "workflow", "notifications_put", A, true, false, false, NULL, 16384, 0 },
     //  Not contract section 4: one round trip to a worker's built-in ping
     //  (the benchmark's gateway -> broker -> worker path)
     { "GET",    "/api/v1/ping/{service}", QS_OP_BUS, NULL, "ping", V, false, false, false, NULL, 0, 0 },

@@ -3,11 +3,15 @@
     QS_PLATFORM_URL, QS_WORKER_THREADS, QS_CHECKPOINT_RETENTION_S (finished runs kept,
     default 3600), QS_CHECKPOINT_PRUNE_INTERVAL_S (300), QS_METRICS_ADDR, QS_LOG_*;
     QS_LLM_BASE_URL (with QS_LLM_API_KEY, QS_LLM_MODEL, QS_LLM_TIMEOUT_MS,
-    QS_LLM_REASONING_EFFORT, QS_PROMPT_DIR) lets an LLM write the answers. */
+    QS_LLM_REASONING_EFFORT, QS_PROMPT_DIR) lets an LLM write the answers.
+    QS_NOTIFY_ALLOW_HOSTS (webhook hosts allowed to resolve to private
+    addresses), QS_TRIAGE_THREADS (alert diagnoses at once, default 2). */
 #include "qs_answer_prompt.h"
 #include "qs_flows.h"
 #include "qs_turn.h"
 #include "qs_conversations.h"
+#include "qs_incident.h"
+#include "qs_notifier.h"
 #include "qs_env.h"
 #include "qs_log.h"
 #include "qs_metrics.h"
@@ -36,6 +40,10 @@ main (void)
     qs_worker_t *worker = NULL;
     qs_wf_t *wf = NULL;
     qs_pruner_t *pruner = NULL;
+    qs_incidents_t *incidents = NULL;
+    qs_settings_t *settings = NULL;
+    qs_notifier_t *notifier = NULL;
+    qs_incident_t *receiver = NULL;
     qs_err_t err = {0};
     char url[1024];
     const char *data_dir = qs_env_str ("QS_DATA_DIR", "./.quickspin");
@@ -48,6 +56,10 @@ main (void)
     qs_store_t *store = qs_store_new (store_url, &err);
     if (!store) {
         qs_error (NULL, "workflow: cannot open the store: %s", err.message);
+        goto cleanup;
+    }
+    if (!(incidents = qs_incidents_new (store, &err)) || !(settings = qs_settings_new (store, &err))) {
+        qs_error (NULL, "workflow: cannot open the incidents or settings: %s", err.message);
         goto cleanup;
     }
     wf = qs_wf_new (&store, qs_env_str ("QS_PLATFORM_URL", NULL));
@@ -63,11 +75,16 @@ main (void)
     if (wf)
         qs_wf_set_llm (wf, &llm);
     qs_llm_destroy (&llm);
-    long threads;
+    long threads, triage;
     qs_env_int ("QS_WORKER_THREADS", 4, 1, 64, &threads);
+    qs_env_int ("QS_TRIAGE_THREADS", 2, 1, 8, &triage);
+    notifier = qs_notifier_new (settings, qs_env_str ("QS_NOTIFY_ALLOW_HOSTS", ""), NULL);
+    if (wf && notifier)
+        qs_wf_set_notifier (wf, notifier);
+    receiver = wf ? qs_incident_new (wf, incidents, notifier, (int) triage) : NULL;
     qs_worker_config_t config = {.service = "workflow", .threads = (int) threads, .metrics = metrics};
     worker = qs_worker_new (&config);
-    if (!wf || !worker)
+    if (!wf || !worker || !notifier || !receiver)
         goto cleanup;
     const qs_ops_handler_t handlers[] = {       /* the "workflow" rows of proto/qs_ops.c */
         { "chat", qs_turn_chat_op, wf },
@@ -77,6 +94,10 @@ main (void)
         { "conversations_list", qs_conversations_list_op, qs_wf_store (wf) },
         { "conversation_get", qs_conversation_get_op, qs_wf_store (wf) },
         { "conversation_delete", qs_conversation_delete_op, qs_wf_store (wf) },
+        { "alert_receive", qs_incident_alert_op, receiver },
+        { "incidents_list", qs_incident_list_op, receiver },
+        { "notifications_get", qs_notifier_get_op, notifier },
+        { "notifications_put", qs_notifier_put_op, notifier },
     };
     if (qs_ops_register (worker, "workflow", handlers, sizeof handlers / sizeof handlers[0], &err)) {
         qs_error (NULL, "workflow: %s", err.message);
@@ -94,6 +115,10 @@ main (void)
 cleanup:
     qs_pruner_destroy (&pruner);
     qs_worker_destroy (&worker);
+    qs_incident_destroy (&receiver);        /* before the store its threads write to */
+    qs_notifier_destroy (&notifier);
+    qs_settings_destroy (&settings);
+    qs_incidents_destroy (&incidents);
     qs_wf_destroy (&wf);
     qs_store_destroy (&store);
     qs_metrics_destroy (&metrics);

@@ -1,5 +1,6 @@
 /*  qs_turn - see qs_turn.h */
 #include "qs_turn.h"
+#include "qs_notifier.h"
 #include "qs_ops.h"
 #include "qs_answer.h"
 #include "qs_reply.h"
@@ -313,6 +314,7 @@ s_decide (qs_turn_t *t, const char *action_id, const char *decision, const char 
             goto cleanup;
         }
         qs_events_action (t->run.req, failed ? QS_EVENT_ACTION_FAILED : QS_EVENT_ACTION_EXECUTED, done); /* issue 11 */
+        qs_notifier_action (qs_wf_notifier (t->run.wf), auth->org_id, done);    /* the org's webhook */
     }
     if (!strcmp (t->dlg.pending.action_id, action_id))
         qs_dialogue_pending_clear (&t->dlg);

@@ -14,6 +14,7 @@ struct _qs_wf_t {
     qs_store_t *store;
     qs_llm_t *llm;              /* NULL = templates only */
     qs_wf_io_t io;
+    qs_notifier_t *notifier;    /* lent, may be NULL */
     char *platform_url;
     pthread_key_t key;
     pthread_mutex_t lock;
@@ -73,6 +74,18 @@ void
 qs_wf_set_io (qs_wf_t *self, const qs_wf_io_t *io)
 {
     self->io = *io;
+}
+
+void
+qs_wf_set_notifier (qs_wf_t *self, qs_notifier_t *notifier)
+{
+    self->notifier = notifier;
+}
+
+qs_notifier_t *
+qs_wf_notifier (qs_wf_t *self)
+{
+    return self->notifier;
 }
 
 qs_llm_t *

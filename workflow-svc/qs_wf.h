@@ -36,6 +36,12 @@ void qs_wf_set_llm (qs_wf_t *self, qs_llm_t **llm_p);
 /*  The answer LLM (lent; thread-safe), or NULL when none is configured. */
 qs_llm_t *qs_wf_llm (qs_wf_t *self);
 
+/*  Notifications of decided actions (contract section 11; qs_notifier.h):
+    lent, set before the worker's threads start; NULL (the default) = none. */
+typedef struct _qs_notifier_t qs_notifier_t;
+void qs_wf_set_notifier (qs_wf_t *self, qs_notifier_t *notifier);
+qs_notifier_t *qs_wf_notifier (qs_wf_t *self);
+
 /*  The calls a workflow makes to other services, replaceable so a unit test
     can answer them in-process (e.g. with intent-svc's local engine). call
     NULL = through the broker with the request's context. */

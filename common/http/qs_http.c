@@ -270,9 +270,10 @@ qs_http_perform (qs_http_t *self, const qs_http_req_t *req, qs_http_resp_t *resp
         .headers = qs_buf_new (S_MAX_HEADERS),
     };
     struct curl_slist *hdrs = s_headers (req);
+    struct curl_slist *pin = req->resolve ? curl_slist_append (NULL, req->resolve) : NULL;
     char errbuf[CURL_ERROR_SIZE] = "";
     int rc = -1;
-    if (!hdrs || !call.body || !call.headers) {
+    if (!hdrs || !call.body || !call.headers || (req->resolve && !pin)) {
         resp->fail = QS_HTTP_OTHER;
         snprintf (resp->detail, sizeof resp->detail, "out of memory");
         goto cleanup;
@@ -301,6 +302,8 @@ qs_http_perform (qs_http_t *self, const qs_http_req_t *req, qs_http_resp_t *resp
     curl_easy_setopt (c, CURLOPT_TCP_KEEPALIVE, 1L);
     if (req->ca_file && *req->ca_file)
         curl_easy_setopt (c, CURLOPT_CAINFO, req->ca_file);
+    if (pin)
+        curl_easy_setopt (c, CURLOPT_RESOLVE, pin);
     if (strcmp (req->method, "HEAD") == 0)
         curl_easy_setopt (c, CURLOPT_NOBODY, 1L);
     if (req->body) {
@@ -344,6 +347,10 @@ cleanup:
     curl_easy_setopt (c, CURLOPT_HTTPHEADER, NULL);
     curl_easy_setopt (c, CURLOPT_ERRORBUFFER, NULL);
     curl_slist_free_all (hdrs);
+    if (pin) {
+        curl_easy_setopt (c, CURLOPT_RESOLVE, NULL);
+        curl_slist_free_all (pin);
+    }
     qs_buf_destroy (&call.body);
     qs_buf_destroy (&call.headers);
     return rc;

@@ -52,6 +52,10 @@ typedef struct {
     size_t max_body;             /* 0 = 8 MiB */
     qs_http_data_fn *on_data;    /* NULL = collect a 2xx body into resp->body */
     qs_http_tick_fn *on_tick;    /* NULL = no ticks; set, the connection is not kept */
+    const char *resolve;         /* "host:port:address": connect to that checked address for
+                                    the URL's host, never what DNS says now (CURLOPT_RESOLVE;
+                                    the entry stays in the instance's DNS cache, so pinned
+                                    calls use an instance of their own); NULL = DNS */
     void *arg;                   /* for on_data and on_tick */
 } qs_http_req_t;
 

@@ -40,10 +40,13 @@ START_TEST (test_rows_well_formed)
         ck_assert_msg (r->internal == (r->pattern == NULL), "%s: internal means no HTTP route", name);
         if (r->pattern) {
             ck_assert_msg (!strncmp (r->pattern, "/api/v1/", 8), "%s", name);
-            ck_assert_msg (s_is (r->method, "GET") || s_is (r->method, "POST") || s_is (r->method, "DELETE"),
+            ck_assert_msg (s_is (r->method, "GET") || s_is (r->method, "POST") || s_is (r->method, "PUT")
+                           || s_is (r->method, "DELETE"),
                            "%s: method %s", name, r->method);
         }
-        ck_assert_msg (!r->has_body || s_is (r->method, "POST"), "%s: only a POST has a body", name);
+        ck_assert_msg (!r->has_body || s_is (r->method, "POST") || s_is (r->method, "PUT"),
+                       "%s: only a POST or a PUT has a body", name);
+        ck_assert_msg (!s_is (r->method, "PUT") || r->has_body, "%s: a PUT has a body", name);
         ck_assert_msg (!r->stream || r->has_body, "%s: a stream answers a POST", name);
         ck_assert_msg (!r->validate || r->has_body, "%s: a validator needs a body", name);
         ck_assert_msg ((r->chars_max > 0) == (r->validate != NULL), "%s: a text limit goes with a validator", name);
@@ -280,6 +283,8 @@ START_TEST (test_register)
         { "action_cancel", s_handler, NULL }, { "recommendations", s_handler, NULL },
         { "conversations_list", s_handler, NULL }, { "conversation_get", s_handler, NULL },
         { "conversation_delete", s_handler, NULL },
+        { "alert_receive", s_handler, NULL }, { "incidents_list", s_handler, NULL },
+        { "notifications_get", s_handler, NULL }, { "notifications_put", s_handler, NULL },
     };
     ck_assert_int_eq (qs_ops_register (worker, "workflow", wf, sizeof wf / sizeof wf[0], &err), 0);
     qs_worker_destroy (&worker);

@@ -417,6 +417,23 @@ s_record (json_object *state, void *arg, qs_err_t *err)
     return QS_NODE_OK;
 }
 
+int
+qs_diagnose_service (qs_wf_run_t *run, json_object *service, json_object **diagnosis_p,
+                     qs_err_t *err)
+{
+    diag_t d;
+    memset (&d, 0, sizeof d);
+    d.service = json_object_get (service);
+    void *flow = run->flow;
+    run->flow = &d;
+    *diagnosis_p = NULL;
+    if (s_gather (NULL, run, err) == QS_NODE_OK && s_analyze (NULL, run, err) == QS_NODE_OK)
+        *diagnosis_p = json_object_get (d.diagnosis);
+    run->flow = flow;
+    s_clear (&d);
+    return *diagnosis_p ? 0 : -1;
+}
+
 static const qs_node_def_t s_nodes[] = {
     {.name = "gather",    .fn = s_gather,    .next = "analyze"},
     {.name = "analyze",   .fn = s_analyze,   .next = "history"},

@@ -34,6 +34,13 @@ json_object *qs_provision_validate (const qs_config_t *config, const qs_auth_t *
     data read, the diagnosis, history, sources, the fix and its verification). */
 const qs_graph_def_t *qs_diagnose_graph (void);
 
+/*  Diagnose service (a platform Service, lent) without a conversation: the
+    gather and analyze nodes of the diagnose graph, so the same findings,
+    and no pending action, history or record. *diagnosis_p is a new
+    diagnosis (qs_diagnose_analyze's shape). 0, or -1 with err. */
+int qs_diagnose_service (qs_wf_run_t *run, json_object *service, json_object **diagnosis_p,
+                         qs_err_t *err);
+
 /*  Gather what the optimizer needs and run it; *reco_p is a new
     RecommendationResponse. */
 int qs_optimize_recommendations (qs_wf_run_t *run, json_object **reco_p, qs_err_t *err);
