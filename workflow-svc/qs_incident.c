@@ -22,6 +22,7 @@ typedef struct _job_t {
     char incident_id[QS_ID_LEN + 1];
     char alertname[128];
     bool opened;                /* notify incident.opened once diagnosed */
+    int64_t received_ms;        /* when the alert reached this worker (the bench's start) */
     json_object *service;       /* the platform's Service */
 } job_t;
 
@@ -140,8 +141,9 @@ s_triage (qs_incident_t *self, job_t *job)
         if (qs_incidents_set_diagnosis (self->repo, org, job->incident_id, diagnosis, &err) != 0)
             qs_warn (qs_req_id (req), "incident %s: cannot store its diagnosis: %s", job->incident_id, err.message);
         else
-            qs_info (qs_req_id (req), "incident %s diagnosed: %s in %lld ms", job->incident_id,
-                     s_top_code (diagnosis), (long long) (qs_mono_ms () - t0));
+            qs_info (qs_req_id (req), "incident %s diagnosed: %s in %lld ms, stored %lld ms after the alert arrived",
+                     job->incident_id, s_top_code (diagnosis), (long long) (qs_mono_ms () - t0),
+                     (long long) (qs_now_ms () - job->received_ms));
     }
     if (job->opened && (incident = qs_incidents_get (self->repo, org, job->incident_id, &err)))
         s_notify (self, org, "incident.opened", incident, diagnosis);
@@ -302,6 +304,7 @@ qs_incident_alert_op (qs_req_t *req, void *arg)
     const qs_auth_t *auth = qs_req_auth (req);
     qs_err_t err = {0};
     qs_alert_batch_t batch;
+    int64_t received_ms = qs_now_ms ();
     if (qs_alerts_parse (qs_req_body (req), &batch, &err) != 0)
         return qs_req_fail_err (req, &err);
     qs_wf_run_t run;
@@ -352,6 +355,7 @@ qs_incident_alert_op (qs_req_t *req, void *arg)
                 qs_strlcpy (job->incident_id, qs_json_str (incident, "id", ""), sizeof job->incident_id);
                 qs_strlcpy (job->alertname, a->alertname, sizeof job->alertname);
                 job->opened = opened;
+                job->received_ms = received_ms;
                 job->service = json_object_get (service);
                 job->next = jobs;
                 jobs = job;
