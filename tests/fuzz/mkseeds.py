@@ -195,3 +195,32 @@ put("optimize", "estimate", j({"services": [], "config": {"tier": "medium", "rep
                                "error": {"error": {"code": "quota_exceeded", "message": "org over quota, token sk-live-1234 redacted?"}}}))
 put("optimize", "error-text", j({"services": [], "error": "<html>502 Bad Gateway</html>"}))
 put("optimize", "provisioning", j({"services": [dict(svc(6, "micro", 1, False, False, "dev"), status="provisioning")]}))
+
+
+# ---- alerts: Alertmanager's webhook payload (version 4) ----
+def alert(status, labels, fp=None, ends="0001-01-01T00:00:00Z", notes=None):
+    a = {"status": status, "labels": labels, "annotations": notes or {"summary": "redis is down"},
+         "startsAt": "2026-12-07T10:00:00.123Z", "endsAt": ends, "generatorURL": "http://prometheus/graph"}
+    if fp is not None:
+        a["fingerprint"] = fp
+    return a
+def am(alerts, status="firing"):
+    return j({"version": "4", "groupKey": "{}:{alertname=\"X\"}", "truncatedAlerts": 0, "status": status,
+              "receiver": "quickspin", "groupLabels": {}, "commonLabels": {}, "commonAnnotations": {},
+              "externalURL": "http://am:9093", "alerts": alerts})
+put("alerts", "by-id", am([alert("firing", {"alertname": "RedisDown", "quickspin_service_id": "svc-acme-cache",
+                                             "severity": "critical"}, "a1b2c3d4e5f60718")]))
+put("alerts", "by-name", am([alert("firing", {"alertname": "Disk", "quickspin_service": "acme-events"}, "ffee")]))
+put("alerts", "by-pod", am([alert("firing", {"alertname": "Crash", "namespace": "qs-acme", "pod": "acme-broker-0"})]))
+put("alerts", "resolved", am([alert("resolved", {"alertname": "RedisDown"}, "a1b2c3d4e5f60718",
+                                    "2026-12-07T10:05:00Z")], "resolved"))
+put("alerts", "fire-then-resolve", am([alert("firing", {"alertname": "Flap"}, "f1"),
+                                       alert("resolved", {"alertname": "Flap"}, "f1", "2026-12-07T10:06:00Z")]))
+put("alerts", "no-fingerprint", am([alert("firing", {"alertname": "Derived", "job": "node"}),
+                                    alert("firing", {"job": "node", "alertname": "Derived"})]))
+put("alerts", "description", am([alert("firing", {"alertname": "D"}, "d", notes={"description": "\u00e9\u00e8 " * 200})]))
+put("alerts", "hostile-labels", am([alert("firing", {"alertname": "$where", "quickspin_service": "{\"$ne\":1}",
+                                                      "severity": "x" * 100}, "$gt")]))
+put("alerts", "bad-label-type", am([alert("firing", {"alertname": 5})]))
+put("alerts", "wrong-version", j({"version": "3", "alerts": []}))
+put("alerts", "empty", am([]))
