@@ -2,7 +2,10 @@
     for every route of contract section 4 that names or returns someone's
     data: another user's conversation or action is 404 (never 403, so ids
     cannot be probed), a viewer's confirm is 403, recommendations come from
-    the caller's org only, the document routes are admin-only. */
+    the caller's org only, the document routes are admin-only; incidents
+    (contract section 11) are the org's (members send alerts, every role
+    reads them, another org never sees one) and the notification settings
+    are its admins' only. */
 #include "../qs_test.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -294,6 +297,78 @@ START_TEST (test_documents_scoped_to_org)
 }
 END_TEST
 
+static const char S_ALERT[] =
+    "{\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"%s\","
+    "\"quickspin_service\":\"no-such-service\"},\"annotations\":{}}]}";
+
+/*  How many of the caller's incidents are called alertname. */
+static int
+s_incidents_named (const char *token, const char *alertname)
+{
+    json_object *resp = NULL;
+    ck_assert_int_eq (s_http ("GET", "/api/v1/incidents", token, NULL, &resp), 200);
+    json_object *list = qs_json_get (resp, "incidents", json_type_array);
+    int n = 0;
+    for (size_t i = 0; list && i < json_object_array_length (list); i++)
+        n += !strcmp (qs_json_str (json_object_array_get_idx (list, i), "alertname", ""), alertname);
+    json_object_put (resp);
+    return n;
+}
+
+START_TEST (test_incident_routes)
+{
+    char body[400];
+    /* a member (the owner of the alert token) and an admin colleague send; a viewer may not */
+    snprintf (body, sizeof body, S_ALERT, "SecAcme");
+    s_expect ("POST", "/api/v1/alerts/alertmanager", s_alice, body, 200, NULL);
+    s_expect ("POST", "/api/v1/alerts/alertmanager", s_bob, body, 200, NULL);
+    s_expect ("POST", "/api/v1/alerts/alertmanager", s_viewer, body, 403, "forbidden");
+    s_expect ("POST", "/api/v1/alerts/alertmanager", NULL, body, 401, NULL);
+    snprintf (body, sizeof body, S_ALERT, "SecGlobex");
+    s_expect ("POST", "/api/v1/alerts/alertmanager", s_carol, body, 200, NULL);
+    /* the org's incident for every role of the org, once (same fingerprint) */
+    const char *acme[] = {s_alice, s_bob, s_viewer, s_acme_admin};
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq (s_incidents_named (acme[i], "SecAcme"), 1);
+        ck_assert_int_eq (s_incidents_named (acme[i], "SecGlobex"), 0);
+    }
+    /* another org, and the same user id in another org, never see it */
+    const char *globex[] = {s_carol, s_globex_admin, s_alice_globex};
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq (s_incidents_named (globex[i], "SecAcme"), 0);
+        ck_assert_int_eq (s_incidents_named (globex[i], "SecGlobex"), 1);
+    }
+}
+END_TEST
+
+START_TEST (test_notification_settings_admin_only)
+{
+    /* a public address literal: no DNS needed, and no event is sent to it */
+    const char *put = "{\"webhook_url\":\"http://93.184.216.34/hooks/acme?token=sekrit\"}";
+    const char *not_admin[] = {s_alice, s_viewer, s_carol};
+    for (int i = 0; i < 3; i++) {
+        s_expect ("PUT", "/api/v1/settings/notifications", not_admin[i], put, 403, "forbidden");
+        s_expect ("GET", "/api/v1/settings/notifications", not_admin[i], NULL, 403, "forbidden");
+    }
+    s_expect ("PUT", "/api/v1/settings/notifications", s_acme_admin, put, 200, NULL);
+    s_expect ("PUT", "/api/v1/settings/notifications", s_acme_admin,
+              "{\"webhook_url\":\"http://169.254.169.254/latest\"}", 422, "webhook_not_allowed");
+    json_object *resp = NULL;
+    ck_assert_int_eq (s_http ("GET", "/api/v1/settings/notifications", s_bob, NULL, &resp), 200);
+    ck_assert_str_eq (qs_json_str (resp, "webhook_url", ""), "http://93.184.216.34/hooks/acme?token=***");
+    json_object_put (resp);
+    /* another org's admin sees and changes only its own */
+    ck_assert_int_eq (s_http ("GET", "/api/v1/settings/notifications", s_globex_admin, NULL, &resp), 200);
+    ck_assert (json_object_is_type (json_object_object_get (resp, "webhook_url"), json_type_null));
+    json_object_put (resp);
+    s_expect ("PUT", "/api/v1/settings/notifications", s_globex_admin, "{\"webhook_url\":null}", 200, NULL);
+    ck_assert_int_eq (s_http ("GET", "/api/v1/settings/notifications", s_acme_admin, NULL, &resp), 200);
+    ck_assert_ptr_nonnull (strstr (qs_json_str (resp, "webhook_url", ""), "93.184.216.34"));
+    json_object_put (resp);
+    s_expect ("PUT", "/api/v1/settings/notifications", s_acme_admin, "{\"webhook_url\":null}", 200, NULL);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -307,6 +382,8 @@ s_suite (void)
     tcase_add_test (tc, test_recommendations_scoped_to_org);
     tcase_add_test (tc, test_document_routes_admin_only);
     tcase_add_test (tc, test_documents_scoped_to_org);
+    tcase_add_test (tc, test_incident_routes);
+    tcase_add_test (tc, test_notification_settings_admin_only);
     suite_add_tcase (s, tc);
     return s;
 }
