@@ -3,6 +3,7 @@
 #include "qs_cli_keygen.h"
 #include "qs_cli_chat.h"
 #include "qs_cli_cmds.h"
+#include "qs_cli_incidents.h"
 #include "qs_cli_ctx.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,8 @@ s_usage (FILE *out)
         "  confirm <action_id>        execute a pending action\n"
         "  cancel <action_id>         cancel a pending action\n"
         "  recommend                  cost recommendations: savings per service and the total\n"
+        "  incidents [--status firing|resolved] [--limit N]\n"
+        "                             incidents from Alertmanager with their diagnosis\n"
         "  conversations [list] [--limit N] [--cursor C]\n"
         "  conversations show <id>    a conversation with its messages\n"
         "  conversations delete <id>  delete a conversation\n"
@@ -160,6 +163,8 @@ main (int argc, char **argv)
             rc = s_chat (&ctx, cargc, cargv);
         else if (!strcmp (cmd, "recommend") || !strcmp (cmd, "recommendations"))
             rc = qs_cli_cmd_recommend (&ctx, cargc, cargv);
+        else if (!strcmp (cmd, "incidents"))
+            rc = qs_cli_cmd_incidents (&ctx, cargc, cargv);
         else if (!strcmp (cmd, "conversations") || !strcmp (cmd, "conv"))
             rc = qs_cli_cmd_conversations (&ctx, cargc, cargv);
         else if (!strcmp (cmd, "health"))

@@ -124,6 +124,27 @@ START_TEST (test_fire_repeat_resolve)
     json_object_put (inc);
     ck_assert_int_eq (s_count ("QsCacheOOM"), 1);
 
+    /* quickspin incidents: the table and --json */
+    char *cli = qs_build_path ("cli/quickspin");
+    char cmd[1400], out[8192];
+    snprintf (cmd, sizeof cmd, "env HOME=/tmp QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s %s incidents --status firing",
+              s_e.gateway, s_admin, cli);
+    FILE *p = popen (cmd, "r");
+    size_t n = p ? fread (out, 1, sizeof out - 1, p) : 0;
+    out[n] = 0;
+    ck_assert_int_eq (p ? pclose (p) : -1, 0);
+    ck_assert_msg (strstr (out, "QsCacheOOM") && strstr (out, "acme-cache") && strstr (out, "oom_killed"), "%s", out);
+    snprintf (cmd, sizeof cmd, "env HOME=/tmp QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s %s --json incidents",
+              s_e.gateway, s_admin, cli);
+    p = popen (cmd, "r");
+    n = p ? fread (out, 1, sizeof out - 1, p) : 0;
+    out[n] = 0;
+    ck_assert_int_eq (p ? pclose (p) : -1, 0);
+    json_object *parsed = json_tokener_parse (out);
+    ck_assert_msg (qs_json_get (parsed, "incidents", json_type_array), "%s", out);
+    json_object_put (parsed);
+    free (cli);
+
     /* the chat's diagnosis now remembers it */
     json_object *r = NULL;
     ck_assert_int_eq (qs_e2e_http ("POST", s_e.gateway, "/api/v1/chat", s_member,
