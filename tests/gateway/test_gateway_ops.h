@@ -4,6 +4,12 @@
 #define TEST_GATEWAY_OPS_H
 
 #include <check.h>
+#include "qs_harness.h"
+
+/*  The running gateway and its suite, owned by test_gateway_http.c (lent). */
+qs_harness_t *test_gateway_suite (void);
+/*  Start one more test worker for service (lent; stopped with the suite). */
+qs_proc_t *test_gateway_worker (const char *service);
 
 /*  Add the SSE, rate-limit, metrics, static and readiness checks to tc. */
 void test_gateway_ops_add (TCase *tc);

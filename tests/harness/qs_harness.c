@@ -156,7 +156,7 @@ s_prepare (qs_harness_t *self, const qs_harness_spec_t *spec)
     free (token_file);
     if (!f)
         return -1;
-    fputs ("e2e-k8s-token", f);
+    fputs (QS_HARNESS_K8S_TOKEN, f);
     fclose (f);
     s_env_add (self, qs_strdupf ("QS_BROKER_ENDPOINT=%s", self->bus));
     s_env_add (self, qs_strdupf ("QS_BROKER_EMBEDDED=%d", spec->embedded_broker ? 1 : 0));
@@ -164,9 +164,10 @@ s_prepare (qs_harness_t *self, const qs_harness_spec_t *spec)
     s_env_add (self, qs_strdupf ("QS_K8S_API_URL=%s", self->sandbox));
     s_env_add (self, qs_strdupf ("QS_K8S_TOKEN_FILE=%s/k8s-token", self->dir));
     s_env_add (self, qs_strdupf ("QS_DATA_DIR=%s", self->dir));
+    s_env_add (self, qs_strdupf ("QS_TEST_MARKER_DIR=%s", self->dir));
     s_env_add (self, qs_strdupf ("QS_STORE_URL=sqlite://%s/qs.db", self->dir));
     s_env_add (self, qs_strdupf ("QS_SANDBOX_ADDR=127.0.0.1:%d", sandbox_port));
-    s_env_add (self, qs_strdupf ("QS_SANDBOX_K8S_TOKEN=e2e-k8s-token"));
+    s_env_add (self, qs_strdupf ("QS_SANDBOX_K8S_TOKEN=%s", QS_HARNESS_K8S_TOKEN));
     s_env_add (self, qs_strdupf ("QS_SANDBOX_PROVISION_DELAY_MS=300"));
     s_env_add (self, qs_strdupf ("QS_HTTP_ADDR=127.0.0.1"));
     s_env_add (self, qs_strdupf ("QS_HTTP_PORT=%d", self->gateway_port));
@@ -263,7 +264,7 @@ qs_harness_stop (qs_harness_t *self)
     for (int i = self ? self->nprocs - 1 : -1; i >= 0; i--) {
         //  ASan exits are slow: 15 s before SIGKILL
         int status = qs_proc_stop (self->procs[i], SIGTERM, 15000);
-        if (status != 0 && status != 128 + SIGTERM) {
+        if (status != 0) {
             fprintf (stderr, "%s exited with %d\n", qs_proc_name (self->procs[i]), status);
             qs_proc_print_log (self->procs[i]);
             rc = -1;

@@ -15,6 +15,7 @@
 #ifndef QS_HARNESS_H
 #define QS_HARNESS_H
 
+#include <check.h>
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -84,6 +85,9 @@ char *qs_build_path (const char *rel);
 #define QS_HARNESS_MAX_PROCS   24
 #define QS_HARNESS_MAX_BROKERS 4
 #define QS_HARNESS_MAX_KINDS   6
+/*  The Kubernetes API token the sandbox accepts and the k8s workers use
+    (in <data dir>/k8s-token). */
+#define QS_HARNESS_K8S_TOKEN   "e2e-k8s-token"
 
 typedef struct {
     const char *kind;           /* "intent", "knowledge", "k8s", "workflow", or a
@@ -171,9 +175,9 @@ int qs_harness_wait_workers (qs_harness_t *self, int broker, const char *service
 /*  A dev token (the dev secret the suite runs with) for sub/org/roles
     ("member,admin"), tier pro. Caller frees. */
 char *qs_harness_token (const char *sub, const char *org, const char *roles);
-/*  Like qs_harness_token, signed with secret, with a tier. Caller frees. */
-char *qs_harness_token_with (const char *secret, const char *sub, const char *org,
-                             const char *roles, const char *tier);
+/*  A token signed with secret, with a tier, written into out. 0 or -1. */
+int qs_harness_token_into (char *out, size_t size, const char *secret, const char *sub,
+                           const char *org, const char *roles, const char *tier);
 
 /*  HTTP to base+path with token and a JSON body text (may be NULL) within
     timeout_ms (0 = 60 s). Returns the status (0 = no answer); *ms_p (may be
@@ -184,5 +188,15 @@ long qs_harness_http_timed (const char *method, const char *base, const char *pa
 /*  The same with 60 s and no duration. */
 long qs_harness_http (const char *method, const char *base, const char *path,
                       const char *token, const char *body, json_object **json_p);
+
+/*  The sandbox's control routes: seed again with faults cleared; add a
+    fault rule (JSON text). 0 or -1. */
+int qs_harness_sandbox_reset (qs_harness_t *self);
+int qs_harness_sandbox_fault (qs_harness_t *self, const char *rule_json);
+
+/*  main() of a suite that needs built binaries (paths relative to the
+    build dir, NULL-ended): 77 (skipped) when one is missing, else libcurl
+    initialised and the suite run as QS_TEST_MAIN does. */
+int qs_harness_main (Suite *(*suite_fn) (void), const char *const *needs);
 
 #endif

@@ -5,12 +5,16 @@
 #include "qs_devsecret.h"
 #include "qs_json.h"
 #include "qs_util.h"
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
-char *
-qs_harness_token_with (const char *secret, const char *sub, const char *org, const char *roles,
-                       const char *tier)
+//  the CLI's dev-token minter, with the secret the suite is started with
+static char *
+s_mint (const char *secret, const char *sub, const char *org, const char *roles, const char *tier)
 {
-    //  the CLI's dev-token minter, with the secret the suite is started with
     qs_cli_token_opts_t opts = {.sub = sub, .org_id = org, .roles = roles, .tier = tier};
     qs_err_t err = {0};
     return qs_cli_token_mint (&opts, secret, &err);
@@ -19,7 +23,19 @@ qs_harness_token_with (const char *secret, const char *sub, const char *org, con
 char *
 qs_harness_token (const char *sub, const char *org, const char *roles)
 {
-    return qs_harness_token_with (QS_DEV_JWT_SECRET, sub, org, roles, "pro");
+    return s_mint (QS_DEV_JWT_SECRET, sub, org, roles, "pro");
+}
+
+int
+qs_harness_token_into (char *out, size_t size, const char *secret, const char *sub,
+                       const char *org, const char *roles, const char *tier)
+{
+    char *token = s_mint (secret, sub, org, roles, tier);
+    int rc = token && strlen (token) < size ? 0 : -1;
+    if (rc == 0)
+        snprintf (out, size, "%s", token);
+    free (token);
+    return rc;
 }
 
 long
@@ -51,4 +67,41 @@ qs_harness_http (const char *method, const char *base, const char *path, const c
                  const char *body, json_object **json_p)
 {
     return qs_harness_http_timed (method, base, path, token, body, 60000, NULL, json_p);
+}
+
+int
+qs_harness_sandbox_reset (qs_harness_t *self)
+{
+    long status = qs_harness_http_timed ("POST", qs_harness_sandbox (self), "/__sandbox/reset",
+                                         NULL, "{}", 2000, NULL, NULL);
+    return status == 200 ? 0 : -1;
+}
+
+int
+qs_harness_sandbox_fault (qs_harness_t *self, const char *rule_json)
+{
+    long status = qs_harness_http_timed ("POST", qs_harness_sandbox (self), "/__sandbox/faults",
+                                         NULL, rule_json, 2000, NULL, NULL);
+    return status == 201 || status == 200 ? 0 : -1;
+}
+
+int
+qs_harness_main (Suite *(*suite_fn) (void), const char *const *needs)
+{
+    for (size_t i = 0; needs && needs[i]; i++) {
+        char *path = qs_build_path (needs[i]);
+        bool built = path && access (path, X_OK) == 0;
+        free (path);
+        if (!built) {
+            printf ("%s not built; skipping\n", needs[i]);
+            return 77;
+        }
+    }
+    curl_global_init (CURL_GLOBAL_DEFAULT);
+    SRunner *sr = srunner_create (suite_fn ());
+    srunner_run_all (sr, CK_NORMAL);
+    int failed = srunner_ntests_failed (sr);
+    srunner_free (sr);
+    curl_global_cleanup ();
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -10,24 +10,28 @@
 #include "qs_http.h"
 #include "qs_json.h"
 #include "qs_k8s_ops.h"
-#include "qs_sandbox_proc.h"
+#include "qs_harness.h"
 #include "qs_util.h"
 
-static qs_sandbox_proc_t s_sb;
+static qs_harness_t *s_h;
 static qs_k8s_ops_t *s_ops;
 static qs_auth_t s_auth;
 static char s_token_path[128];
 
+#define S_SECRET "integration-test-secret-0123456789"
+static const char *const s_env[] = { "QS_JWT_SECRET=" S_SECRET, NULL };
+
 static void
 s_start (void)
 {
-    ck_assert_int_eq (qs_sandbox_start (&s_sb), 0);
+    s_h = qs_harness_new (&(qs_harness_spec_t) { .sandbox = true, .env = s_env });
+    ck_assert_ptr_nonnull (s_h);
 }
 
 static void
 s_stop (void)
 {
-    qs_sandbox_stop (&s_sb);
+    qs_harness_destroy (&s_h);
 }
 
 static void
@@ -37,7 +41,7 @@ s_auth_as (const char *sub, const char *org, const char *role)
     snprintf (s_auth.sub, sizeof s_auth.sub, "%s", sub);
     snprintf (s_auth.org_id, sizeof s_auth.org_id, "%s", org);
     s_auth.roles = qs_auth_role_bit (role);
-    ck_assert_int_eq (qs_sandbox_token (s_auth.token, sizeof s_auth.token, sub, org, role, "pro"), 0);
+    ck_assert_int_eq (qs_harness_token_into (s_auth.token, sizeof s_auth.token, S_SECRET, sub, org, role, "pro"), 0);
 }
 
 static qs_k8s_ops_t *
@@ -48,18 +52,18 @@ s_ops_with_token (const char *token)
     fprintf (f, "%s\n", token);
     fclose (f);
     qs_k8s_config_t cfg = {0};
-    snprintf (cfg.url, sizeof cfg.url, "%s", s_sb.url);
+    snprintf (cfg.url, sizeof cfg.url, "%s", qs_harness_sandbox (s_h));
     snprintf (cfg.token_file, sizeof cfg.token_file, "%s", s_token_path);
     snprintf (cfg.source, sizeof cfg.source, "env");
-    return qs_k8s_ops_new (s_sb.url, &cfg, NULL);
+    return qs_k8s_ops_new (qs_harness_sandbox (s_h), &cfg, NULL);
 }
 
 static void
 s_setup (void)
 {
-    ck_assert_int_eq (qs_sandbox_reset (&s_sb), 0);
+    ck_assert_int_eq (qs_harness_sandbox_reset (s_h), 0);
     snprintf (s_token_path, sizeof s_token_path, "/tmp/qs-k8s-itest-token-%d", (int) getpid ());
-    s_ops = s_ops_with_token (QS_SANDBOX_TEST_K8S_TOKEN);
+    s_ops = s_ops_with_token (QS_HARNESS_K8S_TOKEN);
     ck_assert_ptr_nonnull (s_ops);
     s_auth_as ("alice", "org-acme", "member");
 }
@@ -165,7 +169,7 @@ START_TEST (test_pod_logs_events_metrics)
     json_object_put (r);
 
     /* a cluster without metrics-server */
-    ck_assert_int_eq (qs_sandbox_fault (&s_sb, "{\"path_prefix\":\"/apis/metrics.k8s.io\",\"status\":404,\"count\":-1}"), 0);
+    ck_assert_int_eq (qs_harness_sandbox_fault (s_h, "{\"path_prefix\":\"/apis/metrics.k8s.io\",\"status\":404,\"count\":-1}"), 0);
     ck_assert_int_eq (s_run ("metrics", "{\"service_id\":\"svc-acme-api-cache\"}", &r, &err), 0);
     ck_assert (!qs_json_bool (r, "available", true));
     json_object_put (r);
@@ -226,7 +230,7 @@ START_TEST (test_snapshot_and_failures)
     json_object_put (r);
 
     /* events failing: reported per part, the rest still there */
-    ck_assert_int_eq (qs_sandbox_fault (&s_sb, "{\"path_prefix\":\"/api/v1/namespaces/qs-acme/events\",\"status\":500,\"count\":-1}"), 0);
+    ck_assert_int_eq (qs_harness_sandbox_fault (s_h, "{\"path_prefix\":\"/api/v1/namespaces/qs-acme/events\",\"status\":500,\"count\":-1}"), 0);
     ck_assert_int_eq (s_run ("snapshot", "{\"service_id\":\"svc-acme-broker\"}", &r, &err), 0);
     ck_assert_int_ge ((int) json_object_array_length (qs_json_path (r, "pods")), 1);
     json_object *e0 = qs_json_path (r, "errors.0");
@@ -236,8 +240,8 @@ START_TEST (test_snapshot_and_failures)
 
     /* slow events on every pod: the snapshot still answers before its
        deadline, with the slow parts reported */
-    ck_assert_int_eq (qs_sandbox_reset (&s_sb), 0);
-    ck_assert_int_eq (qs_sandbox_fault (&s_sb, "{\"path_prefix\":\"/api/v1/namespaces/qs-acme/events\",\"delay_ms\":2500,\"count\":-1}"), 0);
+    ck_assert_int_eq (qs_harness_sandbox_reset (s_h), 0);
+    ck_assert_int_eq (qs_harness_sandbox_fault (s_h, "{\"path_prefix\":\"/api/v1/namespaces/qs-acme/events\",\"delay_ms\":2500,\"count\":-1}"), 0);
     int64_t t1 = qs_mono_ms ();
     ck_assert_int_eq (s_run_ms ("snapshot", "{\"service_id\":\"svc-acme-broker\"}", 1500, &r, &err), 0);
     ck_assert_int_lt (qs_mono_ms () - t1, 1800);
@@ -246,7 +250,7 @@ START_TEST (test_snapshot_and_failures)
     json_object_put (r);
 
     /* a slow Kubernetes API: a 504 within the deadline */
-    ck_assert_int_eq (qs_sandbox_fault (&s_sb, "{\"path_prefix\":\"/api/v1/namespaces/qs-acme/pods\",\"delay_ms\":3000,\"count\":1}"), 0);
+    ck_assert_int_eq (qs_harness_sandbox_fault (s_h, "{\"path_prefix\":\"/api/v1/namespaces/qs-acme/pods\",\"delay_ms\":3000,\"count\":1}"), 0);
     int64_t t0 = qs_mono_ms ();
     ck_assert_int_eq (s_run_ms ("pods", "{\"service_id\":\"svc-acme-broker\"}", 700, &r, &err), -1);
     ck_assert_int_lt (qs_mono_ms () - t0, 2000);
@@ -281,14 +285,6 @@ s_suite (void)
 int
 main (void)
 {
-    if (!qs_sandbox_bin ()) {
-        printf ("quickspin-sandbox not built (QS_SANDBOX_BIN); skipping\n");
-        return 77;
-    }
-    qs_http_global_init ();
-    SRunner *sr = srunner_create (s_suite ());
-    srunner_run_all (sr, CK_NORMAL);
-    int failed = srunner_ntests_failed (sr);
-    srunner_free (sr);
-    return failed ? 1 : 0;
+    const char *needs[] = { "tests/sandbox/quickspin-sandbox", NULL };
+    return qs_harness_main (s_suite, needs);
 }

@@ -11,23 +11,27 @@
 #include "qs_json.h"
 #include "qs_platform.h"
 #include "qs_pricing.h"
-#include "qs_sandbox_proc.h"
+#include "qs_harness.h"
 #include "qs_util.h"
 
-static qs_sandbox_proc_t s_sb;
+static qs_harness_t *s_h;
 static qs_platform_t *s_pf;
 static qs_auth_t s_auth;
+
+#define S_SECRET "integration-test-secret-0123456789"
+static const char *const s_env[] = { "QS_JWT_SECRET=" S_SECRET, NULL };
 
 static void
 s_start (void)
 {
-    ck_assert_int_eq (qs_sandbox_start (&s_sb), 0);
+    s_h = qs_harness_new (&(qs_harness_spec_t) { .sandbox = true, .env = s_env });
+    ck_assert_ptr_nonnull (s_h);
 }
 
 static void
 s_stop (void)
 {
-    qs_sandbox_stop (&s_sb);
+    qs_harness_destroy (&s_h);
 }
 
 static void
@@ -36,14 +40,14 @@ s_auth_as (const char *sub, const char *org, const char *role, const char *tier)
     memset (&s_auth, 0, sizeof s_auth);
     snprintf (s_auth.sub, sizeof s_auth.sub, "%s", sub);
     snprintf (s_auth.org_id, sizeof s_auth.org_id, "%s", org);
-    ck_assert_int_eq (qs_sandbox_token (s_auth.token, sizeof s_auth.token, sub, org, role, tier), 0);
+    ck_assert_int_eq (qs_harness_token_into (s_auth.token, sizeof s_auth.token, S_SECRET, sub, org, role, tier), 0);
 }
 
 static void
 s_setup (void)
 {
-    ck_assert_int_eq (qs_sandbox_reset (&s_sb), 0);
-    s_pf = qs_platform_new (s_sb.url);
+    ck_assert_int_eq (qs_harness_sandbox_reset (s_h), 0);
+    s_pf = qs_platform_new (qs_harness_sandbox (s_h));
     ck_assert_ptr_nonnull (s_pf);
     s_auth_as ("alice", "org-acme", "member", "pro");
 }
@@ -176,20 +180,20 @@ START_TEST (test_faults)
     qs_platform_ctx_t ctx;
 
     /* a transient 503 is retried away */
-    ck_assert_int_eq (qs_sandbox_fault (&s_sb, "{\"path_prefix\":\"/api/v1/quotas\",\"status\":503,\"count\":1}"), 0);
+    ck_assert_int_eq (qs_harness_sandbox_fault (s_h, "{\"path_prefix\":\"/api/v1/quotas\",\"status\":503,\"count\":1}"), 0);
     ctx = s_ctx (5000);
     ck_assert_int_eq (qs_platform_quotas (s_pf, &ctx, &o, &err), 0);
     json_object_put (o);
 
     /* a platform that keeps failing: a clear 503 */
-    ck_assert_int_eq (qs_sandbox_fault (&s_sb, "{\"path_prefix\":\"/api/v1/pricing\",\"status\":500,\"count\":-1}"), 0);
+    ck_assert_int_eq (qs_harness_sandbox_fault (s_h, "{\"path_prefix\":\"/api/v1/pricing\",\"status\":500,\"count\":-1}"), 0);
     ctx = s_ctx (5000);
     ck_assert_int_eq (qs_platform_pricing (s_pf, &ctx, &o, &err), -1);
     ck_assert_int_eq (err.status, 503);
     ck_assert_str_eq (err.code, "platform_unavailable");
 
     /* slow past the deadline: 504 close to the deadline, not after the delay */
-    ck_assert_int_eq (qs_sandbox_fault (&s_sb, "{\"path_prefix\":\"/api/v1/services\",\"method\":\"GET\",\"delay_ms\":3000,\"count\":1}"), 0);
+    ck_assert_int_eq (qs_harness_sandbox_fault (s_h, "{\"path_prefix\":\"/api/v1/services\",\"method\":\"GET\",\"delay_ms\":3000,\"count\":1}"), 0);
     ctx = s_ctx (500);
     int64_t t0 = qs_mono_ms ();
     ck_assert_int_eq (qs_platform_list_services (s_pf, &ctx, &o, &err), -1);
@@ -198,12 +202,12 @@ START_TEST (test_faults)
     ck_assert_str_eq (err.code, "platform_timeout");
 
     /* a malformed body */
-    ck_assert_int_eq (qs_sandbox_fault (&s_sb, "{\"path_prefix\":\"/api/v1/services/svc-acme-jobs\",\"status\":200,\"body\":\"{\\\"id\\\":\",\"count\":-1}"), 0);
+    ck_assert_int_eq (qs_harness_sandbox_fault (s_h, "{\"path_prefix\":\"/api/v1/services/svc-acme-jobs\",\"status\":200,\"body\":\"{\\\"id\\\":\",\"count\":-1}"), 0);
     ctx = s_ctx (5000);
     ck_assert_int_eq (qs_platform_get_service (s_pf, &ctx, "svc-acme-jobs", &o, &err), -1);
     ck_assert_int_eq (err.status, 502);
     ck_assert_str_eq (err.code, "platform_bad_response");
-    ck_assert_int_eq (qs_sandbox_fault (&s_sb, "{\"path_prefix\":\"/api/v1/services/svc-acme-cache\",\"truncate\":true,\"count\":-1}"), 0);
+    ck_assert_int_eq (qs_harness_sandbox_fault (s_h, "{\"path_prefix\":\"/api/v1/services/svc-acme-cache\",\"truncate\":true,\"count\":-1}"), 0);
     ck_assert_int_eq (qs_platform_get_service (s_pf, &ctx, "svc-acme-cache", &o, &err), -1);
     ck_assert_int_eq (err.status, 502);
 
@@ -235,14 +239,6 @@ s_suite (void)
 int
 main (void)
 {
-    if (!qs_sandbox_bin ()) {
-        printf ("quickspin-sandbox not built (QS_SANDBOX_BIN); skipping\n");
-        return 77;
-    }
-    qs_http_global_init ();
-    SRunner *sr = srunner_create (s_suite ());
-    srunner_run_all (sr, CK_NORMAL);
-    int failed = srunner_ntests_failed (sr);
-    srunner_free (sr);
-    return failed ? 1 : 0;
+    const char *needs[] = { "tests/sandbox/quickspin-sandbox", NULL };
+    return qs_harness_main (s_suite, needs);
 }
