@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "qs_auth.h"
 
 typedef struct _qs_proc_t qs_proc_t;
 
@@ -175,9 +176,13 @@ int qs_harness_wait_workers (qs_harness_t *self, int broker, const char *service
 /*  A dev token (the dev secret the suite runs with) for sub/org/roles
     ("member,admin"), tier pro. Caller frees. */
 char *qs_harness_token (const char *sub, const char *org, const char *roles);
-/*  A token signed with secret, with a tier, written into out. 0 or -1. */
-int qs_harness_token_into (char *out, size_t size, const char *secret, const char *sub,
-                           const char *org, const char *roles, const char *tier);
+/*  A secret for suites that start the sandbox or workers with their own:
+    "QS_JWT_SECRET=" QS_HARNESS_TEST_SECRET in the spec's env. */
+#define QS_HARNESS_TEST_SECRET "integration-test-secret-0123456789"
+/*  Fill auth: sub of org with role (its bit) and a token for them signed
+    with secret, with a tier. 0 or -1. */
+int qs_harness_auth (qs_auth_t *auth, const char *secret, const char *sub, const char *org,
+                     const char *role, const char *tier);
 
 /*  HTTP to base+path with token and a JSON body text (may be NULL) within
     timeout_ms (0 = 60 s). Returns the status (0 = no answer); *ms_p (may be
@@ -193,6 +198,21 @@ long qs_harness_http (const char *method, const char *base, const char *path,
     fault rule (JSON text). 0 or -1. */
 int qs_harness_sandbox_reset (qs_harness_t *self);
 int qs_harness_sandbox_fault (qs_harness_t *self, const char *rule_json);
+
+/*  A user of the suite: after the start, *token_p gets a dev token for
+    sub/org/roles (freed and nulled at the stop). A list ends at token_p NULL. */
+typedef struct {
+    char **token_p;
+    const char *sub, *org, *roles;
+} qs_harness_user_t;
+
+/*  One suite for a whole test case: start spec (copied; what it points to
+    is lent) in tc's unchecked fixture, before its tests fork, mint the
+    users' tokens (users may be NULL), and stop it after the tests.
+    qs_harness_fixture_get answers the suite (lent) inside the tests. */
+void qs_harness_fixture (TCase *tc, const qs_harness_spec_t *spec,
+                         const qs_harness_user_t *users);
+qs_harness_t *qs_harness_fixture_get (void);
 
 /*  main() of a suite that needs built binaries (paths relative to the
     build dir, NULL-ended): 77 (skipped) when one is missing, else libcurl

@@ -27,15 +27,57 @@ qs_harness_token (const char *sub, const char *org, const char *roles)
 }
 
 int
-qs_harness_token_into (char *out, size_t size, const char *secret, const char *sub,
-                       const char *org, const char *roles, const char *tier)
+qs_harness_auth (qs_auth_t *auth, const char *secret, const char *sub, const char *org,
+                 const char *role, const char *tier)
 {
-    char *token = s_mint (secret, sub, org, roles, tier);
-    int rc = token && strlen (token) < size ? 0 : -1;
+    memset (auth, 0, sizeof *auth);
+    snprintf (auth->sub, sizeof auth->sub, "%s", sub);
+    snprintf (auth->org_id, sizeof auth->org_id, "%s", org);
+    auth->roles = qs_auth_role_bit (role);
+    char *token = s_mint (secret, sub, org, role, tier);
+    int rc = token && strlen (token) < sizeof auth->token ? 0 : -1;
     if (rc == 0)
-        snprintf (out, size, "%s", token);
+        snprintf (auth->token, sizeof auth->token, "%s", token);
     free (token);
     return rc;
+}
+
+//  check's fixtures take no argument: the one suite of this test program
+static qs_harness_spec_t s_fixture_spec;
+static const qs_harness_user_t *s_fixture_users;
+static qs_harness_t *s_fixture;
+
+static void
+s_fixture_start (void)
+{
+    s_fixture = qs_harness_new (&s_fixture_spec);
+    ck_assert_msg (s_fixture != NULL, "the suite did not become ready");
+    for (const qs_harness_user_t *u = s_fixture_users; u && u->token_p; u++)
+        *u->token_p = qs_harness_token (u->sub, u->org, u->roles);
+}
+
+static void
+s_fixture_stop (void)
+{
+    qs_harness_destroy (&s_fixture);
+    for (const qs_harness_user_t *u = s_fixture_users; u && u->token_p; u++) {
+        free (*u->token_p);
+        *u->token_p = NULL;
+    }
+}
+
+void
+qs_harness_fixture (TCase *tc, const qs_harness_spec_t *spec, const qs_harness_user_t *users)
+{
+    s_fixture_spec = *spec;
+    s_fixture_users = users;
+    tcase_add_unchecked_fixture (tc, s_fixture_start, s_fixture_stop);
+}
+
+qs_harness_t *
+qs_harness_fixture_get (void)
+{
+    return s_fixture;
 }
 
 long

@@ -12,25 +12,8 @@
 #include "qs_harness.h"
 #include "qs_util.h"
 
-static qs_harness_t *s_h;
 
-#define S_SECRET "integration-test-secret-0123456789"
-static const char *const s_env[] = { "QS_JWT_SECRET=" S_SECRET, NULL };
-
-static void
-s_start (void)
-{
-    qs_harness_spec_t spec = { .sandbox = true, .brokers = 1, .env = s_env,
-                               .workers = { { .kind = "k8s" } } };
-    s_h = qs_harness_new (&spec);
-    ck_assert_ptr_nonnull (s_h);
-}
-
-static void
-s_stop (void)
-{
-    qs_harness_destroy (&s_h);
-}
+static const char *const s_env[] = { "QS_JWT_SECRET=" QS_HARNESS_TEST_SECRET, NULL };
 
 static int
 s_call (qs_client_t *c, const qs_auth_t *auth, const char *op, const char *body_text,
@@ -47,7 +30,7 @@ s_call (qs_client_t *c, const qs_auth_t *auth, const char *op, const char *body_
 
 START_TEST (test_pods_over_the_bus)
 {
-    qs_client_t *c = qs_client_new (qs_harness_bus (s_h));
+    qs_client_t *c = qs_client_new (qs_harness_bus (qs_harness_fixture_get ()));
     ck_assert_ptr_nonnull (c);
     int workers = 0;
     for (int i = 0; i < 100 && workers <= 0; i++) {
@@ -56,11 +39,8 @@ START_TEST (test_pods_over_the_bus)
             usleep (100000);
     }
     ck_assert_int_ge (workers, 1);
-    qs_auth_t auth = {0};
-    snprintf (auth.sub, sizeof auth.sub, "alice");
-    snprintf (auth.org_id, sizeof auth.org_id, "org-acme");
-    auth.roles = QS_ROLE_MEMBER;
-    ck_assert_int_eq (qs_harness_token_into (auth.token, sizeof auth.token, S_SECRET, "alice", "org-acme", "member", "pro"), 0);
+    qs_auth_t auth;
+    ck_assert_int_eq (qs_harness_auth (&auth, QS_HARNESS_TEST_SECRET, "alice", "org-acme", "member", "pro"), 0);
     json_object *r = NULL;
     qs_err_t err = {0};
     ck_assert_int_eq (s_call (c, &auth, "pods", "{\"service_id\":\"svc-acme-cache\"}", &r, &err), 200);
@@ -68,8 +48,7 @@ START_TEST (test_pods_over_the_bus)
                       "OOMKilled");
     json_object_put (r);
     /* a viewer may not restart: 403 comes back through the bus */
-    auth.roles = QS_ROLE_VIEWER;
-    ck_assert_int_eq (qs_harness_token_into (auth.token, sizeof auth.token, S_SECRET, "vic", "org-acme", "viewer", "pro"), 0);
+    ck_assert_int_eq (qs_harness_auth (&auth, QS_HARNESS_TEST_SECRET, "vic", "org-acme", "viewer", "pro"), 0);
     ck_assert_int_eq (s_call (c, &auth, "restart", "{\"service_id\":\"svc-acme-cache\",\"pod\":\"x\"}", &r, &err), -1);
     ck_assert_int_eq (err.status, 403);
     qs_client_destroy (&c);
@@ -81,7 +60,8 @@ s_suite (void)
 {
     Suite *s = suite_create ("qs_k8s_e2e");
     TCase *tc = tcase_create ("bus");
-    tcase_add_unchecked_fixture (tc, s_start, s_stop);
+    qs_harness_fixture (tc, &(qs_harness_spec_t) { .sandbox = true, .brokers = 1, .env = s_env,
+                                                    .workers = { { .kind = "k8s" } } }, NULL);
     tcase_set_timeout (tc, 60);
     tcase_add_test (tc, test_pods_over_the_bus);
     suite_add_tcase (s, tc);

@@ -14,42 +14,18 @@
 #include "qs_harness.h"
 #include "qs_util.h"
 
-static qs_harness_t *s_h;
 static qs_platform_t *s_pf;
 static qs_auth_t s_auth;
 
-#define S_SECRET "integration-test-secret-0123456789"
-static const char *const s_env[] = { "QS_JWT_SECRET=" S_SECRET, NULL };
-
-static void
-s_start (void)
-{
-    s_h = qs_harness_new (&(qs_harness_spec_t) { .sandbox = true, .env = s_env });
-    ck_assert_ptr_nonnull (s_h);
-}
-
-static void
-s_stop (void)
-{
-    qs_harness_destroy (&s_h);
-}
-
-static void
-s_auth_as (const char *sub, const char *org, const char *role, const char *tier)
-{
-    memset (&s_auth, 0, sizeof s_auth);
-    snprintf (s_auth.sub, sizeof s_auth.sub, "%s", sub);
-    snprintf (s_auth.org_id, sizeof s_auth.org_id, "%s", org);
-    ck_assert_int_eq (qs_harness_token_into (s_auth.token, sizeof s_auth.token, S_SECRET, sub, org, role, tier), 0);
-}
+static const char *const s_env[] = { "QS_JWT_SECRET=" QS_HARNESS_TEST_SECRET, NULL };
 
 static void
 s_setup (void)
 {
-    ck_assert_int_eq (qs_harness_sandbox_reset (s_h), 0);
-    s_pf = qs_platform_new (qs_harness_sandbox (s_h));
+    ck_assert_int_eq (qs_harness_sandbox_reset (qs_harness_fixture_get ()), 0);
+    s_pf = qs_platform_new (qs_harness_sandbox (qs_harness_fixture_get ()));
     ck_assert_ptr_nonnull (s_pf);
-    s_auth_as ("alice", "org-acme", "member", "pro");
+    ck_assert_int_eq (qs_harness_auth (&s_auth, QS_HARNESS_TEST_SECRET, "alice", "org-acme", "member", "pro"), 0);
 }
 
 static void
@@ -103,7 +79,7 @@ START_TEST (test_read_paths)
     json_object_put (o);
 
     /* another org's service is simply not found */
-    s_auth_as ("bob", "org-globex", "admin", "enterprise");
+    ck_assert_int_eq (qs_harness_auth (&s_auth, QS_HARNESS_TEST_SECRET, "bob", "org-globex", "admin", "enterprise"), 0);
     ctx = s_ctx (5000);
     ck_assert_int_eq (qs_platform_get_service (s_pf, &ctx, "svc-acme-cache", &o, &err), -1);
     ck_assert_int_eq (err.status, 404);
@@ -165,7 +141,7 @@ START_TEST (test_create_replay_patch_delete)
     ck_assert_int_eq (qs_platform_delete_service (s_pf, &ctx, id, &err), -1);
     ck_assert_int_eq (err.status, 403);
     ck_assert_ptr_nonnull (strstr (err.message, "admin"));
-    s_auth_as ("carol", "org-acme", "admin", "pro");
+    ck_assert_int_eq (qs_harness_auth (&s_auth, QS_HARNESS_TEST_SECRET, "carol", "org-acme", "admin", "pro"), 0);
     ctx = s_ctx (5000);
     ck_assert_int_eq (qs_platform_delete_service (s_pf, &ctx, id, &err), 0);
     ck_assert_int_eq (qs_platform_get_service (s_pf, &ctx, id, &o, &err), -1);
@@ -180,20 +156,20 @@ START_TEST (test_faults)
     qs_platform_ctx_t ctx;
 
     /* a transient 503 is retried away */
-    ck_assert_int_eq (qs_harness_sandbox_fault (s_h, "{\"path_prefix\":\"/api/v1/quotas\",\"status\":503,\"count\":1}"), 0);
+    ck_assert_int_eq (qs_harness_sandbox_fault (qs_harness_fixture_get (), "{\"path_prefix\":\"/api/v1/quotas\",\"status\":503,\"count\":1}"), 0);
     ctx = s_ctx (5000);
     ck_assert_int_eq (qs_platform_quotas (s_pf, &ctx, &o, &err), 0);
     json_object_put (o);
 
     /* a platform that keeps failing: a clear 503 */
-    ck_assert_int_eq (qs_harness_sandbox_fault (s_h, "{\"path_prefix\":\"/api/v1/pricing\",\"status\":500,\"count\":-1}"), 0);
+    ck_assert_int_eq (qs_harness_sandbox_fault (qs_harness_fixture_get (), "{\"path_prefix\":\"/api/v1/pricing\",\"status\":500,\"count\":-1}"), 0);
     ctx = s_ctx (5000);
     ck_assert_int_eq (qs_platform_pricing (s_pf, &ctx, &o, &err), -1);
     ck_assert_int_eq (err.status, 503);
     ck_assert_str_eq (err.code, "platform_unavailable");
 
     /* slow past the deadline: 504 close to the deadline, not after the delay */
-    ck_assert_int_eq (qs_harness_sandbox_fault (s_h, "{\"path_prefix\":\"/api/v1/services\",\"method\":\"GET\",\"delay_ms\":3000,\"count\":1}"), 0);
+    ck_assert_int_eq (qs_harness_sandbox_fault (qs_harness_fixture_get (), "{\"path_prefix\":\"/api/v1/services\",\"method\":\"GET\",\"delay_ms\":3000,\"count\":1}"), 0);
     ctx = s_ctx (500);
     int64_t t0 = qs_mono_ms ();
     ck_assert_int_eq (qs_platform_list_services (s_pf, &ctx, &o, &err), -1);
@@ -202,12 +178,12 @@ START_TEST (test_faults)
     ck_assert_str_eq (err.code, "platform_timeout");
 
     /* a malformed body */
-    ck_assert_int_eq (qs_harness_sandbox_fault (s_h, "{\"path_prefix\":\"/api/v1/services/svc-acme-jobs\",\"status\":200,\"body\":\"{\\\"id\\\":\",\"count\":-1}"), 0);
+    ck_assert_int_eq (qs_harness_sandbox_fault (qs_harness_fixture_get (), "{\"path_prefix\":\"/api/v1/services/svc-acme-jobs\",\"status\":200,\"body\":\"{\\\"id\\\":\",\"count\":-1}"), 0);
     ctx = s_ctx (5000);
     ck_assert_int_eq (qs_platform_get_service (s_pf, &ctx, "svc-acme-jobs", &o, &err), -1);
     ck_assert_int_eq (err.status, 502);
     ck_assert_str_eq (err.code, "platform_bad_response");
-    ck_assert_int_eq (qs_harness_sandbox_fault (s_h, "{\"path_prefix\":\"/api/v1/services/svc-acme-cache\",\"truncate\":true,\"count\":-1}"), 0);
+    ck_assert_int_eq (qs_harness_sandbox_fault (qs_harness_fixture_get (), "{\"path_prefix\":\"/api/v1/services/svc-acme-cache\",\"truncate\":true,\"count\":-1}"), 0);
     ck_assert_int_eq (qs_platform_get_service (s_pf, &ctx, "svc-acme-cache", &o, &err), -1);
     ck_assert_int_eq (err.status, 502);
 
@@ -226,7 +202,7 @@ s_suite (void)
 {
     Suite *s = suite_create ("qs_platform_sandbox");
     TCase *tc = tcase_create ("sandbox");
-    tcase_add_unchecked_fixture (tc, s_start, s_stop);
+    qs_harness_fixture (tc, &(qs_harness_spec_t) { .sandbox = true, .env = s_env }, NULL);
     tcase_add_checked_fixture (tc, s_setup, s_teardown);
     tcase_set_timeout (tc, 60);
     tcase_add_test (tc, test_read_paths);
