@@ -89,6 +89,16 @@ s_stop_ok (qs_proc_t *proc)
     ck_assert_msg (status == 0, "%s did not exit cleanly (status %d)", qs_proc_name (proc), status);
 }
 
+/*  The end of a test: the client goes, every process still running must
+    exit cleanly on SIGTERM. */
+static void
+s_finish (qs_harness_t **h_p, qs_client_t **client_p)
+{
+    qs_client_destroy (client_p);
+    ck_assert_int_eq (qs_harness_stop (*h_p), 0);
+    qs_harness_destroy (h_p);
+}
+
 START_TEST (test_whole_path)
 {
     char broker_metrics [64], worker_metrics [64];
@@ -98,7 +108,7 @@ START_TEST (test_whole_path)
     const char *broker_env [] = { broker_metrics, S_HB, NULL };
     const char *worker_env [] = { worker_metrics, S_HB, NULL };
     qs_harness_t *h = s_bus (broker_env);
-    qs_proc_t *worker = S_WORKER (h, "alpha", "2", worker_env);
+    ck_assert_ptr_nonnull (S_WORKER (h, "alpha", "2", worker_env));
     qs_client_t *client = qs_client_new (qs_harness_bus (h));
     ck_assert_int_eq (qs_harness_wait_workers (h, 0, "alpha", 2, 5000), 2);
     ck_assert_int_eq (qs_client_discover (client, "nobody", 500), 0);
@@ -167,10 +177,7 @@ START_TEST (test_whole_path)
     ck_assert (strstr (text, "qs_broker_errors_total{service=\"never-seen\",code=\"service_unavailable\"} 1"));
     free (text);
 
-    qs_client_destroy (&client);
-    s_stop_ok (worker);
-    s_stop_ok (qs_harness_proc (h, "broker"));
-    qs_harness_destroy (&h);
+    s_finish (&h, &client);
 }
 END_TEST
 
@@ -221,18 +228,15 @@ START_TEST (test_worker_killed)
     ck_assert_int_eq (ok, 12);
     ck_assert_int_eq (qs_harness_wait_workers (h, 0, "beta", 1, 3000), 1);
 
-    qs_client_destroy (&client);
-    s_stop_ok (b);
-    s_stop_ok (qs_harness_proc (h, "broker"));
-    qs_harness_destroy (&h);
+    s_finish (&h, &client);
 }
 END_TEST
 
 START_TEST (test_broker_restart)
 {
     qs_harness_t *h = s_bus (s_fast);
-    qs_proc_t *a = S_WORKER (h, "gamma", "1", s_fast);
-    qs_proc_t *b = S_WORKER (h, "gamma", "2", s_fast);
+    ck_assert_ptr_nonnull (S_WORKER (h, "gamma", "1", s_fast));
+    ck_assert_ptr_nonnull (S_WORKER (h, "gamma", "2", s_fast));
     qs_client_t *client = qs_client_new (qs_harness_bus (h));
     ck_assert_int_eq (qs_harness_wait_workers (h, 0, "gamma", 3, 5000), 3);
 
@@ -258,11 +262,7 @@ START_TEST (test_broker_restart)
     ck_assert_int_eq (s_call (client, "gamma", "ping", NULL, 2000, &reply, &err), 200);
     json_object_put (reply);
 
-    qs_client_destroy (&client);
-    s_stop_ok (a);
-    s_stop_ok (b);
-    s_stop_ok (qs_harness_proc (h, "broker"));
-    qs_harness_destroy (&h);
+    s_finish (&h, &client);
 }
 END_TEST
 
@@ -383,9 +383,7 @@ START_TEST (test_overloaded_and_deadlines)
     ck_assert_int_eq (qs_client_discover (client, "delta", 1000), 0);
 
     zsock_destroy (&dealer);
-    qs_client_destroy (&client);
-    s_stop_ok (qs_harness_proc (h, "broker"));
-    qs_harness_destroy (&h);
+    s_finish (&h, &client);
 }
 END_TEST
 
@@ -428,7 +426,7 @@ START_TEST (test_stream_and_cancel)
     snprintf (marker_env, sizeof marker_env, "QS_TEST_MARKER_DIR=%s", dir);
     const char *env [] = { marker_env, S_HB, NULL };
     qs_harness_t *h = s_bus (env);
-    qs_proc_t *worker = S_WORKER (h, "eps", "2", env);
+    ck_assert_ptr_nonnull (S_WORKER (h, "eps", "2", env));
     qs_client_t *client = qs_client_new (qs_harness_bus (h));
     ck_assert_int_eq (qs_harness_wait_workers (h, 0, "eps", 2, 5000), 2);
 
@@ -477,10 +475,7 @@ START_TEST (test_stream_and_cancel)
     json_object_put (reply);
 
     zsock_destroy (&dealer);
-    qs_client_destroy (&client);
-    s_stop_ok (worker);
-    s_stop_ok (qs_harness_proc (h, "broker"));
-    qs_harness_destroy (&h);
+    s_finish (&h, &client);
     rmdir (dir);
 }
 END_TEST
@@ -587,10 +582,7 @@ START_TEST (test_garbage)
         reply = NULL;
     }
     zsock_destroy (&raw);
-    qs_client_destroy (&client);
-    s_stop_ok (worker);
-    s_stop_ok (qs_harness_proc (h, "broker"));
-    qs_harness_destroy (&h);
+    s_finish (&h, &client);
 }
 END_TEST
 

@@ -262,6 +262,8 @@ qs_harness_stop (qs_harness_t *self)
 {
     int rc = 0;
     for (int i = self ? self->nprocs - 1 : -1; i >= 0; i--) {
+        if (qs_proc_reaped (self->procs[i]))
+            continue;           /* the test stopped it and judged it */
         //  ASan exits are slow: 15 s before SIGKILL
         int status = qs_proc_stop (self->procs[i], SIGTERM, 15000);
         if (status != 0) {

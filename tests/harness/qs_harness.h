@@ -47,8 +47,10 @@ int qs_proc_stop (qs_proc_t *self, int sig, int timeout_ms);
 /*  Start it again (same binary, arguments, environment) once it has
     exited or after stopping it. 0 or -1. */
 int qs_proc_restart (qs_proc_t *self);
-/*  Still running (not reaped)? */
+/*  Still running (not reaped)? Reaps it when it has exited. */
 bool qs_proc_alive (qs_proc_t *self);
+/*  Reaped already (by a wait, a stop, or alive)? Never waits. */
+bool qs_proc_reaped (qs_proc_t *self);
 pid_t qs_proc_pid (qs_proc_t *self);
 /*  Its name and the path of its log file (lent). */
 const char *qs_proc_name (qs_proc_t *self);
@@ -139,8 +141,9 @@ qs_harness_t *qs_harness_new (const qs_harness_spec_t *spec);
 /*  Stop every process (SIGTERM; SIGKILL after 15 s), remove the data dir
     and free. Accepts NULL. */
 void qs_harness_destroy (qs_harness_t **self_p);
-/*  Stop every process now; -1 when one did not exit cleanly (a crash, an
-    ASan report: its log is printed), 0 otherwise. destroy still frees. */
+/*  Stop every process the test has not reaped itself; -1 when one did not
+    exit 0 (a crash, an ASan report: its log is printed), else 0. destroy
+    still frees. */
 int qs_harness_stop (qs_harness_t *self);
 
 /*  The process named name ("sandbox", "broker", "broker2", "gateway",

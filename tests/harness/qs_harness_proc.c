@@ -186,6 +186,12 @@ qs_proc_alive (qs_proc_t *self)
     return !self->exited;
 }
 
+bool
+qs_proc_reaped (qs_proc_t *self)
+{
+    return self && self->exited;
+}
+
 int
 qs_proc_wait (qs_proc_t *self, int timeout_ms)
 {
