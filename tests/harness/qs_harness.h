@@ -78,6 +78,10 @@ int qs_wait_status (const char *url, long want, int timeout_ms);
 /*  Poll url until it answers HTTP 200 or timeout_ms passes. true on 200. */
 bool qs_wait_http (const char *url, int timeout_ms);
 
+/*  For test workers: leave the file <what>-<id> in $QS_TEST_MARKER_DIR
+    (the harness's data dir) for the test to find; nothing when unset. */
+void qs_harness_marker (const char *what, const char *id);
+
 /*  Path of a built binary: $QS_BUILD_DIR/<rel> (meson sets QS_BUILD_DIR in
     the test environment). Caller frees. */
 char *qs_build_path (const char *rel);
@@ -210,7 +214,7 @@ typedef struct {
 } qs_harness_user_t;
 
 /*  One suite for a whole test case: start spec (copied; what it points to
-    is lent) in tc's unchecked fixture, before its tests fork, mint the
+    is lent; NULL = qs_harness_whole) in tc's unchecked fixture, before its tests fork, mint the
     users' tokens (users may be NULL), and stop it after the tests.
     qs_harness_fixture_get answers the suite (lent) inside the tests. */
 void qs_harness_fixture (TCase *tc, const qs_harness_spec_t *spec,
@@ -221,5 +225,12 @@ qs_harness_t *qs_harness_fixture_get (void);
     build dir, NULL-ended): 77 (skipped) when one is missing, else libcurl
     initialised and the suite run as QS_TEST_MAIN does. */
 int qs_harness_main (Suite *(*suite_fn) (void), const char *const *needs);
+/*  That main(): QS_HARNESS_MAIN (s_suite, "tests/sandbox/quickspin-sandbox", ...) */
+#define QS_HARNESS_MAIN(suite_fn, ...)                          \
+    int main (void)                                             \
+    {                                                           \
+        const char *needs_[] = { __VA_ARGS__, NULL };           \
+        return qs_harness_main (suite_fn, needs_);              \
+    }
 
 #endif

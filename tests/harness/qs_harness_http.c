@@ -69,7 +69,7 @@ s_fixture_stop (void)
 void
 qs_harness_fixture (TCase *tc, const qs_harness_spec_t *spec, const qs_harness_user_t *users)
 {
-    s_fixture_spec = *spec;
+    s_fixture_spec = spec ? *spec : qs_harness_whole ();
     s_fixture_users = users;
     tcase_add_unchecked_fixture (tc, s_fixture_start, s_fixture_stop);
 }

@@ -275,6 +275,17 @@ qs_harness_stop_pid (pid_t pid, int sig, int timeout_ms)
     return -1;
 }
 
+void
+qs_harness_marker (const char *what, const char *id)
+{
+    const char *dir = getenv ("QS_TEST_MARKER_DIR");
+    char *path = dir ? qs_strdupf ("%s/%s-%s", dir, what, id) : NULL;
+    FILE *file = path ? fopen (path, "w") : NULL;
+    if (file)
+        fclose (file);
+    free (path);
+}
+
 int
 qs_free_port (void)
 {

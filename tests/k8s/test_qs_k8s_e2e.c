@@ -68,10 +68,4 @@ s_suite (void)
     return s;
 }
 
-int
-main (void)
-{
-    const char *needs[] = { "tests/sandbox/quickspin-sandbox", "gateway/quickspin-broker",
-                            "k8s-svc/quickspin-k8s", NULL };
-    return qs_harness_main (s_suite, needs);
-}
+QS_HARNESS_MAIN (s_suite, "tests/sandbox/quickspin-sandbox", "gateway/quickspin-broker", "k8s-svc/quickspin-k8s")

@@ -212,9 +212,4 @@ s_suite (void)
     return s;
 }
 
-int
-main (void)
-{
-    const char *needs[] = { "tests/sandbox/quickspin-sandbox", NULL };
-    return qs_harness_main (s_suite, needs);
-}
+QS_HARNESS_MAIN (s_suite, "tests/sandbox/quickspin-sandbox")

@@ -282,8 +282,7 @@ s_suite (void)
 {
     Suite *s = suite_create ("sec_access");
     TCase *tc = tcase_create ("suite");
-    qs_harness_spec_t whole = qs_harness_whole ();
-    qs_harness_fixture (tc, &whole, s_users);
+    qs_harness_fixture (tc, NULL, s_users);
     tcase_set_timeout (tc, 120);
     tcase_add_test (tc, test_conversation_routes);
     tcase_add_test (tc, test_stream_with_foreign_conversation);
