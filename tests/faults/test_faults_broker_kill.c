@@ -2,7 +2,6 @@
     search) all succeed, chat turns succeed or answer a clear 503, nothing
     waits past its deadline, no chat turn runs twice. */
 #include "../qs_test.h"
-#include <curl/curl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>

@@ -2,7 +2,6 @@
     clear 503 quickly instead of hanging, and once the broker is back the
     workers register again by themselves: readiness 200, requests succeed. */
 #include "../qs_test.h"
-#include <curl/curl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>

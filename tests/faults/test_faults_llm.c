@@ -2,7 +2,6 @@
     falls back to the local engine, the chat is answered in time and says
     engine "local"; the fake proves the LLM was really tried. */
 #include "../qs_test.h"
-#include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>

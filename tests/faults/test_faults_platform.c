@@ -2,7 +2,6 @@
     a chat that needs it answers a clear error within the deadline, never a
     crash or a hang, and works again once the platform does. */
 #include "../qs_test.h"
-#include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>

@@ -5,7 +5,6 @@
     no chat turn is run twice or half-saved. The gateway finishes a slow
     request in flight and exits 0. */
 #include "../qs_test.h"
-#include <curl/curl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>

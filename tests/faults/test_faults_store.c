@@ -10,7 +10,6 @@
     move.) Skipped (77) when node or the test server is not installed. */
 #include "../qs_test.h"
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>

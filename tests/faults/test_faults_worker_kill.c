@@ -3,7 +3,6 @@
     worker held with a 503 and the client sends it again), chat turns
     succeed or answer a clear 503, nothing hangs, no turn runs twice. */
 #include "../qs_test.h"
-#include <curl/curl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>

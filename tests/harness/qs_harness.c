@@ -15,7 +15,6 @@ struct _qs_harness_t {
     char sandbox[64];
     char bus[QS_HARNESS_MAX_BROKERS * 48];
     char brokers[QS_HARNESS_MAX_BROKERS][48];
-    int nbrokers;
     int gateway_port;
     char dir[256];
     char *env[S_ENV_MAX + 1];    /* what every process gets, owned */
@@ -86,7 +85,7 @@ s_broker_up (const char *endpoint, qs_proc_t *proc)
 }
 
 static qs_proc_t *
-s_start_broker (qs_harness_t *self, int index, const char *bin)
+s_start_broker (qs_harness_t *self, int index)
 {
     char name[32], own[96];
     if (index)
@@ -94,15 +93,14 @@ s_start_broker (qs_harness_t *self, int index, const char *bin)
     else
         snprintf (name, sizeof name, "broker");
     snprintf (own, sizeof own, "QS_BROKER_ENDPOINT=%s", self->brokers[index]);
-    char *path = bin ? strdup (bin) : qs_build_path ("gateway/quickspin-broker");
-    qs_proc_t *proc = path ? s_start (self, name, path, NULL, NULL, own) : NULL;
-    free (path);
+    qs_proc_t *proc = s_start_rel (self, name, "gateway/quickspin-broker", NULL, own);
     if (proc)
         self->is_broker[self->nprocs - 1] = true;
     return proc && s_broker_up (self->brokers[index], proc) ? proc : NULL;
 }
 
-/*  The workers of w: named kind, kind-2, ... (or kind-<first>...) */
+/*  The workers of w, named kind, kind-2, ... (the first free names).
+    The first one started, lent; NULL on failure. */
 static qs_proc_t *
 s_start_workers (qs_harness_t *self, const qs_harness_workers_t *w)
 {
@@ -138,10 +136,10 @@ s_prepare (qs_harness_t *self, const qs_harness_spec_t *spec)
     snprintf (self->dir, sizeof self->dir, "/tmp/qs-harness-XXXXXX");
     if (!mkdtemp (self->dir))
         return -1;
-    self->nbrokers = spec->embedded_broker ? 1 : spec->brokers;
-    if (self->nbrokers > QS_HARNESS_MAX_BROKERS || self->nbrokers < 0)
+    int nbrokers = spec->embedded_broker ? 1 : spec->brokers;
+    if (nbrokers > QS_HARNESS_MAX_BROKERS || nbrokers < 0)
         return -1;
-    int nbus = self->nbrokers ? self->nbrokers : 1;
+    int nbus = nbrokers ? nbrokers : 1;
     for (int i = 0; i < nbus; i++) {
         snprintf (self->brokers[i], sizeof self->brokers[i], "tcp://127.0.0.1:%d", qs_free_port ());
         size_t used = strlen (self->bus);
@@ -198,14 +196,10 @@ s_start_all (qs_harness_t *self, const qs_harness_spec_t *spec)
             return -1;
     }
     for (int i = 0; !spec->embedded_broker && i < spec->brokers; i++)
-        if (!s_start_broker (self, i, spec->broker_bin))
+        if (!s_start_broker (self, i))
             return -1;
     if (spec->gateway) {
-        char *path = spec->gateway_bin ? strdup (spec->gateway_bin)
-                                       : qs_build_path ("gateway/quickspin-gateway");
-        qs_proc_t *gw = path ? s_start (self, "gateway", path, NULL, NULL, NULL) : NULL;
-        free (path);
-        if (!gw)
+        if (!s_start_rel (self, "gateway", "gateway/quickspin-gateway", NULL, NULL))
             return -1;
     }
     const char *services[] = {"intent", "knowledge", "k8s", "workflow"};
@@ -224,13 +218,6 @@ s_start_all (qs_harness_t *self, const qs_harness_spec_t *spec)
     if (spec->gateway && spec->wait_ready_ms
         && qs_harness_wait_ready (self, 200, spec->wait_ready_ms) < 0)
         return -1;
-    for (int i = 0; spec->wait_workers && i < QS_HARNESS_MAX_KINDS && spec->workers[i].kind; i++) {
-        const qs_harness_workers_t *w = &spec->workers[i];
-        int want = w->count > 0 ? w->count : 1;
-        const char *service = w->bin && w->args && w->args[0] ? w->args[0] : w->kind;
-        if (qs_harness_wait_workers (self, 0, service, want, 10000) < want)
-            return -1;
-    }
     return 0;
 }
 

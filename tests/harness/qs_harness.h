@@ -115,19 +115,16 @@ typedef struct {
 typedef struct {
     bool sandbox;               /* the platform + Kubernetes API fake */
     int brokers;                /* quickspin-broker processes ("broker", "broker2", ...) */
-    const char *broker_bin;     /* NULL = the build's gateway/quickspin-broker */
     const qs_harness_curve_t *curve;   /* NULL = plain bus */
     bool service_workers;       /* one worker of each of the four services */
     qs_harness_workers_t workers[QS_HARNESS_MAX_KINDS];   /* more workers */
     bool gateway;               /* quickspin-gateway ("gateway") */
     bool embedded_broker;       /* the gateway runs the broker (then brokers = 0) */
-    const char *gateway_bin;    /* NULL = the build's gateway/quickspin-gateway */
     const char *const *env;     /* more "KEY=VALUE" for every process (lent, NULL-ended;
                                    must outlive the harness: restarts reuse it) */
     const char *log_level;      /* QS_LOG_LEVEL of every process; NULL = inherited */
     int wait_ready_ms;          /* wait for the gateway's readiness 200 (0 = don't) */
     int wait_health_ms;         /* wait for the gateway's liveness 200 (0 = don't) */
-    bool wait_workers;          /* wait until every worker registered with the broker */
 } qs_harness_spec_t;
 
 typedef struct _qs_harness_t qs_harness_t;

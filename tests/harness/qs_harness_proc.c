@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #define S_MAX_ARGS 16
-#define S_MAX_ENV  48
+#define S_MAX_ENV  64
 
 struct _qs_proc_t {
     char *name;
@@ -116,9 +116,14 @@ qs_proc_start (const char *name, const char *path, char *const argv[], char *con
     self->name = strdup (name);
     self->path = strdup (path);
     self->argv[0] = strdup (argv && argv[0] ? argv[0] : path);
-    for (size_t i = 1; argv && argv[i] && i < S_MAX_ARGS; i++)
+    size_t nargs = 0, nenv = 0;
+    while (argv && argv[nargs])
+        nargs++;
+    while (env_extra && env_extra[nenv])
+        nenv++;
+    for (size_t i = 1; i < nargs && i < S_MAX_ARGS; i++)
         self->argv[i] = strdup (argv[i]);
-    for (size_t i = 0; env_extra && env_extra[i] && i < S_MAX_ENV; i++)
+    for (size_t i = 0; i < nenv && i < S_MAX_ENV; i++)
         self->env[i] = strdup (env_extra[i]);
     const char *dir = getenv ("QS_BUILD_DIR");
     const char *own = getenv ("QS_TEST_OUT_DIR");     /* a test's own log folder */
@@ -129,7 +134,9 @@ qs_proc_start (const char *name, const char *path, char *const argv[], char *con
         snprintf (outdir, sizeof outdir, "%s/tests/out", dir ? dir : ".");
     mkdir (outdir, 0755);
     snprintf (self->log, sizeof self->log, "%s/%s.log", outdir, name);
-    if (!self->name || !self->path || !self->argv[0] || s_spawn (self) != 0) {
+    //  more than it can hold is a test's mistake: refuse rather than drop some
+    if (!self->name || !self->path || !self->argv[0] || nargs > S_MAX_ARGS
+        || nenv > S_MAX_ENV || s_spawn (self) != 0) {
         self->exited = true;
         qs_proc_destroy (&self);
     }

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 #include "qs_client.h"
-#include "qs_http.h"
 #include "qs_json.h"
 #include "qs_harness.h"
 #include "qs_util.h"

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "qs_http.h"
 #include "qs_json.h"
 #include "qs_k8s_ops.h"
 #include "qs_harness.h"

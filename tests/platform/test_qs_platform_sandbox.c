@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include "qs_http.h"
 #include "qs_json.h"
 #include "qs_platform.h"
 #include "qs_pricing.h"
