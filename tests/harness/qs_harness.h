@@ -130,8 +130,8 @@ typedef struct {
 typedef struct _qs_harness_t qs_harness_t;
 
 /*  The whole suite: the sandbox, one broker, one worker of each service
-    and the gateway, logging at info, waited for until ready (30 s). Change fields before
-    qs_harness_new for a variant. */
+    and the gateway, logging at info, waited for until ready (30 s).
+    Change fields before qs_harness_new for a variant. */
 qs_harness_spec_t qs_harness_whole (void);
 
 /*  Start what spec asks for on fresh ports with a fresh data directory
@@ -150,8 +150,9 @@ int qs_harness_stop (qs_harness_t *self);
 /*  The process named name ("sandbox", "broker", "broker2", "gateway",
     "workflow", "workflow-2", ...), lent; NULL if none. */
 qs_proc_t *qs_harness_proc (qs_harness_t *self, const char *name);
-/*  Start the named process again once it exited (or stop it first): the
-    same binary and environment; a broker is waited for. Lent; NULL on failure. */
+/*  Start the named process again (SIGTERM first when it still runs): the
+    same binary, arguments and environment; a broker is waited for until
+    its port answers. Lent; NULL on failure. */
 qs_proc_t *qs_harness_restart (qs_harness_t *self, const char *name);
 /*  Start more workers (w->count of them) after the start: the first is
     returned (lent, stopped with the rest), NULL on failure. */
@@ -211,9 +212,9 @@ typedef struct {
 } qs_harness_user_t;
 
 /*  One suite for a whole test case: start spec (copied; what it points to
-    is lent; NULL = qs_harness_whole) in tc's unchecked fixture, before its tests fork, mint the
-    users' tokens (users may be NULL), and stop it after the tests.
-    qs_harness_fixture_get answers the suite (lent) inside the tests. */
+    is lent; NULL = qs_harness_whole) in tc's unchecked fixture, before its
+    tests fork, mint the users' tokens (users may be NULL), and stop it
+    after the tests. qs_harness_fixture_get answers the suite (lent). */
 void qs_harness_fixture (TCase *tc, const qs_harness_spec_t *spec,
                          const qs_harness_user_t *users);
 qs_harness_t *qs_harness_fixture_get (void);
