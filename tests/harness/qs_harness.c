@@ -268,8 +268,9 @@ qs_harness_destroy (qs_harness_t **self_p)
     if (!self_p || !*self_p)
         return;
     qs_harness_t *self = *self_p;
+    //  no verdict here (qs_harness_stop gives one): 5 s, then SIGKILL
     for (int i = self->nprocs - 1; i >= 0; i--) {
-        qs_proc_stop (self->procs[i], SIGTERM, 15000);
+        qs_proc_stop (self->procs[i], SIGTERM, 5000);
         qs_proc_destroy (&self->procs[i]);
     }
     for (int i = 0; i < self->nenv; i++)

@@ -139,8 +139,8 @@ qs_harness_spec_t qs_harness_whole (void);
     wait as asked. NULL when something did not start: what was started is
     stopped and the failing process's log printed. */
 qs_harness_t *qs_harness_new (const qs_harness_spec_t *spec);
-/*  Stop every process (SIGTERM; SIGKILL after 15 s), remove the data dir
-    and free. Accepts NULL. */
+/*  Stop every process still running (SIGTERM; SIGKILL after 5 s), remove
+    the data dir and free. Accepts NULL. */
 void qs_harness_destroy (qs_harness_t **self_p);
 /*  Stop every process the test has not reaped itself; -1 when one did not
     exit 0 (a crash, an ASan report: its log is printed), else 0. destroy
