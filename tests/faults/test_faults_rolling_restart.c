@@ -67,15 +67,12 @@ START_TEST (test_rolling_restart_under_load)
              "slowest %d ms\n", atomic_load (&l.search_ok), atomic_load (&l.search_fail),
              atomic_load (&l.chat_ok), atomic_load (&l.chat_503), atomic_load (&l.chat_other),
              atomic_load (&l.max_ms));
-    ck_assert_msg (atomic_load (&l.search_fail) == 0, "an idempotent request failed: %s", l.first_failure);
     /*  drains make chat 503s rare (none in practice: a request could only
         be lost in the last milliseconds of a broker's socket), and a
-        retryable 503 is the most the contract allows */
-    ck_assert_msg (atomic_load (&l.chat_other) == 0, "a chat failed otherwise than 503: %s",
-                   l.first_failure);
+        retryable 503 is the most the contract allows (no other failure,
+        no failed search, no hang, no half-saved turn: assert_sound) */
     ck_assert_msg (atomic_load (&l.chat_503) <= 2, "%d chat turns answered 503 in graceful restarts: %s",
                    atomic_load (&l.chat_503), l.first_failure);
-    ck_assert_msg (atomic_load (&l.hung) == 0, "%d requests outlived their deadline", atomic_load (&l.hung));
     qs_load_assert_sound (&l, true);
 
     /* the gateway: a slow request in flight finishes, then it exits 0 */
