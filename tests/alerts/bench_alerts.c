@@ -16,9 +16,10 @@
 #include <string.h>
 #include <time.h>
 #include "qs_am.h"
-#include "qs_e2e.h"
+#include "qs_harness.h"
 #include "qs_json.h"
 #include "qs_util.h"
+#include <curl/curl.h>
 
 static int
 s_cmp (const void *a, const void *b)
@@ -40,7 +41,7 @@ s_diagnosed (const char *gateway, const char *token, const char *alertname)
 {
     json_object *resp = NULL;
     bool found = false;
-    if (qs_e2e_http ("GET", gateway, "/api/v1/incidents?status=firing&limit=20", token, NULL, &resp) == 200) {
+    if (qs_harness_http ("GET", gateway, "/api/v1/incidents?status=firing&limit=20", token, NULL, &resp) == 200) {
         json_object *list = qs_json_get (resp, "incidents", json_type_array);
         for (size_t k = 0; list && k < json_object_array_length (list) && !found; k++) {
             json_object *inc = json_object_array_get_idx (list, k);
@@ -61,22 +62,23 @@ main (int argc, char **argv)
     static const char *services[] = {"svc-acme-cache", "svc-acme-broker", "svc-acme-search",
                                      "svc-acme-analytics", "svc-acme-orders-db", "svc-acme-events",
                                      "svc-acme-users-db", "svc-acme-api-cache", "svc-acme-jobs"};
-    qs_e2e_t e;
-    qs_am_t am;
+    qs_harness_t *suite = NULL;    /* the suite on loopback */
+    qs_am_t am = {0};
     if (!qs_am_binary ()) {
         fprintf (stderr, "bench_alerts: prometheus-alertmanager is not installed\n");
         return 2;
     }
-    if (qs_e2e_start (&e) != 0) {
+    curl_global_init (CURL_GLOBAL_DEFAULT);
+    qs_harness_spec_t spec = qs_harness_whole ();
+    if (!(suite = qs_harness_new (&spec))) {
         fprintf (stderr, "bench_alerts: the suite did not start\n");
-        qs_e2e_stop (&e);
         return 1;
     }
-    char *token = qs_e2e_token ("alertmanager", "org-acme", "member");
+    char *token = qs_harness_token ("alertmanager", "org-acme", "member");
     int rc = 1;
     double *fire = calloc ((size_t) n, sizeof *fire), *recv = calloc ((size_t) n, sizeof *recv);
     int nfire = 0, nrecv = 0;
-    if (qs_am_start (&am, e.gateway, token) != 0) {
+    if (qs_am_start (&am, qs_harness_gateway (suite), token) != 0) {
         fprintf (stderr, "bench_alerts: Alertmanager did not start\n");
         goto cleanup;
     }
@@ -88,7 +90,7 @@ main (int argc, char **argv)
         int64_t t0 = qs_mono_ms ();
         if (qs_am_fire (&am, labels, "bench", 0) != 0)
             continue;
-        while (qs_mono_ms () - t0 < 10000 && !s_diagnosed (e.gateway, token, name + 10)) {
+        while (qs_mono_ms () - t0 < 10000 && !s_diagnosed (qs_harness_gateway (suite), token, name + 10)) {
             struct timespec ts = {0, 5000000};
             nanosleep (&ts, NULL);
         }
@@ -96,7 +98,7 @@ main (int argc, char **argv)
             fire[nfire++] = (double) (qs_mono_ms () - t0);
     }
     char path[400];
-    snprintf (path, sizeof path, "%s", qs_proc_log (qs_e2e_proc (&e, "workflow")));
+    snprintf (path, sizeof path, "%s", qs_proc_log (qs_harness_proc (suite, "workflow")));
     FILE *f = fopen (path, "r");
     char line[2048];
     while (f && fgets (line, sizeof line, f) && nrecv < n) {
@@ -112,7 +114,7 @@ main (int argc, char **argv)
     rc = nfire == n && nrecv == n ? 0 : 1;
 cleanup:
     qs_am_stop (&am);
-    qs_e2e_stop (&e);
+    qs_harness_destroy (&suite);
     free (fire);
     free (recv);
     free (token);

@@ -15,10 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 #include "qs_am.h"
-#include "qs_e2e.h"
+#include "qs_harness.h"
 #include "qs_json.h"
 
-static qs_e2e_t s_e;
+static qs_harness_t *s_h;
 static qs_am_t s_am;
 static char *s_bot, *s_admin, *s_viewer, *s_member, *s_globex;
 static const char *const s_env[] = {"QS_NOTIFY_ALLOW_HOSTS=127.0.0.1", NULL};
@@ -26,21 +26,23 @@ static const char *const s_env[] = {"QS_NOTIFY_ALLOW_HOSTS=127.0.0.1", NULL};
 static void
 s_setup (void)
 {
-    qs_e2e_opts_t opts = {.brokers = 1, .env = s_env, .wait_ready = true};
-    ck_assert_msg (qs_e2e_start_opts (&s_e, &opts) == 0, "the suite did not become ready");
-    s_bot = qs_e2e_token ("alertmanager", "org-acme", "member");
-    s_admin = qs_e2e_token ("ann", "org-acme", "admin");
-    s_viewer = qs_e2e_token ("vic", "org-acme", "viewer");
-    s_member = qs_e2e_token ("alice", "org-acme", "member");
-    s_globex = qs_e2e_token ("carol", "org-globex", "member,admin");
-    ck_assert_msg (qs_am_start (&s_am, s_e.gateway, s_bot) == 0, "Alertmanager did not start");
+    qs_harness_spec_t spec = qs_harness_whole ();
+    spec.env = s_env;
+    s_h = qs_harness_new (&spec);
+    ck_assert_msg (s_h, "the suite did not become ready");
+    s_bot = qs_harness_token ("alertmanager", "org-acme", "member");
+    s_admin = qs_harness_token ("ann", "org-acme", "admin");
+    s_viewer = qs_harness_token ("vic", "org-acme", "viewer");
+    s_member = qs_harness_token ("alice", "org-acme", "member");
+    s_globex = qs_harness_token ("carol", "org-globex", "member,admin");
+    ck_assert_msg (qs_am_start (&s_am, qs_harness_gateway (s_h), s_bot) == 0, "Alertmanager did not start");
 }
 
 static void
 s_teardown (void)
 {
     qs_am_stop (&s_am);
-    qs_e2e_stop (&s_e);
+    qs_harness_destroy (&s_h);
     free (s_bot); free (s_admin); free (s_viewer); free (s_member); free (s_globex);
 }
 
@@ -58,7 +60,7 @@ s_incidents (const char *token, const char *query)
     json_object *resp = NULL;
     char path[128];
     snprintf (path, sizeof path, "/api/v1/incidents%s", query ? query : "");
-    ck_assert_int_eq (qs_e2e_http ("GET", s_e.gateway, path, token, NULL, &resp), 200);
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_gateway (s_h), path, token, NULL, &resp), 200);
     json_object *list = json_object_get (qs_json_get (resp, "incidents", json_type_array));
     json_object_put (resp);
     ck_assert_ptr_nonnull (list);
@@ -128,14 +130,14 @@ START_TEST (test_fire_repeat_resolve)
     char *cli = qs_build_path ("cli/quickspin");
     char cmd[1400], out[8192];
     snprintf (cmd, sizeof cmd, "env HOME=/tmp QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s %s incidents --status firing",
-              s_e.gateway, s_admin, cli);
+              qs_harness_gateway (s_h), s_admin, cli);
     FILE *p = popen (cmd, "r");
     size_t n = p ? fread (out, 1, sizeof out - 1, p) : 0;
     out[n] = 0;
     ck_assert_int_eq (p ? pclose (p) : -1, 0);
     ck_assert_msg (strstr (out, "QsCacheOOM") && strstr (out, "acme-cache") && strstr (out, "oom_killed"), "%s", out);
     snprintf (cmd, sizeof cmd, "env HOME=/tmp QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s %s --json incidents",
-              s_e.gateway, s_admin, cli);
+              qs_harness_gateway (s_h), s_admin, cli);
     p = popen (cmd, "r");
     n = p ? fread (out, 1, sizeof out - 1, p) : 0;
     out[n] = 0;
@@ -147,7 +149,7 @@ START_TEST (test_fire_repeat_resolve)
 
     /* the chat's diagnosis now remembers it */
     json_object *r = NULL;
-    ck_assert_int_eq (qs_e2e_http ("POST", s_e.gateway, "/api/v1/chat", s_member,
+    ck_assert_int_eq (qs_harness_http ("POST", qs_harness_gateway (s_h), "/api/v1/chat", s_member,
                                    "{\"message\":\"why is acme-cache failing?\"}", &r), 200);
     ck_assert_msg (strstr (qs_json_str (r, "message", ""), "alert QsCacheOOM"), "%s", qs_json_str (r, "message", ""));
     json_object_put (r);
@@ -205,10 +207,10 @@ START_TEST (test_direct_payload_rules)
                        "\"labels\":{\"alertname\":\"QsDirect\",\"quickspin_service\":\"acme-events\"},"
                        "\"annotations\":{},\"startsAt\":\"2026-12-07T10:00:00Z\",\"fingerprint\":\"d1ec7\"}]}";
     json_object *r = NULL;
-    ck_assert_int_eq (qs_e2e_http ("POST", s_e.gateway, "/api/v1/alerts/alertmanager", s_bot, body, &r), 200);
+    ck_assert_int_eq (qs_harness_http ("POST", qs_harness_gateway (s_h), "/api/v1/alerts/alertmanager", s_bot, body, &r), 200);
     ck_assert_int_eq (qs_json_int (r, "opened", 0), 1);
     json_object_put (r);
-    ck_assert_int_eq (qs_e2e_http ("POST", s_e.gateway, "/api/v1/alerts/alertmanager", s_bot, body, &r), 200);
+    ck_assert_int_eq (qs_harness_http ("POST", qs_harness_gateway (s_h), "/api/v1/alerts/alertmanager", s_bot, body, &r), 200);
     ck_assert_int_eq (qs_json_int (r, "updated", 0), 1);
     json_object_put (r);
     json_object *inc = s_wait_incident ("QsDirect", "firing", true, 2);
@@ -218,14 +220,14 @@ START_TEST (test_direct_payload_rules)
     json_object_put (inc);
     ck_assert_int_eq (s_count ("QsDirect"), 1);
     /* roles and shape */
-    ck_assert_int_eq (qs_e2e_http ("POST", s_e.gateway, "/api/v1/alerts/alertmanager", s_viewer, body, &r), 403);
+    ck_assert_int_eq (qs_harness_http ("POST", qs_harness_gateway (s_h), "/api/v1/alerts/alertmanager", s_viewer, body, &r), 403);
     json_object_put (r);
-    ck_assert_int_eq (qs_e2e_http ("POST", s_e.gateway, "/api/v1/alerts/alertmanager", NULL, body, &r), 401);
+    ck_assert_int_eq (qs_harness_http ("POST", qs_harness_gateway (s_h), "/api/v1/alerts/alertmanager", NULL, body, &r), 401);
     json_object_put (r);
-    ck_assert_int_eq (qs_e2e_http ("POST", s_e.gateway, "/api/v1/alerts/alertmanager", s_bot,
+    ck_assert_int_eq (qs_harness_http ("POST", qs_harness_gateway (s_h), "/api/v1/alerts/alertmanager", s_bot,
                                    "{\"version\":\"3\",\"alerts\":[]}", &r), 400);
     json_object_put (r);
-    ck_assert_int_eq (qs_e2e_http ("GET", s_e.gateway, "/api/v1/incidents?status=open", s_admin, NULL, &r), 400);
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_gateway (s_h), "/api/v1/incidents?status=open", s_admin, NULL, &r), 400);
     json_object_put (r);
 }
 END_TEST
@@ -236,7 +238,7 @@ s_last_delivery (const char *want)
 {
     for (int i = 0; i < 200; i++) {
         json_object *r = NULL;
-        ck_assert_int_eq (qs_e2e_http ("GET", s_e.gateway, "/api/v1/settings/notifications", s_admin, NULL, &r), 200);
+        ck_assert_int_eq (qs_harness_http ("GET", qs_harness_gateway (s_h), "/api/v1/settings/notifications", s_admin, NULL, &r), 200);
         json_object *last = qs_json_get (r, "last_delivery", json_type_object);
         if (last && (!want || !strcmp (qs_json_str (last, "event", ""), want))) {
             json_object *out = json_object_get (last);
@@ -278,7 +280,7 @@ s_put_webhook (const char *token, const char *url)
     else
         snprintf (body, sizeof body, "{\"webhook_url\":null}");
     json_object *r = NULL;
-    long status = qs_e2e_http ("PUT", s_e.gateway, "/api/v1/settings/notifications", token, body, &r);
+    long status = qs_harness_http ("PUT", qs_harness_gateway (s_h), "/api/v1/settings/notifications", token, body, &r);
     json_object_put (r);
     return status;
 }
@@ -292,7 +294,7 @@ START_TEST (test_notifications)
     ck_assert_int_eq (s_put_webhook (s_member, url), 403);
     ck_assert_int_eq (s_put_webhook (s_admin, url), 200);
     json_object *r = NULL;
-    ck_assert_int_eq (qs_e2e_http ("GET", s_e.gateway, "/api/v1/settings/notifications", s_admin, NULL, &r), 200);
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_gateway (s_h), "/api/v1/settings/notifications", s_admin, NULL, &r), 200);
     ck_assert_ptr_null (strstr (qs_json_str (r, "webhook_url", ""), "s3cret"));
     ck_assert_ptr_nonnull (strstr (qs_json_str (r, "webhook_url", ""), "/hook?token=***"));
     json_object_put (r);
@@ -304,11 +306,11 @@ START_TEST (test_notifications)
     for (int i = 0; refused[i]; i++) {
         char body[300];
         snprintf (body, sizeof body, "{\"webhook_url\":\"%s\"}", refused[i]);
-        ck_assert_int_eq (qs_e2e_http ("PUT", s_e.gateway, "/api/v1/settings/notifications", s_admin, body, &r), 422);
+        ck_assert_int_eq (qs_harness_http ("PUT", qs_harness_gateway (s_h), "/api/v1/settings/notifications", s_admin, body, &r), 422);
         ck_assert_str_eq (qs_json_str (qs_json_get (r, "error", json_type_object), "code", ""), "webhook_not_allowed");
         json_object_put (r);
     }
-    ck_assert_int_eq (qs_e2e_http ("PUT", s_e.gateway, "/api/v1/settings/notifications", s_admin, "{\"webhook_url\":5}", &r), 400);
+    ck_assert_int_eq (qs_harness_http ("PUT", qs_harness_gateway (s_h), "/api/v1/settings/notifications", s_admin, "{\"webhook_url\":5}", &r), 400);
     json_object_put (r);
 
     /* incident opened (with its diagnosis) and resolved */
@@ -333,31 +335,30 @@ START_TEST (test_notifications)
 
     /* an action executed, then one that fails (the platform refuses) */
     r = NULL;
-    ck_assert_int_eq (qs_e2e_http ("POST", s_e.gateway, "/api/v1/chat", s_admin,
+    ck_assert_int_eq (qs_harness_http ("POST", qs_harness_gateway (s_h), "/api/v1/chat", s_admin,
                                    "{\"message\":\"create a redis cache called hook-cache for staging, no backups\"}", &r), 200);
     char path[160];
     snprintf (path, sizeof path, "/api/v1/actions/%s/confirm", qs_json_str (qs_json_path (r, "actions.0"), "id", "none"));
     json_object_put (r);
-    ck_assert_int_eq (qs_e2e_http ("POST", s_e.gateway, path, s_admin, "{}", &r), 200);
+    ck_assert_int_eq (qs_harness_http ("POST", qs_harness_gateway (s_h), path, s_admin, "{}", &r), 200);
     json_object_put (r);
     json_object *executed = s_hook_event (hook, "action.executed");
     ck_assert_msg (executed, "no action.executed");
     ck_assert_ptr_nonnull (strstr (qs_json_str (executed, "text", ""), "hook-cache"));
     json_object_put (executed);
-    ck_assert_int_eq (qs_e2e_http ("POST", s_e.gateway, "/api/v1/chat", s_admin,
+    ck_assert_int_eq (qs_harness_http ("POST", qs_harness_gateway (s_h), "/api/v1/chat", s_admin,
                                    "{\"message\":\"create a redis cache called hook-fail for staging, no backups\"}", &r), 200);
     snprintf (path, sizeof path, "/api/v1/actions/%s/confirm", qs_json_str (qs_json_path (r, "actions.0"), "id", "none"));
     json_object_put (r);
-    ck_assert_int_eq (qs_e2e_http ("POST", s_e.sandbox, "/__sandbox/faults", NULL,
-                                   "{\"path_prefix\":\"/api/v1/services\",\"method\":\"POST\",\"status\":422,\"count\":-1}", &r), 201);
-    json_object_put (r);
-    ck_assert_int_eq (qs_e2e_http ("POST", s_e.gateway, path, s_admin, "{}", &r), 200);
+    ck_assert_int_eq (qs_harness_sandbox_fault (s_h, "{\"path_prefix\":\"/api/v1/services\",\"method\":\"POST\","
+                                                  "\"status\":422,\"count\":-1}"), 0);
+    ck_assert_int_eq (qs_harness_http ("POST", qs_harness_gateway (s_h), path, s_admin, "{}", &r), 200);
     json_object_put (r);
     json_object *failed = s_hook_event (hook, "action.failed");
     ck_assert_msg (failed, "no action.failed");
     ck_assert_ptr_nonnull (strstr (qs_json_str (failed, "text", ""), "failed"));
     json_object_put (failed);
-    qs_e2e_http ("DELETE", s_e.sandbox, "/__sandbox/faults", NULL, NULL, NULL);
+    qs_harness_http ("DELETE", qs_harness_sandbox (s_h), "/__sandbox/faults", NULL, NULL, NULL);
 
     /* a redirect is not followed: the delivery fails with 302 */
     snprintf (url, sizeof url, "http://127.0.0.1:%d/redirect", qs_hook_port (hook));
@@ -374,7 +375,7 @@ START_TEST (test_notifications)
         ck_assert_str_ne (qs_json_str (json_object_array_get_idx (all, k), "path", ""), "/hook-followed");
     json_object_put (all);
     /* another org sees none of it */
-    ck_assert_int_eq (qs_e2e_http ("GET", s_e.gateway, "/api/v1/settings/notifications", s_globex, NULL, &r), 200);
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_gateway (s_h), "/api/v1/settings/notifications", s_globex, NULL, &r), 200);
     ck_assert (json_object_is_type (json_object_object_get (r, "webhook_url"), json_type_null));
     json_object_put (r);
     ck_assert_int_eq (s_put_webhook (s_admin, NULL), 200);
@@ -404,9 +405,7 @@ main (void)
         fprintf (stderr, "prometheus-alertmanager is not installed (scripts/install-deps): skipped\n");
         return 77;
     }
-    SRunner *sr = srunner_create (s_suite ());
-    srunner_run_all (sr, CK_NORMAL);
-    int failed = srunner_ntests_failed (sr);
-    srunner_free (sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    const char *needs[] = {"tests/sandbox/quickspin-sandbox", "gateway/quickspin-gateway",
+                           "workflow-svc/quickspin-workflow", "cli/quickspin", NULL};
+    return qs_harness_main (s_suite, needs);
 }
