@@ -152,6 +152,7 @@
     $('conv-list').textContent = '';
     $('welcome').hidden = false;
     $('recs-summary').textContent = '';
+    $('incidents-table').tBodies[0].textContent = '';
     progress('');
     showLogin(message);
   }
@@ -454,16 +455,56 @@
     wrap.appendChild(chart);
   }
 
+  // ---- incidents (Alertmanager) ---------------------------------------------
+
+  function stamp(t) { return t ? t.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : '–'; }
+
+  function loadIncidents() {
+    var status = $('incident-status').value;
+    return api('GET', '/incidents?limit=100' + (status ? '&status=' + encodeURIComponent(status) : ''))
+      .then(renderIncidents, showError);
+  }
+
+  function renderIncidents(page) {
+    var list = (page && page.incidents) || [], rows = $('incidents-table').tBodies[0];
+    rows.textContent = '';
+    list.forEach(function (x) {
+      var diag = x.diagnosis, cell = el('td', { class: 'diagnosis' });
+      if (diag && diag.findings && diag.findings.length) {
+        var ul = el('ul', { class: 'findings' });
+        diag.findings.forEach(function (f) {
+          ul.appendChild(el('li', null, [el('code', { text: f.code }), ' ', el('span', { class: 'sev ' + f.severity, text: f.severity }),
+            f.evidence ? el('span', { class: 'muted', text: ' — ' + f.evidence }) : null]));
+        });
+        cell.appendChild(ul);
+      }
+      else cell.textContent = x.service_id ? (x.status === 'firing' ? 'Diagnosing…' : '–') : 'No matching service';
+      rows.appendChild(el('tr', { class: 'incident ' + x.status }, [
+        el('td', null, [el('span', { class: 'badge ' + x.status, text: x.status })]),
+        el('td', { text: x.service_name || x.service_id || '(unmatched)' }),
+        el('td', null, [el('strong', { text: x.alertname || '?' }), x.summary ? el('br') : null, x.summary || '']),
+        el('td', { text: stamp(x.opened_at) }),
+        el('td', { text: stamp(x.resolved_at) }),
+        el('td', { class: 'num', text: String(x.alerts_received) }),
+        cell]));
+    });
+    $('incidents-table').hidden = list.length === 0;
+    $('incidents-empty').hidden = list.length !== 0;
+  }
+
   // ---- views and wiring -----------------------------------------------------
 
   function showView(view) {
     state.view = view;
     $('tab-chat').setAttribute('aria-pressed', String(view === 'chat'));
     $('tab-savings').setAttribute('aria-pressed', String(view === 'savings'));
+    $('tab-incidents').setAttribute('aria-pressed', String(view === 'incidents'));
     $('chat').hidden = view !== 'chat';
     $('sidebar').hidden = view !== 'chat';
     $('savings').hidden = view !== 'savings';
+    $('incidents').hidden = view !== 'incidents';
     if (view === 'savings') loadRecommendations();
+    if (view === 'incidents') loadIncidents();
   }
 
   function closeSidebarIfNarrow() {
@@ -505,6 +546,9 @@
     $('tab-chat').addEventListener('click', function () { showView('chat'); });
     $('tab-savings').addEventListener('click', function () { showView('savings'); });
     $('refresh-recs').addEventListener('click', loadRecommendations);
+    $('tab-incidents').addEventListener('click', function () { showView('incidents'); });
+    $('refresh-incidents').addEventListener('click', loadIncidents);
+    $('incident-status').addEventListener('change', loadIncidents);
     $('toggle-convs').addEventListener('click', function () {
       var open = $('sidebar').classList.toggle('open');
       this.setAttribute('aria-expanded', String(open));

@@ -1,8 +1,8 @@
 // The web UI in headless Chromium (Debian's /usr/bin/chromium, driven by
 // playwright-core): starts the whole suite with scripts/run-local on its own
 // ports, signs in with a dev token, asks a question, provisions with
-// confirmation, deletes a conversation, looks at the savings chart and the
-// phone layout. Screenshots go to <build>/tests/out/web-*.png.
+// confirmation, deletes a conversation, looks at the savings chart, the
+// incidents from Alertmanager (issue 19) and the phone layout. Screenshots go to <build>/tests/out/web-*.png.
 // Usage: node tests/web/ui.test.mjs <build dir>
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
@@ -194,6 +194,46 @@ try {
   check((await page.locator('#recs-table tbody tr').count()) === api.recommendations.length, 'table rows != recommendations');
   await page.screenshot({ path: path.join(out, 'web-5-savings.png'), fullPage: true });
   log(`savings: ${bars} bars, total ${total}`);
+
+  // incidents: alerts as Alertmanager posts them, diagnosed by the suite
+  const alerts = { version: '4', status: 'firing', receiver: 'quickspin', alerts: [
+    { status: 'firing', labels: { alertname: 'WebCacheOOM', quickspin_service_id: 'svc-acme-cache', severity: 'critical' },
+      annotations: { summary: 'redis keeps restarting' }, startsAt: new Date().toISOString(), fingerprint: 'web0001' },
+    { status: 'firing', labels: { alertname: 'WebUnknown', quickspin_service: 'no-such-service' },
+      annotations: {}, startsAt: new Date().toISOString(), fingerprint: 'web0002' }] };
+  const sent = await fetch(`${base}/api/v1/alerts/alertmanager`, { method: 'POST',
+    headers: { Authorization: `Bearer ${acme}`, 'Content-Type': 'application/json' }, body: JSON.stringify(alerts) });
+  check(sent.status === 200, `the alert receiver answered ${sent.status}`);
+  let diagnosed = false;
+  for (let i = 0; i < 100 && !diagnosed; i++) {
+    const r = await (await fetch(`${base}/api/v1/incidents`, { headers: { Authorization: `Bearer ${acme}` } })).json();
+    diagnosed = r.incidents.some((x) => x.alertname === 'WebCacheOOM' && x.diagnosis);
+    if (!diagnosed) await new Promise((res) => setTimeout(res, 100));
+  }
+  check(diagnosed, 'the incident was not diagnosed within 10 s');
+  // still signed in as globex: another org's incidents never show
+  await page.getByRole('button', { name: 'Incidents' }).click();
+  await page.locator('#incidents-empty').waitFor({ state: 'visible' });
+  check(await page.locator('#incidents-table tr.incident').count() === 0, 'globex sees acme\'s incidents');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByLabel('Access token').fill(acme);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#app').waitFor({ state: 'visible' });
+  await page.getByRole('button', { name: 'Incidents' }).click();
+  const oom = page.locator('#incidents-table tr.incident', { hasText: 'WebCacheOOM' });
+  await oom.waitFor();
+  const oomText = await oom.innerText();
+  check(/firing/.test(oomText) && /acme-cache/.test(oomText) && /oom_killed/.test(oomText),
+    `the incident row lacks status, service or finding: ${oomText}`);
+  const unmatched = await page.locator('#incidents-table tr.incident', { hasText: 'WebUnknown' }).innerText();
+  check(/unmatched/.test(unmatched) && /No matching service/.test(unmatched), `the unmatched row: ${unmatched}`);
+  await page.screenshot({ path: path.join(out, 'web-5b-incidents.png'), fullPage: true });
+  await page.getByLabel('Status').selectOption('resolved');
+  await page.locator('#incidents-empty').waitFor({ state: 'visible' });
+  check(await page.locator('#incidents-table tr.incident').count() === 0 || !(await page.locator('#incidents-table').isVisible()),
+    'resolved filter still shows firing incidents');
+  await page.getByLabel('Status').selectOption('');
+  log('incidents: none for another org; diagnosed and unmatched rows for acme, status filter works');
 
   // phone width: nothing wider than the screen, the composer reachable
   await page.setViewportSize({ width: 390, height: 844 });
