@@ -94,7 +94,15 @@ if (profile === "production") {
   const storeEnv = wf.spec.template.spec.containers[0].env.find((e) => e.name === "QS_STORE_URL");
   ok(storeEnv?.valueFrom?.secretKeyRef, "workflow reads the MongoDB URL from a Secret");
   ok(byKind("Secret").length === 0, "production values create no Secret (existingSecret everywhere)");
+  const gwPolicy = byKind("NetworkPolicy").find((p) => p.metadata.name.endsWith("-gateway"));
+  const peers = gwPolicy?.spec?.ingress?.[0]?.from || [];
+  ok(peers.length >= 2, "production: the gateway takes the ingress controller and Alertmanager only");
+  ok(peers.some((p) => p.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "alertmanager"
+                     && p.namespaceSelector?.matchLabels),
+     "production: Alertmanager may reach the gateway (its receiver)");
 }
+const cm = byKind("ConfigMap").find((c) => c.data && "QS_PLATFORM_URL" in c.data);
+ok(cm && "QS_NOTIFY_ALLOW_HOSTS" in cm.data, "QS_NOTIFY_ALLOW_HOSTS is in the suite's environment");
 
 console.log(`${profile}: ${docs.length} objects, ${validated} schema-validated, ${failures} failures`);
 process.exit(failures ? 1 : 0);
