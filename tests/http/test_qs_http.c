@@ -76,6 +76,33 @@ START_TEST (test_headers_both_ways)
 }
 END_TEST
 
+/*  resolve pins the connection: a name no DNS knows reaches the fake on the
+    address given, and only for that call (the next one fails to resolve). */
+START_TEST (test_resolve_pins_the_address)
+{
+    qs_fake_http_route (s_fake, "POST", "/pinned", 200, "{}", 0, 0, 0);
+    const char *base = qs_fake_http_url (s_fake);           /* http://127.0.0.1:<port> */
+    const char *port = strrchr (base, ':') + 1;
+    char url[160], pin[160];
+    snprintf (url, sizeof url, "http://hooks.pinned.invalid:%s/pinned", port);
+    snprintf (pin, sizeof pin, "hooks.pinned.invalid:%s:127.0.0.1", port);
+    qs_http_req_t req = {.method = "POST", .url = url, .body = "{}", .body_len = 2, .timeout_ms = 2000,
+                         .resolve = pin};
+    qs_http_t *http = qs_http_new ();
+    qs_http_resp_t resp;
+    ck_assert_int_eq (qs_http_perform (http, &req, &resp), 0);
+    ck_assert_int_eq (resp.status, 200);
+    qs_http_resp_clear (&resp);
+    qs_http_destroy (&http);
+    http = qs_http_new ();                  /* a fresh instance: no pin, no such host */
+    req.resolve = NULL;
+    ck_assert_int_eq (qs_http_perform (http, &req, &resp), -1);
+    ck_assert_int_eq (resp.fail, QS_HTTP_CONNECT);
+    qs_http_resp_clear (&resp);
+    qs_http_destroy (&http);
+}
+END_TEST
+
 typedef struct {
     char got[256];
     int calls;
@@ -203,6 +230,7 @@ s_suite (void)
     TCase *tc = tcase_create ("core");
     tcase_add_checked_fixture (tc, s_setup, s_teardown);
     tcase_add_test (tc, test_headers_both_ways);
+    tcase_add_test (tc, test_resolve_pins_the_address);
     tcase_add_test (tc, test_stream_callback);
     tcase_add_test (tc, test_limits_and_failures);
     suite_add_tcase (s, tc);
