@@ -63,8 +63,13 @@ s_alert (json_object *a, size_t index, qs_alert_t *out, qs_err_t *err)
     else {
         //  the same labels always give the same identity, as Alertmanager's own
         char hash[QS_CHAIN_HASH_LEN + 1];
-        if (qs_chain_hash (labels, hash, err) != 0)
-            return -1;
+        if (qs_chain_hash (labels, hash, err) != 0) {
+            if (err->status >= 500)
+                return -1;
+            char why[sizeof err->message];          /* e.g. a label name that is not UTF-8 */
+            qs_strlcpy (why, err->message, sizeof why);
+            return qs_err_set (err, 400, "bad_request", "alerts[%zu].labels: %s", index, why);
+        }
         qs_strlcpy (out->fingerprint, hash, 17);
     }
     return 0;

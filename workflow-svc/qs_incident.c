@@ -15,6 +15,7 @@
 #define S_LEASE_MS 60000        /* a diagnosis that takes longer may be started again */
 #define S_DIAGNOSE_MS 30000     /* the diagnosis' own deadline */
 #define S_POD_CANDIDATES 8      /* services of one namespace asked about a pod */
+#define S_MATCH_MS 3000         /* matching alerts to services before the answer, at most */
 
 typedef struct _job_t {
     struct _job_t *next;
@@ -273,11 +274,13 @@ s_find (json_object *services, const char *key, const char *value)
 static json_object *
 s_match (qs_wf_run_t *run, json_object *services, const qs_alert_t *a)
 {
+    if (!services)
+        return NULL;
     json_object *s = s_find (services, "id", a->service_id);
     if (!s)
         s = s_find (services, "name", a->service_name);
-    if (s || !a->namespace_name[0] || !a->pod[0])
-        return s;
+    if (s || !a->namespace_name[0] || !a->pod[0] || qs_now_ms () > run->pctx.deadline_ms)
+        return s;           /* past the budget: the rest are stored unmatched */
     int asked = 0;
     for (size_t i = 0; i < json_object_array_length (services) && asked < S_POD_CANDIDATES; i++) {
         json_object *c = json_object_array_get_idx (services, i);
@@ -297,6 +300,23 @@ s_match (qs_wf_run_t *run, json_object *services, const qs_alert_t *a)
     return NULL;
 }
 
+/*  A diagnosis to run after the answer (the caller's auth, copied). */
+static job_t *
+s_job_new (const qs_auth_t *auth, json_object *incident, const qs_alert_t *a, json_object *service,
+           bool opened, int64_t received_ms)
+{
+    job_t *job = calloc (1, sizeof *job);
+    if (job) {
+        job->auth = *auth;
+        qs_strlcpy (job->incident_id, qs_json_str (incident, "id", ""), sizeof job->incident_id);
+        qs_strlcpy (job->alertname, a->alertname, sizeof job->alertname);
+        job->opened = opened;
+        job->received_ms = received_ms;
+        job->service = json_object_get (service);
+    }
+    return job;
+}
+
 int
 qs_incident_alert_op (qs_req_t *req, void *arg)
 {
@@ -307,8 +327,11 @@ qs_incident_alert_op (qs_req_t *req, void *arg)
     int64_t received_ms = qs_now_ms ();
     if (qs_alerts_parse (qs_req_body (req), &batch, &err) != 0)
         return qs_req_fail_err (req, &err);
+    int rc = 0;
     qs_wf_run_t run;
     qs_wf_run_init (&run, self->wf, req, NULL);
+    if (run.pctx.deadline_ms > received_ms + S_MATCH_MS)
+        run.pctx.deadline_ms = received_ms + S_MATCH_MS;   /* Alertmanager waits for the answer */
     json_object *services = NULL;
     qs_platform_t *platform = qs_wf_platform (self->wf);
     if (batch.count && (!platform || qs_platform_list_services (platform, &run.pctx, &services, &err) != 0)) {
@@ -317,6 +340,7 @@ qs_incident_alert_op (qs_req_t *req, void *arg)
         qs_err_clear (&err);
     }
     json_object *reply = json_object_new_object (), *ids = json_object_new_array ();
+    json_object_object_add (reply, "incidents", ids);
     json_object *after = json_object_new_array ();   /* incidents to notify after the answer */
     job_t *jobs = NULL;
     int counts[5] = {0};        /* opened, updated, resolved, unmatched, ignored */
@@ -331,37 +355,25 @@ qs_incident_alert_op (qs_req_t *req, void *arg)
         };
         bool opened = false;
         json_object *incident = qs_incidents_record (self->repo, auth->org_id, &in, &opened, &err);
+        if (!incident && err.status >= 500) {
+            rc = qs_req_fail_err (req, &err);   /* the store is down: Alertmanager retries */
+            goto cleanup;
+        }
         if (!incident) {
-            if (err.status >= 500) {            /* the store is down: Alertmanager retries */
-                json_object_put (reply); json_object_put (ids); json_object_put (after);
-                while (jobs) { job_t *next = jobs->next; s_job_free (jobs); jobs = next; }
-                json_object_put (services);
-                qs_alerts_free (&batch);
-                return qs_req_fail_err (req, &err);
-            }
             counts[4]++;                        /* resolved but never seen firing, bad text */
             qs_err_clear (&err);
             continue;
         }
         json_object_array_add (ids, json_object_new_string (qs_json_str (incident, "id", "")));
         counts[!a->firing ? 2 : opened ? 0 : 1]++;
-        if (a->firing && !service)
-            counts[3]++;
-        bool undiagnosed = json_object_is_type (json_object_object_get (incident, "diagnosis"), json_type_null);
-        if (a->firing && service && undiagnosed) {
-            job_t *job = calloc (1, sizeof *job);
-            if (job) {
-                job->auth = *auth;
-                qs_strlcpy (job->incident_id, qs_json_str (incident, "id", ""), sizeof job->incident_id);
-                qs_strlcpy (job->alertname, a->alertname, sizeof job->alertname);
-                job->opened = opened;
-                job->received_ms = received_ms;
-                job->service = json_object_get (service);
-                job->next = jobs;
-                jobs = job;
-            }
+        counts[3] += a->firing && !service;
+        job_t *job = NULL;
+        if (a->firing && service && !qs_json_get (incident, "diagnosis", json_type_object)
+            && (job = s_job_new (auth, incident, a, service, opened, received_ms))) {
+            job->next = jobs;
+            jobs = job;
         }
-        else if (!a->firing || opened)
+        else if (!a->firing || (opened && !service))
             json_object_array_add (after, json_object_get (incident));
         json_object_put (incident);
     }
@@ -369,7 +381,6 @@ qs_incident_alert_op (qs_req_t *req, void *arg)
     qs_json_add_int (reply, "received", (int64_t) batch.count);
     for (int k = 0; k < 5; k++)
         qs_json_add_int (reply, keys[k], counts[k]);
-    json_object_object_add (reply, "incidents", ids);
     qs_info (qs_req_id (req), "alerts: received=%zu opened=%d updated=%d resolved=%d unmatched=%d ignored=%d",
              batch.count, counts[0], counts[1], counts[2], counts[3], counts[4]);
     qs_req_reply (req, &reply);
@@ -385,10 +396,17 @@ qs_incident_alert_op (qs_req_t *req, void *arg)
         s_notify (self, auth->org_id, !strcmp (qs_json_str (inc, "status", ""), "resolved")
                   ? "incident.resolved" : "incident.opened", inc, NULL);
     }
+cleanup:
+    while (jobs) {
+        job_t *next = jobs->next;
+        s_job_free (jobs);
+        jobs = next;
+    }
+    json_object_put (reply);
     json_object_put (after);
     json_object_put (services);
     qs_alerts_free (&batch);
-    return 0;
+    return rc;
 }
 
 int

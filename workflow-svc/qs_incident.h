@@ -8,8 +8,9 @@
     that carries that service's quickspin.io/service-id label, asked of
     k8s-svc), records it (qs_incidents: one incident per firing
     fingerprint; an unknown service is stored unmatched) and answers at
-    once. Only then are the new incidents diagnosed, on the triage threads
-    of this module (the diagnose flow's own gather and analyze,
+    once (matching takes at most 3 s: past it, alerts are stored
+    unmatched). Only then are the new incidents diagnosed, on the triage
+    threads of this module (the diagnose flow's own gather and analyze,
     qs_diagnose_service), whatever the diagnosis takes: Alertmanager's
     timeout never waits for it. A lease in the store (qs_incidents_claim)
     keeps two workers from diagnosing one incident at once. The findings
@@ -29,7 +30,7 @@
 typedef struct _qs_incident_t qs_incident_t;
 
 /*  wf, repo and notifier (may be NULL) are lent and must outlive it.
-    Starts threads triage threads. NULL on failure. */
+    Starts `threads` triage threads (1..8). NULL on failure. */
 qs_incident_t *qs_incident_new (qs_wf_t *wf, qs_incidents_t *repo, qs_notifier_t *notifier,
                                 int threads);
 /*  Stop the triage threads (a diagnosis in flight finishes; queued ones
