@@ -55,10 +55,10 @@ s_top_code (json_object *diagnosis)
     return qs_json_str (qs_json_path (diagnosis, "findings.0"), "code", "healthy");
 }
 
-/*  incident.opened / incident.resolved to the org's webhook, if any. */
+/*  incident.opened / incident.resolved to the org's webhook, if any; the
+    text names the top finding of the incident's diagnosis when it has one. */
 static void
-s_notify (qs_incident_t *self, const char *org_id, const char *event, json_object *incident,
-          json_object *diagnosis)
+s_notify (qs_incident_t *self, const char *org_id, const char *event, json_object *incident)
 {
     if (!self->notifier || !incident)
         return;
@@ -68,18 +68,12 @@ s_notify (qs_incident_t *self, const char *org_id, const char *event, json_objec
     int n = snprintf (text, sizeof text, "%s %s%s%s", opened ? "Incident opened:" : "Incident resolved:",
                       qs_json_str (incident, "alertname", "alert"), service ? " on " : " (no matching service)",
                       service ? service : "");
-    json_object *f = qs_json_path (diagnosis, "findings.0");
+    json_object *f = qs_json_path (incident, "diagnosis.findings.0");
     if (opened && f && n > 0 && (size_t) n < sizeof text)
         snprintf (text + n, sizeof text - (size_t) n, ". Diagnosis: %s (%s) - %.300s",
                   qs_json_str (f, "code", ""), qs_json_str (f, "severity", ""), qs_json_str (f, "evidence", ""));
     json_object *data = json_object_new_object ();
-    json_object *inc = json_object_get (incident);
-    if (diagnosis && !json_object_object_get (incident, "diagnosis")) {
-        json_object_put (inc);
-        json_object_deep_copy (incident, &inc, NULL);
-        json_object_object_add (inc, "diagnosis", json_object_get (diagnosis));
-    }
-    json_object_object_add (data, "incident", inc);
+    json_object_object_add (data, "incident", json_object_get (incident));   /* with its diagnosis */
     qs_notifier_event (self->notifier, org_id, event, text, data);
     json_object_put (data);
 }
@@ -147,7 +141,7 @@ s_triage (qs_incident_t *self, job_t *job)
                      (long long) (qs_now_ms () - job->received_ms));
     }
     if (job->opened && (incident = qs_incidents_get (self->repo, org, job->incident_id, &err)))
-        s_notify (self, org, "incident.opened", incident, diagnosis);
+        s_notify (self, org, "incident.opened", incident);
     json_object_put (incident);
     json_object_put (diagnosis);
     qs_req_destroy_local (&req);
@@ -394,7 +388,7 @@ qs_incident_alert_op (qs_req_t *req, void *arg)
     for (size_t i = 0; i < json_object_array_length (after); i++) {
         json_object *inc = json_object_array_get_idx (after, i);
         s_notify (self, auth->org_id, !strcmp (qs_json_str (inc, "status", ""), "resolved")
-                  ? "incident.resolved" : "incident.opened", inc, NULL);
+                  ? "incident.resolved" : "incident.opened", inc);
     }
 cleanup:
     while (jobs) {
