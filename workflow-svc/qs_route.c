@@ -20,6 +20,24 @@ s_word (const char *text, const char *word)
     return false;
 }
 
+static bool s_any (const char *text, const char *const *words);
+
+/*  "is billing-db ok?", "are my caches fine": a yes/no question about state */
+static bool
+s_state_question (const char *text)
+{
+    static const char *const openers[] = {"is", "are", "does", "do", NULL};
+    static const char *const states[] = {"ok", "okay", "fine", "alright", "all right", "good", NULL};
+    while (*text && !isalnum ((unsigned char) *text))
+        text++;
+    for (int i = 0; openers[i]; i++) {
+        size_t n = strlen (openers[i]);
+        if (!strncasecmp (text, openers[i], n) && !isalnum ((unsigned char) text[n]))
+            return s_any (text, states);
+    }
+    return false;
+}
+
 static bool
 s_any (const char *text, const char *const *words)
 {
@@ -59,7 +77,7 @@ static const char *const s_connect[] = {"connect", "connection", "uri", "host", 
 static const char *const s_cost[] = {"cost", "costs", "price", "pay", "expensive", "spend",
                                      "bill", "charge", NULL};
 static const char *const s_saving[] = {"reduce", "save", "saving", "savings", "cheaper", "optimize",
-                                       "optimise", "cut", "lower", NULL};
+                                       "optimise", "cut", "lower", "less", NULL};
 
 bool
 qs_route_new_request (const char *message)
@@ -196,6 +214,11 @@ qs_route_decide (const qs_dialogue_t *d, const qs_route_in_t *in, qs_route_t *ou
         return;
     }
     /* "is my database healthy?" asks for a diagnosis, not the details */
-    if (!fu[0] && !strcmp (intent, "get_service_info") && s_any (msg, s_health) && !s_any (msg, s_connect))
+    if (!fu[0] && !strcmp (intent, "get_service_info") && (s_any (msg, s_health) || s_state_question (msg))
+        && !s_any (msg, s_connect))
         s_set (out, QS_ROUTE_FLOW, "troubleshoot", "");
+    /* "how much does billing-db cost?" is that service's details, not the org's review */
+    if (!fu[0] && !strcmp (intent, "optimize_costs") && in->refers_service && s_any (msg, s_cost)
+        && !s_any (msg, s_saving))
+        s_set (out, QS_ROUTE_FLOW, "get_service_info", "");
 }

@@ -124,8 +124,8 @@ qs_turn_ask_which (qs_turn_t *t, json_object *candidates, const char *what)
         qs_strlcpy (c->service_type, qs_json_str (s, "service_type", ""), sizeof c->service_type);
     }
     qs_strlcpy (t->out.awaiting, "service", sizeof t->out.awaiting);
-    if (!t->out.services)
-        t->out.services = json_object_get (candidates);
+    /* none of them is used yet: they are the choice, not metadata.services */
+    qs_turn_set (&t->out.candidates, json_object_get (candidates));
 }
 
 qs_run_rc_t
@@ -171,7 +171,7 @@ s_free (qs_turn_t *t)
 {
     json_object **wire[] = {&t->out.config, &t->out.estimate, &t->out.validation, &t->out.revision,
                             &t->out.diagnosis, &t->out.data_gaps, &t->out.optimization,
-                            &t->out.change, &t->out.services, &t->out.sources, &t->out.steps_ms,
+                            &t->out.change, &t->out.services, &t->out.candidates, &t->out.sources, &t->out.steps_ms,
                             &t->history, &t->extraction, &t->services, &t->actions};
     for (size_t i = 0; i < sizeof wire / sizeof wire[0]; i++)
         qs_turn_set (wire[i], NULL);
@@ -413,19 +413,21 @@ s_understand (qs_turn_t *t, json_object **cls_p, qs_err_t *err)
     json_object_put (body);
 }
 
-/*  The message names one of the org's services itself (not "it"). */
-static bool
-s_names_service (qs_turn_t *t)
+/*  Whether the message names one of the org's services itself (not "it"),
+    and whether it names or points at one at all ("the database", "it"). */
+static void
+s_refers (qs_turn_t *t, bool *names, bool *refers)
 {
+    *names = *refers = false;
     if (!t->services)
-        return false;
+        return;
     qs_resolve_in_t in = {.message = t->message,
                           .extract_ref = qs_json_get (t->extraction, "service_ref", json_type_object)};
     qs_ref_t ref;
     int hit = qs_resolve (t->services, &in, &ref);
-    bool named = hit && (!strcmp (ref.match, "name") || !strcmp (ref.match, "fuzzy"));
+    *names = hit && (!strcmp (ref.match, "name") || !strcmp (ref.match, "fuzzy"));
+    *refers = ref.named;
     qs_ref_clear (&ref);
-    return named;
 }
 
 static int
@@ -466,8 +468,9 @@ s_dispatch (qs_turn_t *t, qs_err_t *err)
         .message = t->message, .intent = t->intent, .confidence = t->confidence,
         .followup = qs_json_str (cls, "followup", NULL),
         .confirmation = qs_json_str (t->extraction, "confirmation", "none"),
-        .config = &t->said, .names_service = s_names_service (t),
+        .config = &t->said,
     };
+    s_refers (t, &in.names_service, &in.refers_service);
     char old_pending[64];
     qs_strlcpy (old_pending, t->dlg.pending.action_id, sizeof old_pending);
     qs_route_decide (&t->dlg, &in, &t->route);

@@ -35,6 +35,7 @@ typedef struct {
     json_object *optimization;                                 /* optimize */
     json_object *change;                                       /* manage */
     json_object *services;                                     /* the Services used */
+    json_object *candidates;    /* the Services we ask the user to choose from */
     json_object *sources;                                      /* knowledge results cited */
     json_object *steps_ms;                                     /* the graph's node timings */
     char verification[320];
