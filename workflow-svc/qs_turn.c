@@ -640,7 +640,7 @@ qs_turn_apply_op (qs_req_t *req, void *arg)
     t.confidence = 1.0;                 /* an explicit request, not a reading */
     qs_strlcpy (t.intent, "manage_service", sizeof t.intent);
     json_object *body = qs_req_body (req), *reco = NULL, *rec = NULL;
-    const char *id = qs_json_str (body, "recommendation_id", "");
+    const char *id = qs_json_str (body, "id", "");
     qs_err_t err = {0};
     int rc = -1;
     bool replied = false;

@@ -9,7 +9,7 @@
                       "intent", "step" and "token" partials
       action_confirm  {"action_id","confirm_name"?} -> ChatResponse of the resumed flow
       action_cancel   {"action_id"} -> ChatResponse
-      recommendation_apply {"recommendation_id","conversation_id"?} -> ChatResponse
+      recommendation_apply {"id","conversation_id"?} -> ChatResponse
                       proposing that recommendation (404 unknown / another org's)
 
     The flows (workflow-svc/flows/, one file each) fill a turn through the
