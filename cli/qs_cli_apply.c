@@ -73,8 +73,9 @@ s_ask (const qs_cli_ctx_t *ctx, const char *prompt)
         answer = qs_cli_line_read (editor, prompt);
     else {
         size_t cap = 0;
-        fputs (prompt, stdout);
-        fflush (stdout);
+        FILE *say = ctx->json ? stderr : stdout;     /* stdout holds only JSON then */
+        fputs (prompt, say);
+        fflush (say);
         if (getline (&answer, &cap, stdin) < 0) {
             free (answer);
             answer = NULL;
@@ -128,18 +129,22 @@ qs_cli_apply (const qs_cli_ctx_t *ctx, const char *id, bool yes)
     json_object_put (resp);
     char *answer = NULL;
     bool go = yes && !delete;
+    FILE *say = ctx->json ? stderr : stdout;
     if (!go) {
         if (yes)
-            printf ("--yes does not delete a service: type its name to confirm.\n");
+            fprintf (say, "--yes does not delete a service: type its name to confirm.\n");
         answer = s_ask (ctx, delete ? "Type the service's name to delete it: " : "Apply this change? [y/N] ");
         go = answer && (delete ? !strcmp (answer, name) : (!strcasecmp (answer, "y") || !strcasecmp (answer, "yes")));
     }
     if (go)
         rc = qs_cli_chat_decide (ctx, action, "confirm", delete ? name : NULL);
     else {
-        printf ("%s; nothing changed.\n", delete && answer && *answer ? "The name does not match" : "Not applied");
+        fprintf (say, "%s; nothing changed.\n", delete && answer && *answer ? "The name does not match" : "Not applied");
         rc = qs_cli_chat_decide (ctx, action, "cancel", NULL);
-        if (rc == QS_CLI_OK && delete && answer && *answer)
+        //  a script that said --yes did not get what it asked for
+        if (rc == QS_CLI_OK && yes)
+            rc = QS_CLI_USAGE;
+        else if (rc == QS_CLI_OK && delete && answer && *answer)
             rc = QS_CLI_SERVER;
     }
     free (answer);
