@@ -354,7 +354,7 @@ static void
 s_reco (const char *token, const char *type, bool negate, char *id, char *name)
 {
     json_object *api = NULL;
-    ck_assert_int_eq (qs_e2e_http ("GET", s_e.gateway, "/api/v1/recommendations", token, NULL, &api), 200);
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_gateway (s_h), "/api/v1/recommendations", token, NULL, &api), 200);
     json_object *recs = qs_json_get (api, "recommendations", json_type_array);
     id[0] = '\0';
     for (size_t i = 0; recs && i < json_object_array_length (recs) && !id[0]; i++) {
@@ -373,11 +373,11 @@ START_TEST (test_recommend_apply)
 {
     char id[64], name[64];
     s_reco (s_globex, "delete_idle", true, id, name);
-    s_run_t r = s_cli_run (s_e.gateway, s_globex, S_ARGS ("recommend"));
+    s_run_t r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend"));
     ck_assert_msg (strstr (r.out, id) != NULL, "the table does not show the id %s: %s", id, r.out);
     s_run_free (&r);
     //  without a terminal or an answer: shown, not applied
-    r = s_cli_run (s_e.gateway, s_globex, S_ARGS ("recommend", "--apply", id));
+    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend", "--apply", id));
     ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
     char change[128];
     snprintf (change, sizeof change, "Change %s (action ", name);
@@ -389,33 +389,33 @@ START_TEST (test_recommend_apply)
     ck_assert_ptr_nonnull (strstr (r.out, "(update_service): cancelled"));
     s_run_free (&r);
     //  --yes --json: the apply answer, then the confirm answer, as JSON
-    r = s_cli_run (s_e.gateway, s_globex, S_ARGS ("--json", "recommend", "--apply", id, "--yes"));
+    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("--json", "recommend", "--apply", id, "--yes"));
     ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
     ck_assert_ptr_nonnull (strstr (r.out, "\"pending_confirmation\""));
     ck_assert_ptr_nonnull (strstr (r.out, "\"executed\""));
     ck_assert_ptr_nonnull (strstr (r.out, "\"monthly_cost_before\""));
     s_run_free (&r);
     //  applied: the service changed, so that id is gone
-    r = s_cli_run (s_e.gateway, s_globex, S_ARGS ("recommend", "--apply", id, "--yes"));
+    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend", "--apply", id, "--yes"));
     ck_assert_int_eq (r.status, 1);
     ck_assert_ptr_nonnull (strstr (r.err, "not_found"));
     s_run_free (&r);
-    r = s_cli_run (s_e.gateway, s_globex, S_ARGS ("recommend", "--apply", "../etc"));
+    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend", "--apply", "../etc"));
     ck_assert_int_eq (r.status, 2);
     s_run_free (&r);
-    r = s_cli_run (s_e.gateway, s_globex, S_ARGS ("recommend", "--yes"));
+    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend", "--yes"));
     ck_assert_int_eq (r.status, 2);
     s_run_free (&r);
     //  --yes never deletes: the name must be typed (none here)
-    char *admin = qs_e2e_token ("cli-admin", "org-globex", "admin");
+    char *admin = qs_harness_token ("cli-admin", "org-globex", "admin");
     s_reco (admin, "delete_idle", false, id, name);
-    r = s_cli_run (s_e.gateway, admin, S_ARGS ("recommend", "--apply", id, "--yes"));
+    r = s_cli_run (qs_harness_gateway (s_h), admin, S_ARGS ("recommend", "--apply", id, "--yes"));
     ck_assert_int_eq (r.status, 2);
     ck_assert_ptr_nonnull (strstr (r.out, "--yes does not delete"));
     ck_assert_ptr_nonnull (strstr (r.out, "(delete_service): cancelled"));
     s_run_free (&r);
     //  a member may not delete: told why, exit 4
-    r = s_cli_run (s_e.gateway, s_globex, S_ARGS ("recommend", "--apply", id));
+    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend", "--apply", id));
     ck_assert_int_eq (r.status, 4);
     ck_assert_ptr_nonnull (strstr (r.err, "role"));
     s_run_free (&r);
@@ -608,7 +608,7 @@ START_TEST (test_recommend_apply_tmux)
               "tmux -L %s new-session -d -s apply -x 160 -y 50 "
               "\"env HOME=%s QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s %s recommend --apply %s; "
               "echo QS_EXIT=\\$?; sleep 60\"",
-              s_sock, s_home, s_e.gateway, s_globex, s_cli, id);
+              s_sock, s_home, qs_harness_gateway (s_h), s_globex, s_cli, id);
     ck_assert_int_eq (system (cmd), 0);
     char *pane = s_pane_wait ("Apply this change? [y/N]", 1, 30000);
     ck_assert_msg (pane != NULL, "no y/N prompt: %s", s_pane ());
@@ -625,14 +625,14 @@ START_TEST (test_recommend_apply_tmux)
     snprintf (cmd, sizeof cmd, "tmux -L %s kill-session -t apply 2>/dev/null", s_sock);
     ck_assert_int_eq (system (cmd), 0);
     //  a delete: the name typed back, and a wrong one changes nothing
-    char *admin = qs_e2e_token ("cli-admin", "org-globex", "admin");
+    char *admin = qs_harness_token ("cli-admin", "org-globex", "admin");
     s_reco (admin, "delete_idle", false, id, name);
     s_target = "del";
     snprintf (cmd, sizeof cmd,
               "tmux -L %s new-session -d -s del -x 160 -y 50 "
               "\"env HOME=%s QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s %s recommend --apply %s; "
               "echo QS_EXIT=\\$?; sleep 60\"",
-              s_sock, s_home, s_e.gateway, admin, s_cli, id);
+              s_sock, s_home, qs_harness_gateway (s_h), admin, s_cli, id);
     ck_assert_int_eq (system (cmd), 0);
     pane = s_pane_wait ("Type the service's name to delete it:", 1, 30000);
     ck_assert_msg (pane != NULL, "no name prompt: %s", s_pane ());
@@ -652,7 +652,7 @@ START_TEST (test_recommend_apply_tmux)
     char path[160];
     s_reco (admin, "delete_idle", false, id, name);          /* still there, still idle */
     snprintf (path, sizeof path, "/api/v1/recommendations/%s/apply", id);
-    ck_assert_int_eq (qs_e2e_http ("POST", s_e.gateway, path, admin, "{}", &svc), 200);
+    ck_assert_int_eq (qs_harness_http ("POST", qs_harness_gateway (s_h), path, admin, "{}", &svc), 200);
     json_object_put (svc);
     free (admin);
 }

@@ -10,33 +10,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "qs_e2e.h"
+#include "qs_harness.h"
 #include "qs_json.h"
 
-static qs_e2e_t s_e;
 static char *s_member, *s_admin;
+static const qs_harness_user_t s_users[] = {
+    { &s_member, "rita", "org-globex", "member" },
+    { &s_admin, "gus", "org-globex", "admin" },
+    { NULL }
+};
 
-static void
-s_setup (void)
+static const char *
+s_gateway (void)
 {
-    ck_assert_msg (qs_e2e_start (&s_e) == 0, "the suite did not become ready");
-    s_member = qs_e2e_token ("rita", "org-globex", "member");
-    s_admin = qs_e2e_token ("gus", "org-globex", "admin");
-}
-
-static void
-s_teardown (void)
-{
-    qs_e2e_stop (&s_e);
-    free (s_member);
-    free (s_admin);
+    return qs_harness_gateway (qs_harness_fixture_get ());
 }
 
 static json_object *
 s_recommendations (void)
 {
     json_object *r = NULL;
-    ck_assert_int_eq (qs_e2e_http ("GET", s_e.gateway, "/api/v1/recommendations", s_member, NULL, &r), 200);
+    ck_assert_int_eq (qs_harness_http ("GET", s_gateway (), "/api/v1/recommendations", s_member, NULL, &r), 200);
     return r;
 }
 
@@ -64,10 +58,7 @@ s_apply (const char *token, const char *id, const char *conv, json_object **resp
     char path[200], body[160];
     snprintf (path, sizeof path, "/api/v1/recommendations/%s/apply", id);
     snprintf (body, sizeof body, *conv ? "{\"conversation_id\":\"%s\"}" : "{}", conv);
-    long st = qs_e2e_http ("POST", s_e.gateway, path, token, body, resp_p);
-    if (st != 200)
-        fprintf (stderr, "apply %s -> %ld %s\n", id, st, *resp_p ? json_object_to_json_string (*resp_p) : "");
-    return st;
+    return qs_harness_http ("POST", s_gateway (), path, token, body, resp_p);
 }
 
 static json_object *
@@ -76,7 +67,7 @@ s_chat (const char *token, const char *conv, const char *message)
     json_object *req = json_object_new_object (), *resp = NULL;
     qs_json_add_str (req, "message", message);
     qs_json_add_str (req, "conversation_id", conv);
-    long st = qs_e2e_http ("POST", s_e.gateway, "/api/v1/chat", token, json_object_to_json_string (req), &resp);
+    long st = qs_harness_http ("POST", s_gateway (), "/api/v1/chat", token, json_object_to_json_string (req), &resp);
     json_object_put (req);
     ck_assert_msg (st == 200, "chat '%s' -> %ld", message, st);
     return resp;
@@ -88,7 +79,7 @@ s_service (const char *id)
     char path[160];
     json_object *svc = NULL;
     snprintf (path, sizeof path, "/api/v1/services/%s", id);
-    ck_assert_int_eq (qs_e2e_http ("GET", s_e.sandbox, path, s_member, NULL, &svc), 200);
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_sandbox (qs_harness_fixture_get ()), path, s_member, NULL, &svc), 200);
     return svc;
 }
 
@@ -192,7 +183,7 @@ START_TEST (test_apply_replaces_a_waiting_plan)
     ck_assert_str_eq (qs_json_str (r2, "conversation_id", ""), conv);
     char path[200];
     snprintf (path, sizeof path, "/api/v1/actions/%s/confirm", qs_json_str (qs_json_path (r1, "actions.0"), "id", ""));
-    ck_assert_int_eq (qs_e2e_http ("POST", s_e.gateway, path, s_member, "{}", &c), 409);   /* superseded */
+    ck_assert_int_eq (qs_harness_http ("POST", s_gateway (), path, s_member, "{}", &c), 409);   /* superseded */
     json_object_put (c);
     /* "no" cancels the one that is waiting now */
     c = s_chat (s_member, conv, "no");
@@ -231,13 +222,13 @@ START_TEST (test_delete_idle_needs_the_name)
     json_object *svc = s_service (sid);
     json_object_put (svc);
     snprintf (path, sizeof path, "/api/v1/actions/%s/confirm", aid);
-    ck_assert_int_eq (qs_e2e_http ("POST", s_e.gateway, path, s_admin, "{\"confirm_name\":\"nope\"}", &resp), 422);
+    ck_assert_int_eq (qs_harness_http ("POST", s_gateway (), path, s_admin, "{\"confirm_name\":\"nope\"}", &resp), 422);
     json_object_put (resp);
     resp = s_chat (s_admin, conv, name);
     ck_assert_str_eq (qs_json_str (qs_json_path (resp, "actions.0"), "status", ""), "executed");
     json_object_put (resp);
     snprintf (path, sizeof path, "/api/v1/services/%s", sid);
-    ck_assert_int_eq (qs_e2e_http ("GET", s_e.sandbox, path, s_admin, NULL, &resp), 404);
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_sandbox (qs_harness_fixture_get ()), path, s_admin, NULL, &resp), 404);
     json_object_put (resp);
 }
 END_TEST
@@ -247,7 +238,7 @@ s_suite (void)
 {
     Suite *s = suite_create ("e2e_apply");
     TCase *tc = tcase_create ("suite");
-    tcase_add_unchecked_fixture (tc, s_setup, s_teardown);
+    qs_harness_fixture (tc, NULL, s_users);
     tcase_set_timeout (tc, 120);
     tcase_add_test (tc, test_ids_stable_and_costs_chained);
     tcase_add_test (tc, test_apply_then_yes_in_chat);
@@ -257,4 +248,4 @@ s_suite (void)
     return s;
 }
 
-QS_TEST_MAIN (s_suite)
+QS_HARNESS_MAIN (s_suite, "gateway/quickspin-gateway", "tests/sandbox/quickspin-sandbox")

@@ -285,8 +285,8 @@ END_TEST
 //  a viewer may ask (an explanation, no action) but never confirm (403)
 START_TEST (test_apply_route)
 {
-    char *viewer = qs_e2e_token ("gwen", "org-globex", "viewer");
-    char *colleague = qs_e2e_token ("dave", "org-globex", "member");
+    char *viewer = qs_harness_token ("gwen", "org-globex", "viewer");
+    char *colleague = qs_harness_token ("dave", "org-globex", "member");
     json_object *reco = NULL, *r = NULL;
     ck_assert_int_eq (s_http ("GET", "/api/v1/recommendations", s_carol, NULL, &reco), 200);
     json_object *recs = qs_json_get (reco, "recommendations", json_type_array), *rec = NULL;
