@@ -6,20 +6,10 @@
 // back before its button works, and sends it as confirm_name. Screenshots go
 // to <build>/tests/out/web-apply-*.png.
 // Usage: node tests/web/apply.test.mjs <build dir>
-import { chromium } from 'playwright-core';
-import { createServer } from 'node:http';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { check, error, json, outDir, run, serve } from './fake_gateway.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const build = path.resolve(root, process.argv[2] || 'build-asan');
-const out = path.join(build, 'tests', 'out');
-mkdirSync(out, { recursive: true });
-const web = path.join(root, 'gateway', 'web');
-class Failure extends Error {}
-function check(cond, msg) { if (!cond) throw new Failure(msg); }
+const out = outDir();
 
 // ---- the fake gateway: two recommendations, their proposals, confirm/cancel ----
 const recs = [
@@ -41,84 +31,42 @@ const calls = [];
 let seq = 0;
 const live = new Map();             // action id -> the recommendation it carries out
 
-function json(res, status, body) {
-  res.writeHead(status, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-function error(res, status, code, message) { json(res, status, { error: { code, message, request_id: 'fake' } }); }
-
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
-const server = createServer((req, res) => {
-  let body = '';
-  req.on('data', (c) => { body += c; });
-  req.on('end', () => {
-    const p = new URL(req.url, 'http://x').pathname;
-    if (!p.startsWith('/api/')) {
-      const file = path.join(web, p === '/' ? 'index.html' : path.normalize(p).replace(/^\/+/, ''));
-      if (!file.startsWith(web)) return error(res, 404, 'not_found', 'no such file');
-      try {
-        res.writeHead(200, { 'Content-Type': types[path.extname(file)] || 'application/octet-stream' });
-        return res.end(readFileSync(file));
-      } catch { return error(res, 404, 'not_found', 'no such file'); }
+const { server, base } = await serve((req, res, p, body) => {
+  if (p === '/api/v1/chat/conversations') return json(res, 200, { conversations: [], next_cursor: null });
+  if (p === '/api/v1/recommendations') {
+    return json(res, 200, { recommendations: recs, total_potential_savings: recs.reduce((s, r) => s + r.monthly_savings, 0),
+      cost_analysis: { total_monthly_cost: 186, by_service_type: { postgresql: 146, redis: 40 }, services_analyzed: 2 } });
+  }
+  let m = /^\/api\/v1\/recommendations\/([^/]+)\/apply$/.exec(p);
+  if (m && req.method === 'POST') {
+    const rec = recs.find((r) => r.id === m[1]);
+    calls.push(`apply ${m[1]}`);
+    if (!rec) return error(res, 404, 'not_found', 'no such recommendation');
+    const action = { ...proposals[rec.id], id: `${proposals[rec.id].id}-${++seq}`, status: 'pending_confirmation' };
+    live.set(action.id, { rec, action });
+    return json(res, 200, { conversation_id: 'conv-apply', intent: 'manage_service',
+      message: `This recommendation for **${rec.service_name}**: ${rec.description}`, actions: [action],
+      metadata: meta({ change: action.change, awaiting: action.type === 'delete_service' ? 'confirm_name' : undefined }) });
+  }
+  m = /^\/api\/v1\/actions\/([^/]+)\/(confirm|cancel)$/.exec(p);
+  if (m && req.method === 'POST') {
+    const sent = JSON.parse(body || '{}');
+    calls.push(`${m[2]} ${m[1]}${sent.confirm_name !== undefined ? ` ${sent.confirm_name}` : ''}`);
+    const it = live.get(m[1]);
+    if (!it || it.action.status !== 'pending_confirmation') return error(res, 409, 'conflict', 'this action is no longer pending');
+    if (m[2] === 'confirm' && it.action.type === 'delete_service' && sent.confirm_name !== it.action.config.name) {
+      return error(res, 422, 'confirmation_mismatch', `type the service's name (${it.action.config.name}) to delete it`);
     }
-    if (p === '/api/v1/health/ready') return json(res, 200, { status: 'ok', checks: {} });
-    if (req.headers.authorization !== 'Bearer fake-token') return error(res, 401, 'unauthorized', 'bad token');
-    if (p === '/api/v1/chat/conversations') return json(res, 200, { conversations: [], next_cursor: null });
-    if (p === '/api/v1/recommendations') {
-      return json(res, 200, { recommendations: recs, total_potential_savings: recs.reduce((s, r) => s + r.monthly_savings, 0),
-        cost_analysis: { total_monthly_cost: 186, by_service_type: { postgresql: 146, redis: 40 }, services_analyzed: 2 } });
-    }
-    let m = /^\/api\/v1\/recommendations\/([^/]+)\/apply$/.exec(p);
-    if (m && req.method === 'POST') {
-      const rec = recs.find((r) => r.id === m[1]);
-      calls.push(`apply ${m[1]}`);
-      if (!rec) return error(res, 404, 'not_found', 'no such recommendation');
-      const action = { ...proposals[rec.id], id: `${proposals[rec.id].id}-${++seq}`, status: 'pending_confirmation' };
-      live.set(action.id, { rec, action });
-      return json(res, 200, { conversation_id: 'conv-apply', intent: 'manage_service',
-        message: `This recommendation for **${rec.service_name}**: ${rec.description}`, actions: [action],
-        metadata: meta({ change: action.change, awaiting: action.type === 'delete_service' ? 'confirm_name' : undefined }) });
-    }
-    m = /^\/api\/v1\/actions\/([^/]+)\/(confirm|cancel)$/.exec(p);
-    if (m && req.method === 'POST') {
-      const sent = JSON.parse(body || '{}');
-      calls.push(`${m[2]} ${m[1]}${sent.confirm_name !== undefined ? ` ${sent.confirm_name}` : ''}`);
-      const it = live.get(m[1]);
-      if (!it || it.action.status !== 'pending_confirmation') return error(res, 409, 'conflict', 'this action is no longer pending');
-      if (m[2] === 'confirm' && it.action.type === 'delete_service' && sent.confirm_name !== it.action.config.name) {
-        return error(res, 422, 'confirmation_mismatch', `type the service's name (${it.action.config.name}) to delete it`);
-      }
-      it.action.status = m[2] === 'confirm' ? 'executed' : 'cancelled';
-      if (m[2] === 'confirm') recs.splice(recs.indexOf(it.rec), 1);
-      return json(res, 200, { conversation_id: 'conv-apply', intent: 'manage_service',
-        message: m[2] === 'confirm' ? `Done: **${it.action.config.name}** changed.` : 'Cancelled: nothing changed.',
-        actions: [it.action], metadata: meta({ change: it.action.change }) });
-    }
-    return error(res, 404, 'not_found', `no route ${req.method} ${p}`);
-  });
+    it.action.status = m[2] === 'confirm' ? 'executed' : 'cancelled';
+    if (m[2] === 'confirm') recs.splice(recs.indexOf(it.rec), 1);
+    return json(res, 200, { conversation_id: 'conv-apply', intent: 'manage_service',
+      message: m[2] === 'confirm' ? `Done: **${it.action.config.name}** changed.` : 'Cancelled: nothing changed.',
+      actions: [it.action], metadata: meta({ change: it.action.change }) });
+  }
+  return error(res, 404, 'not_found', `no route ${req.method} ${p}`);
 });
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${server.address().port}`;
 
-const profile = mkdtempSync(path.join(tmpdir(), 'qs-web-apply-'));
-let context = null, page = null, exitCode = 0;
-const watchdog = setTimeout(() => { console.error('web-apply: FAIL: took longer than 60 s'); process.exit(1); }, 60000);
-try {
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1100, height: 900 } });
-  page = context.pages()[0] || await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error' && !/422/.test(m.text())) errors.push(m.text()); });
-  page.setDefaultTimeout(15000);
-
-  await page.goto(base + '/');
-  await page.getByLabel('Access token').fill('fake-token');
-  await page.getByLabel('Access token').press('Enter');
-  await page.locator('#app').waitFor({ state: 'visible' });
+await run('web-apply', base, server, /422/, async (page) => {
   await page.getByRole('button', { name: 'Savings' }).click();
   await page.locator('#recs-table tbody tr').nth(1).waitFor();
   const dialog = page.locator('#apply-dialog');
@@ -165,16 +113,4 @@ try {
   await page.keyboard.press('Escape');                 // closes a settled dialog, cancels nothing
   await dialog.waitFor({ state: 'hidden' });
   check(!calls.some((c) => c.startsWith('cancel act-d')), 'Escape after the delete sent a cancel');
-  check(errors.length === 0, `page errors: ${errors.join(' | ')}`);
-  console.log('web-apply: PASS');
-} catch (e) {
-  exitCode = 1;
-  console.error(`web-apply: FAIL: ${e instanceof Failure ? e.message : e.stack || e}`);
-  if (page) await page.screenshot({ path: path.join(out, 'web-apply-failure.png') }).catch(() => {});
-} finally {
-  if (context) await context.close().catch(() => {});
-  server.close();
-  clearTimeout(watchdog);
-  rmSync(profile, { recursive: true, force: true });
-}
-process.exit(exitCode);
+});
