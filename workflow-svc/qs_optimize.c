@@ -57,6 +57,7 @@ typedef struct {
 typedef struct {
     const char *type;
     double keep;                /* projected / current, 0..1 */
+    int order;                  /* the rules' order, for equal shares */
     char description[512];
     json_object *change;        /* owned */
 } found_t;
@@ -112,6 +113,7 @@ s_add (svc_ctx_t *c, const char *type, double before, double after, const char *
     found_t *f = &c->found[c->nfound++];
     f->type = type;
     f->keep = before > 0 && after > 0 ? after / before : 0;
+    f->order = c->nfound;
     qs_strlcpy (f->description, description, sizeof f->description);
     f->change = change;
 }
@@ -152,8 +154,10 @@ s_id (svc_ctx_t *c, const char *type, char *out, size_t size)
 static int
 s_by_keep (const void *a, const void *b)
 {
-    double ka = ((const found_t *) a)->keep, kb = ((const found_t *) b)->keep;
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
+    const found_t *fa = a, *fb = b;
+    if (fa->keep != fb->keep)
+        return fa->keep < fb->keep ? -1 : 1;
+    return fa->order - fb->order;
 }
 
 /*  Chain the service's recommendations (contract section 9): the first

@@ -656,7 +656,7 @@ qs_turn_apply_op (qs_req_t *req, void *arg)
         goto cleanup;
     }
     char text[256];
-    snprintf (text, sizeof text, "Apply recommendation %s (%s of %s)", id, qs_json_str (rec, "type", ""),
+    snprintf (text, sizeof text, "Apply recommendation %s (%s for %s)", id, qs_json_str (rec, "type", ""),
               qs_json_str (rec, "service_name", ""));
     if (s_open (&t, qs_json_str (body, "conversation_id", NULL), text, &err) != 0)
         goto cleanup;
