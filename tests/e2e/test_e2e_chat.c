@@ -179,6 +179,28 @@ START_TEST (test_audit_trail)
     ck_assert_str_eq (qs_json_str (json_object_array_get_idx (after, 4), "event", ""), "cancelled");
     ck_assert_str_eq (qs_json_str (json_object_array_get_idx (after, 4), "prev_hash", ""),
                       qs_json_str (json_object_array_get_idx (after, 3), "hash", "-"));
+    /* a revised plan supersedes the pending one: proposed, proposed, superseded */
+    char conv[64], a1[64], a2[64];
+    r = s_chat (owner, NULL, "I need a postgres database for e2e audit");
+    snprintf (conv, sizeof conv, "%s", qs_json_str (r, "conversation_id", ""));
+    snprintf (a1, sizeof a1, "%s", qs_json_str (qs_json_path (r, "actions.0"), "id", ""));
+    json_object_put (r);
+    r = s_chat (owner, conv, "make it large");
+    snprintf (a2, sizeof a2, "%s", qs_json_str (qs_json_path (r, "actions.0"), "id", ""));
+    json_object_put (r);
+    ck_assert_str_ne (a1, a2);
+    json_object_put (after);
+    after = s_audit_all (admin);
+    ck_assert_int_eq ((int) json_object_array_length (after), 8);
+    json_object *sup = json_object_array_get_idx (after, 7);
+    ck_assert_str_eq (qs_json_str (json_object_array_get_idx (after, 6), "action_id", ""), a2);
+    ck_assert_str_eq (qs_json_str (sup, "event", ""), "superseded");
+    ck_assert_str_eq (qs_json_str (sup, "action_id", ""), a1);
+    ck_assert_str_eq (qs_json_str (qs_json_get (sup, "details", json_type_object), "superseded_by", ""), a2);
+    qs_chain_walk_init (&walk, true);
+    for (size_t i = 0; i < json_object_array_length (after); i++)
+        ck_assert_msg (qs_chain_walk_next (&walk, json_object_array_get_idx (after, i), &err) == 0,
+                       "%s", err.message);
     json_object *foreign = s_audit_all (s_globex);
     for (size_t i = 0; i < json_object_array_length (foreign); i++)
         ck_assert_str_ne (qs_json_str (json_object_array_get_idx (foreign, i), "org_id", ""), "org-audit");
