@@ -199,3 +199,30 @@ qs_e2e_http (const char *method, const char *base, const char *path, const char 
     json_object_put (jbody);
     return status;
 }
+
+json_object *
+qs_e2e_audit_all (const qs_e2e_t *e, const char *token, int page_size)
+{
+    json_object *all = json_object_new_array ();
+    char path[300];
+    snprintf (path, sizeof path, "/api/v1/audit?limit=%d", page_size);
+    for (;;) {
+        json_object *page = NULL;
+        long status = qs_e2e_http ("GET", e->gateway, path, token, NULL, &page);
+        json_object *entries = qs_json_get (page, "entries", json_type_array);
+        if (status != 200 || !entries) {
+            fprintf (stderr, "GET %s -> %ld\n", path, status);
+            json_object_put (page);
+            json_object_put (all);
+            return NULL;
+        }
+        for (size_t i = 0; i < json_object_array_length (entries); i++)
+            json_object_array_add (all, json_object_get (json_object_array_get_idx (entries, i)));
+        const char *next = qs_json_str (page, "next_cursor", NULL);
+        if (next)
+            snprintf (path, sizeof path, "/api/v1/audit?limit=%d&cursor=%s", page_size, next);
+        json_object_put (page);
+        if (!next)
+            return all;
+    }
+}

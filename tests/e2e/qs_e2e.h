@@ -55,4 +55,9 @@ char *qs_e2e_token (const char *sub, const char *org, const char *roles);
 long qs_e2e_http (const char *method, const char *base, const char *path, const char *token,
                   const char *body, json_object **json_p);
 
+/*  Every entry of the caller's audit view (GET /api/v1/audit, following
+    next_cursor with pages of page_size), oldest first, as a new array;
+    NULL when a page does not answer 200 with entries. */
+json_object *qs_e2e_audit_all (const qs_e2e_t *e, const char *token, int page_size);
+
 #endif
