@@ -230,21 +230,7 @@ qs_store_message_list (qs_store_t *self, const char *org_id, const char *user_id
         return NULL;
     json_object *rows = self->ops->msg_list (self->impl, org_id, user_id, conversation_id,
                                              after, limit + 1, false, err);
-    if (!rows)
-        return NULL;
-    json_object *out = json_object_new_object ();
-    json_object *next = NULL;
-    if ((int) json_object_array_length (rows) > limit) {
-        json_object_array_del_idx (rows, (size_t) limit, 1);
-        json_object *last = json_object_array_get_idx (rows, (size_t) limit - 1);
-        char raw[40], enc[64];
-        snprintf (raw, sizeof raw, "m1:%lld", (long long) qs_json_int (last, "seq", 0));
-        qs_store_cursor_encode (raw, enc, sizeof enc);
-        next = json_object_new_string (enc);
-    }
-    json_object_object_add (out, "messages", rows);
-    json_object_object_add (out, "next_cursor", next);
-    return out;
+    return rows ? qs_store_seq_page (rows, limit, "messages") : NULL;
 }
 
 json_object *

@@ -247,23 +247,9 @@ qs_store_audit_list (qs_store_t *self, const char *org_id, const char *actor, in
     if (limit < 1 || limit > QS_STORE_LIMIT_MAX)
         return qs_err_set (err, 400, "bad_request", "limit must be between 1 and %d",
                            QS_STORE_LIMIT_MAX), NULL;
-    //  the messages' cursor format: a position in a seq order
+    //  the messages' cursor: a position in a seq order
     if (cursor && *cursor && qs_store_msg_cursor_parse (cursor, &after, err) != 0)
         return NULL;
     json_object *rows = self->ops->audit_list (self->impl, org_id, actor, after, limit + 1, err);
-    if (!rows)
-        return NULL;
-    json_object *out = json_object_new_object ();
-    json_object *next = NULL;
-    if ((int) json_object_array_length (rows) > limit) {
-        json_object_array_del_idx (rows, (size_t) limit, 1);
-        json_object *last = json_object_array_get_idx (rows, (size_t) limit - 1);
-        char raw[40], enc[64];
-        snprintf (raw, sizeof raw, "m1:%lld", (long long) qs_json_int (last, "seq", 0));
-        qs_store_cursor_encode (raw, enc, sizeof enc);
-        next = json_object_new_string (enc);
-    }
-    json_object_object_add (out, "entries", rows);
-    json_object_object_add (out, "next_cursor", next);
-    return out;
+    return rows ? qs_store_seq_page (rows, limit, "entries") : NULL;
 }

@@ -204,5 +204,9 @@ void qs_store_cursor_encode (const char *in, char *out, size_t size);
 int qs_store_conv_cursor_parse (const char *cursor, int64_t *ms, char id[QS_ID_LEN + 1],
                                 qs_err_t *err);
 int qs_store_msg_cursor_parse (const char *cursor, int64_t *seq, qs_err_t *err);
+/*  {key: rows, "next_cursor"} from up to limit + 1 rows in seq order (takes
+    rows): the extra row only says there is a next page, whose cursor ("m1:")
+    is the last kept row's seq. */
+json_object *qs_store_seq_page (json_object *rows, int limit, const char *key);
 
 #endif
