@@ -50,8 +50,8 @@ static bool
 s_secret_key (const char *key)
 {
     static const char *words[] = {"password", "passwd", "token", "secret", "api_key", "apikey",
-                                  "credential", "private_key", "authorization", "connection",
-                                  NULL};
+                                  "credential", "private_key", "authorization",
+                                  "connection_string", "connection_uri", "dsn", NULL};
     char low[128];
     size_t i = 0;
     for (; key[i] && i + 1 < sizeof low; i++)
@@ -89,7 +89,6 @@ qs_store_audit_chain (const qs_store_audit_io_t *io, void *impl, const char *org
 {
     qs_err_t e = {0};
     char at[40];
-    qs_time_rfc3339 (qs_now_ms (), at, sizeof at);
     //  canonical text: what is stored is exactly what was hashed
     json_object *empty = json_object_new_object ();
     char *details = qs_jcs_serialize (in->details ? in->details : empty, &e);
@@ -98,6 +97,7 @@ qs_store_audit_chain (const qs_store_audit_io_t *io, void *impl, const char *org
     for (int attempt = 0; details && attempt < S_ATTEMPTS; attempt++) {
         int64_t last = 0;
         char prev[QS_CHAIN_HASH_LEN + 1] = "", hash[QS_CHAIN_HASH_LEN + 1];
+        qs_time_rfc3339 (qs_now_ms (), at, sizeof at);
         if (io->last (impl, org, &last, prev, &e) != 0)
             break;
         entry = qs_store_rec_audit (org, last + 1, at, in->actor, in->action_id, in->type,
