@@ -100,6 +100,18 @@ s_set (qs_route_t *out, qs_route_kind_t kind, const char *intent, const char *fo
     qs_strlcpy (out->followup, followup, sizeof out->followup);
 }
 
+/*  What a follow-up's cue words ask about a service already in question:
+    its health (a diagnosis) or its cost (its details); otherwise fallback. */
+static const char *
+s_cue_intent (const char *msg, const char *fallback)
+{
+    if (s_any (msg, s_health) && !s_any (msg, s_connect) && !qs_route_new_request (msg))
+        return "troubleshoot";
+    if (s_any (msg, s_cost) && !s_any (msg, s_saving))
+        return "get_service_info";
+    return fallback;
+}
+
 static const char *
 s_pending_intent (const qs_dialogue_t *d)
 {
@@ -147,7 +159,8 @@ qs_route_decide (const qs_dialogue_t *d, const qs_route_in_t *in, qs_route_t *ou
     }
     if (!strcmp (d->clarify.asked, "service") && *d->clarify.intent
         && (!strcmp (fu, "answer") || (short_msg && !qs_route_new_request (msg)))) {
-        s_set (out, QS_ROUTE_ANSWER, d->clarify.intent, "answer");
+        /* "is it healthy?" while we ask which one: the same question, now a diagnosis */
+        s_set (out, QS_ROUTE_ANSWER, s_cue_intent (msg, d->clarify.intent), "answer");
         return;
     }
     /* an item of the last list */
@@ -174,14 +187,10 @@ qs_route_decide (const qs_dialogue_t *d, const qs_route_in_t *in, qs_route_t *ou
     /* a follow-up about the subject */
     if (d->nsubject && (!strcmp (fu, "subject") || (!fu[0] && short_msg && !in->names_service
                                                     && qs_resolve_pronoun (msg)))) {
-        const char *to = intent;
         /* the cue words decide even when the intent service read the follow-up:
            "is it healthy?" is never its connection info */
-        if (s_any (msg, s_health) && !s_any (msg, s_connect) && !qs_route_new_request (msg))
-            to = "troubleshoot";
-        else if (s_any (msg, s_cost) && !s_any (msg, s_saving))
-            to = "get_service_info";
-        else if (!fu[0] && (!strcmp (intent, "general_question") || !strcmp (intent, "optimize_costs")))
+        const char *to = s_cue_intent (msg, intent);
+        if (to == intent && !fu[0] && (!strcmp (intent, "general_question") || !strcmp (intent, "optimize_costs")))
             to = "get_service_info";
         s_set (out, QS_ROUTE_FLOW, to, "subject");
         return;

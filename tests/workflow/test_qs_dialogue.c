@@ -261,6 +261,16 @@ START_TEST (test_route_follow_ups)
     ck_assert_int_eq (r.kind, QS_ROUTE_ANSWER);
     ck_assert_str_eq (r.intent, "provision_service");
     qs_dialogue_clarify_clear (&d);
+    /* we asked which service to connect to: a health question takes over the
+       open question (still about the service we asked for) */
+    snprintf (d.clarify.asked, sizeof d.clarify.asked, "service");
+    snprintf (d.clarify.intent, sizeof d.clarify.intent, "get_connection_info");
+    r = s_route (&d, "is it healthy?", "get_connection_info", NULL, "none", NULL);
+    ck_assert_int_eq (r.kind, QS_ROUTE_ANSWER);
+    ck_assert_str_eq (r.intent, "troubleshoot");
+    r = s_route (&d, "the main one", "general_question", "answer", "none", NULL);
+    ck_assert_str_eq (r.intent, "get_connection_info");
+    qs_dialogue_clarify_clear (&d);
     /* recommendations by position go to manage */
     json_object *recs = json_tokener_parse ("[{\"id\":\"r1\",\"service_id\":\"s3\",\"type\":\"rightsize\"}]");
     qs_dialogue_list_set (&d, "recommendations", recs);
