@@ -95,6 +95,7 @@ main (void)
         { "conversations_list", qs_conversations_list_op, qs_wf_store (wf) },
         { "conversation_get", qs_conversation_get_op, qs_wf_store (wf) },
         { "conversation_delete", qs_conversation_delete_op, qs_wf_store (wf) },
+        { "audit_list", qs_audit_list_op, qs_wf_store (wf) },
         { "alert_receive", qs_incident_alert_op, receiver },
         { "incidents_list", qs_incident_list_op, receiver },
         { "notifications_get", qs_notifier_get_op, notifier },

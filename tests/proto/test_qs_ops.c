@@ -283,6 +283,7 @@ START_TEST (test_register)
         { "action_cancel", s_handler, NULL }, { "recommendations", s_handler, NULL },
         { "conversations_list", s_handler, NULL }, { "conversation_get", s_handler, NULL },
         { "conversation_delete", s_handler, NULL }, { "recommendation_apply", s_handler, NULL },
+        { "audit_list", s_handler, NULL },
         { "alert_receive", s_handler, NULL }, { "incidents_list", s_handler, NULL },
         { "notifications_get", s_handler, NULL }, { "notifications_put", s_handler, NULL },
     };
