@@ -6,11 +6,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*  A label or annotation value: a string, bounded; anything else is "". */
+/*  A label or annotation value: a string, bounded; anything else is "".
+    A cut never splits a UTF-8 character (the store refuses broken text). */
 static void
 s_copy (json_object *obj, const char *key, char *out, size_t size)
 {
-    qs_strlcpy (out, qs_json_str (obj, key, ""), size);
+    const char *in = qs_json_str (obj, key, "");
+    qs_strlcpy (out, in, size);
+    size_t n = strlen (out);
+    if (n == strlen (in) || n == 0)
+        return;
+    size_t start = n;
+    while (start > 0 && ((unsigned char) out[start - 1] & 0xC0) == 0x80)
+        start--;                                /* back to the last character's lead byte */
+    if (start == 0)
+        return;
+    unsigned char lead = (unsigned char) out[start - 1];
+    size_t want = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (n - (start - 1) < want)
+        out[start - 1] = '\0';
 }
 
 static int

@@ -3,6 +3,8 @@
 #include <string.h>
 #include "qs_alerts.h"
 #include "qs_json.h"
+#include "qs_util.h"
+#include <stdio.h>
 
 //  The shape Alertmanager 0.25 POSTs (webhook_config, version 4)
 static const char s_payload[] =
@@ -91,6 +93,27 @@ START_TEST (test_refuses_other_shapes)
 }
 END_TEST
 
+/*  A long non-ASCII annotation is cut on a character boundary. */
+START_TEST (test_cuts_whole_characters)
+{
+    char body[4096];
+    int n = snprintf (body, sizeof body, "{\"version\":\"4\",\"alerts\":[{\"status\":\"firing\","
+                      "\"labels\":{\"alertname\":\"A\"},\"annotations\":{\"summary\":\"xy");
+    for (int i = 0; i < 400; i++)
+        n += snprintf (body + n, sizeof body - (size_t) n, "\u00e9\u4e2d");
+    snprintf (body + n, sizeof body - (size_t) n, "\"}}]}");
+    json_object *payload = s_json (body);
+    qs_alert_batch_t batch;
+    qs_err_t err = {0};
+    ck_assert_int_eq (qs_alerts_parse (payload, &batch, &err), 0);
+    const char *summary = batch.alerts[0].summary;
+    ck_assert_uint_gt (strlen (summary), 400);
+    ck_assert_int_ge (qs_utf8_length (summary, strlen (summary)), 0);
+    qs_alerts_free (&batch);
+    json_object_put (payload);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -98,6 +121,7 @@ s_suite (void)
     TCase *tc = tcase_create ("core");
     tcase_add_test (tc, test_reads_v4);
     tcase_add_test (tc, test_refuses_other_shapes);
+    tcase_add_test (tc, test_cuts_whole_characters);
     suite_add_tcase (s, tc);
     return s;
 }
