@@ -175,6 +175,7 @@ main (void)
         .sse_keepalive_ms = (int) cfg.sse_keepalive_ms,
         .web_root = web_root[0] ? web_root : NULL,
         .store_check = s_store_check, .store_check_arg = &probe,
+        .mcp_writes = cfg.mcp_writes, .mcp_origins = cfg.mcp_origins,
     };
     gateway = qs_gateway_new (&gcfg, &err);
     if (!gateway) {

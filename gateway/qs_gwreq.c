@@ -74,6 +74,39 @@ qs_gwreq_traceparent_valid (const char *tp)
     return s_hex_run (tp + 53, 2, &zero);
 }
 
+//  origin equals scheme + "://" + host, ignoring case
+static bool
+s_origin_is (const char *origin, const char *scheme, const char *host)
+{
+    size_t n = strlen (scheme);
+    return !strncasecmp (origin, scheme, n) && !strncmp (origin + n, "://", 3)
+        && !strcasecmp (origin + n + 3, host);
+}
+
+bool
+qs_gwreq_origin_allowed (const char *origin, const char *host, const char *allowed)
+{
+    if (!origin)
+        return true;
+    if (host && *host && (s_origin_is (origin, "http", host) || s_origin_is (origin, "https", host)))
+        return true;
+    size_t olen = strlen (origin);
+    for (const char *p = allowed; p && *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        const char *end = p;
+        while (*end && *end != ',')
+            end++;
+        const char *last = end;
+        while (last > p && last[-1] == ' ')
+            last--;
+        if (last > p && (size_t) (last - p) == olen && !strncasecmp (p, origin, olen))
+            return true;
+        p = end;
+    }
+    return false;
+}
+
 bool
 qs_gwreq_is_json_type (const char *ct)
 {

@@ -250,8 +250,12 @@ qs_mcp_handle (qs_mcp_t *self, const char *body, size_t len, const qs_mcp_header
 {
     memset (reply, 0, sizeof *reply);
     const char *why = NULL;
-    json_object *msg = qs_json_parse (body, len, &why), *id = NULL, *params = NULL;
+    //  JSON is UTF-8 (RFC 8259); json-c would pass other bytes through
+    bool utf8 = body && qs_utf8_length (body, len) >= 0;
+    json_object *msg = utf8 ? qs_json_parse (body, len, &why) : NULL, *id = NULL, *params = NULL;
     int rc = 0;
+    if (body && !utf8)
+        why = "the message is not valid UTF-8";
     if (!msg) {
         char text[160];
         snprintf (text, sizeof text, "Parse error: %s", why ? why : "not JSON");

@@ -12,6 +12,7 @@
 #include "qs_metrics.h"
 #include "qs_ops_worker.h"
 #include "qs_pruner.h"
+#include "qs_svcops.h"
 #include "qs_util.h"
 #include "qs_wf.h"
 #include <stdio.h>
@@ -68,6 +69,10 @@ main (void)
         { "conversations_list", qs_conversations_list_op, qs_wf_store (wf) },
         { "conversation_get", qs_conversation_get_op, qs_wf_store (wf) },
         { "conversation_delete", qs_conversation_delete_op, qs_wf_store (wf) },
+        { "services_list", qs_svcops_list_op, wf },             /* issue 19: MCP tools */
+        { "service_get", qs_svcops_get_op, wf },
+        { "service_diagnose", qs_svcops_diagnose_op, wf },
+        { "connection_info", qs_svcops_connection_op, wf },
     };
     if (qs_ops_register (worker, "workflow", handlers, sizeof handlers / sizeof handlers[0], &err)) {
         qs_error (NULL, "workflow: %s", err.message);

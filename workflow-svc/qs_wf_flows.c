@@ -384,6 +384,19 @@ s_record (json_object *state, void *arg, qs_err_t *err)
     return QS_NODE_OK;
 }
 
+int
+qs_wf_diagnose_service (qs_wf_run_t *run, json_object *service, json_object **diagnosis_p,
+                        qs_err_t *err)
+{
+    *diagnosis_p = NULL;
+    json_object *state = json_object_new_object ();
+    json_object_object_add (state, "service", json_object_get (service));
+    if (s_gather (state, run, err) == QS_NODE_OK && s_analyze (state, run, err) == QS_NODE_OK)
+        *diagnosis_p = json_object_get (qs_json_get (state, "diagnosis", json_type_object));
+    json_object_put (state);
+    return *diagnosis_p ? 0 : -1;
+}
+
 /* The diagnose workflow at a glance. */
 static const qs_node_def_t s_diag_nodes[] = {
     {.name = "identify",  .fn = s_identify,  .route = s_after_identify, .max_attempts = 3},
