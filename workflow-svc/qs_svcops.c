@@ -209,7 +209,7 @@ qs_svcops_connection_op (qs_req_t *req, void *arg)
     qs_json_add_str (out, "service_type", qs_json_str (service, "service_type", ""));
     json_object_object_add (out, "connection",
                             qs_svcops_connection (qs_json_get (service, "connection", json_type_object)));
-    qs_json_add_str (out, "password", "not shown: read it from the QuickSpin console or your "
+    qs_json_add_str (out, "note", "the password is never shown: read it from the QuickSpin console or your "
                      "secret store");
     json_object_put (service);
     return qs_req_reply (req, &out);

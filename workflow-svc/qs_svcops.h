@@ -7,7 +7,7 @@
       service_diagnose  {"service"} -> the diagnosis of the diagnose flow
                         {"service_id","findings","recommendations","status",...}
       connection_info   {"service"} -> {"service_id","name","service_type",
-                        "connection":{...},"password"} (never a password)
+                        "connection":{...},"note"} (never a password)
     An unknown service is 404 not_found naming only the caller's services. */
 #ifndef QS_SVCOPS_H
 #define QS_SVCOPS_H
