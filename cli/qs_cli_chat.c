@@ -2,6 +2,7 @@
 #include "qs_cli_chat.h"
 #include "qs_cli_line.h"
 #include "qs_cli_md.h"
+#include "qs_cli_plan.h"
 #include "qs_json.h"
 #include "qs_sse.h"
 #include "qs_util.h"
@@ -190,6 +191,7 @@ s_print_answer (const qs_cli_ctx_t *ctx, json_object *resp)
         qs_cli_md_flush (md);
     }
     qs_cli_md_destroy (&md);
+    qs_cli_plan_print (ctx, resp, stdout);
     json_object *actions = qs_json_get (resp, "actions", json_type_array);
     size_t n = actions ? json_object_array_length (actions) : 0;
     for (size_t i = 0; i < n; i++) {
@@ -232,10 +234,14 @@ qs_cli_chat_action (const qs_cli_ctx_t *ctx, const char *action_id, const char *
 }
 
 //  Offer each pending action of resp: a y/N prompt through editor (when not
-//  NULL), else the commands that settle it. Returns an exit status; *eof is
-//  set when the input ended at a prompt.
+//  NULL), else the commands that settle it. Anything else typed at the
+//  prompt is the conversation's next message (a change to the plan, a
+//  question): it comes back in *next_p (caller frees) and the action stays
+//  pending for the assistant to revise. Returns an exit status; *eof is set
+//  when the input ended at a prompt.
 static int
-s_pending (const qs_cli_ctx_t *ctx, json_object *resp, qs_cli_line_t *editor, bool *eof)
+s_pending (const qs_cli_ctx_t *ctx, json_object *resp, qs_cli_line_t *editor, bool *eof,
+           char **next_p)
 {
     json_object *actions = qs_json_get (resp, "actions", json_type_array);
     size_t n = actions ? json_object_array_length (actions) : 0;
@@ -258,17 +264,43 @@ s_pending (const qs_cli_ctx_t *ctx, json_object *resp, qs_cli_line_t *editor, bo
             printf ("  confirm: quickspin confirm %s\n  cancel:  quickspin cancel %s\n", id, id);
             continue;
         }
-        char *answer = qs_cli_line_read (editor, "Confirm? [y/N] ");
+        char *answer = qs_cli_line_read (editor, "Confirm? [y/N] (or type a change) ");
         if (!answer) {
             *eof = true;
             printf ("left pending; confirm later with: quickspin confirm %s\n", id);
             break;
         }
         bool yes = !strcasecmp (answer, "y") || !strcasecmp (answer, "yes");
+        if (!yes && *answer && strcasecmp (answer, "n") && strcasecmp (answer, "no")) {
+            *next_p = answer;
+            break;
+        }
         free (answer);
         rc = qs_cli_chat_action (ctx, id, yes ? "confirm" : "cancel");
     }
     fflush (stdout);
+    return rc;
+}
+
+//  After the answer resp (taken): a revised plan's line, its pending
+//  actions, and each message typed at their prompt streamed as the next turn
+//  of the conversation, until no prompt is left. Returns an exit status.
+static int
+s_follow (const qs_cli_ctx_t *ctx, json_object *resp, qs_cli_line_t *editor, bool *eof)
+{
+    int rc = QS_CLI_OK;
+    while (rc == QS_CLI_OK && resp) {
+        char *next = NULL, conv[128];
+        qs_cli_plan_print (ctx, resp, stdout);
+        rc = s_pending (ctx, resp, editor, eof, &next);
+        qs_strlcpy (conv, qs_json_str (resp, "conversation_id", ""), sizeof conv);
+        json_object_put (resp);
+        resp = NULL;
+        if (rc == QS_CLI_OK && next)
+            rc = s_stream (ctx, conv, next, &resp);
+        free (next);
+    }
+    json_object_put (resp);
     return rc;
 }
 
@@ -282,7 +314,8 @@ qs_cli_chat_once (const qs_cli_ctx_t *ctx, const char *message, const char *conv
         //  a prompt only where someone can see it and answer it
         qs_cli_line_t *editor = ctx->tty_in && ctx->tty_out ? qs_cli_line_new (4) : NULL;
         bool eof = false;
-        rc = s_pending (ctx, done, editor, &eof);
+        rc = s_follow (ctx, done, editor, &eof);
+        done = NULL;
         qs_cli_line_destroy (&editor);
     }
     json_object_put (done);
@@ -342,8 +375,10 @@ qs_cli_chat_repl (const qs_cli_ctx_t *ctx)
                 qs_strlcpy (conversation, qs_json_str (done, "conversation_id", conversation),
                             sizeof conversation);
                 bool eof = false;
-                if (!ctx->json)
-                    s_pending (ctx, done, ctx->tty_in && ctx->tty_out ? editor : NULL, &eof);
+                if (!ctx->json) {
+                    s_follow (ctx, done, ctx->tty_in && ctx->tty_out ? editor : NULL, &eof);
+                    done = NULL;
+                }
                 if (eof) {
                     json_object_put (done);
                     free (line);

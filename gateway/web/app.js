@@ -316,8 +316,26 @@
 
   // ---- actions --------------------------------------------------------------
 
+  // An earlier card of action id now has status (a later reply settled or
+  // superseded it): its new status, and no buttons.
+  function markSettled(id, status, label) {
+    Array.prototype.forEach.call(document.querySelectorAll('#messages .action'), function (card) {
+      if (card.getAttribute('data-action-id') !== id) return;
+      var st = card.querySelector('.status');
+      if (st) { st.textContent = label || status.replace(/_/g, ' '); st.className = 'status ' + status; }
+      var wrap = card.querySelector('.buttons');
+      if (wrap) wrap.remove();
+      if (label) card.classList.add('superseded');
+    });
+  }
+
   function renderActions(item, actions, meta) {
+    var revised = window.QSPlan.revisionText(meta.revision);
+    if (revised) item.appendChild(el('p', { class: 'revision', text: revised }));
+    var old = window.QSPlan.supersedes(meta);
+    if (old) markSettled(old, 'cancelled', 'cancelled (superseded)');
     actions.forEach(function (a) {
+      if (a.status !== 'pending_confirmation') markSettled(a.id, a.status);
       var est = a.estimate || meta.estimate, cfg = a.config || meta.config;
       var status = el('span', { class: 'status ' + a.status, text: a.status.replace(/_/g, ' ') });
       var details = el('dl');

@@ -560,6 +560,54 @@ START_TEST (test_one_shot_prompt_tmux)
 }
 END_TEST
 
+//  A change typed at the y/N prompt is the conversation's next message
+//  (contract section 8: a pending plan is edited, not cancelled).
+START_TEST (test_prompt_takes_a_change_tmux)
+{
+    char cmd[4096];
+    s_target = "edit";
+    snprintf (cmd, sizeof cmd,
+              "tmux -L %s new-session -d -s edit -x 160 -y 50 "
+              "\"env HOME=%s QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s %s chat "
+              "'create a postgres database called tmux-edit-db for staging'; "
+              "echo QS_EXIT=\\$?; sleep 60\"",
+              s_sock, s_home, s_e.gateway, s_token, s_cli);
+    ck_assert_int_eq (system (cmd), 0);
+    char *pane = s_pane_wait ("Confirm? [y/N]", 1, 30000);
+    ck_assert_msg (pane != NULL, "no y/N prompt: %s", s_pane ());
+    free (pane);
+    s_keys ("make it large", true);
+    s_keys ("Enter", false);
+    //  the answer to the change: a revised plan's prompt, or the end
+    for (int waited = 0; waited < 300; waited++) {
+        pane = s_pane ();
+        const char *typed = strstr (pane, "make it large");
+        if (strstr (pane, "QS_EXIT=") || (typed && strstr (typed, "Confirm? [y/N]")))
+            break;
+        free (pane);
+        pane = NULL;
+        usleep (100 * 1000);
+    }
+    ck_assert_msg (pane != NULL, "no answer to the change: %s", s_pane ());
+    ck_assert_msg (strstr (pane, "(provision_service): cancelled") == NULL,
+                   "the change cancelled the plan: %s", pane);
+    const char *typed = strstr (pane, "make it large");
+    ck_assert_msg (typed != NULL, "the change was not echoed: %s", pane);
+    bool prompted = strstr (typed, "Confirm? [y/N]") != NULL;
+    free (pane);
+    if (prompted) {
+        s_keys ("n", true);
+        s_keys ("Enter", false);
+    }
+    pane = s_pane_wait ("QS_EXIT=", 1, 30000);
+    ck_assert_msg (pane != NULL, "the command did not end: %s", s_pane ());
+    ck_assert_msg (strstr (pane, "QS_EXIT=0") != NULL, "exit status: %s", strstr (pane, "QS_EXIT="));
+    free (pane);
+    snprintf (cmd, sizeof cmd, "tmux -L %s kill-session -t edit 2>/dev/null", s_sock);
+    ck_assert_int_eq (system (cmd), 0);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -576,6 +624,7 @@ s_suite (void)
     tcase_add_test (tc, test_config_file);
     tcase_add_test (tc, test_interactive_tmux);
     tcase_add_test (tc, test_one_shot_prompt_tmux);
+    tcase_add_test (tc, test_prompt_takes_a_change_tmux);
     suite_add_tcase (s, tc);
     return s;
 }
