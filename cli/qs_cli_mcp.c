@@ -58,14 +58,53 @@ s_failed (FILE *out, json_object *msg, const char *why, long status, const char 
     return s_error (out, id, RPC_INTERNAL_ERROR, why, data);
 }
 
+//  A value that may go into a header as it is (no spaces, controls or
+//  the base64 sentinel of the 2026-07-28 transport)
+static bool
+s_header_safe (const char *v)
+{
+    size_t n = v ? strlen (v) : 0;
+    if (n == 0 || n > 200 || !strncmp (v, "=?base64?", 9))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (v[i] < 0x21 || v[i] > 0x7e)
+            return false;
+    return true;
+}
+
+//  The standard headers of the 2026-07-28 HTTP transport for msg, which
+//  the gateway checks against the body: lines[] (NULL-ended) in buf
+static void
+s_mcp_headers (json_object *msg, char buf[3][256], const char *lines[4])
+{
+    json_object *params = qs_json_get (msg, "params", json_type_object);
+    const char *method = qs_json_str (msg, "method", NULL);
+    const char *version = qs_json_str (qs_json_get (params, "_meta", json_type_object),
+                                       "io.modelcontextprotocol/protocolVersion", NULL);
+    const char *name = method && !strcmp (method, "tools/call") ? qs_json_str (params, "name", NULL) : NULL;
+    const char *const pairs[3][2] = { { "Mcp-Method", method }, { "MCP-Protocol-Version", version },
+                                       { "Mcp-Name", name } };
+    size_t n = 0;
+    for (size_t i = 0; i < 3; i++)
+        if (s_header_safe (pairs[i][1])) {
+            snprintf (buf[n], 256, "%s: %s", pairs[i][0], pairs[i][1]);
+            lines[n] = buf[n];
+            n++;
+        }
+    lines[n] = NULL;
+}
+
 //  POST one message; answer it on out
 static int
 s_forward (const qs_cli_ctx_t *ctx, qs_http_t *http, const char *url, json_object *msg,
            const char *line, size_t len, FILE *out)
 {
+    char buf[3][256];
+    const char *headers[4];
+    s_mcp_headers (msg, buf, headers);
     qs_http_req_t req = {
         .method = "POST", .url = url, .bearer = ctx->cfg.token[0] ? ctx->cfg.token : NULL,
-        .body = line, .body_len = len,
+        .headers = headers, .body = line, .body_len = len,
         .accept = "application/json, text/event-stream",
         .timeout_ms = ctx->timeout_ms > CALL_TIMEOUT_MS ? ctx->timeout_ms : CALL_TIMEOUT_MS,
     };

@@ -67,6 +67,8 @@ qs_gw_mcp (qs_gwctx_t *ctx, const qs_ops_row_t *route, const qs_auth_t *auth)
     qs_mcp_headers_t headers = {
         .protocol_version = mg_get_header (ctx->conn, "MCP-Protocol-Version"),
         .method = mg_get_header (ctx->conn, "Mcp-Method"),
+        .name = mg_get_header (ctx->conn, "Mcp-Name"),
+        .http = true,
     };
     s_exec_t x = { .ctx = ctx, .auth = auth };
     qs_mcp_reply_t reply;

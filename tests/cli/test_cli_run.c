@@ -359,7 +359,8 @@ s_line (const char *text, int n, int *lines_p)
 START_TEST (test_mcp_stdio)
 {
     //  a request, a line that is not JSON, a notification, a blank line, a
-    //  tool call, invalid UTF-8: four answers, one line each, in order
+    //  tool call, invalid UTF-8, a 2026-07-28 tool call: five answers, one
+    //  line each, in order
     const char *input =
         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n"
         "this is not json\n"
@@ -367,13 +368,19 @@ START_TEST (test_mcp_stdio)
         "\r\n"
         "{\"jsonrpc\":\"2.0\",\"id\":\"t\",\"method\":\"tools/call\",\"params\":"
         "{\"name\":\"get_service\",\"arguments\":{\"service\":\"acme-cache\"}}}\r\n"
-        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"\xff\"}";
+        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"\xff\"}\n"
+        //  the stateless revision: the bridge adds the headers the gateway checks
+        "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"list_services\","
+        "\"arguments\":{},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"}}}\n";
     s_run_t r = s_cli_run_in (s_e.gateway, s_token, S_ARGS ("mcp"), input);
     ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
     int lines = 0;
     json_object *pong = s_line (r.out, 0, &lines), *bad = s_line (r.out, 1, &lines);
     json_object *tool = s_line (r.out, 2, &lines), *utf8 = s_line (r.out, 3, &lines);
-    ck_assert_msg (lines == 4, "%d lines: %s", lines, r.out);
+    json_object *modern = s_line (r.out, 4, &lines);
+    ck_assert_msg (lines == 5, "%d lines: %s", lines, r.out);
+    ck_assert_msg (qs_json_path (modern, "result.structuredContent.services"), "%s", r.out);
+    json_object_put (modern);
     ck_assert_int_eq (qs_json_int (pong, "id", 0), 1);
     ck_assert_ptr_nonnull (qs_json_get (pong, "result", json_type_object));
     ck_assert_int_eq (qs_json_int (qs_json_get (bad, "error", json_type_object), "code", 0), -32700);

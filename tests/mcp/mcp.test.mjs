@@ -180,6 +180,10 @@ async function refusals() {
   const stateless = await rawPost(GW, { jsonrpc: '2.0', id: 3, method: 'tools/list', params: meta },
     { Authorization: `Bearer ${MEMBER}`, 'MCP-Protocol-Version': '2026-07-28', 'Mcp-Method': 'tools/list' });
   assert.equal(stateless.json.result.tools.length, 8);
+  const bare = await rawPost(GW, { jsonrpc: '2.0', id: 3, method: 'tools/list', params: meta },
+    { Authorization: `Bearer ${MEMBER}`, 'MCP-Protocol-Version': '2026-07-28' });
+  assert.equal(bare.status, 400, 'Mcp-Method is required in this revision');
+  assert.equal(bare.json.error.code, -32020);
   const mismatch = await rawPost(GW, { jsonrpc: '2.0', id: 4, method: 'tools/list', params: meta },
     { Authorization: `Bearer ${MEMBER}`, 'MCP-Protocol-Version': '2025-11-25' });
   assert.equal(mismatch.status, 400);
