@@ -174,13 +174,13 @@ s_bus_body (qs_gwctx_t *ctx, const qs_route_match_t *m, qs_err_t *err)
     return body;
 }
 
-int
-qs_gw_call (qs_gwctx_t *ctx, const qs_auth_t *auth, const char *service, const char *op,
-            json_object *body, json_object **reply_p, qs_err_t *err)
+//  The bus call of this request: its id, traceparent and deadline
+static qs_call_t
+s_call (qs_gwctx_t *ctx, const qs_auth_t *auth, const char *service, const char *op,
+        json_object *body)
 {
-    *reply_p = NULL;
     const char *tp = mg_get_header (ctx->conn, "traceparent");
-    qs_call_t call = {
+    return (qs_call_t) {
         .service = service,
         .op = op,
         .request_id = ctx->request_id,
@@ -189,6 +189,14 @@ qs_gw_call (qs_gwctx_t *ctx, const qs_auth_t *auth, const char *service, const c
         .auth = auth,
         .body = body,
     };
+}
+
+int
+qs_gw_call (qs_gwctx_t *ctx, const qs_auth_t *auth, const char *service, const char *op,
+            json_object *body, json_object **reply_p, qs_err_t *err)
+{
+    *reply_p = NULL;
+    qs_call_t call = s_call (ctx, auth, service, op, body);
     qs_client_t *client = qs_gw_client (ctx);
     if (!client)
         return qs_err_set (err, 503, "service_unavailable", "the message bus is not reachable");
@@ -216,16 +224,7 @@ s_dispatch (qs_gwctx_t *ctx, const qs_route_match_t *m, const qs_auth_t *auth)
         return;
     }
     if (m->route->stream) {
-        const char *tp = mg_get_header (ctx->conn, "traceparent");
-        qs_call_t call = {
-            .service = qs_route_service (m),
-            .op = m->route->op,
-            .request_id = ctx->request_id,
-            .traceparent = qs_gwreq_traceparent_valid (tp) ? tp : NULL,
-            .deadline_ms = qs_now_ms () + ctx->gw->request_timeout_ms,
-            .auth = auth,
-            .body = body,
-        };
+        qs_call_t call = s_call (ctx, auth, qs_route_service (m), m->route->op, body);
         qs_gw_stream (ctx, &call);
         json_object_put (body);
         return;

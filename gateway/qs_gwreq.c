@@ -90,21 +90,7 @@ qs_gwreq_origin_allowed (const char *origin, const char *host, const char *allow
         return true;
     if (host && *host && (s_origin_is (origin, "http", host) || s_origin_is (origin, "https", host)))
         return true;
-    size_t olen = strlen (origin);
-    for (const char *p = allowed; p && *p;) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        const char *end = p;
-        while (*end && *end != ',')
-            end++;
-        const char *last = end;
-        while (last > p && last[-1] == ' ')
-            last--;
-        if (last > p && (size_t) (last - p) == olen && !strncasecmp (p, origin, olen))
-            return true;
-        p = end;
-    }
-    return false;
+    return qs_list_has (allowed, origin);
 }
 
 bool

@@ -165,44 +165,46 @@ qs_svcops_list_op (qs_req_t *req, void *arg)
     return qs_req_reply (req, &out);
 }
 
-int
-qs_svcops_get_op (qs_req_t *req, void *arg)
-{
-    qs_wf_run_t run;
-    qs_wf_run_init (&run, arg, req, NULL);
-    json_object *service = NULL;
-    qs_err_t err = {0};
-    if (s_service (&run, req, &service, &err) != 0)
-        return qs_req_fail_err (req, &err);
-    return qs_req_reply (req, &service);
-}
+/*  What an op makes of the caller's service (lent): *out_p new. 0 or -1. */
+typedef int (s_answer_fn) (qs_wf_run_t *run, json_object *service, json_object **out_p, qs_err_t *err);
 
-int
-qs_svcops_diagnose_op (qs_req_t *req, void *arg)
+//  The ops on one service: resolve the body's "service", then answer
+static int
+s_answer (qs_req_t *req, void *arg, s_answer_fn *answer)
 {
     qs_wf_run_t run;
     qs_wf_run_init (&run, arg, req, NULL);
-    json_object *service = NULL, *diagnosis = NULL;
+    json_object *service = NULL, *out = NULL;
     qs_err_t err = {0};
-    int rc = s_service (&run, req, &service, &err) == 0
-             ? qs_wf_diagnose_service (&run, service, &diagnosis, &err) : -1;
-    if (rc == 0) {
-        qs_json_add_str (diagnosis, "service_name", qs_json_str (service, "name", ""));
-        qs_json_add_str (diagnosis, "service_type", qs_json_str (service, "service_type", ""));
-    }
+    int rc = s_service (&run, req, &service, &err) == 0 ? answer (&run, service, &out, &err) : -1;
     json_object_put (service);
-    return rc == 0 ? qs_req_reply (req, &diagnosis) : qs_req_fail_err (req, &err);
+    return rc == 0 ? qs_req_reply (req, &out) : qs_req_fail_err (req, &err);
 }
 
-int
-qs_svcops_connection_op (qs_req_t *req, void *arg)
+static int
+s_get (qs_wf_run_t *run, json_object *service, json_object **out_p, qs_err_t *err)
 {
-    qs_wf_run_t run;
-    qs_wf_run_init (&run, arg, req, NULL);
-    json_object *service = NULL;
-    qs_err_t err = {0};
-    if (s_service (&run, req, &service, &err) != 0)
-        return qs_req_fail_err (req, &err);
+    (void) run;
+    (void) err;
+    *out_p = json_object_get (service);
+    return 0;
+}
+
+static int
+s_diagnose (qs_wf_run_t *run, json_object *service, json_object **out_p, qs_err_t *err)
+{
+    if (qs_wf_diagnose_service (run, service, out_p, err) != 0)
+        return -1;
+    qs_json_add_str (*out_p, "service_name", qs_json_str (service, "name", ""));
+    qs_json_add_str (*out_p, "service_type", qs_json_str (service, "service_type", ""));
+    return 0;
+}
+
+static int
+s_connection (qs_wf_run_t *run, json_object *service, json_object **out_p, qs_err_t *err)
+{
+    (void) run;
+    (void) err;
     json_object *out = json_object_new_object ();
     qs_json_add_str (out, "service_id", qs_json_str (service, "id", ""));
     qs_json_add_str (out, "name", qs_json_str (service, "name", ""));
@@ -211,6 +213,24 @@ qs_svcops_connection_op (qs_req_t *req, void *arg)
                             qs_svcops_connection (qs_json_get (service, "connection", json_type_object)));
     qs_json_add_str (out, "note", "the password is never shown: read it from the QuickSpin console or your "
                      "secret store");
-    json_object_put (service);
-    return qs_req_reply (req, &out);
+    *out_p = out;
+    return 0;
+}
+
+int
+qs_svcops_get_op (qs_req_t *req, void *arg)
+{
+    return s_answer (req, arg, s_get);
+}
+
+int
+qs_svcops_diagnose_op (qs_req_t *req, void *arg)
+{
+    return s_answer (req, arg, s_diagnose);
+}
+
+int
+qs_svcops_connection_op (qs_req_t *req, void *arg)
+{
+    return s_answer (req, arg, s_connection);
 }
