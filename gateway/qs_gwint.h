@@ -75,8 +75,8 @@ int qs_gw_read_body (qs_gwctx_t *ctx, size_t row_max, char **body_p, size_t *len
 int qs_gw_call (qs_gwctx_t *ctx, const qs_auth_t *auth, const char *service, const char *op,
                 json_object *body, json_object **reply_p, qs_err_t *err);
 
-/*  POST /mcp for an authenticated caller (qs_gwmcp.c): Origin, content
-    type, body limit of route, then qs_mcp_handle with the tools run by
+/*  POST /mcp for an authenticated caller (qs_gwmcp.c): body limit of
+    route, content type, then qs_mcp_handle with the tools run by
     qs_gw_call. auth lent. */
 void qs_gw_mcp (qs_gwctx_t *ctx, const qs_ops_row_t *route, const qs_auth_t *auth);
 

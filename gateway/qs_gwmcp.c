@@ -4,7 +4,6 @@
     REST route of that op would run it. GET and DELETE /mcp are 405 from
     the router (no server-initiated stream, no session to end). */
 #include "qs_gwint.h"
-#include "qs_log.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -9,9 +9,9 @@
 #define M QS_ROLE_MEMBER
 #define A QS_ROLE_ADMIN
 #define CHAT qs_ops_validate_chat, 0, QS_CHAT_MESSAGE_MAX
-//  One JSON-RPC message: a chat tool call (8000 characters, 4 bytes each
-//  at most, escaped) fits with room to spare
-#define MCP_BODY_MAX (64 * 1024)
+//  One JSON-RPC message: a chat tool call of 8000 characters fits even
+//  when every one is written as an escaped surrogate pair (12 bytes)
+#define MCP_BODY_MAX (128 * 1024)
 
 //  Contract section 4, then the operations' own routes, then the ops
 //  between services. Confirming runs the paused workflow (it executes), so
