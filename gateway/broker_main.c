@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "qs_broker.h"
-#include "qs_gwconfig.h"
-#include "qs_jwt.h"
+#include "qs_jwt_env.h"
 #include "qs_env.h"
 #include "qs_log.h"
 #include "qs_metrics.h"
@@ -45,9 +44,9 @@ main (void)
         .admit = qs_ops_admit,      /* bus clients: the table of operations */
     };
     /*  issue 11: CURVE, roles and the event stream; integrations' tokens
-        are checked with the gateway's JWT settings and code */
+        are checked with the gateway's JWT settings (qs_jwt_env) */
     qs_broker_env_t secure;
-    qs_gwconfig_t jwt_cfg;
+    qs_jwt_env_t jwt_cfg;
     memset (&jwt_cfg, 0, sizeof jwt_cfg);
     qs_jwt_t *jwt = NULL;
     qs_broker_t *broker = NULL;
@@ -57,10 +56,10 @@ main (void)
         qs_error (NULL, "broker: %s", err.message);
         goto cleanup;
     }
-    if (qs_gwconfig_load (&jwt_cfg, &err) == 0) {
+    if (qs_jwt_env_load (&jwt_cfg, &err) == 0) {
         qs_jwt_config_t jcfg = {
-            .alg = jwt_cfg.jwt_alg, .key = jwt_cfg.jwt_key, .key_len = jwt_cfg.jwt_key_len,
-            .issuer = jwt_cfg.jwt_issuer, .audience = jwt_cfg.jwt_audience,
+            .alg = jwt_cfg.alg, .key = jwt_cfg.key, .key_len = jwt_cfg.key_len,
+            .issuer = jwt_cfg.issuer, .audience = jwt_cfg.audience,
         };
         jwt = qs_jwt_new (&jcfg, &err);
     }
@@ -112,7 +111,7 @@ cleanup:
     qs_metrics_server_stop (&server);
     qs_broker_destroy (&broker);
     qs_jwt_destroy (&jwt);
-    qs_gwconfig_free (&jwt_cfg);
+    qs_jwt_env_free (&jwt_cfg);
     qs_broker_env_wipe (&secure);
     qs_metrics_destroy (&metrics);
     return rc;

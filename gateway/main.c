@@ -8,7 +8,6 @@
 #include "qs_gwconfig.h"
 #include "qs_log.h"
 #include "qs_ops.h"
-#include "qs_store.h"
 #include "qs_util.h"
 #include <civetweb.h>
 #include <czmq.h>
@@ -24,30 +23,6 @@
 #ifndef QS_GATEWAY_WEB_DIR
 #define QS_GATEWAY_WEB_DIR ""
 #endif
-
-//  The store as readiness sees it: opened on first use and retried on each
-//  probe until it opens, so a database that starts late turns ready later.
-typedef struct {
-    pthread_mutex_t lock;
-    char url[1100];
-    qs_store_t *store;
-} s_store_probe_t;
-
-static int
-s_store_check (void *arg, char *detail, size_t size)
-{
-    s_store_probe_t *probe = arg;
-    qs_err_t err;
-    qs_err_clear (&err);
-    pthread_mutex_lock (&probe->lock);
-    if (!probe->store)
-        probe->store = qs_store_new (probe->url, &err);
-    int rc = probe->store ? qs_store_ping (probe->store, &err) : -1;
-    pthread_mutex_unlock (&probe->lock);
-    if (rc != 0)
-        snprintf (detail, size, "%s", err.message[0] ? err.message : "store ping failed");
-    return rc;
-}
 
 static bool
 s_has_index (const char *dir)
@@ -82,16 +57,6 @@ s_find_web_root (const char *configured, char *out, size_t size)
         qs_strlcpy (out, QS_GATEWAY_WEB_DIR, size);
 }
 
-//  The store URL: QS_STORE_URL, else the embedded SQLite file under QS_DATA_DIR
-static void
-s_store_url (const qs_gwconfig_t *cfg, char *out, size_t size)
-{
-    if (cfg->store_url[0])
-        qs_strlcpy (out, cfg->store_url, size);
-    else
-        snprintf (out, size, "sqlite://%s/quickspin.db", qs_env_str ("QS_DATA_DIR", "./.quickspin"));
-}
-
 int
 main (void)
 {
@@ -103,7 +68,6 @@ main (void)
     qs_jwt_t *jwt = NULL;
     qs_metrics_t *metrics = NULL;
     qs_broker_t *broker = NULL;
-    s_store_probe_t probe = { .lock = PTHREAD_MUTEX_INITIALIZER };
     qs_gateway_t *gateway = NULL;
 
     //  Signals are taken by sigwait below; block them before any thread starts
@@ -158,7 +122,6 @@ main (void)
         endpoint = qs_broker_endpoint (broker);
         qs_info (NULL, "embedded broker on %s", endpoint);
     }
-    s_store_url (&cfg, probe.url, sizeof probe.url);
 
     char web_root[PATH_MAX];
     s_find_web_root (cfg.web_root, web_root, sizeof web_root);
@@ -174,7 +137,6 @@ main (void)
         .max_body = (size_t) cfg.max_body, .request_timeout_ms = (int) cfg.request_timeout_ms,
         .sse_keepalive_ms = (int) cfg.sse_keepalive_ms,
         .web_root = web_root[0] ? web_root : NULL,
-        .store_check = s_store_check, .store_check_arg = &probe,
         .mcp_writes = cfg.mcp_writes, .mcp_origins = cfg.mcp_origins,
     };
     gateway = qs_gateway_new (&gcfg, &err);
@@ -202,7 +164,6 @@ cleanup_lib:
     mg_exit_library ();
 cleanup:
     qs_gateway_destroy (&gateway);
-    qs_store_destroy (&probe.store);
     qs_broker_destroy (&broker);
     qs_jwt_destroy (&jwt);
     qs_metrics_destroy (&metrics);

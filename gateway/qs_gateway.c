@@ -432,8 +432,6 @@ qs_gateway_new (const qs_gateway_config_t *config, qs_err_t *err)
                                                               : QS_GW_DEFAULT_TIMEOUT_MS;
     self->sse_keepalive_ms = config->sse_keepalive_ms > 0 ? config->sse_keepalive_ms
                                                           : QS_GW_DEFAULT_KEEPALIVE_MS;
-    self->store_check = config->store_check;
-    self->store_check_arg = config->store_check_arg;
     qs_mcp_config_t mcfg = { .writes = config->mcp_writes, .version = QS_VERSION };
     self->mcp = qs_mcp_new (&mcfg);
     self->mcp_origins = strdup (config->mcp_origins ? config->mcp_origins : "");

@@ -14,10 +14,6 @@
 
 typedef struct _qs_gateway_t qs_gateway_t;
 
-/*  A readiness check the gateway cannot do itself (the store). Returns 0
-    when healthy; otherwise -1 with a short reason in detail (no secrets). */
-typedef int (qs_gateway_check_fn) (void *arg, char *detail, size_t size);
-
 typedef struct {
     const char *addr;            /* listen address, "127.0.0.1" */
     int port;                    /* listen port */
@@ -39,8 +35,6 @@ typedef struct {
     const char *web_root;        /* folder with index.html; NULL = no UI */
     bool mcp_writes;             /* QS_MCP_WRITES=1: the MCP tool confirm_action is offered */
     const char *mcp_origins;     /* QS_MCP_ALLOWED_ORIGINS (comma list); NULL = own origin only */
-    qs_gateway_check_fn *store_check;   /* NULL = the store check fails as "not configured" */
-    void *store_check_arg;
 } qs_gateway_config_t;
 
 /*  Start listening. NULL with err set when the port cannot be bound or the

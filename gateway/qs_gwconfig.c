@@ -1,14 +1,12 @@
 /*  qs_gwconfig - see qs_gwconfig.h */
 #include "qs_gwconfig.h"
-#include "qs_devsecret.h"
+#include "qs_jwt_env.h"
 #include "qs_env.h"
 #include "qs_log.h"
 #include "qs_util.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define QS_GW_KEY_FILE_MAX (64 * 1024)
 
 static int
 s_copy (char *dst, size_t size, const char *name, const char *def, qs_err_t *err)
@@ -19,47 +17,19 @@ s_copy (char *dst, size_t size, const char *name, const char *def, qs_err_t *err
     return 0;
 }
 
-static int
-s_read_key_file (qs_gwconfig_t *cfg, const char *path, qs_err_t *err)
-{
-    FILE *f = fopen (path, "rb");
-    if (!f)
-        return qs_err_set (err, 500, "config", "cannot read QS_JWT_PUBLIC_KEY_FILE %s", path);
-    char *buf = malloc (QS_GW_KEY_FILE_MAX + 1);
-    size_t n = buf ? fread (buf, 1, QS_GW_KEY_FILE_MAX + 1, f) : 0;
-    fclose (f);
-    if (!buf || n == 0 || n > QS_GW_KEY_FILE_MAX) {
-        free (buf);
-        return qs_err_set (err, 500, "config", "QS_JWT_PUBLIC_KEY_FILE %s is empty or too large",
-                           path);
-    }
-    buf[n] = '\0';
-    cfg->jwt_key = buf;
-    cfg->jwt_key_len = n;
-    cfg->jwt_alg = qs_jwt_alg_for_pem (buf, n, err);
-    return cfg->jwt_alg ? 0 : -1;
-}
-
+/*  The token settings, read like the broker reads them (qs_jwt_env). */
 static int
 s_load_jwt (qs_gwconfig_t *cfg, qs_err_t *err)
 {
-    const char *key_file = qs_env_str ("QS_JWT_PUBLIC_KEY_FILE", NULL);
-    const char *secret = qs_env_str ("QS_JWT_SECRET", NULL);
-    if (key_file) {
-        if (secret)
-            qs_warn (NULL, "config: both QS_JWT_PUBLIC_KEY_FILE and QS_JWT_SECRET are set; "
-                     "only tokens signed for the public key are accepted");
-        return s_read_key_file (cfg, key_file, err);
-    }
-    cfg->jwt_alg = QS_JWT_HS256;
-    cfg->dev_secret = secret == NULL;
-    cfg->jwt_key = strdup (secret ? secret : QS_DEV_JWT_SECRET);
-    if (!cfg->jwt_key)
-        return qs_err_set (err, 500, "config", "out of memory");
-    cfg->jwt_key_len = strlen (cfg->jwt_key);
-    if (!cfg->dev_secret && cfg->jwt_key_len < 32)
-        qs_warn (NULL, "config: QS_JWT_SECRET is shorter than 32 bytes; use a longer random secret");
-    return 0;
+    qs_jwt_env_t env;
+    int rc = qs_jwt_env_load (&env, err);
+    cfg->jwt_alg = env.alg;
+    cfg->jwt_key = env.key;          /* ownership moves to cfg */
+    cfg->jwt_key_len = env.key_len;
+    cfg->dev_secret = env.dev_secret;
+    qs_strlcpy (cfg->jwt_issuer, env.issuer, sizeof cfg->jwt_issuer);
+    qs_strlcpy (cfg->jwt_audience, env.audience, sizeof cfg->jwt_audience);
+    return rc;
 }
 
 int
@@ -70,10 +40,7 @@ qs_gwconfig_load (qs_gwconfig_t *cfg, qs_err_t *err)
     if (s_copy (cfg->addr, sizeof cfg->addr, "QS_HTTP_ADDR", "127.0.0.1", err)
         || s_copy (cfg->broker_endpoint, sizeof cfg->broker_endpoint, "QS_BROKER_ENDPOINT",
                    qs_env_broker_endpoint (), err)
-        || s_copy (cfg->jwt_issuer, sizeof cfg->jwt_issuer, "QS_JWT_ISSUER", "", err)
-        || s_copy (cfg->jwt_audience, sizeof cfg->jwt_audience, "QS_JWT_AUDIENCE", "", err)
         || s_copy (cfg->web_root, sizeof cfg->web_root, "QS_WEB_ROOT", "", err)
-        || s_copy (cfg->store_url, sizeof cfg->store_url, "QS_STORE_URL", "", err)
         || s_copy (cfg->mcp_origins, sizeof cfg->mcp_origins, "QS_MCP_ALLOWED_ORIGINS", "", err))
         return -1;
     if (qs_env_int ("QS_HTTP_PORT", 8080, 0, 65535, &port)

@@ -29,8 +29,6 @@ struct _qs_gateway_t {
     int port;
     qs_mcp_t *mcp;                  /* POST /mcp (qs_gwmcp.c) */
     char *mcp_origins;              /* QS_MCP_ALLOWED_ORIGINS, "" = own origin only */
-    qs_gateway_check_fn *store_check;
-    void *store_check_arg;
     /*  graceful shutdown (qs_gateway_drain): requests being handled, new
         requests refused, bus calls still waiting told to give up */
     atomic_int in_flight;

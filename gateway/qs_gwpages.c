@@ -34,34 +34,74 @@ s_check (bool ok, const char *detail)
     return c;
 }
 
+/*  Ask one worker of service for its own dependencies (the worker runtime's
+    built-in ping with {"checks":true}): a new object, NULL (detail set)
+    when it did not answer. */
+static json_object *
+s_worker_checks (qs_gwctx_t *ctx, qs_client_t *client, const char *service, char *detail,
+                 size_t size)
+{
+    json_object *body = json_object_new_object ();
+    json_object *reply = NULL;
+    qs_err_t err;
+    qs_err_clear (&err);
+    qs_json_add_bool (body, "checks", true);
+    qs_call_t call = {
+        .service = service, .op = "ping", .request_id = ctx->request_id,
+        .deadline_ms = qs_now_ms () + QS_GW_PROBE_MS, .body = body,
+    };
+    if (qs_client_call (client, &call, &reply, &err, NULL, NULL) < 0)
+        snprintf (detail, size, "readiness ping failed: %.200s", err.message);
+    json_object_put (body);
+    //  a worker without dependencies of its own reports none
+    json_object *checks = json_object_get (qs_json_get (reply, "checks", json_type_object));
+    if (reply && !checks)
+        checks = json_object_new_object ();
+    json_object_put (reply);
+    return checks;
+}
+
+/*  Fold a service's reported dependency checks into deps (name -> the
+    first failure, else ok). False when one of them failed; detail names it. */
+static bool
+s_fold_checks (json_object *deps, const char *service, json_object *reported, char *detail,
+               size_t size)
+{
+    bool ok = true;
+    json_object_object_foreach (reported, name, check) {
+        bool up = strcmp (qs_json_str (check, "status", ""), "ok") == 0;
+        const char *why = qs_json_str (check, "detail", "unavailable");
+        char named[256];
+        snprintf (named, sizeof named, "%.32s: %.200s", service, why);
+        json_object *seen = qs_json_get (deps, name, json_type_object);
+        if (!up) {
+            if (ok)
+                snprintf (detail, size, "%.32s: %.200s", name, why);
+            ok = false;
+        }
+        if (!seen || (!up && strcmp (qs_json_str (seen, "status", ""), "ok") == 0))
+            json_object_object_add (deps, name, s_check (up, up ? NULL : named));
+    }
+    return ok;
+}
+
 void
 qs_gw_ready (qs_gwctx_t *ctx)
 {
-    qs_gateway_t *gw = ctx->gw;
     json_object *root = json_object_new_object ();
     json_object *checks = json_object_new_object ();
+    json_object *deps = json_object_new_object ();
     json_object *status = NULL;
-    if (!root || !checks) {
+    if (!root || !checks || !deps) {
         json_object_put (root);
         json_object_put (checks);
+        json_object_put (deps);
         qs_err_t err;
         qs_err_set (&err, 500, "internal_error", "out of memory");
         qs_gw_send_error (ctx, &err, NULL);
         return;
     }
     bool ready = true;
-    char detail[256];
-
-    //  store: through the pluggable check (the store module lives elsewhere)
-    detail[0] = '\0';
-    bool store_ok = false;
-    if (gw->store_check)
-        store_ok = gw->store_check (gw->store_check_arg, detail, sizeof detail) == 0;
-    else
-        qs_strlcpy (detail, "no store configured in the gateway", sizeof detail);
-    json_object_object_add (checks, "store", s_check (store_ok, detail));
-    ready = ready && store_ok;
-
     qs_client_t *client = qs_gw_client (ctx);
     status = client ? qs_client_broker_status (client, QS_GW_PROBE_MS) : NULL;
     bool broker_ok = status != NULL;
@@ -69,20 +109,37 @@ qs_gw_ready (qs_gwctx_t *ctx)
                             s_check (broker_ok, broker_ok ? NULL : "the broker did not answer"));
     ready = ready && broker_ok;
 
-    //  at least one worker of every service (contract section 4)
+    //  at least one worker of every service (contract section 4), and what
+    //  each reports of its own dependencies: the store is checked by the
+    //  services that own data, the gateway opens no database
     const char *const *services = qs_route_services ();
     for (size_t i = 0; services[i]; i++) {
         int workers = broker_ok ? qs_client_discover (client, services[i], QS_GW_PROBE_MS) : -1;
-        json_object *c = NULL;
-        if (workers > 0)
-            c = s_check (true, NULL);
+        char detail[300] = "";
+        bool up = workers > 0;
+        if (up) {
+            json_object *reported = s_worker_checks (ctx, client, services[i], detail,
+                                                     sizeof detail);
+            up = reported && s_fold_checks (deps, services[i], reported, detail, sizeof detail);
+            json_object_put (reported);
+        }
         else
-            c = s_check (false, workers == 0 ? "no live worker" : "discovery did not answer");
+            qs_strlcpy (detail, workers == 0 ? "no live worker" : "discovery did not answer",
+                        sizeof detail);
+        json_object *c = s_check (up, up ? NULL : detail);
         if (c)
             qs_json_add_int (c, "workers", workers > 0 ? workers : 0);
         json_object_object_add (checks, services[i], c);
-        ready = ready && workers > 0;
+        ready = ready && up;
     }
+    if (!qs_json_get (deps, "store", json_type_object))
+        json_object_object_add (deps, "store",
+                                s_check (false, "no worker that owns data reported its store"));
+    json_object_object_foreach (deps, name, dep) {
+        ready = ready && strcmp (qs_json_str (dep, "status", ""), "ok") == 0;
+        json_object_object_add (checks, name, json_object_get (dep));
+    }
+    json_object_put (deps);
     qs_json_add_str (root, "status", ready ? "ok" : "unavailable");
     json_object_object_add (root, "checks", checks);
     qs_gw_send_json (ctx, ready ? 200 : 503, root);

@@ -71,6 +71,14 @@ s_gauge_chunks (void *arg)
     return (double) qs_kb_index_chunks (qs_kb_index (arg));
 }
 
+/*  Readiness (the gateway asks over the bus): this worker's document store. */
+static void
+s_ready (json_object *checks, void *arg)
+{
+    qs_err_t err = {0};
+    qs_worker_check_add (checks, "store", qs_kb_ping (arg, &err), err.message);
+}
+
 int
 main (void)
 {
@@ -144,6 +152,7 @@ main (void)
         qs_error (NULL, "knowledge: %s", err.message);
         goto cleanup;
     }
+    qs_worker_set_ready (worker, s_ready, kb);
     status = qs_worker_run (worker) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 cleanup:
     if (syncing) {

@@ -214,6 +214,12 @@ failed:
     return NULL;
 }
 
+int
+qs_kb_ping (qs_kb_t *self, qs_err_t *err)
+{
+    return self->docs ? qs_kb_docstore_ping (self->docs, err) : 0;
+}
+
 void
 qs_kb_destroy (qs_kb_t **self_p)
 {

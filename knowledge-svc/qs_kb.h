@@ -35,6 +35,9 @@ typedef struct {
 qs_kb_t *qs_kb_new (const qs_kb_config_t *config, qs_err_t *err);
 void qs_kb_destroy (qs_kb_t **self_p);
 
+/*  Round trip to the document store (readiness); 0 without one. 0 or -1. */
+int qs_kb_ping (qs_kb_t *self, qs_err_t *err);
+
 /*  Apply the store's changes since the last sync (other workers' adds and
     deletes). Returns the number applied, or -1 with err. */
 int qs_kb_sync (qs_kb_t *self, qs_err_t *err);

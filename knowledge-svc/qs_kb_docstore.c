@@ -1,6 +1,6 @@
-/*  qs_kb_docstore - knowledge documents over the shared store. */
+/*  qs_kb_docstore - knowledge documents with their owners, over qs_kb_docs. */
 #include "qs_kb_docstore.h"
-#include "qs_store.h"
+#include "qs_kb_docs.h"
 #include "qs_json.h"
 #include "qs_util.h"
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 #define S_BATCH     500
 
 struct _qs_kb_docstore_t {
-    qs_store_t *store;
+    qs_kb_docs_t *docs;
 };
 
 qs_kb_docstore_t *
@@ -21,8 +21,8 @@ qs_kb_docstore_new (const char *url, qs_err_t *err)
         qs_err_set (err, 500, "internal", "out of memory");
         return NULL;
     }
-    self->store = qs_store_new (url, err);
-    if (!self->store) {
+    self->docs = qs_kb_docs_new (url, err);
+    if (!self->docs) {
         free (self);
         return NULL;
     }
@@ -34,9 +34,15 @@ qs_kb_docstore_destroy (qs_kb_docstore_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
-    qs_store_destroy (&(*self_p)->store);
+    qs_kb_docs_destroy (&(*self_p)->docs);
     free (*self_p);
     *self_p = NULL;
+}
+
+int
+qs_kb_docstore_ping (qs_kb_docstore_t *self, qs_err_t *err)
+{
+    return qs_kb_docs_ping (self->docs, err);
 }
 
 /*  Write id with its owner: a page, or (page NULL) a tombstone that keeps
@@ -63,7 +69,7 @@ s_write (qs_kb_docstore_t *self, const char *id, const char *org_id, const qs_kb
     qs_json_add_str (doc, "topic", page ? page->topic : "");
     qs_json_add_str (doc, "category", page ? page->category : "");
     json_object_object_add (doc, "metadata", meta);
-    json_object *stored = qs_store_document_put (self->store, doc, err);
+    json_object *stored = qs_kb_docs_put (self->docs, doc, err);
     json_object_put (doc);
     if (!stored)
         return -1;
@@ -98,7 +104,7 @@ int
 qs_kb_docstore_owner (qs_kb_docstore_t *self, const char *id, char *org, size_t size)
 {
     qs_err_t err;
-    json_object *doc = qs_store_document_get (self->store, id, &err);
+    json_object *doc = qs_kb_docs_get (self->docs, id, &err);
     bool deleted = true;
     const char *owner = doc ? s_owner (doc, &deleted) : "";
     if (doc && !deleted)
@@ -114,7 +120,7 @@ qs_kb_docstore_changes (qs_kb_docstore_t *self, qs_kb_cursor_t *cursor,
     int64_t since = cursor->since_ms > S_SKEW_MS ? cursor->since_ms - S_SKEW_MS : 0;
     char since_id[QS_KB_ID_MAX + 1] = "";
     for (;;) {
-        json_object *batch = qs_store_document_changed (self->store, since, since_id,
+        json_object *batch = qs_kb_docs_changed (self->docs, since, since_id,
                                                         S_BATCH, err);
         if (!batch)
             return -1;

@@ -8,8 +8,8 @@
     tombstones drop metadata), so a replica learns whose page to remove.
     Built-in pages are never written here.
 
-    The only file that knows the backend: today the shared store
-    (common/store/qs_store.h, knowledge documents), SQLite or MongoDB by URL.
+    Over the knowledge documents' repository (store/qs_kb_docs.h), SQLite or
+    MongoDB by URL.
     Thread-safe (the store is). */
 #ifndef QS_KB_DOCSTORE_H
 #define QS_KB_DOCSTORE_H
@@ -30,6 +30,9 @@ typedef struct {
 /*  Open the store at url (QS_STORE_URL syntax). NULL with err on failure. */
 qs_kb_docstore_t *qs_kb_docstore_new (const char *url, qs_err_t *err);
 void qs_kb_docstore_destroy (qs_kb_docstore_t **self_p);
+
+/*  Round trip to the database (the worker's readiness). 0 or -1 with err. */
+int qs_kb_docstore_ping (qs_kb_docstore_t *self, qs_err_t *err);
 
 /*  Insert or replace a document of org page->org_id (page is lent). 0 or
     -1 with err (400 when page->org_id is "": only orgs add documents). */

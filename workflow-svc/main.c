@@ -5,7 +5,8 @@
     QS_LLM_BASE_URL (with QS_LLM_API_KEY, QS_LLM_MODEL, QS_LLM_TIMEOUT_MS,
     QS_LLM_REASONING_EFFORT, QS_PROMPT_DIR) lets an LLM write the answers. */
 #include "qs_answer_prompt.h"
-#include "qs_chat.h"
+#include "qs_flows.h"
+#include "qs_turn.h"
 #include "qs_conversations.h"
 #include "qs_env.h"
 #include "qs_log.h"
@@ -18,6 +19,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+
+/*  Readiness (the gateway asks over the bus): this worker's store. */
+static void
+s_ready (json_object *checks, void *arg)
+{
+    qs_err_t err = {0};
+    qs_worker_check_add (checks, "store", qs_store_ping (arg, &err), err.message);
+}
 
 int
 main (void)
@@ -62,10 +71,10 @@ main (void)
     if (!wf || !worker)
         goto cleanup;
     const qs_ops_handler_t handlers[] = {       /* the "workflow" rows of proto/qs_ops.c */
-        { "chat", qs_chat_op, wf },
-        { "action_confirm", qs_chat_confirm_op, wf },
-        { "action_cancel", qs_chat_cancel_op, wf },
-        { "recommendations", qs_chat_recommendations_op, wf },
+        { "chat", qs_turn_chat_op, wf },
+        { "action_confirm", qs_turn_confirm_op, wf },
+        { "action_cancel", qs_turn_cancel_op, wf },
+        { "recommendations", qs_optimize_recommendations_op, wf },
         { "conversations_list", qs_conversations_list_op, qs_wf_store (wf) },
         { "conversation_get", qs_conversation_get_op, qs_wf_store (wf) },
         { "conversation_delete", qs_conversation_delete_op, qs_wf_store (wf) },
@@ -78,6 +87,7 @@ main (void)
         qs_error (NULL, "workflow: %s", err.message);
         goto cleanup;
     }
+    qs_worker_set_ready (worker, s_ready, qs_wf_store (wf));
     qs_info (NULL, "workflow: store=%s platform=%s threads=%ld answers=%s", qs_store_backend (qs_wf_store (wf)),
              qs_env_str ("QS_PLATFORM_URL", "default"), threads,
              qs_wf_llm (wf) ? qs_llm_model (qs_wf_llm (wf)) : "templates");

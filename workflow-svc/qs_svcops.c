@@ -2,8 +2,7 @@
 #include "qs_svcops.h"
 #include "qs_json.h"
 #include "qs_util.h"
-#include "qs_wf.h"
-#include "qs_wf_flows.h"
+#include "qs_flows.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,7 +192,7 @@ s_get (qs_wf_run_t *run, json_object *service, json_object **out_p, qs_err_t *er
 static int
 s_diagnose (qs_wf_run_t *run, json_object *service, json_object **out_p, qs_err_t *err)
 {
-    if (qs_wf_diagnose_service (run, service, out_p, err) != 0)
+    if (qs_diagnose_service (run, service, out_p, err) != 0)
         return -1;
     qs_json_add_str (*out_p, "service_name", qs_json_str (service, "name", ""));
     qs_json_add_str (*out_p, "service_type", qs_json_str (service, "service_type", ""));

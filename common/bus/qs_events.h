@@ -23,14 +23,8 @@
 #define QS_EVENTS_TOPIC_MAX   63
 #define QS_EVENTS_ORG_MAX     127
 
-/* The topics the suite publishes (more may be added; subscribers ignore unknown ones). */
-#define QS_EVENT_ACTION_PENDING   "action.pending"
-#define QS_EVENT_ACTION_EXECUTED  "action.executed"
-#define QS_EVENT_ACTION_FAILED    "action.failed"
-#define QS_EVENT_ACTION_CANCELLED "action.cancelled"
-#define QS_EVENT_SERVICE_PROVISIONED "service.provisioned"
-#define QS_EVENT_DIAGNOSIS_FINISHED  "diagnosis.finished"
-#define QS_EVENT_RECOMMENDATIONS_CHANGED "recommendations.changed"
+/* Topics are the publishers' (the workflow's: workflow-svc/qs_wf_events.h);
+   subscribers ignore topics they do not know. */
 
 /*  Publish an event about req's org (its auth context's org_id) through
     the broker. Takes ownership of *data_p (may be NULL: {}) and nulls it.
@@ -47,23 +41,6 @@ int qs_events_send (qs_client_t *client, const char *topic, const char *org_id,
     topic, org_id, time and request_id, minus any "token". Takes *data_p. */
 json_object *qs_events_body (const char *topic, const char *org_id, const char *request_id,
                              json_object **data_p);
-
-/* ---- one-line helpers for the workflow (each copies only public fields) ---- */
-
-/*  An Action event (topic action.*): action_id, type, status, summary,
-    conversation_id and service_id (from config or result) when present. */
-int qs_events_action (qs_req_t *req, const char *topic, json_object *action);
-/*  service.provisioned (or another service.* topic): id, name,
-    service_type, tier, status, region, environment of a Service. */
-int qs_events_service (qs_req_t *req, const char *topic, json_object *service);
-/*  diagnosis.finished from a diagnose run's state: service_id,
-    service_name, codes [..] and findings [{code, severity}] (no evidence:
-    it may quote logs). */
-int qs_events_diagnosis (qs_req_t *req, json_object *state);
-/*  recommendations.changed after an executed action that changes what the
-    org pays (provision, tier, replicas, HA, backups, delete); nothing for
-    other actions (a restart). */
-int qs_events_recommendations_changed (qs_req_t *req, json_object *action);
 
 /*  1..63 of [a-z0-9._]. */
 bool qs_events_topic_valid (const char *topic);

@@ -45,15 +45,20 @@ qs_req_remaining_ms (qs_req_t *req)
     return req->env.deadline_ms - qs_now_ms ();
 }
 
+/*  Cancelled by its I/O thread: a cancel notice, or the worker's shutdown
+    grace is over. */
+static bool
+s_flagged (qs_req_t *req)
+{
+    return req->flags
+        && (atomic_load (&req->flags->cancel_one) == req->seq
+            || atomic_load (&req->flags->cancel_upto) >= req->seq);
+}
+
 bool
 qs_req_cancelled (qs_req_t *req)
 {
-    if (qs_req_remaining_ms (req) <= 0)
-        return true;
-    if (!req->flags)
-        return false;
-    return atomic_load (&req->flags->cancel_one) == req->seq
-        || atomic_load (&req->flags->cancel_upto) >= req->seq;
+    return qs_req_remaining_ms (req) <= 0 || s_flagged (req);
 }
 
 static void
@@ -157,6 +162,14 @@ qs_req_fail_err (qs_req_t *req, const qs_err_t *err)
                    err->message, err->retry_after);
 }
 
+/*  A nested call ends with its request, so a drain never waits out the
+    deadline of a call to a broker that is already gone. */
+static bool
+s_call_aborted (void *arg)
+{
+    return s_flagged ((qs_req_t *) arg);
+}
+
 int
 qs_req_call (qs_req_t *req, const char *service, const char *op, json_object *body,
              json_object **reply_p, qs_err_t *err,
@@ -180,7 +193,9 @@ qs_req_call (qs_req_t *req, const char *service, const char *op, json_object *bo
         .traceparent = traceparent, .deadline_ms = req->env.deadline_ms,
         .auth = req->env.auth.sub [0] ? &req->env.auth : NULL, .body = body
     };
+    qs_client_set_abort (client, s_call_aborted, req);
     int rc = qs_client_call (client, &call, reply_p, err, on_partial, partial_arg);
+    qs_client_set_abort (client, NULL, NULL);     /* the client outlives req */
     qs_client_destroy (&temporary);
     return rc < 0 ? -1 : 0;
 }

@@ -5,6 +5,7 @@
     a handler actor that runs the op functions. They talk over the handler
     actor's inproc pipe, so no socket is ever shared and heartbeats keep
     flowing however long a handler runs. */
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -55,6 +56,8 @@ struct _qs_worker_t {
     char *brokers [QS_WORKER_MAX_BROKERS];
     int nbrokers;
     int nslots;
+    qs_worker_ready_fn *ready;      /* the service's own dependencies, or NULL */
+    void *ready_arg;
 };
 
 typedef struct {
@@ -78,7 +81,34 @@ s_ping (qs_req_t *req, void *arg)
     json_object *body = json_object_new_object ();
     qs_json_add_bool (body, "pong", true);
     qs_json_add_str (body, "service", self->service);
+    //  readiness asks for the dependencies; a plain ping stays cheap
+    if (self->ready && qs_json_bool (qs_req_body (req), "checks", false)) {
+        json_object *checks = json_object_new_object ();
+        if (checks)
+            self->ready (checks, self->ready_arg);
+        json_object_object_add (body, "checks", checks);
+    }
     return qs_req_reply (req, &body);
+}
+
+void
+qs_worker_set_ready (qs_worker_t *self, qs_worker_ready_fn *fn, void *arg)
+{
+    assert (self && !self->started);
+    self->ready = fn;
+    self->ready_arg = arg;
+}
+
+void
+qs_worker_check_add (json_object *checks, const char *name, int rc, const char *detail)
+{
+    json_object *c = json_object_new_object ();
+    if (!c)
+        return;
+    qs_json_add_str (c, "status", rc == 0 ? "ok" : "unavailable");
+    if (rc != 0 && detail && *detail)
+        qs_json_add_str (c, "detail", detail);
+    json_object_object_add (checks, name, c);
 }
 
 qs_worker_t *

@@ -39,6 +39,18 @@ void qs_worker_destroy (qs_worker_t **self_p);
     Call before qs_worker_start. 0 or -1 (duplicate op). */
 int qs_worker_add_op (qs_worker_t *self, const char *op, qs_op_fn *fn, void *arg);
 
+/*  Readiness: fn fills checks (lent, an empty object) with one entry per
+    dependency of this worker, e.g. {"store":{"status":"ok"}} (use
+    qs_worker_check_add). The built-in "ping" op runs it when its body is
+    {"checks":true} and answers {"pong","service","checks"}; the gateway's
+    readiness asks every service that way (contract section 4). fn runs on
+    a handler thread. Call before qs_worker_start. */
+typedef void (qs_worker_ready_fn) (json_object *checks, void *arg);
+void qs_worker_set_ready (qs_worker_t *self, qs_worker_ready_fn *fn, void *arg);
+/*  Add checks[name] = {"status":"ok"} when rc is 0, else
+    {"status":"unavailable","detail":detail}. detail is lent. */
+void qs_worker_check_add (json_object *checks, const char *name, int rc, const char *detail);
+
 /*  Start the handler threads; they connect, register and reconnect by
     themselves. 0 or -1. */
 int qs_worker_start (qs_worker_t *self);
@@ -87,7 +99,9 @@ int qs_req_fail_err (qs_req_t *req, const qs_err_t *err);
     auth and remaining deadline. On success *reply_p is a new object (caller
     puts). On failure returns -1 with err set (503 overloaded/no worker, 504
     deadline, or the callee's error). Partials from the callee are passed to
-    on_partial when given (return -1 from it to cancel). */
+    on_partial when given (return -1 from it to cancel). The call is given
+    up (503) as soon as this request is cancelled: its caller went away or
+    the worker's shutdown grace is over. */
 typedef int (qs_partial_fn) (const char *event, json_object *data, void *arg);
 int qs_req_call (qs_req_t *req, const char *service, const char *op, json_object *body,
                  json_object **reply_p, qs_err_t *err,

@@ -1,7 +1,8 @@
 /*  Integration tests in one process: the embedded broker (as the gateway
     runs it), an in-process worker runtime and clients on loopback TCP.
     Covers graceful stop: in-flight work finishes, deregistration is
-    immediate, and a handler past the grace period is answered 503. */
+    immediate, and a handler past the grace period is answered 503 and
+    its nested calls given up. */
 #include "../qs_test.h"
 #include <czmq.h>
 #include <pthread.h>
@@ -28,8 +29,24 @@ s_slow (qs_req_t *req, void *arg)
     return qs_req_reply (req, &reply);
 }
 
+/*  Calls its own service: with one handler thread (busy here) the broker
+    queues the call until the deadline. */
+static int
+s_nested (qs_req_t *req, void *arg)
+{
+    (void) arg;
+    json_object *body = json_object_new_object (), *reply = NULL;
+    qs_err_t err;
+    int rc = qs_req_call (req, "inproc", "slow", body, &reply, &err, NULL, NULL);
+    json_object_put (body);
+    if (rc != 0)
+        return qs_req_fail_err (req, &err);
+    return qs_req_reply (req, &reply);
+}
+
 typedef struct {
     const char *endpoint;
+    const char *op;                 /* NULL = "slow" */
     int ms;
     int rc;
     qs_err_t err;
@@ -43,7 +60,7 @@ s_caller (void *arg)
     qs_client_t *client = qs_client_new (job->endpoint);
     json_object *body = json_object_new_object ();
     qs_json_add_int (body, "ms", job->ms);
-    qs_call_t call = { .service = "inproc", .op = "slow", .request_id = "r1",
+    qs_call_t call = { .service = "inproc", .op = job->op ? job->op : "slow", .request_id = "r1",
                        .deadline_ms = qs_now_ms () + 5000, .body = body };
     json_object *reply = NULL;
     int64_t t0 = qs_mono_ms ();
@@ -63,8 +80,24 @@ s_worker (const char *endpoint)
     qs_worker_t *worker = qs_worker_new (&config);
     ck_assert (worker != NULL);
     ck_assert_int_eq (qs_worker_add_op (worker, "slow", s_slow, NULL), 0);
+    ck_assert_int_eq (qs_worker_add_op (worker, "nested", s_nested, NULL), 0);
     ck_assert_int_eq (qs_worker_start (worker), 0);
     return worker;
+}
+
+/*  Runs job in a thread, stops the worker with grace_ms after_us into it
+    and waits for the job. Returns how long the stop took (ms). */
+static int64_t
+s_stop_during (qs_worker_t *worker, int grace_ms, s_job_t *job, useconds_t after_us)
+{
+    pthread_t thread;
+    pthread_create (&thread, NULL, s_caller, job);
+    usleep (after_us);
+    int64_t t0 = qs_mono_ms ();
+    qs_worker_stop (worker, grace_ms);
+    int64_t took = qs_mono_ms () - t0;
+    pthread_join (thread, NULL);
+    return took;
 }
 
 static int
@@ -110,13 +143,7 @@ START_TEST (test_graceful_stop_finishes_in_flight)
     ck_assert_int_eq (s_wait_workers (client, 1), 1);
 
     s_job_t job = { .endpoint = qs_broker_endpoint (broker), .ms = 500 };
-    pthread_t thread;
-    pthread_create (&thread, NULL, s_caller, &job);
-    usleep (150000);
-    int64_t t0 = qs_mono_ms ();
-    qs_worker_stop (worker, 3000);
-    int64_t stop_took = qs_mono_ms () - t0;
-    pthread_join (thread, NULL);
+    int64_t stop_took = s_stop_during (worker, 3000, &job, 150000);
     ck_assert_int_eq (job.rc, 200);                 /* in-flight work finished */
     ck_assert_msg (stop_took < 1500, "stop took %lld", (long long) stop_took);
     /* deregistered at once, not after the heartbeat timeout */
@@ -137,11 +164,7 @@ START_TEST (test_grace_expires)
     ck_assert_int_eq (s_wait_workers (client, 1), 1);
 
     s_job_t job = { .endpoint = qs_broker_endpoint (broker), .ms = 4000 };
-    pthread_t thread;
-    pthread_create (&thread, NULL, s_caller, &job);
-    usleep (150000);
-    qs_worker_stop (worker, 200);
-    pthread_join (thread, NULL);
+    s_stop_during (worker, 200, &job, 150000);
     ck_assert_int_eq (job.rc, -1);
     ck_assert_int_eq (job.err.status, 503);
     ck_assert_str_eq (job.err.code, "service_unavailable");
@@ -154,6 +177,30 @@ START_TEST (test_grace_expires)
     s_caller (&job);
     ck_assert_int_eq (job.rc, 200);
     qs_worker_destroy (&worker);        /* stops it */
+    qs_client_destroy (&client);
+    qs_broker_destroy (&broker);
+}
+END_TEST
+
+START_TEST (test_grace_ends_nested_call)
+{
+    /*  a handler waiting on another call (here queued for a worker that
+        never comes free; in a shutdown, a broker already gone) must not
+        hold the stop past the grace until its deadline */
+    qs_broker_config_t config = { .endpoint = "tcp://127.0.0.1:*", .heartbeat_ms = 200, .liveness = 5,
+                                  .no_worker_grace_ms = 10000 };
+    qs_broker_t *broker = qs_broker_new (&config);
+    qs_worker_t *worker = s_worker (qs_broker_endpoint (broker));
+    qs_client_t *client = qs_client_new (qs_broker_endpoint (broker));
+    ck_assert_int_eq (s_wait_workers (client, 1), 1);
+
+    s_job_t job = { .endpoint = qs_broker_endpoint (broker), .op = "nested" };
+    int64_t stop_took = s_stop_during (worker, 200, &job, 300000);
+    ck_assert_msg (stop_took < 1500, "stop took %lld ms", (long long) stop_took);
+    ck_assert_int_eq (job.rc, -1);
+    ck_assert_int_eq (job.err.status, 503);
+    ck_assert_msg (job.took < 2000, "the call took %lld ms", (long long) job.took);
+    qs_worker_destroy (&worker);
     qs_client_destroy (&client);
     qs_broker_destroy (&broker);
 }
@@ -201,6 +248,7 @@ s_suite (void)
     tcase_add_test (tc, test_embedded_bind);
     tcase_add_test (tc, test_graceful_stop_finishes_in_flight);
     tcase_add_test (tc, test_grace_expires);
+    tcase_add_test (tc, test_grace_ends_nested_call);
     tcase_add_test (tc, test_queue_waits_for_worker);
     suite_add_tcase (s, tc);
     return s;

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include "qs_cli_token.h"
 #include "qs_client.h"
-#include "qs_events.h"
+#include "qs_wf_events.h"
 #include "qs_harness.h"
 #include "qs_json.h"
 #include "qs_ops.h"

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "qs_curve.h"
-#include "qs_events.h"
+#include "qs_wf_events.h"
 #include "qs_json.h"
 #include "qs_util.h"
 #include "qs_zap.h"

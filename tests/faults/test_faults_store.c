@@ -1,5 +1,5 @@
 /*  The store down and back. The store is MongoDB here (the production
-    store; the test server is CongoDB, tests/store/mongo-server), and "down"
+    store; the test server is CongoDB, tests/storage/mongo-server), and "down"
     is the database process frozen with SIGSTOP: connections stay open but
     nothing answers, the hardest case for a client (a hung primary, a
     network partition). Short driver timeouts in the URL bound every store

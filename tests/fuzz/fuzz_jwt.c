@@ -1,4 +1,4 @@
-/*  fuzz_jwt - bearer token verification (gateway/qs_jwt.h).
+/*  fuzz_jwt - bearer token verification (common/auth/qs_jwt.h).
 
     Input: one mode byte, then text. Mode ((byte & 0x7f) % 5):
       0  the text is a token for an HS256 verifier

@@ -1,6 +1,6 @@
 /*  fuzz_optimize - the cost rules (workflow-svc/qs_optimize.h) and the
-    platform client's pure parsers (common/platform/qs_pricing.h estimates,
-    qs_platform_map_error over error bodies) over platform data of any shape.
+    pure parsers (workflow-svc/qs_pricing.h estimates, the platform
+    client's qs_platform_map_error over error bodies) over platform data of any shape.
 
     Input: a JSON object {"services","metrics","health","pricing","now_ms"}
     (plus "config" for the estimate and "error" for the error mapping)

@@ -10,11 +10,14 @@
       chat "fail"         a 422 error
       chat "stream-fail"  one step, then a 422 error
       conversation_get "slow"  sleeps until cancelled or 10 s
-      conversation_delete      204 */
+      conversation_delete      204
+    Readiness: as workflow or knowledge it reports its store like the real
+    services do, by pinging the database at QS_STORE_URL (qs_db). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "qs_db.h"
 #include "qs_env.h"
 #include "qs_json.h"
 #include "qs_log.h"
@@ -119,6 +122,13 @@ s_echo (qs_req_t *req, void *arg)
     return qs_req_reply (req, &reply);
 }
 
+static void
+s_ready (json_object *checks, void *arg)
+{
+    qs_err_t err = {0};
+    qs_worker_check_add (checks, "store", qs_db_ping (arg, &err), err.message);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -128,6 +138,17 @@ main (int argc, char *argv[])
     qs_worker_t *worker = qs_worker_new (&config);
     if (!worker)
         return EXIT_FAILURE;
+    qs_err_t err = {0};
+    qs_db_t *db = NULL;
+    if (!strcmp (service, "workflow") || !strcmp (service, "knowledge")) {
+        db = qs_db_new (qs_env_str ("QS_STORE_URL", ""), &err);
+        if (!db) {
+            qs_error (NULL, "test worker: store: %s", err.message);
+            qs_worker_destroy (&worker);
+            return EXIT_FAILURE;
+        }
+        qs_worker_set_ready (worker, s_ready, db);
+    }
     if (!strcmp (service, "workflow")) {
         qs_worker_add_op (worker, "chat", s_chat, NULL);
         const char *ops[] = { "conversations_list", "conversation_get", "conversation_delete",
@@ -142,5 +163,6 @@ main (int argc, char *argv[])
     }
     int rc = qs_worker_run (worker);
     qs_worker_destroy (&worker);
+    qs_db_destroy (&db);
     return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

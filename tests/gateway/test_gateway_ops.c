@@ -8,6 +8,7 @@
 #include "test_gateway_ops.h"
 #include <dirent.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -228,9 +229,38 @@ START_TEST (test_ready)
         if (status != 200)
             usleep (100000);
     }
+    ck_assert_int_eq (status, 200);
+
+    //  the store is what the services that own data report (the gateway
+    //  opens none): a knowledge worker whose database is down makes it 503
+    ck_assert_int_eq (qs_gw_harness_stop_worker (others[1]), 0);
+    char *url = strdup (getenv ("QS_STORE_URL"));
+    setenv ("QS_STORE_URL", "mongodb://127.0.0.1:1/qs?serverSelectionTimeoutMS=100&connectTimeoutMS=100", 1);
+    others[1] = qs_gw_harness_worker ("knowledge");
+    setenv ("QS_STORE_URL", url, 1);
+    free (url);
+    obj = NULL;
+    for (int i = 0; i < 100; i++) {
+        qs_gw_http (&(qs_gw_req_t) { .path = "/api/v1/health/ready" }, &r);
+        json_object_put (obj);
+        obj = json_tokener_parse (r.body);
+        status = r.status;
+        qs_gw_resp_free (&r);
+        checks = qs_json_get (obj, "checks", json_type_object);
+        if (qs_json_int (qs_json_get (checks, "knowledge", json_type_object), "workers", 0) > 0)
+            break;
+        usleep (100000);
+    }
+    ck_assert_int_eq (status, 503);
+    json_object *store = qs_json_get (checks, "store", json_type_object);
+    ck_assert_str_eq (qs_json_str (store, "status", ""), "unavailable");
+    ck_assert_ptr_nonnull (strstr (qs_json_str (store, "detail", ""), "knowledge"));
+    ck_assert_str_eq (qs_json_str (qs_json_get (checks, "knowledge", json_type_object), "status", ""),
+                      "unavailable");
+    ck_assert_str_eq (qs_json_str (qs_json_get (checks, "workflow", json_type_object), "status", ""), "ok");
+    json_object_put (obj);
     for (int i = 0; i < 3; i++)
         ck_assert_int_eq (qs_gw_harness_stop_worker (others[i]), 0);
-    ck_assert_int_eq (status, 200);
 }
 END_TEST
 

@@ -10,7 +10,7 @@
 #include "qs_json.h"
 #include "qs_kb.h"
 #include "qs_kb_docstore.h"
-#include "qs_store.h"
+#include "qs_kb_docs.h"
 
 static qs_auth_t
 s_auth (const char *org, unsigned roles)
@@ -296,7 +296,7 @@ START_TEST (test_records_without_an_org)
     snprintf (path, sizeof path, "%s/kb.db", dir);
     snprintf (url, sizeof url, "sqlite://%s", path);
     qs_err_t err;
-    qs_store_t *store = qs_store_new (url, &err);
+    qs_kb_docs_t *store = qs_kb_docs_new (url, &err);
     ck_assert_msg (store != NULL, "%s", err.message);
     const char *old[][2] = { { "legacy-doc", "legacyquux runbook text" },
                              { "kafka-consumer-lag", "deleted" } };
@@ -307,12 +307,12 @@ START_TEST (test_records_without_an_org)
         qs_json_add_str (d, "content", old[i][1]);
         qs_json_add_str (d, "topic", "platform");
         qs_json_add_str (d, "category", "setup");
-        json_object *stored = qs_store_document_put (store, d, &err);
+        json_object *stored = qs_kb_docs_put (store, d, &err);
         ck_assert_msg (stored != NULL, "%s", err.message);
         json_object_put (stored);
         json_object_put (d);
     }
-    ck_assert_int_eq (qs_store_document_delete (store, "kafka-consumer-lag", &err), 0);
+    ck_assert_int_eq (qs_kb_docs_delete (store, "kafka-consumer-lag", &err), 0);
     qs_kb_t *kb = s_kb (url);
     ck_assert (qs_kb_index_has (qs_kb_index (kb), "kafka-consumer-lag"));
     ck_assert (!qs_kb_index_has (qs_kb_index (kb), "legacy-doc"));
@@ -322,12 +322,12 @@ START_TEST (test_records_without_an_org)
         (the store no longer holds it), never a built-in page */
     char id[64];
     s_add (kb, "org-acme", "Quokka tuning", "quokkafactor settings", id);
-    ck_assert_int_eq (qs_store_document_delete (store, id, &err), 0);
+    ck_assert_int_eq (qs_kb_docs_delete (store, id, &err), 0);
     ck_assert_int_ge (qs_kb_sync (kb, &err), 1);
     ck_assert (!qs_kb_index_has (qs_kb_index (kb), id));
     ck_assert (qs_kb_index_has (qs_kb_index (kb), "kafka-consumer-lag"));
     qs_kb_destroy (&kb);
-    qs_store_destroy (&store);
+    qs_kb_docs_destroy (&store);
     s_remove_db (dir, path);
 }
 END_TEST

@@ -5,19 +5,11 @@
 #include "qs_sbx_server.h"
 #include "qs_log.h"
 #include "qs_util.h"
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-static volatile sig_atomic_t s_stop;
-
-static void
-s_on_signal (int sig)
-{
-    (void) sig;
-    s_stop = 1;
-}
 
 int
 main (int argc, char **argv)
@@ -46,6 +38,14 @@ main (int argc, char **argv)
              "==================================================================\n");
     if (cfg.dev_secret)
         qs_warn (NULL, "QS_JWT_SECRET is unset: verifying tokens with the built-in DEV secret");
+    /*  Blocked before the HTTP threads start (they inherit the mask) and
+        taken by sigwait: a handler could run on any thread while main sat
+        in pause(), or fire between the flag test and pause(). */
+    sigset_t sigs;
+    sigemptyset (&sigs);
+    sigaddset (&sigs, SIGINT);
+    sigaddset (&sigs, SIGTERM);
+    pthread_sigmask (SIG_BLOCK, &sigs, NULL);
     qs_sbx_server_t *server = qs_sbx_server_new (&cfg, qs_now_ms ());
     if (!server) {
         qs_error (NULL, "could not create the sandbox");
@@ -56,17 +56,13 @@ main (int argc, char **argv)
         qs_sbx_server_destroy (&server);
         return 1;
     }
-    struct sigaction sa;
-    memset (&sa, 0, sizeof sa);
-    sa.sa_handler = s_on_signal;
-    sigaction (SIGINT, &sa, NULL);
-    sigaction (SIGTERM, &sa, NULL);
     qs_info (NULL, "SANDBOX listening on http://%s%s%s:%d (platform API /api/v1, Kubernetes API, "
              "control /__sandbox) provision_delay_ms=%d", strchr (cfg.host, ':') ? "[" : "", cfg.host,
              strchr (cfg.host, ':') ? "]" : "", cfg.port, cfg.provision_delay_ms);
-    while (!s_stop)
-        pause ();
-    qs_info (NULL, "stopping");
+    int sig = 0;
+    while (sigwait (&sigs, &sig) != 0)
+        ;
+    qs_info (NULL, "signal %d: stopping", sig);
     qs_sbx_server_destroy (&server);
     return 0;
 }

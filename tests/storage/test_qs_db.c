@@ -1,0 +1,122 @@
+/*  The storage driver (common/storage): URLs, ping, and the SQLite
+    migrations runner that lets several components share one database file
+    with a schema version each. The backend comes from QS_TEST_STORE_URL
+    (qs_test_db.h); the migration cases are SQLite only. */
+#include "../qs_test.h"
+#include "qs_test_db.h"
+#include "qs_db.h"
+
+static qs_test_db_t s_db;
+
+static void
+s_setup (void)
+{
+    qs_test_db_init (&s_db);
+}
+
+static void
+s_teardown (void)
+{
+    qs_test_db_remove (&s_db);
+}
+
+START_TEST (test_urls_and_ping)
+{
+    qs_err_t err = {0};
+    const char *bad[] = {"", "postgres://x/y", "sqlite://", "sqlite:///tmp/x.db?mode=ro",
+                         "mongodb://", "mongodb://host/bad.name"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_msg (qs_db_new (bad[i], &err) == NULL, "%s opened", bad[i]);
+        ck_assert_int_eq (err.status, 400);
+    }
+    ck_assert_ptr_null (qs_db_new (NULL, &err));
+    qs_db_t *db = qs_db_new (s_db.url, &err);
+    ck_assert_msg (db, "%s", err.message);
+    ck_assert_int_eq (qs_db_ping (db, &err), 0);
+    bool mongo = qs_test_db_is_mongo ();
+    ck_assert_str_eq (qs_db_backend (db), mongo ? "mongodb" : "sqlite");
+    ck_assert ((qs_db_lite (db) != NULL) == !mongo);
+    ck_assert ((qs_db_mongo (db) != NULL) == mongo);
+    qs_db_destroy (&db);
+    ck_assert_ptr_null (db);
+    qs_db_destroy (&db);        /* NULL is fine */
+
+    /* a server that is not there: the pool opens, the ping says 503 */
+    db = qs_db_new ("mongodb://127.0.0.1:1/qs?serverSelectionTimeoutMS=200&connectTimeoutMS=200",
+                    &err);
+    ck_assert_ptr_nonnull (db);
+    ck_assert_int_eq (qs_db_ping (db, &err), -1);
+    ck_assert_int_eq (err.status, 503);
+    qs_db_destroy (&db);
+}
+END_TEST
+
+static int
+s_count (qs_lite_t *lite, const char *sql)
+{
+    qs_err_t err = {0};
+    QS_LITE_LOCK (lite);
+    int n = -1;
+    sqlite3_stmt *stmt = qs_lite_stmt (lite, &err, sql, "");
+    if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+        n = sqlite3_column_int (stmt, 0);
+    sqlite3_finalize (stmt);
+    QS_LITE_UNLOCK (lite);
+    return n;
+}
+
+START_TEST (test_components_migrate_apart)
+{
+    if (qs_test_db_is_mongo ())
+        return;
+    qs_err_t err = {0};
+    static const char *const a_v2[] = {"CREATE TABLE a1 (x INTEGER);",
+                                       "ALTER TABLE a1 ADD COLUMN y TEXT;"};
+    static const char *const b_v1[] = {"CREATE TABLE b1 (x INTEGER); INSERT INTO b1 VALUES (7);"};
+    static const char *const b_bad[] = {"CREATE TABLE b1 (x INTEGER); INSERT INTO b1 VALUES (7);",
+                                        "CREATE TABLE b2 (x); INSERT INTO nowhere VALUES (1);"};
+    qs_lite_schema_t a = {.component = "a", .migrations = a_v2, .count = 2, .user_version = true};
+    qs_lite_schema_t b = {.component = "b", .migrations = b_v1, .count = 1};
+    qs_db_t *db = qs_db_new (s_db.url, &err);
+    qs_lite_t *lite = qs_db_lite (db);
+    ck_assert_int_eq (qs_lite_migrate (lite, &a, &err), 0);
+    ck_assert_int_eq (qs_lite_migrate (lite, &b, &err), 0);
+    ck_assert_int_eq (s_count (lite, "PRAGMA user_version"), 2);
+    ck_assert_int_eq (s_count (lite, "SELECT version FROM qs_schema_versions WHERE component = 'b'"), 1);
+    /* running again changes nothing (b's row is not inserted twice) */
+    ck_assert_int_eq (qs_lite_migrate (lite, &b, &err), 0);
+    ck_assert_int_eq (qs_lite_migrate (lite, &a, &err), 0);
+    ck_assert_int_eq (s_count (lite, "SELECT count(*) FROM b1"), 1);
+
+    /* a failing migration leaves the component at its version, nothing half done */
+    b.migrations = b_bad;
+    b.count = 2;
+    ck_assert_int_eq (qs_lite_migrate (lite, &b, &err), -1);
+    ck_assert_int_eq (s_count (lite, "SELECT version FROM qs_schema_versions WHERE component = 'b'"), 1);
+    ck_assert_int_eq (s_count (lite, "SELECT count(*) FROM sqlite_master WHERE name = 'b2'"), 0);
+
+    /* a build that knows fewer migrations than the database has is refused */
+    a.count = 1;
+    ck_assert_int_eq (qs_lite_migrate (lite, &a, &err), -1);
+    ck_assert_int_eq (err.status, 503);
+    b.count = 0;
+    ck_assert_int_eq (qs_lite_migrate (lite, &b, &err), -1);
+    ck_assert_int_eq (err.status, 503);
+    ck_assert_int_eq (s_count (lite, "PRAGMA user_version"), 2);
+    qs_db_destroy (&db);
+}
+END_TEST
+
+static Suite *
+s_suite (void)
+{
+    Suite *s = suite_create (qs_test_db_is_mongo () ? "storage_mongo" : "storage_sqlite");
+    TCase *tc = tcase_create ("driver");
+    tcase_add_checked_fixture (tc, s_setup, s_teardown);
+    tcase_add_test (tc, test_urls_and_ping);
+    tcase_add_test (tc, test_components_migrate_apart);
+    suite_add_tcase (s, tc);
+    return s;
+}
+
+QS_TEST_MAIN (s_suite)

@@ -1,0 +1,149 @@
+/*  qs_store_impl - private to workflow-svc/store: the backend vtable and the
+    record builders both backends share. qs_store.c validates every input before a
+    backend sees it, so backends receive only checked, normalised values. */
+#ifndef QS_STORE_IMPL_H
+#define QS_STORE_IMPL_H
+
+#include "qs_db.h"
+#include "qs_db_json.h"
+#include "qs_store.h"
+#include "qs_util.h"
+
+typedef struct {
+    char id[QS_ID_LEN + 1];
+    const char *role;
+    const char *content;          /* valid UTF-8, no NUL */
+    const char *metadata;         /* JSON object text */
+    int64_t ts;
+} qs_store_msg_in_t;
+
+typedef struct {
+    char id[QS_ID_LEN + 1];
+    const char *conversation_id;
+    const char *run_id;           /* "" when none */
+    const char *type;
+    const char *summary;
+    const char *config;           /* JSON text or NULL */
+    const char *estimate;         /* JSON text or NULL */
+    const char *idempotency_key;  /* NULL when none */
+    int64_t now;
+} qs_store_action_in_t;
+
+typedef struct {
+    char id[QS_ID_LEN + 1];
+    const char *service_id;       /* "" when none */
+    const char *service_type;
+    const char **codes;           /* validated snake_case finding codes */
+    int ncodes;
+    const char *codes_joined;     /* ",a,b," */
+    const char *fix, *outcome;
+    int64_t at;
+} qs_store_diag_in_t;
+
+/*  Every function returns 0 / a new object on success, -1 / NULL with err set.
+    Lists return JSON arrays; conversation_list returns up to limit+1 rows so
+    the front can tell whether there is a next page. */
+typedef struct {
+    json_object *(*conv_create) (void *impl, const char *org, const char *user,
+                                 const char *id, const char *title, int64_t now,
+                                 const qs_store_msg_in_t *first, qs_err_t *err);
+    json_object *(*conv_get) (void *impl, const char *org, const char *user, const char *id,
+                              qs_err_t *err);
+    json_object *(*conv_list) (void *impl, const char *org, const char *user, int limit,
+                               int64_t before_created, const char *before_id, qs_err_t *err);
+    int (*conv_delete) (void *impl, const char *org, const char *user, const char *id,
+                        qs_err_t *err);
+
+    /*  {"state":object,"version":int} of the owner's conversation, or 404. */
+    json_object *(*dlg_get) (void *impl, const char *org, const char *user, const char *conv_id,
+                             qs_err_t *err);
+    /*  Set state (JSON object text) and version expected+1 when the stored
+        version is expected; 409 when it is not, 404 when no such conversation. */
+    int (*dlg_put) (void *impl, const char *org, const char *user, const char *conv_id,
+                    const char *state, int64_t expected, qs_err_t *err);
+
+    json_object *(*msg_append) (void *impl, const char *org, const char *user,
+                                const char *conv_id, const qs_store_msg_in_t *msg,
+                                qs_err_t *err);
+    /*  newest == false: seq > after_seq ascending; true: the last `limit`
+        messages (returned oldest first). */
+    json_object *(*msg_list) (void *impl, const char *org, const char *user,
+                              const char *conv_id, int64_t after_seq, int limit, bool newest,
+                              qs_err_t *err);
+
+    int (*ckpt_put) (void *impl, const char *org, const char *user, const char *run_id,
+                     const char *conv_id, int64_t step, const char *status, const char *state,
+                     int64_t now, qs_err_t *err);
+    json_object *(*ckpt_get) (void *impl, const char *org, const char *user,
+                              const char *run_id, qs_err_t *err);
+    json_object *(*ckpt_waiting) (void *impl, const char *org, const char *user,
+                                  const char *conv_id, qs_err_t *err);
+    int (*ckpt_delete) (void *impl, const char *org, const char *user, const char *run_id,
+                        qs_err_t *err);
+    long (*ckpt_prune) (void *impl, int64_t cutoff_ms, qs_err_t *err);
+
+    json_object *(*act_create) (void *impl, const char *org, const char *user,
+                                const qs_store_action_in_t *in, qs_err_t *err);
+    json_object *(*act_get) (void *impl, const char *org, const char *user, const char *id,
+                             qs_err_t *err);
+    json_object *(*act_transition) (void *impl, const char *org, const char *user,
+                                    const char *id, const char *to, const char *result,
+                                    int64_t now, qs_err_t *err);
+    json_object *(*act_pending) (void *impl, const char *org, const char *user,
+                                 const char *conv_id, qs_err_t *err);
+
+    json_object *(*diag_put) (void *impl, const char *org, const qs_store_diag_in_t *in,
+                              qs_err_t *err);
+    json_object *(*diag_find) (void *impl, const char *org, const char *code, int limit,
+                               qs_err_t *err);
+} qs_store_ops_t;
+
+/*  Backend set-up on an open database: create or migrate the schema (the
+    indexes), then *ops is the backend's vtable over the lent connection. */
+int qs_store_sqlite_init (qs_lite_t *lite, const qs_store_ops_t **ops, qs_err_t *err);
+int qs_store_mongo_init (qs_mongo_t *mongo, const qs_store_ops_t **ops, qs_err_t *err);
+
+/* ---- record builders (new objects; NULL only on allocation failure) ---- */
+json_object *qs_store_rec_conversation (const char *id, const char *title, int64_t created,
+                                        int64_t updated, int64_t count);
+json_object *qs_store_rec_message (const char *id, int64_t seq, const char *role,
+                                   const char *content, int64_t ts, const char *metadata);
+json_object *qs_store_rec_checkpoint (const char *run_id, const char *conv_id, int64_t step,
+                                      const char *status, const char *state, int64_t created,
+                                      int64_t updated);
+json_object *qs_store_rec_action (const char *id, const char *type, const char *status,
+                                  const char *summary, const char *config,
+                                  const char *estimate, const char *result,
+                                  const char *conv_id, const char *run_id,
+                                  const char *idem, int64_t created, int64_t updated);
+/*  {"state":object ({} for bad or missing text),"version"} */
+json_object *qs_store_rec_dialogue (const char *state, int64_t version);
+/*  codes_joined is ",a,b," */
+json_object *qs_store_rec_diagnosis (const char *id, const char *service_id,
+                                     const char *service_type, const char *codes_joined,
+                                     const char *fix, const char *outcome, int64_t at);
+
+/* ---- qs_store_check.c: checks used by the front before any backend call ---- */
+
+/*  True when s is one of the NULL-terminated set. */
+bool qs_store_in (const char *s, const char **set);
+/*  Owner ids present (400) and clean (422). */
+int qs_store_check_owner (const char *org, const char *user, qs_err_t *err);
+/*  A malformed id is 404 "<what> not found". */
+int qs_store_check_id (const char *what, const char *id, qs_err_t *err);
+/*  snake_case, 1..48 characters (finding codes). */
+bool qs_store_code_valid (const char *s);
+/*  Title from content: whitespace runs become one space, trimmed, at most
+    QS_STORE_TITLE_MAX characters; "New conversation" when empty. */
+void qs_store_make_title (const char *content, char *out, size_t size);
+/*  Validate {"role","content","metadata"?} into m (new id, now); *meta_p
+    receives the metadata text to free. */
+int qs_store_message_in (json_object *msg, qs_store_msg_in_t *m, char **meta_p, qs_err_t *err);
+/*  Cursors are base64url of "c1:<created_ms>:<id>" / "m1:<seq>"; a bad
+    cursor is 400. */
+void qs_store_cursor_encode (const char *in, char *out, size_t size);
+int qs_store_conv_cursor_parse (const char *cursor, int64_t *ms, char id[QS_ID_LEN + 1],
+                                qs_err_t *err);
+int qs_store_msg_cursor_parse (const char *cursor, int64_t *seq, qs_err_t *err);
+
+#endif
