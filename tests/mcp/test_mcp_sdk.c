@@ -1,6 +1,6 @@
 /*  test_mcp_sdk - the MCP server as the official TypeScript SDK client sees
     it: starts the whole suite (sandbox, broker, workers, a gateway with
-    QS_MCP_WRITES=1) with the e2e harness, a second gateway without writes
+    QS_MCP_WRITES=1) with qs_harness, a second gateway without writes
     and with QS_MCP_ALLOWED_ORIGINS on the same broker, then runs
     tests/mcp/mcp.test.mjs in node (Client over streamable HTTP and over
     stdio spawning `quickspin mcp`), which must exit 0. Skipped (77) when
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "qs_e2e.h"
+#include "qs_harness.h"
 
 #define S_ORIGIN "https://app.example.com"
 
@@ -47,33 +47,33 @@ s_dump (const char *path)
 START_TEST (test_sdk_client)
 {
     static const char *const extra[] = { "QS_MCP_WRITES=1", NULL };
-    qs_e2e_t e;
-    memset (&e, 0, sizeof e);
-    qs_e2e_opts_t opts = { .env = extra, .wait_ready = true };
-    ck_assert_msg (qs_e2e_start_opts (&e, &opts) == 0, "the suite did not become ready");
+    qs_harness_spec_t spec = qs_harness_whole ();
+    spec.env = extra;
+    qs_harness_t *h = qs_harness_new (&spec);
+    ck_assert_msg (h, "the suite did not become ready");
 
-    char ro[64], env[8][1200];
+    //  a second gateway on the same bus: no writes, one more allowed origin
+    char ro[64], env[4][1200];
     int port = qs_free_port ();
     snprintf (ro, sizeof ro, "http://127.0.0.1:%d", port);
     snprintf (env[0], sizeof env[0], "QS_HTTP_PORT=%d", port);
-    snprintf (env[1], sizeof env[1], "QS_BROKER_ENDPOINT=%s", e.broker);
+    snprintf (env[1], sizeof env[1], "QS_BROKER_ENDPOINT=%s", qs_harness_bus (h));
     snprintf (env[2], sizeof env[2], "QS_MCP_WRITES=0");
     snprintf (env[3], sizeof env[3], "QS_MCP_ALLOWED_ORIGINS=http://other.example, " S_ORIGIN);
-    snprintf (env[4], sizeof env[4], "QS_STORE_URL=sqlite://%s/qs.db", e.data_dir);
-    char *genv[] = { env[0], env[1], env[2], env[3], env[4], NULL };
-    char *gw = qs_build_path ("gateway/quickspin-gateway");
-    qs_proc_t *gateway_ro = qs_proc_start ("mcp-gateway-ro", gw, NULL, genv);
-    free (gw);
+    char *genv[] = { env[0], env[1], env[2], env[3], NULL };
+    char *gpath = qs_build_path ("gateway/quickspin-gateway");
+    qs_proc_t *gateway_ro = qs_proc_start ("mcp-gateway-ro", gpath, NULL, genv);
+    free (gpath);
     char url[128];
     snprintf (url, sizeof url, "%s/api/v1/health/ready", ro);
     ck_assert_msg (gateway_ro && qs_wait_http (url, 30000), "the second gateway did not start");
 
-    char *member = qs_e2e_token ("user-acme-dev", "org-acme", "member");
-    char *viewer = qs_e2e_token ("user-acme-viewer", "org-acme", "viewer");
-    char *globex = qs_e2e_token ("user-globex-member", "org-globex", "member");
+    char *member = qs_harness_token ("user-acme-dev", "org-acme", "member");
+    char *viewer = qs_harness_token ("user-acme-viewer", "org-acme", "viewer");
+    char *globex = qs_harness_token ("user-globex-member", "org-globex", "member");
     char *cli = qs_build_path ("cli/quickspin");
     char nenv[8][4400];
-    snprintf (nenv[0], sizeof nenv[0], "QS_MCP_GATEWAY=%s", e.gateway);
+    snprintf (nenv[0], sizeof nenv[0], "QS_MCP_GATEWAY=%s", qs_harness_gateway (h));
     snprintf (nenv[1], sizeof nenv[1], "QS_MCP_GATEWAY_RO=%s", ro);
     snprintf (nenv[2], sizeof nenv[2], "QS_MCP_CLI=%s", cli);
     snprintf (nenv[3], sizeof nenv[3], "QS_MCP_ORIGIN=%s", S_ORIGIN);
@@ -93,7 +93,7 @@ START_TEST (test_sdk_client)
         s_dump (qs_proc_log (run));
     qs_proc_destroy (&run);
     qs_proc_destroy (&gateway_ro);
-    qs_e2e_stop (&e);
+    qs_harness_destroy (&h);
     free (member);
     free (viewer);
     free (globex);
@@ -124,9 +124,6 @@ main (void)
         printf ("mcp_sdk: skipped: the SDK is not installed (tests/mcp/setup, run by make deps)\n");
         return 77;
     }
-    SRunner *sr = srunner_create (s_suite ());
-    srunner_run_all (sr, CK_NORMAL);
-    int failed = srunner_ntests_failed (sr);
-    srunner_free (sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    static const char *const needs[] = { "gateway/quickspin-gateway", "cli/quickspin", NULL };
+    return qs_harness_main (s_suite, needs);
 }
