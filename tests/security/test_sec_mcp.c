@@ -17,32 +17,23 @@
 
 #define S_SECRET "sec-mcp-secret-0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f"
 
-static qs_proc_t *s_gw;
+static qs_harness_t *s_h;
 static int s_port;
-static char s_dir[64], *s_tok;
+static char *s_tok;
+static const char *const s_env[] = {
+    "QS_JWT_SECRET=" S_SECRET, "QS_REQUEST_TIMEOUT_MS=1000",
+    "QS_MCP_ALLOWED_ORIGINS=https://ok.example", NULL
+};
 
 static void
 s_setup (void)
 {
-    snprintf (s_dir, sizeof s_dir, "/tmp/qs-sec-mcp-XXXXXX");
-    ck_assert_ptr_nonnull (mkdtemp (s_dir));
-    s_port = qs_free_port ();
-    static char env[8][160];
-    snprintf (env[0], 160, "QS_HTTP_PORT=%d", s_port);
-    snprintf (env[1], 160, "QS_BROKER_EMBEDDED=1");
-    snprintf (env[2], 160, "QS_BROKER_ENDPOINT=tcp://127.0.0.1:%d", qs_free_port ());
-    snprintf (env[3], 160, "QS_JWT_SECRET=%s", S_SECRET);
-    snprintf (env[4], 160, "QS_REQUEST_TIMEOUT_MS=1000");
-    snprintf (env[5], 160, "QS_STORE_URL=sqlite://%s/qs.db", s_dir);
-    snprintf (env[6], 160, "QS_MCP_ALLOWED_ORIGINS=https://ok.example");
-    char *envp[] = { env[0], env[1], env[2], env[3], env[4], env[5], env[6], NULL };
-    char *path = qs_build_path ("gateway/quickspin-gateway");
-    s_gw = qs_proc_start ("sec-mcp-gateway", path, NULL, envp);
-    free (path);
-    ck_assert_ptr_nonnull (s_gw);
-    char url[128];
-    snprintf (url, sizeof url, "http://127.0.0.1:%d/api/v1/health", s_port);
-    ck_assert_msg (qs_wait_http (url, 15000), "the gateway did not start");
+    unsetenv ("QS_JWT_SECRET");
+    qs_harness_spec_t spec = { .gateway = true, .embedded_broker = true, .env = s_env,
+                               .log_level = "info", .wait_health_ms = 15000 };
+    s_h = qs_harness_new (&spec);
+    ck_assert_msg (s_h != NULL, "the gateway did not start");
+    s_port = qs_harness_gateway_port (s_h);
     qs_cli_token_opts_t opts = { .sub = "mallory", .org_id = "org-acme", .roles = "member", .tier = "pro" };
     qs_err_t err = {0};
     s_tok = qs_cli_token_mint (&opts, S_SECRET, &err);
@@ -52,12 +43,8 @@ s_setup (void)
 static void
 s_teardown (void)
 {
-    qs_proc_destroy (&s_gw);
+    qs_harness_destroy (&s_h);
     free (s_tok);
-    char cmd[128];
-    snprintf (cmd, sizeof cmd, "rm -rf '%s'", s_dir);
-    if (system (cmd) != 0)
-        fprintf (stderr, "could not remove %s\n", s_dir);
 }
 
 //  Send req; check X-Request-Id; the status; *json_p the parsed body (may be NULL)
