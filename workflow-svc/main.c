@@ -75,9 +75,11 @@ main (void)
         { "action_confirm", qs_turn_confirm_op, wf },
         { "action_cancel", qs_turn_cancel_op, wf },
         { "recommendations", qs_optimize_recommendations_op, wf },
+        { "recommendation_apply", qs_turn_apply_op, wf },
         { "conversations_list", qs_conversations_list_op, qs_wf_store (wf) },
         { "conversation_get", qs_conversation_get_op, qs_wf_store (wf) },
         { "conversation_delete", qs_conversation_delete_op, qs_wf_store (wf) },
+        { "audit_list", qs_audit_list_op, qs_wf_store (wf) },
         { "services_list", qs_svcops_list_op, wf },             /* issue 19: MCP tools */
         { "service_get", qs_svcops_get_op, wf },
         { "service_diagnose", qs_svcops_diagnose_op, wf },

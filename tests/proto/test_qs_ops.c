@@ -291,7 +291,8 @@ START_TEST (test_register)
         { "chat", s_handler, NULL }, { "action_confirm", s_handler, NULL },
         { "action_cancel", s_handler, NULL }, { "recommendations", s_handler, NULL },
         { "conversations_list", s_handler, NULL }, { "conversation_get", s_handler, NULL },
-        { "conversation_delete", s_handler, NULL }, { "services_list", s_handler, NULL },
+        { "conversation_delete", s_handler, NULL }, { "recommendation_apply", s_handler, NULL },
+        { "audit_list", s_handler, NULL }, { "services_list", s_handler, NULL },
         { "service_get", s_handler, NULL }, { "service_diagnose", s_handler, NULL },
         { "connection_info", s_handler, NULL },
     };
