@@ -60,7 +60,7 @@ s_count (qs_lite_t *lite, const char *sql)
     sqlite3_stmt *stmt = qs_lite_stmt (lite, &err, sql, "");
     if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
         n = sqlite3_column_int (stmt, 0);
-    sqlite3_finalize (stmt);
+    qs_lite_done (lite, stmt);
     QS_LITE_UNLOCK (lite);
     return n;
 }
