@@ -1,10 +1,10 @@
 /*  qs_intent_classify - see qs_intent_classify.h */
 #include "qs_intent_classify.h"
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "qs_intent_lexicon.h"
+#include "qs_intent_op.h"
 #include "qs_json.h"
 
 #define S_HISTORY_TURNS 6          /* user turns of history that matter */
@@ -97,6 +97,15 @@ static const s_rule_t s_rules[] = {
     { "seems off", T, 2.5f }, { "something off", T, 2.0f }, { "acting up", T, 2.5f },
     { "look into", T, 1.5f }, { "health check", T, 2.0f }, { "going on with", T, 2.0f },
     { "best way", G, 1.5f }, { "recommended", G, 1.0f },
+    /* failures in everyday words */
+    { "never comes up", T, 3.0f }, { "never came up", T, 3.0f }, { "wont come up", T, 3.0f },
+    { "doesnt come up", T, 3.0f }, { "keeps dying", T, 3.0f }, { "keeps falling over", T, 3.0f },
+    { "flapping", T, 3.0f }, { "keeps flapping", T, 3.0f }, { "died", T, 2.0f },
+    { "is dead", T, 2.5f }, { "keeps getting killed", T, 3.0f }, { "went away", T, 2.0f },
+    { "goes down", T, 2.5f }, { "keeps going", T, 1.5f }, { "never becomes", T, 2.5f },
+    { "cant get to", T, 2.5f }, { "cant get into", T, 2.5f }, { "since this morning", T, 1.5f },
+    { "since yesterday", T, 1.5f }, { "stopped answering", T, 2.5f }, { "hangs", T, 2.0f },
+    { "hang", T, 1.5f }, { "offline", T, 2.0f }, { "refuses to", T, 2.0f },
 };
 #undef T
 #undef C
@@ -117,18 +126,14 @@ s_owner (const qs_intent_tokens_t *t)
     return 0;
 }
 
-/*  A word shaped like a service's name ("orders-db", "cache2"): the
-    message is about a particular service, not a concept. */
+/*  A word shaped like a service's name ("orders-db"): the message is
+    about a particular service, not a concept. */
 static int
 s_names_service (const qs_intent_tokens_t *t)
 {
-    for (int i = 0; i < t->n; i++) {
-        const char *w = t->tok[i];
-        const char *dash = strchr (w, '-');
-        if (dash && dash > w && dash[1] && isalpha ((unsigned char) w[0])
-            && !qs_intent_lex_type_at (t, i, NULL, NULL) && !qs_intent_lex_tier_at (t, i, NULL))
+    for (int i = 0; i < t->n; i++)
+        if (qs_intent_lex_dashed_name_at (t, i))
             return 1;
-    }
     return 0;
 }
 
@@ -162,6 +167,32 @@ s_greeting_only (const qs_intent_tokens_t *t)
     return 1;
 }
 
+/*  A change to a running service: a manage verb ("scale", "upgrade",
+    "turn off HA", "delete", "restart") aimed at a particular service (a
+    name, "it", "my postgres") and no request for a new one. Questions
+    about such changes ("how does scaling work") stay knowledge questions.
+    Returns the boost for manage_service. */
+static float
+s_manage (const qs_intent_tokens_t *t)
+{
+    static const char *const asks[] = { "how", "what", "why", "is", "does", "should", "which",
+                                        "when", "whats", "are", "do", NULL };
+    static const char *const targets[] = { "it", "that one", "this one", "the other one",
+                                           "the first one", "the second one", "the last one",
+                                           "recommendation", "the first", NULL };
+    if (t->n == 0 || qs_intent_word_in (t->tok[0], asks) || qs_intent_op_asks_new (t)
+        || qs_intent_op_verb (t) == QS_INTENT_OP_NONE)
+        return 0;
+    int target = s_names_service (t);
+    for (int k = 0; targets[k] && !target; k++)
+        target = qs_intent_find_phrase (t, 0, targets[k]) >= 0;
+    for (int i = 0; i + 1 < t->n && !target; i++)
+        target = (qs_intent_tok_is (t, i, "my") || qs_intent_tok_is (t, i, "the")
+                  || qs_intent_tok_is (t, i, "our"))
+                 && qs_intent_lex_type_at (t, i + 1, NULL, NULL) != NULL;
+    return target ? 3.0f : 1.0f;
+}
+
 static void
 s_rule_boosts (const qs_intent_tokens_t *t, float logits[QS_INTENT_COUNT])
 {
@@ -183,6 +214,9 @@ s_rule_boosts (const qs_intent_tokens_t *t, float logits[QS_INTENT_COUNT])
     /* a provisioning verb with a service type is a request for a new one */
     if (qs_intent_lex_has_create_verb (t) && qs_intent_lex_first_type (t, NULL) != NULL)
         best[QS_INTENT_PROVISION] += 2.0f;
+    best[QS_INTENT_MANAGE] += s_manage (t);
+    if (best[QS_INTENT_MANAGE] >= 3.0f)
+        best[QS_INTENT_OPTIMIZE] = 0;     /* "downsize orders-db" does it, not asks */
     if (defn)
         best[QS_INTENT_GENERAL] += 2.0f;
     if (s_greeting_only (t))
@@ -373,7 +407,8 @@ qs_intent_result_json (const qs_intent_result_t *result)
         || json_object_object_add (o, "alternatives", alts))
         goto fail;
     alts = NULL;
-    if (qs_json_add_str (o, "engine", "local"))
+    if ((result->followup && qs_json_add_str (o, "followup", result->followup))
+        || qs_json_add_str (o, "engine", "local"))
         goto fail;
     return o;
 fail:

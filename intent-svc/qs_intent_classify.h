@@ -18,6 +18,8 @@ typedef struct {
     int intent;                          /* qs_intent_t */
     float confidence;                    /* probs[intent] */
     float probs[QS_INTENT_COUNT];
+    const char *followup;                /* how the dialogue read it ("edit_plan", ...),
+                                            NULL = not at all; lent, static */
 } qs_intent_result_t;
 
 /*  A classifier over the built-in (build-time trained) model. NULL on
@@ -34,7 +36,8 @@ void qs_intent_classify (const qs_intent_classifier_t *self, const char *message
                          json_object *history, qs_intent_result_t *result);
 
 /*  The op's reply: {"intent","confidence","alternatives":[{"intent",
-    "confidence"}],"engine":"local"}. New object (caller puts) or NULL. */
+    "confidence"}],"followup"?,"engine":"local"}. New object (caller puts)
+    or NULL. */
 json_object *qs_intent_result_json (const qs_intent_result_t *result);
 
 #endif

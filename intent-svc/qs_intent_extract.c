@@ -5,7 +5,9 @@
 #include <string.h>
 #include "qs_intent_fields.h"
 #include "qs_intent_lexicon.h"
+#include "qs_intent_op.h"
 #include "qs_intent_ref.h"
+#include "qs_intent_resolve.h"
 #include "qs_intent_text.h"
 #include "qs_json.h"
 #include "qs_util.h"
@@ -173,22 +175,6 @@ s_find_tier (const qs_intent_tokens_t *t, s_found_t *f)
     }
 }
 
-static long
-s_number_word (const char *w)
-{
-    static const char *const words[] = { "zero", "one", "two", "three", "four", "five", "six",
-                                         "seven", "eight", "nine", "ten", "eleven", "twelve",
-                                         NULL };
-    for (int k = 0; words[k]; k++)
-        if (strcmp (w, words[k]) == 0)
-            return k;
-    if (strcmp (w, "sixteen") == 0)
-        return 16;
-    if (strcmp (w, "single") == 0 || strcmp (w, "a") == 0)
-        return 1;
-    return -1;
-}
-
 /*  Parse a leading decimal number of token w; *rest gets what follows. */
 static int
 s_leading_number (const char *w, double *value, const char **rest)
@@ -238,7 +224,7 @@ s_find_memory (const qs_intent_tokens_t *t, s_found_t *f)
             }
         }
         else {
-            long n = s_number_word (t->tok[i]);
+            long n = qs_intent_lex_number (t->tok[i]);
             if (n > 0 && i + 1 < t->n) {
                 v = (double) n;
                 unit = s_unit_mb (t->tok[i + 1]);
@@ -349,7 +335,7 @@ s_find_replicas (const qs_intent_tokens_t *t, s_found_t *f)
             if (k < sizeof num) {
                 memcpy (num, w, k);
                 num[k] = '\0';
-                n = isdigit ((unsigned char) num[0]) ? atol (num) : s_number_word (num);
+                n = isdigit ((unsigned char) num[0]) ? atol (num) : qs_intent_lex_number (num);
             }
             if (n > 0 && n <= 100) {
                 f->replicas = n;
@@ -363,7 +349,7 @@ s_find_replicas (const qs_intent_tokens_t *t, s_found_t *f)
                 "read", "extra", "additional", "standby", "more", "data", "worker", NULL }))
             cw++;
         if (cw < t->n && qs_intent_word_in (t->tok[cw], s_count_words)) {
-            n = isdigit ((unsigned char) w[0]) ? atol (w) : s_number_word (w);
+            n = isdigit ((unsigned char) w[0]) ? atol (w) : qs_intent_lex_number (w);
             if (strcmp (w, "a") == 0)
                 n = -1;       /* "a replica" says nothing about how many */
             for (const char *p = w; isdigit ((unsigned char) w[0]) && *p; p++)
@@ -410,31 +396,74 @@ s_add_config (json_object *config, const s_found_t *f)
     return 0;
 }
 
+/*  The dialogue's pending plan's action type, or "". Lent. */
+static const char *
+s_pending (json_object *dialogue)
+{
+    json_object *pending = qs_json_get (dialogue, "pending", json_type_object);
+    return qs_json_str (pending, "action_type", "");
+}
+
+/*  The operation of a manage request, or NULL. Settings alone count when
+    they aim at a running service: a resolved reference or a pending
+    update plan; while a new service is planned, only when the message
+    names an existing service. */
+static json_object *
+s_operation (const qs_intent_tokens_t *t, const s_found_t *f, json_object *ref,
+             json_object *dialogue)
+{
+    const char *pending = s_pending (dialogue);
+    int resolved = qs_json_bool (ref, "resolved", 0);
+    int running = strcmp (pending, "update_service") == 0 || resolved;
+    if (strcmp (pending, "provision_service") == 0)
+        running = resolved && strcmp (qs_json_str (ref, "match", ""), "pronoun") ? 1 : -1;
+    qs_intent_op_fields_t fields = { f->tier, f->replicas, f->ha, f->backup };
+    qs_intent_op_t op;
+    qs_intent_find_operation (t, &fields, running, &op);
+    return qs_intent_op_json (&op);
+}
+
 json_object *
 qs_intent_extract (const char *message, json_object *pricing, json_object *context)
 {
+    qs_intent_extract_in_t in = { pricing, context, NULL, NULL };
+    json_object *reply = qs_intent_extract_with (message, &in);
+    /* the old reply: no operation key */
+    if (reply)
+        json_object_object_del (reply, "operation");
+    return reply;
+}
+
+json_object *
+qs_intent_extract_with (const char *message, const qs_intent_extract_in_t *in)
+{
+    json_object *pricing = in->pricing, *dialogue = in->dialogue;
+    json_object *subject = qs_json_get (dialogue, "subject", json_type_array);
+    json_object *known = qs_intent_scope_known (in->context, in->services, subject);
     qs_intent_tokens_t *t = malloc (sizeof *t);
     json_object *reply = json_object_new_object ();
     json_object *config = json_object_new_object ();
     json_object *missing = json_object_new_array ();
-    json_object *ref = NULL;
+    json_object *ref = NULL, *operation = NULL;
     s_found_t f;
     memset (&f, 0, sizeof f);
     f.name_tok = -1;
     f.ha = f.backup = -1;
-    if (!t || !reply || !config || !missing)
+    if (!t || !reply || !config || !missing || !known)
         goto fail;
     if (!message)
         message = "";
     qs_intent_tokenize (message, t);
     f.type = qs_intent_lex_first_type (t, NULL);
-    s_find_name (message, t, context, &f);
+    s_find_name (message, t, known, &f);
     s_find_tier (t, &f);
     s_find_memory (t, &f);
     if (!f.tier && f.memory_mb > 0)
         f.tier = qs_intent_tier_for_memory (pricing, f.memory_mb);
     s_find_version (t, &f);
     s_find_replicas (t, &f);
+    if (f.replicas == 0)
+        f.replicas = qs_intent_op_scale_to (t);
     qs_intent_find_region (t, f.region, sizeof f.region);
     f.env = qs_intent_find_env (t);
     qs_intent_find_flags (t, &f.ha, &f.backup);
@@ -449,7 +478,17 @@ qs_intent_extract (const char *message, json_object *pricing, json_object *conte
                 goto fail;
             }
         }
-    ref = qs_intent_service_ref (t, context, f.name_tok);
+    qs_intent_scope_t scope = { message, known, subject,
+                                qs_json_get (dialogue, "last_list", json_type_object),
+                                in->services != NULL || dialogue != NULL };
+    ref = qs_intent_resolve (t, &scope, f.name_tok);
+    /* while a new service is planned, "make it large" is about the plan */
+    if (ref && strcmp (s_pending (dialogue), "provision_service") == 0
+        && strcmp (qs_json_str (ref, "match", ""), "pronoun") == 0) {
+        json_object_put (ref);
+        ref = NULL;
+    }
+    operation = s_operation (t, &f, ref, dialogue);
     if (json_object_object_add (reply, "config", config))
         goto fail;
     config = NULL;
@@ -459,15 +498,21 @@ qs_intent_extract (const char *message, json_object *pricing, json_object *conte
     if (json_object_object_add (reply, "service_ref", ref))
         goto fail;
     ref = NULL;
+    if (json_object_object_add (reply, "operation", operation))
+        goto fail;
+    operation = NULL;
     if (qs_json_add_str (reply, "confirmation", qs_intent_confirmation (t))
         || (f.memory_mb > 0 && qs_json_add_int (reply, "memory_mb", f.memory_mb))
         || qs_json_add_str (reply, "engine", "local"))
         goto fail;
     free (t);
+    json_object_put (known);
     return reply;
 fail:
     free (t);
+    json_object_put (known);
     json_object_put (ref);
+    json_object_put (operation);
     json_object_put (config);
     json_object_put (missing);
     json_object_put (reply);

@@ -33,6 +33,22 @@
 
 #include <json-c/json.h>
 
+/*  What an extraction may read besides the message. All lent; any may be
+    NULL. */
+typedef struct {
+    json_object *pricing;     /* {"tiers":{"nano":{"memory_mb":256},..}} */
+    json_object *context;     /* [{"id","name","service_type"}] oldest first */
+    json_object *services;    /* the org's services [Service] (name matching) */
+    json_object *dialogue;    /* the dialogue summary of proto/intent.md */
+} qs_intent_extract_in_t;
+
+/*  Extract from message with in (see above). Returns the object of
+    qs_intent_extract plus "operation":{...}|null (qs_intent_op_json) and,
+    when services or a dialogue are given, a service_ref that may be
+    "fuzzy", "ordinal", "list_name", "other" or ambiguous ("candidates").
+    New object (caller puts), NULL on allocation failure. */
+json_object *qs_intent_extract_with (const char *message, const qs_intent_extract_in_t *in);
+
 /*  Extract from message. pricing ({"tiers":{"nano":{"memory_mb":256},..}})
     and context ([{"id","name","service_type"}], oldest first, the last one
     the most recently mentioned) are lent and may be NULL. Returns

@@ -1,6 +1,7 @@
 /*  qs_intent_fields - see qs_intent_fields.h */
 #include "qs_intent_fields.h"
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include "qs_intent_text.h"
 #include "qs_util.h"
@@ -11,6 +12,12 @@ typedef struct {
 } s_place_t;
 
 static const s_place_t s_places[] = {
+    /* region codes without their number, as users write them ("eu west") */
+    { "eu west", "eu-west-1" }, { "eu central", "eu-central-1" }, { "eu north", "eu-north-1" },
+    { "eu south", "eu-south-1" }, { "ap southeast", "ap-southeast-1" },
+    { "ap northeast", "ap-northeast-1" }, { "ap south", "ap-south-1" },
+    { "ap east", "ap-east-1" }, { "sa east", "sa-east-1" }, { "ca central", "ca-central-1" },
+    { "me south", "me-south-1" }, { "af south", "af-south-1" },
     { "in the us", "us-east-1" }, { "in us", "us-east-1" }, { "us east", "us-east-1" },
     { "us west", "us-west-2" }, { "east coast", "us-east-1" }, { "west coast", "us-west-2" },
     { "north america", "us-east-1" }, { "united states", "us-east-1" },
@@ -78,6 +85,31 @@ s_region_code (const char *w)
     return s_letters (mid, (size_t) (q - mid), 3) && s_digits (q, strlen (q));
 }
 
+/*  "eu-west", "us-east", "ap-southeast": a region code without its number
+    is the place table's region for it ("us-west" as "us west"), else the
+    first of its kind ("-1"). 1 when w is one. */
+static int
+s_partial_code (const char *w, char *out, size_t size)
+{
+    char code[32];
+    size_t n = strlen (w);
+    if (n + 3 > sizeof code || !strchr (w, '-') || strchr (w, '-') != strrchr (w, '-'))
+        return 0;
+    snprintf (code, sizeof code, "%s-1", w);
+    if (!s_region_code (code))
+        return 0;
+    char phrase[32];
+    qs_strlcpy (phrase, w, sizeof phrase);
+    *strchr (phrase, '-') = ' ';
+    for (size_t k = 0; k < sizeof s_places / sizeof s_places[0]; k++)
+        if (strcmp (s_places[k].phrase, phrase) == 0) {
+            qs_strlcpy (out, s_places[k].region, size);
+            return 1;
+        }
+    qs_strlcpy (out, code, size);
+    return 1;
+}
+
 void
 qs_intent_find_region (const qs_intent_tokens_t *t, char *out, size_t size)
 {
@@ -86,6 +118,9 @@ qs_intent_find_region (const qs_intent_tokens_t *t, char *out, size_t size)
             qs_strlcpy (out, t->tok[i], size);
             return;
         }
+    for (int i = 0; i < t->n; i++)
+        if (s_partial_code (t->tok[i], out, size))
+            return;
     for (int i = 0; i < t->n; i++)
         for (size_t k = 0; k < sizeof s_places / sizeof s_places[0]; k++) {
             int at = qs_intent_find_phrase (t, i, s_places[k].phrase);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "qs_err.h"
+#include "qs_intent_dialogue.h"
 #include "qs_intent_extract.h"
 #include "qs_json.h"
 #include "qs_log.h"
@@ -163,15 +164,17 @@ qs_intent_op_classify (qs_req_t *req, void *arg)
     qs_intent_service_t *self = arg;
     int64_t started = qs_mono_ms ();
     json_object *body = qs_req_body (req);
-    json_object *history, *reply = NULL;
+    json_object *history, *dialogue, *reply = NULL;
     const char *message = s_message (req, body);
-    if (!message || s_optional (req, body, "history", json_type_array, &history))
+    if (!message || s_optional (req, body, "history", json_type_array, &history)
+        || s_optional (req, body, "dialogue", json_type_object, &dialogue))
         return -1;
 #ifdef QS_INTENT_HAVE_LLM
     if (self->llm) {
         qs_err_t err;
         qs_err_clear (&err);
-        if (qs_intent_llm_classify (self->llm, qs_req_id (req), message, history, &reply, &err) == 0
+        if (qs_intent_llm_classify (self->llm, qs_req_id (req), message, history, dialogue,
+                                    &reply, &err) == 0
             && reply) {
             s_observe (self, "classify", "llm", started);
             return qs_req_reply (req, &reply);
@@ -182,7 +185,7 @@ qs_intent_op_classify (qs_req_t *req, void *arg)
     }
 #endif
     qs_intent_result_t result;
-    qs_intent_classify (self->classifier, message, history, &result);
+    qs_intent_classify_dialogue (self->classifier, message, history, dialogue, &result);
     reply = qs_intent_result_json (&result);
     if (!reply)
         return qs_req_fail (req, 500, "internal", "out of memory");
@@ -198,9 +201,11 @@ qs_intent_op_extract (qs_req_t *req, void *arg)
     qs_intent_service_t *self = arg;
     int64_t started = qs_mono_ms ();
     json_object *body = qs_req_body (req);
-    json_object *pricing, *context = NULL, *reply = NULL;
+    json_object *pricing, *services, *dialogue, *context = NULL, *reply = NULL;
     const char *message = s_message (req, body);
-    if (!message || s_optional (req, body, "pricing", json_type_object, &pricing))
+    if (!message || s_optional (req, body, "pricing", json_type_object, &pricing)
+        || s_optional (req, body, "services", json_type_array, &services)
+        || s_optional (req, body, "dialogue", json_type_object, &dialogue))
         return -1;
     json_object_object_get_ex (body, "context", &context);
     if (context && !json_object_is_type (context, json_type_array)
@@ -211,7 +216,7 @@ qs_intent_op_extract (qs_req_t *req, void *arg)
         qs_err_t err;
         qs_err_clear (&err);
         if (qs_intent_llm_extract (self->llm, qs_req_id (req), message, pricing, context,
-                                   &reply, &err) == 0 && reply) {
+                                   services, dialogue, &reply, &err) == 0 && reply) {
             s_observe (self, "extract", "llm", started);
             return qs_req_reply (req, &reply);
         }
@@ -221,7 +226,8 @@ qs_intent_op_extract (qs_req_t *req, void *arg)
     }
 #endif
     json_object *list = s_context_list (context);
-    reply = qs_intent_extract (message, pricing, list);
+    qs_intent_extract_in_t in = { pricing, list, services, dialogue };
+    reply = qs_intent_extract_with (message, &in);
     json_object_put (list);
     if (!reply)
         return qs_req_fail (req, 500, "internal", "out of memory");

@@ -1,5 +1,6 @@
 /*  qs_intent_lexicon - see qs_intent_lexicon.h */
 #include "qs_intent_lexicon.h"
+#include <ctype.h>
 #include <string.h>
 
 typedef struct {
@@ -176,4 +177,29 @@ qs_intent_lex_is_type (const char *s)
         if (strcmp (s, types[k]) == 0)
             return 1;
     return 0;
+}
+
+int
+qs_intent_lex_dashed_name_at (const qs_intent_tokens_t *t, int i)
+{
+    const char *w = i >= 0 && i < t->n ? t->tok[i] : "";
+    const char *dash = strchr (w, '-');
+    return dash && dash > w && dash[1] && isalpha ((unsigned char) w[0])
+           && !qs_intent_lex_type_at (t, i, NULL, NULL) && !qs_intent_lex_tier_at (t, i, NULL);
+}
+
+long
+qs_intent_lex_number (const char *w)
+{
+    static const char *const words[] = { "zero", "one", "two", "three", "four", "five", "six",
+                                         "seven", "eight", "nine", "ten", "eleven", "twelve",
+                                         NULL };
+    for (int k = 0; words[k]; k++)
+        if (strcmp (w, words[k]) == 0)
+            return k;
+    if (strcmp (w, "sixteen") == 0)
+        return 16;
+    if (strcmp (w, "single") == 0 || strcmp (w, "a") == 0)
+        return 1;
+    return -1;
 }

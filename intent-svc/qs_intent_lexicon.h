@@ -30,6 +30,14 @@ const char *qs_intent_lex_tier_at (const qs_intent_tokens_t *t, int i, int *len)
     "cache", "medium"): such a word is never a service's name. */
 int qs_intent_lex_is_vocabulary (const char *word);
 
+/*  True when token i is shaped like a service's name with a dash
+    ("orders-db"), and is no type or tier word ("x-large"). */
+int qs_intent_lex_dashed_name_at (const qs_intent_tokens_t *t, int i);
+
+/*  The count a number word says ("three" 3, "single"/"a" 1, up to
+    "twelve" and "sixteen"), or -1. Digits are the caller's. */
+long qs_intent_lex_number (const char *w);
+
 /*  True when s is a valid canonical service type. */
 int qs_intent_lex_is_type (const char *s);
 

@@ -7,7 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "qs_env.h"
+#include "qs_intent_op.h"
 #include "qs_intent_prompt.h"
+#include "qs_intent_ref.h"
+#include "qs_intent_resolve.h"
+#include "qs_intent_wire.h"
 #include "qs_json.h"
 #include "qs_log.h"
 #include "qs_util.h"
@@ -29,10 +33,10 @@ struct _qs_intent_llm_t {
 
 static const char *s_intents[] = {"provision_service", "get_service_info", "troubleshoot",
                                   "optimize_costs", "get_connection_info", "general_question",
-                                  NULL};
+                                  "manage_service", NULL};
 static const char *s_types[] = {"redis", "rabbitmq", "postgresql", "mongodb", "mysql", "kafka",
                                 "elasticsearch", NULL};
-static const char *s_tiers[] = {"nano", "micro", "small", "medium", "large", "xlarge", NULL};
+#define s_tiers ((const char **) qs_intent_wire_tiers)
 static const char *s_envs[] = {"production", "staging", "development", NULL};
 static const char *s_fields[] = {"service_type", "name", "tier", "version", "region",
                                  "replicas", "high_availability", "backup_enabled",
@@ -143,24 +147,105 @@ s_confidence (json_object *obj, double *out)
     return *out >= 0 && *out <= 1 ? 0 : -1;
 }
 
+/*  A copy of a string member of src into dst, cleaned for a prompt. */
+static void
+s_copy_str (json_object *dst, json_object *src, const char *key)
+{
+    const char *v = qs_json_str (src, key, NULL);
+    if (!v)
+        return;
+    char *clean = qs_intent_prompt_clean (v, 200);
+    qs_json_add_str (dst, key, clean ? clean : "");
+    free (clean);
+}
+
+/*  Copies of the objects of list (lent) with only keys, cleaned. */
+static json_object *
+s_pick_list (json_object *list, const char *const *keys, size_t max)
+{
+    json_object *out = json_object_new_array ();
+    size_t n = list && json_object_is_type (list, json_type_array)
+             ? json_object_array_length (list) : 0;
+    for (size_t i = 0; out && i < n && i < max; i++) {
+        json_object *src = json_object_array_get_idx (list, i), *o = json_object_new_object ();
+        for (int k = 0; o && keys[k]; k++)
+            s_copy_str (o, src, keys[k]);
+        json_object_array_add (out, o);
+    }
+    return out;
+}
+
+/*  The dialogue summary as the prompt shows it: only its documented
+    keys, strings cleaned, lists capped; null without one. */
+static json_object *
+s_dialogue (json_object *dialogue)
+{
+    static const char *const service_keys[] = {"id", "name", "service_type", NULL};
+    static const char *const item_keys[] = {"id", "name", "service_id", "service_name",
+                                            "service_type", "type", NULL};
+    if (!dialogue || !json_object_is_type (dialogue, json_type_object))
+        return NULL;
+    json_object *out = json_object_new_object ();
+    json_object_object_add (out, "subject",
+                            s_pick_list (qs_json_get (dialogue, "subject", json_type_array),
+                                         service_keys, 10));
+    json_object *pending = qs_json_get (dialogue, "pending", json_type_object);
+    json_object *p = NULL;
+    if (pending) {
+        p = json_object_new_object ();
+        s_copy_str (p, pending, "action_type");
+        json_object *config = qs_json_get (pending, "config", json_type_object);
+        json_object *c = json_object_new_object ();
+        for (int k = 0; config && s_fields[k]; k++) {
+            json_object *v;
+            if (json_object_object_get_ex (config, s_fields[k], &v)
+                && !json_object_is_type (v, json_type_string))
+                json_object_object_add (c, s_fields[k], json_object_get (v));
+            else
+                s_copy_str (c, config, s_fields[k]);
+        }
+        json_object_object_add (p, "config", c);
+    }
+    json_object_object_add (out, "pending", p);
+    s_copy_str (out, dialogue, "asked");
+    s_copy_str (out, dialogue, "last_kind");
+    json_object *list = qs_json_get (dialogue, "last_list", json_type_object);
+    if (list) {
+        json_object *l = json_object_new_object ();
+        s_copy_str (l, list, "kind");
+        json_object_object_add (l, "items",
+                                s_pick_list (qs_json_get (list, "items", json_type_array),
+                                             item_keys, 20));
+        json_object_object_add (out, "last_list", l);
+    }
+    return out;
+}
+
 int
 qs_intent_llm_classify (qs_intent_llm_t *self, const char *request_id, const char *message,
-                        json_object *history, json_object **result_p, qs_err_t *err)
+                        json_object *history, json_object *dialogue, json_object **result_p,
+                        qs_err_t *err)
 {
     assert (self && message && result_p);
     *result_p = NULL;
     int rc = -1;
     json_object *answer = NULL, *out = NULL;
     char *clean = qs_intent_prompt_clean (message, S_MAX_MESSAGE);
-    const char *names[] = {"message", "history"};
+    const char *names[] = {"message", "history", "dialogue"};
     json_object *values[] = {json_object_new_string (clean ? clean : ""),
-                             qs_intent_prompt_history (history)};
-    if (s_ask (self, request_id, self->classify, "intent", names, values, 2, &answer, err))
+                             qs_intent_prompt_history (history), s_dialogue (dialogue)};
+    if (s_ask (self, request_id, self->classify, "intent", names, values, 3, &answer, err))
         goto cleanup;
     const char *intent = qs_json_str (answer, "intent", NULL);
     double confidence;
     if (!s_in (intent, s_intents) || s_confidence (answer, &confidence)) {
         qs_err_set (err, 502, "llm_invalid_output", "the LLM gave no valid intent");
+        goto cleanup;
+    }
+    json_object *followup = json_object_object_get (answer, "followup");
+    if (followup && !json_object_is_type (followup, json_type_null)
+        && qs_intent_wire_find (qs_intent_wire_followups, json_object_get_string (followup)) < 0) {
+        qs_err_set (err, 502, "llm_invalid_output", "the LLM gave an unknown followup");
         goto cleanup;
     }
     out = json_object_new_object ();
@@ -187,6 +272,9 @@ qs_intent_llm_classify (qs_intent_llm_t *self, const char *request_id, const cha
             json_object_array_add (alts, a);
         }
     }
+    const char *fu = followup ? json_object_get_string (followup) : NULL;
+    if (fu && strcmp (fu, "none") != 0)
+        qs_json_add_str (out, "followup", fu);
     qs_json_add_str (out, "engine", "llm");
     *result_p = out;
     out = NULL;
@@ -199,8 +287,8 @@ cleanup:
         qs_warn (request_id, "intent-llm: classify failed: %s", err ? err->message : "");
     json_object_put (out);
     json_object_put (answer);
-    json_object_put (values[0]);
-    json_object_put (values[1]);
+    for (int i = 0; i < 3; i++)
+        json_object_put (values[i]);
     free (clean);
     return rc;
 }
@@ -236,12 +324,12 @@ s_service_list (json_object *context)
     return qs_json_get (context, "services", json_type_array);
 }
 
-/*  The services a reference may point at: only id, name, type, tier, env. */
+/*  The services a reference may point at: only id, name, type, tier, env.
+    list: the known services (context, the org's, the subject's), lent. */
 static json_object *
-s_services (json_object *context)
+s_services (json_object *list)
 {
     json_object *out = json_object_new_array ();
-    json_object *list = s_service_list (context);
     size_t n = list ? json_object_array_length (list) : 0;
     for (size_t i = 0; i < n && i < S_MAX_SERVICES; i++) {
         json_object *svc = json_object_array_get_idx (list, i);
@@ -345,10 +433,26 @@ s_config_field (const char *key, json_object *v, json_object *pricing, json_obje
     return -1;
 }
 
-/*  service_ref -> {"id","name"} of a known service, JSON null, or NULL
-    (invalid). *ok says which. */
+/*  The service of services (lent) with that id, or with that exact name
+    when id is NULL; NULL when none. */
 static json_object *
-s_service_ref (json_object *ref, json_object *services, int *ok)
+s_known (json_object *services, const char *id, const char *name)
+{
+    for (size_t i = 0; (id || name) && i < json_object_array_length (services); i++) {
+        json_object *svc = json_object_array_get_idx (services, i);
+        /* an id must be one we gave; a bare name must match one exactly */
+        if (id ? strcmp (id, qs_json_str (svc, "id", "")) == 0
+               : strcmp (name, qs_json_str (svc, "name", "")) == 0)
+            return svc;
+    }
+    return NULL;
+}
+
+/*  service_ref -> the local engine's shape {"id","name","service_type",
+    "resolved","match","index"?,"candidates"?} of known services, JSON null,
+    or NULL (invalid). *ok says which. list_len: items of the last list. */
+static json_object *
+s_service_ref (json_object *ref, json_object *services, size_t list_len, int *ok)
 {
     *ok = 1;
     if (!ref || json_object_is_type (ref, json_type_null))
@@ -356,38 +460,66 @@ s_service_ref (json_object *ref, json_object *services, int *ok)
     *ok = 0;
     if (!json_object_is_type (ref, json_type_object))
         return NULL;
-    const char *id = qs_json_str (ref, "id", NULL);
-    const char *name = qs_json_str (ref, "name", NULL);
-    for (size_t i = 0; i < json_object_array_length (services); i++) {
-        json_object *svc = json_object_array_get_idx (services, i);
-        const char *sid = qs_json_str (svc, "id", "");
-        const char *sname = qs_json_str (svc, "name", "");
-        /* an id must be one we gave; a bare name must match one exactly */
-        if ((id && strcmp (id, sid) == 0) || (!id && name && strcmp (name, sname) == 0)) {
-            json_object *out = json_object_new_object ();
-            qs_json_add_str (out, "id", sid);
-            qs_json_add_str (out, "name", sname);
-            *ok = 1;
-            return out;
+    const char *match = qs_json_str (ref, "match", "name");
+    json_object *idx = qs_json_get (ref, "index", json_type_int);
+    json_object *cands = qs_json_get (ref, "candidates", json_type_array);
+    int listed = strcmp (match, "ordinal") == 0 || strcmp (match, "list_name") == 0;
+    if (qs_intent_wire_find (qs_intent_wire_matches, match) < 0
+        || (idx && (!listed || json_object_get_int64 (idx) < 0
+                    || (size_t) json_object_get_int64 (idx) >= list_len)))
+        return NULL;
+    json_object *out = NULL;
+    if (cands && json_object_array_length (cands) > 0) {
+        /* ambiguous: every candidate one of ours, nothing chosen */
+        json_object *list = json_object_new_array ();
+        for (size_t i = 0; i < json_object_array_length (cands); i++) {
+            json_object *c = json_object_array_get_idx (cands, i);
+            json_object *svc = s_known (services, qs_json_str (c, "id", NULL), NULL);
+            if (!svc) {
+                json_object_put (list);
+                return NULL;
+            }
+            json_object *o = json_object_new_object ();
+            qs_json_add_str (o, "id", qs_json_str (svc, "id", ""));
+            qs_json_add_str (o, "name", qs_json_str (svc, "name", ""));
+            qs_json_add_str (o, "service_type", qs_json_str (svc, "service_type", NULL));
+            json_object_array_add (list, o);
         }
+        out = qs_intent_ref_json (NULL, NULL, NULL, match);
+        json_object_object_add (out, "candidates", list);
     }
-    return NULL;
+    else {
+        json_object *svc = s_known (services, qs_json_str (ref, "id", NULL),
+                                   qs_json_str (ref, "name", NULL));
+        if (!svc)
+            return NULL;
+        out = qs_intent_ref_json (svc, NULL, NULL, match);
+    }
+    if (idx)
+        qs_json_add_int (out, "index", json_object_get_int64 (idx));
+    *ok = out != NULL;
+    return out;
 }
 
 int
 qs_intent_llm_extract (qs_intent_llm_t *self, const char *request_id, const char *message,
-                       json_object *pricing, json_object *context, json_object **result_p,
-                       qs_err_t *err)
+                       json_object *pricing, json_object *context, json_object *services,
+                       json_object *dialogue, json_object **result_p, qs_err_t *err)
 {
     assert (self && message && result_p);
     *result_p = NULL;
     int rc = -1;
     json_object *answer = NULL, *out = NULL;
     char *clean = qs_intent_prompt_clean (message, S_MAX_MESSAGE);
-    const char *names[] = {"message", "tiers", "services", "context"};
+    json_object *known = qs_intent_scope_known (s_service_list (context), services,
+                                                qs_json_get (dialogue, "subject",
+                                                             json_type_array));
+    json_object *last_items = qs_json_get (qs_json_get (dialogue, "last_list", json_type_object),
+                                           "items", json_type_array);
+    const char *names[] = {"message", "tiers", "services", "context", "dialogue"};
     json_object *values[] = {json_object_new_string (clean ? clean : ""), s_tier_table (pricing),
-                             s_services (context), s_context (context)};
-    if (s_ask (self, request_id, self->extract, "service_config", names, values, 4, &answer,
+                             s_services (known), s_context (context), s_dialogue (dialogue)};
+    if (s_ask (self, request_id, self->extract, "service_config", names, values, 5, &answer,
                err))
         goto cleanup;
     out = json_object_new_object ();
@@ -419,10 +551,15 @@ qs_intent_llm_extract (qs_intent_llm_t *self, const char *request_id, const char
     }
     int ok;
     json_object *ref = s_service_ref (json_object_object_get (answer, "service_ref"),
-                                      values[2], &ok);
+                                      values[2], last_items ? json_object_array_length (last_items) : 0,
+                                      &ok);
     if (!ok)
         goto invalid;
     json_object_object_add (out, "service_ref", ref);
+    qs_intent_op_t op;
+    if (qs_intent_op_from_json (json_object_object_get (answer, "operation"), &op))
+        goto invalid;
+    json_object_object_add (out, "operation", qs_intent_op_json (&op));
     const char *confirmation = qs_json_str (answer, "confirmation", "none");
     json_object *gc = json_object_object_get (answer, "confirmation");
     if (gc && json_object_is_type (gc, json_type_null))
@@ -446,7 +583,8 @@ cleanup:
         qs_warn (request_id, "intent-llm: extract failed: %s", err ? err->message : "");
     json_object_put (out);
     json_object_put (answer);
-    for (int i = 0; i < 4; i++)
+    json_object_put (known);
+    for (int i = 0; i < 5; i++)
         json_object_put (values[i]);
     free (clean);
     return rc;

@@ -16,8 +16,9 @@
     QS_LLM_MODEL, QS_LLM_TIMEOUT_MS (per call, default 8000),
     QS_LLM_REASONING_EFFORT (default "low"; "" = not sent).
 
-    Only the user's message, recent conversation turns and the service list
-    reach the prompt, each passed through qs_redact; bearer tokens and other
+    Only the user's message, recent conversation turns, the service list
+    and the documented keys of the dialogue summary reach the prompt, each
+    passed through qs_redact; bearer tokens and other
     secrets are never put in it. An instance may be used by several threads
     (qs_llm is thread-safe; the templates are read-only after new). */
 #ifndef QS_INTENT_LLM_H
@@ -47,11 +48,14 @@ int qs_intent_llm_set_metrics (qs_intent_llm_t *self, qs_metrics_t *metrics);
     6 turns are used). On success returns 0 and sets *result_p to a new
     object the caller puts:
       {"intent","confidence","alternatives":[{"intent","confidence"}],"engine":"llm"}
-    with every intent one of the six of the contract (section 4) and
-    confidences in [0,1]. Returns -1 with err set on any failure or invalid
+    with every intent one of the seven of the contract (section 4, 9),
+    confidences in [0,1] and "followup" (proto/intent.md) when the model
+    read the message with the dialogue. dialogue (lent, may be NULL) is
+    the workflow's dialogue summary; its documented keys reach the prompt. Returns -1 with err set on any failure or invalid
     answer. request_id (may be NULL) is used in log lines only. */
 int qs_intent_llm_classify (qs_intent_llm_t *self, const char *request_id, const char *message,
-                            json_object *history, json_object **result_p, qs_err_t *err);
+                            json_object *history, json_object *dialogue, json_object **result_p,
+                            qs_err_t *err);
 
 /*  Extract ServiceConfig fields from message. pricing (lent, may be NULL) is
     the platform's GET /api/v1/pricing body: its tiers let "4 GB" map to the
@@ -67,11 +71,15 @@ int qs_intent_llm_classify (qs_intent_llm_t *self, const char *request_id, const
     On success returns 0 and sets *result_p to a new object the caller puts:
       {"config":{only the fields found, typed and within the contract's enums},
        "missing":[field names],
-       "service_ref":{"id","name"}|null  (id always one of context.services),
+       "service_ref":{"id","name","service_type","resolved","match","index"?,
+                      "candidates"?}|null  (ids always among the known services),
+       "operation":{...}|null  (qs_intent_op_from_json),
        "confirmation":"yes|no|none","engine":"llm"}
+    the same shape and values as the local engine. services (lent, may be
+    NULL): the org's services; dialogue (lent, may be NULL): the summary.
     Returns -1 with err set on any failure or invalid answer. */
 int qs_intent_llm_extract (qs_intent_llm_t *self, const char *request_id, const char *message,
-                           json_object *pricing, json_object *context, json_object **result_p,
-                           qs_err_t *err);
+                           json_object *pricing, json_object *context, json_object *services,
+                           json_object *dialogue, json_object **result_p, qs_err_t *err);
 
 #endif

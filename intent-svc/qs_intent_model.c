@@ -17,7 +17,7 @@ struct _qs_intent_model_t {
 
 static const char *s_names[QS_INTENT_COUNT] = {
     "provision_service", "get_service_info", "troubleshoot",
-    "optimize_costs", "get_connection_info", "general_question"
+    "optimize_costs", "get_connection_info", "general_question", "manage_service"
 };
 
 const char *

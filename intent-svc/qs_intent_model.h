@@ -14,7 +14,8 @@
 #include <stdio.h>
 #include "qs_intent_text.h"
 
-/*  The six intents of the contract, section 4, in a fixed order. */
+/*  The seven intents of the contract (section 4; manage_service, section 9),
+    in a fixed order. */
 typedef enum {
     QS_INTENT_PROVISION = 0,
     QS_INTENT_SERVICE_INFO,
@@ -22,6 +23,7 @@ typedef enum {
     QS_INTENT_OPTIMIZE,
     QS_INTENT_CONNECTION,
     QS_INTENT_GENERAL,
+    QS_INTENT_MANAGE,
     QS_INTENT_COUNT
 } qs_intent_t;
 

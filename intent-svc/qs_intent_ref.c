@@ -10,8 +10,8 @@
 static const char *const s_determiners[] = { "my", "our", "the", "that", "this", "mine",
                                              "your", NULL };
 
-static json_object *
-s_ref (json_object *entry, const char *name, const char *type, const char *match)
+json_object *
+qs_intent_ref_json (json_object *entry, const char *name, const char *type, const char *match)
 {
     json_object *o = json_object_new_object ();
     if (!o)
@@ -99,12 +99,12 @@ qs_intent_service_ref (const qs_intent_tokens_t *t, json_object *context, int sk
             continue;
         json_object *e = s_context_find (context, t->tok[i], NULL, NULL);
         if (e)
-            return s_ref (e, NULL, NULL, "name");
+            return qs_intent_ref_json (e, NULL, NULL, "name");
     }
     /* 2. a name-shaped word: "my orders-db", "why is billing-api slow" */
     for (int i = 0; i < t->n; i++)
         if (i != skip_tok && s_name_shaped (t, i))
-            return s_ref (NULL, t->tok[i], NULL, "name");
+            return qs_intent_ref_json (NULL, t->tok[i], NULL, "name");
     /* 3. "my redis", "the cache", "the staging one" */
     for (int i = 0; i + 1 < t->n; i++) {
         if (!qs_intent_word_in (t->tok[i], s_determiners))
@@ -118,7 +118,7 @@ qs_intent_service_ref (const qs_intent_tokens_t *t, json_object *context, int sk
         const char *type = qs_intent_lex_type_at (t, j, NULL, NULL);
         if (type) {
             json_object *e = s_context_find (context, NULL, type, NULL);
-            return s_ref (e, NULL, type, "type");
+            return qs_intent_ref_json (e, NULL, type, "type");
         }
         if (j + 1 < t->n && (qs_intent_tok_is (t, j + 1, "one") || qs_intent_tok_is (t, j + 1, "instance")
                              || qs_intent_tok_is (t, j + 1, "service"))
@@ -128,12 +128,12 @@ qs_intent_service_ref (const qs_intent_tokens_t *t, json_object *context, int sk
                 e = s_context_find (context, NULL, NULL, strcmp (t->tok[j], "prod") == 0
                                                              ? "production" : "prod");
             if (e)
-                return s_ref (e, NULL, NULL, "name");
+                return qs_intent_ref_json (e, NULL, NULL, "name");
         }
     }
     /* 4. a pronoun: the most recently mentioned service */
     static const char *const not_before[] = { "call", "name", "make", "label", "worth",
-                                              "about", "thinking", NULL };
+                                              "about", "thinking", "put", "keep", NULL };
     static const char *const not_after[] = { "possible", "would", "depends", "seems", "looks",
                                              "take", "takes", "cost", "costs", "mean",
                                              "matter", "okay", "ok", NULL };
@@ -157,7 +157,7 @@ qs_intent_service_ref (const qs_intent_tokens_t *t, json_object *context, int sk
         if (!e && n > 0)
             e = json_object_array_get_idx (context, n - 1);
         if (e)
-            return s_ref (e, NULL, NULL, "pronoun");
+            return qs_intent_ref_json (e, NULL, NULL, "pronoun");
         return NULL;
     }
     return NULL;

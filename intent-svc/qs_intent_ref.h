@@ -17,6 +17,12 @@
 json_object *qs_intent_service_ref (const qs_intent_tokens_t *t, json_object *context,
                                     int skip_tok);
 
+/*  A reference object {"id","name","service_type","resolved","match"}:
+    the entry's (lent, may be NULL: unresolved, then name/type, lent, may
+    be NULL) with the match kind. New object or NULL (allocation). */
+json_object *qs_intent_ref_json (json_object *entry, const char *name, const char *type,
+                                 const char *match);
+
 /*  "yes", "no" or "none" (lent). yes: yes/y/sure/ok/go ahead/confirm/do it/
     proceed...; no: no/n/cancel/stop/don't/abort/never mind...; a reply that
     says more ("yes, but make it large") is none. */

@@ -5,7 +5,8 @@
     QS_LLM_BASE_URL (with QS_LLM_API_KEY, QS_LLM_MODEL, QS_LLM_TIMEOUT_MS,
     QS_LLM_REASONING_EFFORT, QS_PROMPT_DIR) lets an LLM write the answers. */
 #include "qs_answer_prompt.h"
-#include "qs_chat.h"
+#include "qs_flows.h"
+#include "qs_turn.h"
 #include "qs_conversations.h"
 #include "qs_env.h"
 #include "qs_log.h"
@@ -69,10 +70,10 @@ main (void)
     if (!wf || !worker)
         goto cleanup;
     const qs_ops_handler_t handlers[] = {       /* the "workflow" rows of proto/qs_ops.c */
-        { "chat", qs_chat_op, wf },
-        { "action_confirm", qs_chat_confirm_op, wf },
-        { "action_cancel", qs_chat_cancel_op, wf },
-        { "recommendations", qs_chat_recommendations_op, wf },
+        { "chat", qs_turn_chat_op, wf },
+        { "action_confirm", qs_turn_confirm_op, wf },
+        { "action_cancel", qs_turn_cancel_op, wf },
+        { "recommendations", qs_optimize_recommendations_op, wf },
         { "conversations_list", qs_conversations_list_op, qs_wf_store (wf) },
         { "conversation_get", qs_conversation_get_op, qs_wf_store (wf) },
         { "conversation_delete", qs_conversation_delete_op, qs_wf_store (wf) },

@@ -38,21 +38,20 @@ s_yes (json_object *obj, const char *key)
 }
 
 static void
-s_config_table (FILE *f, json_object *config, json_object *est)
+s_config_table (FILE *f, const qs_answer_plan_t *p)
 {
+    const qs_config_t *c = p->config;
     fprintf (f, "| setting | value |\n|---|---|\n");
-    fprintf (f, "| service | %s %s |\n", qs_json_str (config, "service_type", "?"),
-             qs_json_str (config, "version", ""));
-    fprintf (f, "| name | `%s` |\n", qs_json_str (config, "name", "?"));
-    fprintf (f, "| tier | %s |\n", qs_json_str (config, "tier", "?"));
-    fprintf (f, "| replicas | %lld |\n", (long long) qs_json_int (config, "replicas", 1));
-    fprintf (f, "| high availability | %s |\n", s_yes (config, "high_availability"));
-    fprintf (f, "| backups | %s |\n", s_yes (config, "backup_enabled"));
-    fprintf (f, "| region | %s |\n", qs_json_str (config, "region", "?"));
-    fprintf (f, "| environment | %s |\n", qs_json_str (config, "environment", "?"));
-    if (est)
-        fprintf (f, "| estimated cost | **$%.2f/month** ($%.4f/hour) |\n",
-                 qs_json_double (est, "monthly_cost", 0), qs_json_double (est, "hourly_cost", 0));
+    fprintf (f, "| service | %s %s |\n", *c->service_type ? c->service_type : "?", c->version);
+    fprintf (f, "| name | `%s` |\n", *c->name ? c->name : "?");
+    fprintf (f, "| tier | %s |\n", *c->tier ? c->tier : "?");
+    fprintf (f, "| replicas | %d |\n", c->replicas > 0 ? c->replicas : 1);
+    fprintf (f, "| high availability | %s |\n", c->ha > 0 ? "yes" : "no");
+    fprintf (f, "| backups | %s |\n", c->backups > 0 ? "yes" : "no");
+    fprintf (f, "| region | %s |\n", *c->region ? c->region : "?");
+    fprintf (f, "| environment | %s |\n", *c->environment ? c->environment : "?");
+    if (p->has_estimate)
+        fprintf (f, "| estimated cost | **$%.2f/month** ($%.4f/hour) |\n", p->monthly, p->hourly);
 }
 
 static void
@@ -63,18 +62,13 @@ s_list (FILE *f, json_object *arr)
 }
 
 char *
-qs_answer_provision (json_object *state)
+qs_answer_provision (const qs_answer_plan_t *p)
 {
     out_t o;
     if (s_open (&o) != 0)
         return NULL;
-    json_object *config = qs_json_get (state, "config", json_type_object);
-    json_object *missing = qs_json_get (state, "missing", json_type_array);
-    json_object *validation = qs_json_get (state, "validation", json_type_object);
-    json_object *service = qs_json_get (state, "service", json_type_object);
-    json_object *est = qs_json_get (state, "estimate", json_type_object);
-    const char *decision = qs_json_str (state, "decision", "");
-    if (missing && json_object_array_length (missing)) {
+    json_object *service = p->service;
+    if (p->missing_type) {
         fprintf (o.f, "I can set that up. Which kind of service do you need? QuickSpin offers "
                       "**Redis**, **RabbitMQ**, **PostgreSQL**, **MongoDB**, **MySQL**, **Kafka** "
                       "and **Elasticsearch**.\n\nYou can also give a size and options in the same "
@@ -92,33 +86,28 @@ qs_answer_provision (json_object *state)
                      qs_json_str (conn, "username", "?"));
         fprintf (o.f, "It costs **$%.2f/month**. Provisioning usually takes a minute or two: ask me "
                       "\"is %s ready?\" or \"how do I connect to %s?\".\n",
-                 qs_json_double (service, "monthly_cost", qs_json_double (est, "monthly_cost", 0)),
+                 qs_json_double (service, "monthly_cost", p->monthly),
                  qs_json_str (service, "name", "it"), qs_json_str (service, "name", "it"));
     }
-    else if (!strcmp (decision, "cancel")) {
+    else if (!strcmp (p->decision, "cancel")) {
         fprintf (o.f, "Cancelled: nothing was created.\n");
     }
-    else if (qs_json_str (state, "error", NULL)) {
+    else if (*p->error) {
         fprintf (o.f, "The platform refused to create the service: %s\n\nNothing was created; "
-                      "you can change the plan and ask again.\n", qs_json_str (state, "error", ""));
+                      "you can change the plan and ask again.\n", p->error);
     }
-    else if (validation && !qs_json_bool (validation, "ok", false)) {
+    else if (!p->valid) {
         fprintf (o.f, "I can't create this service as planned:\n\n");
-        s_list (o.f, qs_json_get (validation, "problems", json_type_array));
+        s_list (o.f, p->problems);
         fprintf (o.f, "\nThe plan was:\n\n");
-        s_config_table (o.f, config, est);
+        s_config_table (o.f, p);
         fprintf (o.f, "\nChange what is blocking it (a smaller tier, no HA, another name) and ask again.\n");
     }
     else {
         fprintf (o.f, "Here is the plan. **Nothing is created until you confirm.**\n\n");
-        s_config_table (o.f, config, est);
-        json_object *filled = qs_json_get (state, "defaults", json_type_array);
-        if (filled && json_object_array_length (filled)) {
-            fprintf (o.f, "\nI chose defaults for:");
-            for (size_t i = 0; i < json_object_array_length (filled); i++)
-                fprintf (o.f, "%s %s", i ? "," : "", json_object_get_string (json_object_array_get_idx (filled, i)));
-            fprintf (o.f, ". Say what to change if they don't suit you.\n");
-        }
+        s_config_table (o.f, p);
+        if (*p->defaults)
+            fprintf (o.f, "\nI chose defaults for: %s. Say what to change if they don't suit you.\n", p->defaults);
         fprintf (o.f, "\nReply **yes** to create it or **no** to cancel.\n");
     }
     return s_close (&o);
@@ -400,23 +389,19 @@ qs_answer_general (const char *question, json_object *results)
 }
 
 char *
-qs_answer_action (json_object *action, json_object *state, const char *decision)
+qs_answer_action (json_object *action, const char *error, const char *verification, const char *decision)
 {
-    if (!strcmp (qs_json_str (action, "type", ""), "provision_service"))
-        return qs_answer_provision (state);
     out_t o;
     if (s_open (&o) != 0)
         return NULL;
     if (!strcmp (decision, "cancel"))
         fprintf (o.f, "Cancelled: *%s* was not done.\n", qs_json_str (action, "summary", "the action"));
-    else if (qs_json_str (state, "error", NULL))
-        fprintf (o.f, "*%s* failed: %s\n", qs_json_str (action, "summary", "The action"),
-                 qs_json_str (state, "error", ""));
+    else if (error && *error)
+        fprintf (o.f, "*%s* failed: %s\n", qs_json_str (action, "summary", "The action"), error);
     else {
         fprintf (o.f, "Done: *%s*.\n", qs_json_str (action, "summary", "the action"));
-        const char *verify = qs_json_str (state, "verification", NULL);
-        if (verify)
-            fprintf (o.f, "\n%s\n", verify);
+        if (verification && *verification)
+            fprintf (o.f, "\n%s\n", verification);
     }
     return s_close (&o);
 }

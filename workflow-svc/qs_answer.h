@@ -7,10 +7,26 @@
 #define QS_ANSWER_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
+#include "qs_config.h"
+
+/*  A provision plan as the answer shows it (everything lent). */
+typedef struct {
+    const qs_config_t *config;
+    bool missing_type;          /* ask which kind of service */
+    const char *defaults;       /* the fields filled by defaults, "a, b" or "" */
+    bool valid;
+    json_object *problems;      /* why not valid: array of strings */
+    bool has_estimate;
+    double hourly, monthly;
+    json_object *service;       /* the created Service, or NULL */
+    const char *decision;       /* "", "confirm", "cancel" */
+    const char *error;          /* the platform's refusal, "" none */
+} qs_answer_plan_t;
 
 /*  Provision: the plan awaiting confirmation, the problems that block it,
     the question for what is missing, the created service, or the failure. */
-char *qs_answer_provision (json_object *state);
+char *qs_answer_provision (const qs_answer_plan_t *plan);
 
 /*  One service's details (tier, version, status, replicas, HA, backups, cost). */
 char *qs_answer_service (json_object *service);
@@ -36,7 +52,9 @@ char *qs_answer_optimize (json_object *reco);
 /*  General question: the best passages with their titles. */
 char *qs_answer_general (const char *question, json_object *results);
 
-/*  The outcome of a confirmed or cancelled action. */
-char *qs_answer_action (json_object *action, json_object *state, const char *decision);
+/*  The outcome of a confirmed or cancelled action: error (the platform's
+    refusal) and verification (after a fix) may be NULL or "". */
+char *qs_answer_action (json_object *action, const char *error, const char *verification,
+                        const char *decision);
 
 #endif

@@ -183,7 +183,8 @@ static json_object *
 s_raw_facts (const qs_answer_input_t *in)
 {
     static const char *keys[] = {"workflow", "awaiting", "config", "estimate", "validation",
-                                 "diagnosis", "data_gaps", "optimization", "verification", NULL};
+                                 "revision", "diagnosis", "data_gaps", "optimization", "change",
+                                 "verification", "dialogue", NULL};
     json_object *raw = json_object_new_object ();
     for (int i = 0; keys[i]; i++) {
         json_object *v;
@@ -210,7 +211,7 @@ s_raw_facts (const qs_answer_input_t *in)
     }
     size_t n = in->actions ? json_object_array_length (in->actions) : 0;
     if (n) {
-        static const char *akeys[] = {"type", "status", "summary", "config", "estimate", NULL};
+        static const char *akeys[] = {"type", "status", "summary", "config", "estimate", "change", NULL};
         json_object *list = json_object_new_array ();
         for (size_t i = 0; i < n; i++) {
             json_object *a = json_object_array_get_idx (in->actions, i), *p = json_object_new_object ();

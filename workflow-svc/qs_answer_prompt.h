@@ -25,7 +25,8 @@ typedef struct {
     json_object *history;       /* recent messages [{role, content}], oldest first, may be NULL;
                                    a last entry equal to message is skipped */
     json_object *meta;          /* the turn's metadata: workflow, config, estimate, validation,
-                                   diagnosis, data_gaps, optimization, services, verification,
+                                   revision, diagnosis, data_gaps, optimization, change, services,
+                                   verification, dialogue (the summary of qs_dialogue),
                                    sources_full; other keys are ignored */
     json_object *actions;       /* the turn's public Action objects, may be NULL */
     const char *draft;          /* the template answer written from the same results */

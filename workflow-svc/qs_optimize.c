@@ -83,12 +83,17 @@ s_priority (double savings, double current)
     return "low";
 }
 
+/*  change: the settings the recommendation sets ({"tier":"small"}, {} for
+    delete_idle), taken; the manage flow turns it into a PATCH. */
 static void
-s_add (svc_ctx_t *c, const char *type, double before, double after, const char *description)
+s_add (svc_ctx_t *c, const char *type, double before, double after, const char *description,
+       json_object *change)
 {
     double savings = before - after;
-    if (savings <= 0.005)
+    if (savings <= 0.005) {
+        json_object_put (change);
         return;
+    }
     /* the sum over a service can never exceed what it costs */
     if (c->service_savings + savings > c->platform_cost)
         savings = c->platform_cost - c->service_savings;
@@ -105,6 +110,7 @@ s_add (svc_ctx_t *c, const char *type, double before, double after, const char *
     qs_json_add_double (rec, "current_monthly_cost", s_round2 (before));
     qs_json_add_double (rec, "projected_monthly_cost", s_round2 (before - savings));
     qs_json_add_double (rec, "monthly_savings", s_round2 (savings));
+    json_object_object_add (rec, "change", change);
     json_object_array_add (c->recs, rec);
     c->service_savings += savings;
 }
@@ -135,7 +141,7 @@ s_rule_idle (svc_ctx_t *c, int64_t now_ms)
               "delete it (take a backup first if the data matters).",
               (long long) ((now_ms - last) / (24LL * 3600 * 1000)), last_text,
               s_metric (c->metrics, "requests_per_second", "avg", 0));
-    s_add (c, "delete_idle", c->platform_cost, 0, text);
+    s_add (c, "delete_idle", c->platform_cost, 0, text, json_object_new_object ());
     return 1;
 }
 
@@ -191,7 +197,9 @@ s_rule_tier (svc_ctx_t *c, cfg_t *cfg)
               "%s keeps p95 under %.0f%% and peaks under %.0f%%.",
               cpu95 * 100, cpumax * 100, mem95 * 100, memmax * 100, cfg->tier, qs_pricing_tier_name (best),
               TARGET_P95 * 100, TARGET_PEAK * 100);
-    s_add (c, "downgrade_tier", before, after, text);
+    json_object *change = json_object_new_object ();
+    qs_json_add_str (change, "tier", next.tier);
+    s_add (c, "downgrade_tier", before, after, text, change);
     *cfg = next;
 }
 
@@ -220,7 +228,9 @@ s_rule_replicas (svc_ctx_t *c, cfg_t *cfg, int production)
               "%d replicas each under %.0f%% at p95: %d replica%s carry the same load under %.0f%%.",
               cfg->replicas, (cpu95 > mem95 ? cpu95 : mem95) * 100, need, need == 1 ? "" : "s",
               TARGET_P95 * 100);
-    s_add (c, "rightsize", before, s_cost (c, &next), text);
+    json_object *change = json_object_new_object ();
+    qs_json_add_int (change, "replicas", need);
+    s_add (c, "rightsize", before, s_cost (c, &next), text, change);
     *cfg = next;
 }
 
@@ -236,7 +246,9 @@ s_rule_features (svc_ctx_t *c, cfg_t *cfg, const char *env)
         snprintf (text, sizeof text,
                   "High availability doubles the cost of this %s service; a %s environment "
                   "can usually tolerate a short failover outage.", env, env);
-        s_add (c, "disable_ha", before, s_cost (c, &next), text);
+        json_object *change = json_object_new_object ();
+        qs_json_add_bool (change, "high_availability", false);
+        s_add (c, "disable_ha", before, s_cost (c, &next), text, change);
         *cfg = next;
     }
     if (cfg->backups) {
@@ -247,7 +259,9 @@ s_rule_features (svc_ctx_t *c, cfg_t *cfg, const char *env)
                   "Automated backups add %.0f%% to a %s service whose data can be recreated; "
                   "keep them if it holds anything you cannot rebuild.",
                   (qs_json_double (c->pricing, "backup_multiplier", 1.2) - 1) * 100, env);
-        s_add (c, "disable_backups", before, s_cost (c, &next), text);
+        json_object *change = json_object_new_object ();
+        qs_json_add_bool (change, "backup_enabled", false);
+        s_add (c, "disable_backups", before, s_cost (c, &next), text, change);
         *cfg = next;
     }
 }

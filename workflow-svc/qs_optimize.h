@@ -30,7 +30,11 @@
     a missing entry means "unknown": no utilisation-based advice).
     health: {service_id: {"oom_killed":bool,"restarts":n}} from Kubernetes
     (lent, may be NULL). pricing: /api/v1/pricing (lent, required).
-    Returns a new RecommendationResponse (caller puts) or NULL with err. */
+    Returns a new RecommendationResponse (caller puts) or NULL with err.
+    Each recommendation also carries "change": the settings it sets
+    ({"tier":"small"}, {"replicas":2}, {"high_availability":false},
+    {"backup_enabled":false}, {} for delete_idle), which flows/manage.c
+    turns into the PATCH. */
 json_object *qs_optimize_analyze (json_object *services, json_object *metrics,
                                   json_object *health, json_object *pricing, int64_t now_ms,
                                   qs_err_t *err);

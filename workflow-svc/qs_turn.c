@@ -1,53 +1,66 @@
 /*  qs_turn - see qs_turn.h */
 #include "qs_turn.h"
+#include "qs_ops.h"
 #include "qs_answer.h"
+#include "qs_reply.h"
 #include "qs_wf_events.h"
 #include "qs_json.h"
 #include "qs_log.h"
-#include "qs_provision.h"
-#include "qs_resolve.h"
 #include "qs_util.h"
-#include "qs_wf_flows.h"
+#include "qs_flows.h"
 #include <stdlib.h>
 #include <string.h>
+
+#define HISTORY_TURNS     10
+
+/* ---- helpers for flows --------------------------------------------------- */
 
 void
 qs_turn_time (qs_turn_t *t, const char *what, int64_t since)
 {
-    qs_json_add_int (t->timings, what, qs_mono_ms () - since);
+    if (t->ntimings < QS_TURN_TIMINGS) {
+        qs_strlcpy (t->timings[t->ntimings].what, what, sizeof t->timings[0].what);
+        t->timings[t->ntimings++].ms = qs_mono_ms () - since;
+    }
 }
 
-/*  The contract's Action: only its public fields. */
+void
+qs_turn_set (json_object **member, json_object *value)
+{
+    json_object_put (*member);
+    *member = value;
+}
+
 json_object *
 qs_turn_public_action (json_object *a)
 {
     json_object *out = json_object_new_object ();
-    static const char *keys[] = {"id", "type", "status", "summary", "config", "estimate", NULL};
+    static const char *keys[] = {"id", "type", "status", "summary", "config", "estimate",
+                                 "service_id", "change", NULL};
+    json_object *config = qs_json_get (a, "config", json_type_object);
     for (int i = 0; keys[i]; i++) {
         json_object *v;
-        if (json_object_object_get_ex (a, keys[i], &v))
+        /* a change to a service keeps service_id and change in its config */
+        if (json_object_object_get_ex (a, keys[i], &v) || (i >= 6 && json_object_object_get_ex (config, keys[i], &v)))
             json_object_object_add (out, keys[i], json_object_get (v));
     }
     return out;
 }
 
-/*  Services a turn talked about, for follow-ups ("its connection string"). */
 void
 qs_turn_mention (qs_turn_t *t, json_object *service)
 {
     if (!service)
         return;
-    json_object *list = qs_json_get (t->meta, "services", json_type_array);
-    if (!list) {
-        list = json_object_new_array ();
-        json_object_object_add (t->meta, "services", list);
-    }
-    json_object_array_add (list, json_object_get (service));
+    if (!t->out.services)
+        t->out.services = json_object_new_array ();
+    json_object_array_add (t->out.services, json_object_get (service));
+    qs_dialogue_subject_push (&t->dlg, service);
 }
 
 int
-qs_turn_call (qs_turn_t *t, const char *service, const char *op, json_object *body, json_object **reply_p,
-        qs_err_t *err)
+qs_turn_call (qs_turn_t *t, const char *service, const char *op, json_object *body,
+              json_object **reply_p, qs_err_t *err)
 {
     int64_t t0 = qs_mono_ms ();
     int rc = qs_wf_call (&t->run, service, op, body, reply_p, err);
@@ -55,197 +68,548 @@ qs_turn_call (qs_turn_t *t, const char *service, const char *op, json_object *bo
     return rc;
 }
 
-/*  intent.extract for this message with the conversation's services. */
 json_object *
-qs_turn_extract (qs_turn_t *t, qs_err_t *err)
+qs_turn_services (qs_turn_t *t, qs_err_t *err)
 {
-    json_object *body = json_object_new_object (), *reply = NULL;
-    qs_json_add_str (body, "message", t->message);
-    json_object_object_add (body, "context", json_object_get (t->context));
-    qs_turn_call (t, "intent", "extract", body, &reply, err);
-    json_object_put (body);
-    return reply;
+    if (!t->services) {
+        int64_t t0 = qs_mono_ms ();
+        if (qs_platform_list_services (qs_wf_platform (t->run.wf), &t->run.pctx, &t->services, err) != 0)
+            return NULL;
+        qs_turn_time (t, "services", t0);
+    }
+    return t->services;
+}
+
+int
+qs_turn_resolve (qs_turn_t *t, qs_err_t *err)
+{
+    if (t->ref_done)
+        return t->ref.service ? 1 : 0;
+    json_object *services = qs_turn_services (t, err);
+    if (!services)
+        return -1;
+    qs_resolve_in_t in = {
+        .message = t->message,
+        .extract_ref = qs_json_get (t->extraction, "service_ref", json_type_object),
+        .type = *t->said.service_type ? t->said.service_type : NULL,
+        .dlg = &t->dlg,
+    };
+    t->ref_done = true;
+    int rc = qs_resolve (services, &in, &t->ref);
+    if (rc && !t->ref.named && !strcmp (t->route.followup, "what_about")) {
+        /* "what about X?" names X: an unknown X is never the subject */
+        qs_ref_clear (&t->ref);
+        t->ref.candidates = json_object_get (services);
+        rc = 0;
+    }
+    return rc;
+}
+
+void
+qs_turn_ask_which (qs_turn_t *t, json_object *candidates, const char *what)
+{
+    free (t->text);
+    t->text = qs_answer_which (candidates, what);
+    qs_dialogue_clarify_clear (&t->dlg);
+    size_t n = candidates ? json_object_array_length (candidates) : 0;
+    if (n < 2)
+        return;                         /* nothing to choose from: no open question */
+    qs_strlcpy (t->dlg.clarify.asked, "service", sizeof t->dlg.clarify.asked);
+    qs_strlcpy (t->dlg.clarify.intent, t->intent, sizeof t->dlg.clarify.intent);
+    for (size_t i = 0; i < n && t->dlg.clarify.ncandidates < QS_DLG_CANDIDATES; i++) {
+        json_object *s = json_object_array_get_idx (candidates, i);
+        qs_dlg_service_t *c = &t->dlg.clarify.candidates[t->dlg.clarify.ncandidates++];
+        qs_strlcpy (c->id, qs_json_str (s, "id", ""), sizeof c->id);
+        qs_strlcpy (c->name, qs_json_str (s, "name", ""), sizeof c->name);
+        qs_strlcpy (c->service_type, qs_json_str (s, "service_type", ""), sizeof c->service_type);
+    }
+    qs_strlcpy (t->out.awaiting, "service", sizeof t->out.awaiting);
+    if (!t->out.services)
+        t->out.services = json_object_get (candidates);
 }
 
 qs_run_rc_t
-qs_turn_run_graph (qs_turn_t *t, const qs_graph_def_t *g, json_object *state, qs_err_t *err)
+qs_turn_run_graph (qs_turn_t *t, const qs_graph_def_t *g, const qs_flow_state_t *type, void *flow,
+                   qs_err_t *err)
 {
-    char run_id[QS_ID_LEN + 1];
-    qs_id_new (run_id);
+    json_object *checkpoint = json_object_new_object ();
+    qs_id_new (t->run.run_id);
+    t->run.flow = flow;
+    t->run.flow_type = type;
     qs_graph_hooks_t hooks = qs_wf_hooks (&t->run);
     int64_t t0 = qs_mono_ms ();
-    qs_run_rc_t rc = qs_graph_run (g, run_id, state, &t->run, &hooks, err);
+    qs_run_rc_t rc = qs_graph_run (g, t->run.run_id, checkpoint, &t->run, &hooks, err);
     qs_turn_time (t, g->name, t0);
-    qs_json_add_str (t->meta, "workflow", g->name);
-    json_object *steps = qs_json_path (state, "_run.timings_ms");
-    if (steps)
-        json_object_object_add (t->meta, "steps_ms", json_object_get (steps));
-    json_object *action = qs_json_get (state, "action", json_type_object);
-    if (action && rc == QS_RUN_INTERRUPTED)
+    t->run.flow = NULL;
+    qs_strlcpy (t->workflow, g->name, sizeof t->workflow);
+    qs_turn_set (&t->out.steps_ms, json_object_get (qs_json_path (checkpoint, "_run.timings_ms")));
+    json_object_put (checkpoint);
+    json_object *action = ((qs_flow_head_t *) flow)->action;
+    if (action && rc == QS_RUN_INTERRUPTED) {
         json_object_array_add (t->actions, qs_turn_public_action (action));
-    if (action && rc == QS_RUN_INTERRUPTED) qs_events_action (t->run.req, QS_EVENT_ACTION_PENDING, action); /* issue 11 */
+        qs_events_action (t->run.req, QS_EVENT_ACTION_PENDING, action);     /* issue 11 */
+    }
+    return rc;
+}
+
+/* ---- the turn's life ----------------------------------------------------- */
+
+static void
+s_init (qs_turn_t *t, qs_wf_t *wf, qs_req_t *req)
+{
+    memset (t, 0, sizeof *t);
+    qs_wf_run_init (&t->run, wf, req, NULL);
+    qs_dialogue_init (&t->dlg);
+    qs_config_init (&t->said);
+    t->actions = json_object_new_array ();
+    t->ref.index = -1;
+    qs_strlcpy (t->intent, "general_question", sizeof t->intent);
+}
+
+static void
+s_free (qs_turn_t *t)
+{
+    json_object **wire[] = {&t->out.config, &t->out.estimate, &t->out.validation, &t->out.revision,
+                            &t->out.diagnosis, &t->out.data_gaps, &t->out.optimization,
+                            &t->out.change, &t->out.services, &t->out.sources, &t->out.steps_ms,
+                            &t->history, &t->extraction, &t->services, &t->actions};
+    for (size_t i = 0; i < sizeof wire / sizeof wire[0]; i++)
+        qs_turn_set (wire[i], NULL);
+    qs_ref_clear (&t->ref);
+    free (t->text);
+}
+
+/*  The conversation's dialogue state, once; a pending action decided
+    elsewhere (the confirm endpoint, another replica) is no longer pending. */
+static void
+s_dialogue_load (qs_turn_t *t)
+{
+    const qs_auth_t *auth = t->run.pctx.auth;
+    qs_store_t *store = qs_wf_store (t->run.wf);
+    qs_err_t err = {0};
+    if (t->dlg_loaded || !*t->conv_id)
+        return;
+    t->dlg_loaded = true;
+    if (qs_dialogue_load (store, auth->org_id, auth->sub, t->conv_id, &t->dlg, &t->dlg_version, &err) != 0)
+        qs_warn (qs_req_id (t->run.req), "dialogue state unreadable: %s", err.message);
+    qs_dialogue_sync_pending (store, auth->org_id, auth->sub, t->conv_id, &t->dlg);
+}
+
+static void
+s_dialogue_save (qs_turn_t *t)
+{
+    const qs_auth_t *auth = t->run.pctx.auth;
+    qs_store_t *store = qs_wf_store (t->run.wf);
+    qs_err_t err = {0};
+    if (!t->dlg_loaded)
+        return;
+    if (qs_dialogue_save (store, auth->org_id, auth->sub, t->conv_id, &t->dlg, &t->dlg_version, &err) == 0)
+        return;
+    if (err.status == 409) {
+        /* another turn of this conversation saved meanwhile: this turn is the newer one */
+        qs_dialogue_t other;
+        qs_err_clear (&err);
+        if (qs_dialogue_load (store, auth->org_id, auth->sub, t->conv_id, &other, &t->dlg_version, &err) == 0
+            && qs_dialogue_save (store, auth->org_id, auth->sub, t->conv_id, &t->dlg, &t->dlg_version, &err) == 0)
+            return;
+    }
+    qs_warn (qs_req_id (t->run.req), "dialogue state not saved: %s", err.message);
+}
+
+/*  Cancel a pending action that a newer plan replaced, so it can never run. */
+static void
+s_supersede (qs_turn_t *t, const char *old_id)
+{
+    const qs_auth_t *auth = t->run.pctx.auth;
+    qs_err_t err = {0};
+    json_object *done = qs_store_action_transition (qs_wf_store (t->run.wf), auth->org_id, auth->sub,
+                                                    old_id, "cancelled", NULL, &err);
+    if (done) {
+        qs_events_action (t->run.req, QS_EVENT_ACTION_CANCELLED, done);     /* issue 11 */
+        qs_strlcpy (t->superseded, old_id, sizeof t->superseded);
+    }
+    json_object_put (done);
+}
+
+/*  Resume the run behind a pending action with the user's decision
+    ("confirm" or "cancel"); the flow writes the answer. */
+static int
+s_decide (qs_turn_t *t, const char *action_id, const char *decision, const char *confirm_name, qs_err_t *err)
+{
+    const qs_auth_t *auth = t->run.pctx.auth;
+    qs_store_t *store = qs_wf_store (t->run.wf);
+    int rc = -1;
+    json_object *cp = NULL, *done = NULL;
+    void *st = NULL;
+    const qs_flow_t *flow = NULL;
+    json_object *action = qs_store_action_get (store, auth->org_id, auth->sub, action_id, err);
+    if (!action)
+        return -1;                       /* 404: not this user's, whoever asks */
+    if (!qs_auth_can_execute (auth)) {
+        qs_err_set (err, 403, "forbidden", "your role (viewer) cannot %s actions", decision);
+        goto cleanup;
+    }
+    if (strcmp (qs_json_str (action, "status", ""), "pending_confirmation") != 0) {
+        qs_err_set (err, 409, "conflict", "this action is already %s", qs_json_str (action, "status", "done"));
+        goto cleanup;
+    }
+    const char *type = qs_json_str (action, "type", "");
+    const char *name = qs_json_str (qs_json_get (action, "config", json_type_object), "name", "");
+    if (!strcmp (decision, "confirm") && !strcmp (type, "delete_service") && strcmp (confirm_name ? confirm_name : "", name)) {
+        qs_err_set (err, 422, "confirmation_mismatch", "type the service's name (%s) to delete it", name);
+        goto cleanup;
+    }
+    qs_strlcpy (t->conv_id, qs_json_str (action, "conversation_id", ""), sizeof t->conv_id);
+    t->run.conversation_id = t->conv_id;
+    s_dialogue_load (t);
+    cp = qs_store_checkpoint_get (store, auth->org_id, auth->sub, qs_json_str (action, "run_id", ""), err);
+    json_object *state = qs_json_get (cp, "state", json_type_object);
+    json_object *run = qs_json_get (state, "_run", json_type_object);
+    flow = qs_flow_for_workflow (qs_json_str (run, "graph", ""));
+    if (!state || !flow) {
+        qs_err_set (err, 409, "conflict", "this action can no longer be resumed");
+        goto cleanup;
+    }
+    /* the flow's typed state, as the checkpoint left it */
+    if (!(st = calloc (1, flow->state->size)))
+        goto cleanup;
+    qs_flow_head_t *head = st;
+    qs_flow_head_load (head, state);
+    flow->state->load (st, state);
+    qs_strlcpy (t->intent, *head->intent ? head->intent : flow->intent, sizeof t->intent);
+    if (!strcmp (decision, "cancel")) {
+        /* claim first: a cancel must never race an execution */
+        done = qs_store_action_transition (store, auth->org_id, auth->sub, action_id, "cancelled", NULL, err);
+        if (!done)
+            goto cleanup;
+        qs_events_action (t->run.req, QS_EVENT_ACTION_CANCELLED, done);    /* issue 11 */
+    }
+    qs_strlcpy (head->decision, decision, sizeof head->decision);
+    qs_strlcpy (t->run.run_id, qs_json_str (run, "id", ""), sizeof t->run.run_id);
+    t->run.flow = st;
+    t->run.flow_type = flow->state;
+    qs_graph_hooks_t hooks = qs_wf_hooks (&t->run);
+    int64_t t0 = qs_mono_ms ();
+    const qs_graph_def_t *graph = flow->graph ();
+    qs_run_rc_t r = qs_graph_resume (graph, state, &t->run, &hooks, err);
+    t->run.flow = NULL;
+    qs_turn_time (t, graph->name, t0);
+    qs_strlcpy (t->workflow, graph->name, sizeof t->workflow);
+    if (!done) {
+        if (r == QS_RUN_FAILED && !*head->error)
+            qs_strlcpy (head->error, err->message, sizeof head->error);
+        int failed = *head->error != '\0';
+        json_object *result = json_object_new_object ();
+        if (*head->service_id)
+            qs_json_add_str (result, "service_id", head->service_id);
+        if (failed)
+            qs_json_add_str (result, "error", head->error);
+        qs_err_t terr = {0};
+        done = qs_store_action_transition (store, auth->org_id, auth->sub, action_id,
+                                           failed ? "failed" : "executed", result, &terr);
+        json_object_put (result);
+        if (!done) {                      /* another confirm won the race */
+            *err = terr;
+            goto cleanup;
+        }
+        qs_events_action (t->run.req, failed ? QS_EVENT_ACTION_FAILED : QS_EVENT_ACTION_EXECUTED, done); /* issue 11 */
+    }
+    if (!strcmp (t->dlg.pending.action_id, action_id))
+        qs_dialogue_pending_clear (&t->dlg);
+    json_object_array_add (t->actions, qs_turn_public_action (done));
+    flow->decided (t, action, st, decision);                    /* its events (service.provisioned) first */
+    qs_events_recommendations_changed (t->run.req, done);       /* issue 11: no-op unless costs changed */
+    qs_err_clear (err);
+    rc = 0;
+cleanup:
+    if (st) {
+        flow->state->clear (st);
+        qs_flow_head_clear (st);
+        free (st);
+    }
+    json_object_put (done);
+    json_object_put (cp);
+    json_object_put (action);
+    return rc;
+}
+
+/* ---- the reply ----------------------------------------------------------- */
+
+/*  Save the assistant message and the dialogue state; reply with the
+    ChatResponse. */
+static int
+s_finish (qs_turn_t *t, int64_t t0)
+{
+    const qs_auth_t *auth = t->run.pctx.auth;
+    if (!t->text)
+        t->text = strdup ("Sorry, I could not put an answer together.");
+    const char *engine = qs_reply_write (t);
+    qs_turn_time (t, "total", t0);
+    json_object *meta = qs_reply_metadata (t, engine);
+    json_object *msg = json_object_new_object (), *stored = json_object_get (meta);
+    qs_json_add_str (msg, "role", "assistant");
+    qs_json_add_str (msg, "content", t->text);
+    qs_json_add_str (stored, "intent", t->intent);
+    json_object_object_add (stored, "actions", json_object_get (t->actions));
+    json_object_object_add (msg, "metadata", stored);
+    qs_err_t err = {0};
+    json_object *saved = qs_store_message_append (qs_wf_store (t->run.wf), auth->org_id, auth->sub,
+                                                  t->conv_id, msg, &err);
+    json_object_object_del (stored, "actions");
+    json_object_object_del (stored, "intent");
+    json_object_put (msg);
+    if (!saved) {
+        json_object_put (meta);
+        return qs_req_fail_err (t->run.req, &err);
+    }
+    json_object_put (saved);
+    s_dialogue_save (t);
+    json_object *resp = json_object_new_object ();
+    qs_json_add_str (resp, "conversation_id", t->conv_id);
+    qs_json_add_str (resp, "message", t->text);
+    qs_json_add_str (resp, "intent", t->intent);
+    json_object_object_add (resp, "actions", json_object_get (t->actions));
+    json_object_object_add (resp, "metadata", meta);
+    qs_info (qs_req_id (t->run.req), "chat conversation=%s intent=%s workflow=%s followup=%s ms=%lld",
+             t->conv_id, t->intent, *t->workflow ? t->workflow : "answer",
+             *t->route.followup ? t->route.followup : "-", (long long) (qs_mono_ms () - t0));
+    return qs_req_reply (t->run.req, &resp);
+}
+
+/* ---- one chat turn ------------------------------------------------------- */
+
+/*  classify and extract, each with the dialogue summary (DIALOGUE-SPEC). */
+static void
+s_understand (qs_turn_t *t, json_object **cls_p, qs_err_t *err)
+{
+    json_object *summary = qs_dialogue_summary (&t->dlg);
+    json_object *body = json_object_new_object (), *turns = json_object_new_array ();
+    size_t n = json_object_array_length (t->history);
+    for (size_t i = n > 7 ? n - 7 : 0; i + 1 < n; i++) {
+        json_object *m = json_object_array_get_idx (t->history, i), *turn = json_object_new_object ();
+        qs_json_add_str (turn, "role", qs_json_str (m, "role", "user"));
+        qs_json_add_str (turn, "content", qs_json_str (m, "content", ""));
+        json_object_array_add (turns, turn);
+    }
+    qs_json_add_str (body, "message", t->message);
+    json_object_object_add (body, "history", turns);
+    json_object_object_add (body, "dialogue", json_object_get (summary));
+    qs_turn_call (t, "intent", "classify", body, cls_p, err);
+    json_object_put (body);
+    /* extract: the subject as the old "context", the org's services for names */
+    body = json_object_new_object ();
+    qs_json_add_str (body, "message", t->message);
+    json_object_object_add (body, "context", json_object_get (qs_json_get (summary, "subject", json_type_array)));
+    json_object_object_add (body, "dialogue", summary);
+    qs_err_t ignored = {0};
+    json_object *services = qs_turn_services (t, &ignored);
+    if (services)
+        json_object_object_add (body, "services", json_object_get (services));
+    if (qs_turn_call (t, "intent", "extract", body, &t->extraction, &ignored) == 0) {
+        qs_config_read (&t->said, qs_json_get (t->extraction, "config", json_type_object));
+        if (qs_json_get (t->extraction, "memory_mb", json_type_int) && !*t->said.tier)
+            t->said.memory_mb = (int) qs_json_int (t->extraction, "memory_mb", 0);
+    }
+    json_object_put (body);
+}
+
+/*  The message names one of the org's services itself (not "it"). */
+static bool
+s_names_service (qs_turn_t *t)
+{
+    if (!t->services)
+        return false;
+    qs_resolve_in_t in = {.message = t->message,
+                          .extract_ref = qs_json_get (t->extraction, "service_ref", json_type_object)};
+    qs_ref_t ref;
+    int hit = qs_resolve (t->services, &in, &ref);
+    bool named = hit && (!strcmp (ref.match, "name") || !strcmp (ref.match, "fuzzy"));
+    qs_ref_clear (&ref);
+    return named;
+}
+
+static int
+s_run_flow (qs_turn_t *t, const char *intent, qs_err_t *err)
+{
+    const qs_flow_t *flow = qs_flow_for_intent (intent);
+    qs_strlcpy (t->intent, flow->intent, sizeof t->intent);
+    int rc = t->route.kind == QS_ROUTE_EDIT && flow->revise ? flow->revise (t, err) : flow->run (t, err);
+    if (rc == 0 && strcmp (flow->intent, "general_question"))
+        qs_strlcpy (t->dlg.last_kind, flow->intent, sizeof t->dlg.last_kind);
+    return rc;
+}
+
+static void
+s_emit_intent (qs_turn_t *t, json_object *cls)
+{
+    json_object *ev = json_object_new_object ();
+    qs_json_add_str (ev, "intent", t->route.intent);
+    qs_json_add_double (ev, "confidence", t->confidence);
+    if (*t->route.followup)
+        qs_json_add_str (ev, "followup", t->route.followup);
+    json_object_object_add (ev, "alternatives", json_object_get (qs_json_get (cls, "alternatives", json_type_array)));
+    qs_wf_emit (&t->run, "intent", &ev);
+}
+
+static int
+s_dispatch (qs_turn_t *t, qs_err_t *err)
+{
+    s_dialogue_load (t);
+    json_object *cls = NULL;
+    s_understand (t, &cls, err);
+    if (!cls)
+        return -1;
+    qs_strlcpy (t->intent, qs_json_str (cls, "intent", "general_question"), sizeof t->intent);
+    t->confidence = qs_json_double (cls, "confidence", 0);
+    qs_strlcpy (t->intent_engine, qs_json_str (cls, "engine", "local"), sizeof t->intent_engine);
+    qs_route_in_t in = {
+        .message = t->message, .intent = t->intent, .confidence = t->confidence,
+        .followup = qs_json_str (cls, "followup", NULL),
+        .confirmation = qs_json_str (t->extraction, "confirmation", "none"),
+        .config = &t->said, .names_service = s_names_service (t),
+    };
+    char old_pending[64];
+    qs_strlcpy (old_pending, t->dlg.pending.action_id, sizeof old_pending);
+    qs_route_decide (&t->dlg, &in, &t->route);
+    s_emit_intent (t, cls);
+    json_object_put (cls);
+    int rc;
+    if (t->route.kind == QS_ROUTE_ANSWER && strcmp (t->route.intent, "provision_service")) {
+        /* "which one?" answered: continue the question with the chosen service */
+        qs_resolve_in_t rin = {.message = t->message, .dlg = &t->dlg, .among_candidates = true,
+                               .extract_ref = qs_json_get (t->extraction, "service_ref", json_type_object)};
+        json_object *services = qs_turn_services (t, err);
+        if (services && qs_resolve (services, &rin, &t->ref) == 1)
+            t->ref_done = true;
+        else {
+            qs_ref_clear (&t->ref);
+            qs_dialogue_clarify_clear (&t->dlg);
+            qs_route_decide (&t->dlg, &in, &t->route);      /* not an answer: read it afresh */
+        }
+    }
+    switch (t->route.kind) {
+    case QS_ROUTE_CONFIRM:
+    case QS_ROUTE_CANCEL: {
+        bool confirm = t->route.kind == QS_ROUTE_CONFIRM;
+        qs_strlcpy (t->intent, t->route.intent, sizeof t->intent);
+        if (confirm && !strcmp (t->dlg.pending.action_type, "delete_service")
+            && strcmp (t->message, t->dlg.pending.service_name)) {
+            t->text = qs_strdupf ("To delete **%s**, reply with its name exactly (*%s*); anything else "
+                                  "leaves it running.", t->dlg.pending.service_name, t->dlg.pending.service_name);
+            qs_strlcpy (t->workflow, "manage", sizeof t->workflow);
+            qs_strlcpy (t->out.awaiting, "confirm_name", sizeof t->out.awaiting);
+            return 0;
+        }
+        char id[64];
+        qs_strlcpy (id, t->dlg.pending.action_id, sizeof id);
+        return s_decide (t, id, confirm ? "confirm" : "cancel", t->message, err);
+    }
+    case QS_ROUTE_ANSWER:
+        if (strcmp (t->route.intent, "provision_service"))
+            qs_dialogue_clarify_clear (&t->dlg);
+        /* the provision flow takes the settings the question kept */
+        __attribute__ ((fallthrough));
+    default:
+        rc = s_run_flow (t, t->route.intent, err);
+    }
+    /* a newer plan replaces the one that was waiting: it can never run now */
+    if (rc == 0 && *old_pending && strcmp (old_pending, t->dlg.pending.action_id)
+        && *t->dlg.pending.action_id && strcmp (t->superseded, old_pending))
+        s_supersede (t, old_pending);
     return rc;
 }
 
 int
-qs_turn_provision (qs_turn_t *t, json_object *prior, qs_err_t *err)
+qs_turn_chat_op (qs_req_t *req, void *arg)
 {
-    json_object *state = json_object_new_object ();
-    qs_json_add_str (state, "message", t->message);
-    qs_json_add_str (state, "intent", "provision_service");
-    json_object_object_add (state, "context", json_object_get (t->context));
-    if (prior)
-        json_object_object_add (state, "prior_config", json_object_get (prior));
-    qs_run_rc_t rc = qs_turn_run_graph (t, qs_provision_graph (), state, err);
-    if (rc != QS_RUN_FAILED) {
-        t->text = qs_answer_provision (state);
-        static const char *keys[] = {"config", "estimate", "validation", NULL};
-        for (int i = 0; keys[i]; i++) {
-            json_object *v = qs_json_get (state, keys[i], json_type_object);
-            if (v)
-                json_object_object_add (t->meta, keys[i], json_object_get (v));
-        }
-        if (json_object_array_length (qs_json_get (state, "missing", json_type_array)))
-            qs_json_add_str (t->meta, "awaiting", "service_type");
+    qs_turn_t t;
+    int64_t t0 = qs_mono_ms ();
+    s_init (&t, arg, req);
+    const qs_auth_t *auth = qs_req_auth (req);
+    qs_store_t *store = qs_wf_store (t.run.wf);
+    json_object *body = qs_req_body (req);
+    qs_err_t err = {0};
+    int rc = -1;
+    t.message = qs_json_str (body, "message", NULL);
+    const char *conv_id = qs_json_str (body, "conversation_id", NULL);
+    long chars = t.message ? qs_utf8_length (t.message, strlen (t.message)) : -1;
+    if (!t.message || chars < 1 || chars > QS_CHAT_MESSAGE_MAX) {
+        rc = qs_req_fail (req, 400, "bad_request", "message must be 1 to %d characters of valid UTF-8", QS_CHAT_MESSAGE_MAX);
+        goto cleanup;
     }
-    json_object_put (state);
-    return rc == QS_RUN_FAILED ? -1 : 0;
+    json_object *user_msg = json_object_new_object ();
+    qs_json_add_str (user_msg, "role", "user");
+    qs_json_add_str (user_msg, "content", t.message);
+    json_object *conv = NULL, *saved = NULL;
+    if (conv_id && *conv_id) {
+        conv = qs_store_conversation_get (store, auth->org_id, auth->sub, conv_id, &err);
+        if (conv)
+            saved = qs_store_message_append (store, auth->org_id, auth->sub, conv_id, user_msg, &err);
+    }
+    else
+        conv = qs_store_conversation_create (store, auth->org_id, auth->sub, user_msg, &err);
+    json_object_put (user_msg);
+    json_object_put (saved);
+    if (!conv || (conv_id && *conv_id && err.status)) {
+        json_object_put (conv);
+        rc = qs_req_fail_err (req, &err);
+        goto cleanup;
+    }
+    qs_strlcpy (t.conv_id, qs_json_str (conv, "id", ""), sizeof t.conv_id);
+    json_object_put (conv);
+    t.run.conversation_id = t.conv_id;
+    t.history = qs_store_message_recent (store, auth->org_id, auth->sub, t.conv_id, HISTORY_TURNS, &err);
+    if (!t.history)
+        t.history = json_object_new_array ();
+    qs_err_clear (&err);
+    if (s_dispatch (&t, &err) != 0) {
+        /* keep the conversation whole: the user sees why in the history too */
+        free (t.text);
+        t.text = qs_strdupf ("I couldn't complete that: %s", err.message[0] ? err.message : "an internal error");
+        json_object *msg = json_object_new_object ();
+        qs_json_add_str (msg, "role", "assistant");
+        qs_json_add_str (msg, "content", t.text);
+        qs_err_t ignored = {0};
+        json_object_put (qs_store_message_append (store, auth->org_id, auth->sub, t.conv_id, msg, &ignored));
+        json_object_put (msg);
+        rc = qs_req_fail_err (req, &err);
+        goto cleanup;
+    }
+    rc = s_finish (&t, t0);
+cleanup:
+    s_free (&t);
+    return rc;
+}
+
+static int
+s_action_op (qs_req_t *req, void *arg, const char *decision)
+{
+    qs_turn_t t;
+    int64_t t0 = qs_mono_ms ();
+    s_init (&t, arg, req);
+    t.confidence = 1.0;                 /* an explicit decision, not a reading */
+    qs_err_t err = {0};
+    int rc;
+    json_object *body = qs_req_body (req);
+    const char *id = qs_json_str (body, "action_id", NULL);
+    if (!id || !*id)
+        rc = qs_req_fail (req, 400, "bad_request", "action_id is required");
+    else if (s_decide (&t, id, decision, qs_json_str (body, "confirm_name", NULL), &err) != 0)
+        rc = qs_req_fail_err (req, &err);
+    else
+        rc = s_finish (&t, t0);
+    s_free (&t);
+    return rc;
 }
 
 int
-qs_turn_info (qs_turn_t *t, int connection, qs_err_t *err)
+qs_turn_confirm_op (qs_req_t *req, void *arg)
 {
-    json_object *services = NULL, *candidates = NULL;
-    if (qs_platform_list_services (qs_wf_platform (t->run.wf), &t->run.pctx, &services, err) != 0)
-        return -1;
-    qs_err_t ignored = {0};
-    json_object *ext = qs_turn_extract (t, &ignored);
-    const char *type = qs_json_str (qs_json_get (ext, "config", json_type_object), "service_type", NULL);
-    json_object *hit = qs_resolve_service (services, t->message, qs_json_get (ext, "service_ref", json_type_object),
-                                           type, t->context, &candidates);
-    qs_json_add_str (t->meta, "workflow", connection ? "connection_info" : "service_info");
-    if (hit) {
-        t->text = connection ? qs_answer_connection (hit) : qs_answer_service (hit);
-        qs_turn_mention (t, hit);
-    }
-    else if (connection) {
-        t->text = qs_answer_which (candidates, "connect to");
-    }
-    else {
-        /* no single service named: the overview answers "what do I have?" */
-        json_object *shown = candidates && type ? candidates : services;
-        t->text = qs_answer_services (shown);
-        for (size_t i = 0; i < json_object_array_length (shown); i++)
-            qs_turn_mention (t, json_object_array_get_idx (shown, i));
-    }
-    json_object_put (candidates);
-    json_object_put (ext);
-    json_object_put (services);
-    return 0;
+    return s_action_op (req, arg, "confirm");
 }
 
 int
-qs_turn_diagnose (qs_turn_t *t, qs_err_t *err)
+qs_turn_cancel_op (qs_req_t *req, void *arg)
 {
-    qs_err_t ignored = {0};
-    json_object *ext = qs_turn_extract (t, &ignored);
-    json_object *state = json_object_new_object ();
-    qs_json_add_str (state, "message", t->message);
-    qs_json_add_str (state, "intent", "troubleshoot");
-    json_object_object_add (state, "context", json_object_get (t->context));
-    json_object *ref = qs_json_get (ext, "service_ref", json_type_object);
-    if (ref)
-        json_object_object_add (state, "ref", json_object_get (ref));
-    const char *type = qs_json_str (qs_json_get (ext, "config", json_type_object), "service_type", NULL);
-    if (type)
-        qs_json_add_str (state, "type", type);
-    json_object_put (ext);
-    qs_run_rc_t rc = qs_turn_run_graph (t, qs_diagnose_graph (), state, err);
-    if (rc != QS_RUN_FAILED) {
-        json_object *service = qs_json_get (state, "service", json_type_object);
-        if (!service)
-            t->text = qs_answer_which (qs_json_get (state, "candidates", json_type_array), "diagnose");
-        else {
-            json_object *d = qs_json_get (state, "diagnosis", json_type_object);
-            json_object *sources = qs_json_get (state, "sources", json_type_array);
-            t->text = qs_answer_diagnosis (service, d, qs_json_get (state, "history", json_type_array), sources);
-            json_object *pub = json_object_new_object ();
-            static const char *keys[] = {"service_id", "findings", "recommendations", NULL};
-            for (int i = 0; keys[i]; i++)
-                json_object_object_add (pub, keys[i], json_object_get (qs_json_path (d, keys[i])));
-            json_object_object_add (t->meta, "diagnosis", pub);
-            json_object_object_add (t->meta, "data_gaps", json_object_get (qs_json_path (d, "data_gaps")));
-            if (sources)
-                json_object_object_add (t->meta, "sources_full", json_object_get (sources));
-            qs_turn_mention (t, service);
-        }
-    }
-    json_object_put (state);
-    return rc == QS_RUN_FAILED ? -1 : 0;
-}
-
-int
-qs_turn_optimize (qs_turn_t *t, qs_err_t *err)
-{
-    json_object *state = json_object_new_object ();
-    qs_json_add_str (state, "intent", "optimize_costs");
-    qs_run_rc_t rc = qs_turn_run_graph (t, qs_optimize_graph (), state, err);
-    if (rc != QS_RUN_FAILED) {
-        json_object *reco = qs_json_get (state, "optimization", json_type_object);
-        t->text = qs_answer_optimize (reco);
-        json_object_object_add (t->meta, "optimization", json_object_get (reco));
-    }
-    json_object_put (state);
-    return rc == QS_RUN_FAILED ? -1 : 0;
-}
-
-int
-qs_turn_general (qs_turn_t *t, qs_err_t *err)
-{
-    (void) err;
-    json_object *body = json_object_new_object (), *reply = NULL;
-    /* search takes up to 1000 characters: the start of a long message carries its topic */
-    char q[1000];
-    size_t n = qs_strlcpy (q, t->message, sizeof q);
-    if (n >= sizeof q) {
-        size_t cut = sizeof q - 1;
-        while (cut > 0 && ((unsigned char) q[cut] & 0xC0) == 0x80)
-            cut--;                      /* never split a UTF-8 sequence */
-        q[cut] = '\0';
-    }
-    qs_json_add_str (body, "q", q);
-    qs_json_add_int (body, "limit", 3);
-    qs_err_t kerr = {0};
-    if (qs_turn_call (t, "knowledge", "search", body, &reply, &kerr) != 0)
-        qs_json_add_str (t->meta, "knowledge_error", kerr.message);
-    json_object *results = qs_json_get (reply, "results", json_type_array);
-    qs_json_add_str (t->meta, "workflow", "answer");
-    t->text = qs_answer_general (t->message, results);
-    if (results)
-        json_object_object_add (t->meta, "sources_full", json_object_get (results));
-    json_object_put (reply);
-    json_object_put (body);
-    return 0;
-}
-
-void
-qs_turn_init (qs_turn_t *t, qs_wf_t *wf, qs_req_t *req)
-{
-    memset (t, 0, sizeof *t);
-    qs_wf_run_init (&t->run, wf, req, NULL);
-    t->meta = json_object_new_object ();
-    t->actions = json_object_new_array ();
-    t->timings = json_object_new_object ();
-    qs_strlcpy (t->intent, "general_question", sizeof t->intent);
-}
-
-void
-qs_turn_free (qs_turn_t *t)
-{
-    json_object_put (t->history);
-    json_object_put (t->context);
-    json_object_put (t->meta);
-    json_object_put (t->actions);
-    json_object_put (t->timings);
-    free (t->text);
+    return s_action_op (req, arg, "cancel");
 }

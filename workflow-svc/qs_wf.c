@@ -13,6 +13,7 @@
 struct _qs_wf_t {
     qs_store_t *store;
     qs_llm_t *llm;              /* NULL = templates only */
+    qs_wf_io_t io;
     char *platform_url;
     pthread_key_t key;
     pthread_mutex_t lock;
@@ -68,6 +69,12 @@ qs_wf_set_llm (qs_wf_t *self, qs_llm_t **llm_p)
     *llm_p = NULL;
 }
 
+void
+qs_wf_set_io (qs_wf_t *self, const qs_wf_io_t *io)
+{
+    self->io = *io;
+}
+
 qs_llm_t *
 qs_wf_llm (qs_wf_t *self)
 {
@@ -114,6 +121,8 @@ int
 qs_wf_call (qs_wf_run_t *run, const char *service, const char *op, json_object *body,
             json_object **reply_p, qs_err_t *err)
 {
+    if (run->wf->io.call)
+        return run->wf->io.call (run->wf->io.arg, run, service, op, body, reply_p, err);
     return qs_req_call (run->req, service, op, body, reply_p, err, NULL, NULL);
 }
 
@@ -135,6 +144,11 @@ s_checkpoint (void *arg, json_object *state, qs_err_t *err)
 {
     qs_wf_run_t *run = arg;
     const qs_auth_t *auth = run->pctx.auth;
+    if (run->flow) {
+        /* the typed state is what the nodes changed: the checkpoint is its JSON */
+        qs_flow_head_save (run->flow, state);
+        run->flow_type->save (run->flow, state);
+    }
     const char *run_id = qs_json_str (qs_json_get (state, "_run", json_type_object), "id", NULL);
     if (!run_id || !run->conversation_id)
         return 0;               /* a run outside a conversation is not resumable */
@@ -176,27 +190,81 @@ qs_wf_platform_rc (const qs_err_t *err)
 }
 
 qs_node_rc_t
-qs_wf_propose (qs_wf_run_t *run, json_object *state, const char *type, const char *summary,
-               json_object *config, json_object *estimate, const char *key_prefix, qs_err_t *err)
+qs_wf_propose (qs_wf_run_t *run, const char *type, const char *summary, json_object *config,
+               json_object *estimate, const char *key_prefix, qs_err_t *err)
 {
-    const char *run_id = qs_json_str (qs_json_get (state, "_run", json_type_object), "id", "");
-    char key[96];
-    snprintf (key, sizeof key, "%s-%s", key_prefix, run_id);
-    qs_json_add_str (state, "idempotency_key", key);
+    qs_flow_head_t *head = run->flow;
+    snprintf (head->idempotency_key, sizeof head->idempotency_key, "%s-%s", key_prefix, run->run_id);
     json_object *a = json_object_new_object ();
     qs_json_add_str (a, "conversation_id", run->conversation_id);
-    qs_json_add_str (a, "run_id", run_id);
+    qs_json_add_str (a, "run_id", run->run_id);
     qs_json_add_str (a, "type", type);
     qs_json_add_str (a, "summary", summary);
     json_object_object_add (a, "config", json_object_get (config));
     if (estimate)
         json_object_object_add (a, "estimate", json_object_get (estimate));
-    qs_json_add_str (a, "idempotency_key", key);
+    qs_json_add_str (a, "idempotency_key", head->idempotency_key);
     json_object *action = qs_store_action_create (qs_wf_store (run->wf), run->pctx.auth->org_id,
                                                   run->pctx.auth->sub, a, err);
     json_object_put (a);
     if (!action)
         return err->status == 503 ? QS_NODE_RETRY : QS_NODE_FAIL;
-    json_object_object_add (state, "action", action);
+    json_object_put (head->action);
+    head->action = action;
     return QS_NODE_INTERRUPT;
+}
+
+static void
+s_copy (char *out, size_t size, json_object *obj, const char *key)
+{
+    qs_strlcpy (out, qs_json_str (obj, key, ""), size);
+}
+
+void
+qs_flow_head_load (qs_flow_head_t *head, json_object *cp)
+{
+    s_copy (head->intent, sizeof head->intent, cp, "intent");
+    s_copy (head->idempotency_key, sizeof head->idempotency_key, cp, "idempotency_key");
+    s_copy (head->decision, sizeof head->decision, cp, "decision");
+    s_copy (head->service_id, sizeof head->service_id, cp, "service_id");
+    s_copy (head->error, sizeof head->error, cp, "error");
+    json_object_put (head->action);
+    head->action = json_object_get (qs_json_get (cp, "action", json_type_object));
+}
+
+void
+qs_flow_head_save (const qs_flow_head_t *head, json_object *cp)
+{
+    const char *keys[] = {"intent", "idempotency_key", "decision", "service_id", "error"};
+    const char *vals[] = {head->intent, head->idempotency_key, head->decision, head->service_id, head->error};
+    for (int i = 0; i < 5; i++) {
+        if (*vals[i])
+            qs_json_add_str (cp, keys[i], vals[i]);
+        else
+            json_object_object_del (cp, keys[i]);
+    }
+    if (head->action)
+        json_object_object_add (cp, "action", json_object_get (head->action));
+}
+
+void
+qs_flow_head_clear (qs_flow_head_t *head)
+{
+    json_object_put (head->action);
+    head->action = NULL;
+}
+
+qs_node_rc_t
+qs_wf_node_noop (json_object *state, void *ctx, qs_err_t *err)
+{
+    (void) state; (void) ctx; (void) err;
+    return QS_NODE_OK;
+}
+
+const char *
+qs_wf_route_decision (json_object *state, void *ctx)
+{
+    (void) state;
+    const qs_flow_head_t *head = ((qs_wf_run_t *) ctx)->flow;
+    return !strcmp (head->decision, "confirm") ? "execute" : "report";
 }

@@ -457,7 +457,7 @@ qs_platform_patch_service (qs_platform_t *self, const qs_platform_ctx_t *ctx,
     }
     snprintf (path, sizeof path, "/api/v1/services/%s", service_id);
     snprintf (what, sizeof what, "service '%s'", service_id);
-    int rc = s_call (self, ctx, "PATCH", path, body, NULL, true, what, service_p, err);
+    int rc = s_call (self, ctx, "PATCH", path, body, ctx ? ctx->idempotency_key : NULL, true, what, service_p, err);
     json_object_put (body);
     if (rc != 0)
         return -1;
@@ -478,7 +478,7 @@ qs_platform_delete_service (qs_platform_t *self, const qs_platform_ctx_t *ctx,
         return -1;
     snprintf (path, sizeof path, "/api/v1/services/%s", service_id);
     snprintf (what, sizeof what, "service '%s'", service_id);
-    return s_call (self, ctx, "DELETE", path, NULL, NULL, true, what, NULL, err);
+    return s_call (self, ctx, "DELETE", path, NULL, ctx ? ctx->idempotency_key : NULL, true, what, NULL, err);
 }
 
 int

@@ -39,6 +39,7 @@ typedef struct {
     const qs_auth_t *auth;
     int64_t deadline_ms;
     const char *request_id;
+    const char *idempotency_key;    /* sent with PATCH and DELETE when set (may be NULL) */
 } qs_platform_ctx_t;
 
 /*  New client for base_url (copied; a trailing '/' is dropped). NULL means
@@ -70,12 +71,14 @@ int qs_platform_create_service (qs_platform_t *self, const qs_platform_ctx_t *ct
 
 /*  PATCH /api/v1/services/{id} with fields (lent; only tier, replicas,
     high_availability, backup_enabled are sent, anything else is dropped).
-    *service_p = updated Service. 0 or -1 (422 when no allowed field). */
+    *service_p = updated Service. 0 or -1 (422 when no allowed field).
+    ctx->idempotency_key, when set, goes out as the Idempotency-Key header. */
 int qs_platform_patch_service (qs_platform_t *self, const qs_platform_ctx_t *ctx,
                                const char *service_id, json_object *fields,
                                json_object **service_p, qs_err_t *err);
 
-/*  DELETE /api/v1/services/{id}. 0 or -1. */
+/*  DELETE /api/v1/services/{id} (with ctx->idempotency_key as for PATCH).
+    0 or -1. */
 int qs_platform_delete_service (qs_platform_t *self, const qs_platform_ctx_t *ctx,
                                 const char *service_id, qs_err_t *err);
 

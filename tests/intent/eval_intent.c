@@ -1,7 +1,7 @@
 /*  intent-eval - scores the local engine on the dev set (make eval).
       intent-eval DEV.tsv [-v]
       intent-eval --cv TRAIN.tsv [-v]     5-fold CV of model + rules
-      intent-eval --message TEXT          one message through both ops
+      intent-eval --message TEXT [DIALOGUE_JSON]  one message through both ops
     DEV.tsv: intent<TAB>message<TAB>expected extraction JSON[<TAB>history JSON]
     The expected object lists the fields the message states (config fields,
     memory_mb, "service_ref": a name or "type:<service_type>", "confirmation").
@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "qs_intent_classify.h"
+#include "qs_intent_dialogue.h"
 #include "qs_intent_extract.h"
 #include "qs_json.h"
 
@@ -169,20 +170,24 @@ main (int argc, char **argv)
         return 2;
     }
     if (strcmp (argv[1], "--message") == 0 && argc > 2) {
-        /* one message through both ops, with the fixed pricing/context */
+        /* one message through both ops, with the fixed pricing/context,
+           optionally a dialogue summary (argv[3]) as the workflow sends it */
         qs_intent_classifier_t *c = qs_intent_classifier_new ();
         json_object *pr = s_parse (s_pricing), *cx = s_parse (s_context);
+        json_object *dl = argc > 3 ? s_parse (argv[3]) : NULL;
         qs_intent_result_t r;
-        if (!c)
+        if (!c || (argc > 3 && !dl))
             return 2;
-        qs_intent_classify (c, argv[2], NULL, &r);
+        qs_intent_classify_dialogue (c, argv[2], NULL, dl, &r);
         json_object *a = qs_intent_result_json (&r);
-        json_object *b = qs_intent_extract (argv[2], pr, cx);
+        qs_intent_extract_in_t in = { pr, cx, dl ? cx : NULL, dl };
+        json_object *b = qs_intent_extract_with (argv[2], &in);
         printf ("%s\n%s\n", json_object_to_json_string (a), json_object_to_json_string (b));
         json_object_put (a);
         json_object_put (b);
         json_object_put (pr);
         json_object_put (cx);
+        json_object_put (dl);
         qs_intent_classifier_destroy (&c);
         return 0;
     }

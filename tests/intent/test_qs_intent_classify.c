@@ -146,6 +146,37 @@ START_TEST (test_odd_inputs)
 }
 END_TEST
 
+/*  Issue 18: changes to running services are manage_service, not a new
+    service, a knowledge question or costs; issue 17: failures in everyday
+    words are troubleshoot. */
+START_TEST (test_manage_and_plain_failures)
+{
+    static const char *manage[] = {
+        "please scale checkout-db to 3 replicas", "delete stale-index",
+        "turn off HA on payments-db", "could you downsize audit-cache",
+        "restart the queue-worker broker", "upgrade warehouse-db to xlarge",
+        "disable backups on tmp-store", NULL };
+    static const char *broken[] = {
+        "warehouse-db never comes up", "checkout-db keeps dying",
+        "can't reach audit-cache since this morning", "payments-db is flapping", NULL };
+    for (int i = 0; manage[i]; i++)
+        ck_assert_msg (s_intent (manage[i]) == QS_INTENT_MANAGE, "'%s' is %s", manage[i],
+                       qs_intent_name (s_intent (manage[i])));
+    for (int i = 0; broken[i]; i++)
+        ck_assert_msg (s_intent (broken[i]) == QS_INTENT_TROUBLESHOOT, "'%s' is %s", broken[i],
+                       qs_intent_name (s_intent (broken[i])));
+    /* a symptom with a manage verb, a question about changes, a new service */
+    ck_assert_int_eq (s_intent ("the pods of warehouse-db restart every few minutes"),
+                      QS_INTENT_TROUBLESHOOT);
+    ck_assert_int_eq (s_intent ("what happens to replication when you delete a replica"),
+                      QS_INTENT_GENERAL);
+    ck_assert_int_eq (s_intent ("spin up a postgres with 3 replicas for the warehouse"),
+                      QS_INTENT_PROVISION);
+    ck_assert_str_eq (qs_intent_name (QS_INTENT_MANAGE), "manage_service");
+    ck_assert_int_eq (qs_intent_from_name ("manage_service"), QS_INTENT_MANAGE);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -157,6 +188,7 @@ s_suite (void)
     tcase_add_test (tc, test_confidence_and_alternatives);
     tcase_add_test (tc, test_history_carries_follow_ups);
     tcase_add_test (tc, test_odd_inputs);
+    tcase_add_test (tc, test_manage_and_plain_failures);
     suite_add_tcase (s, tc);
     return s;
 }

@@ -146,6 +146,55 @@ START_TEST (test_bad_bodies)
 }
 END_TEST
 
+/*  The dialogue keys of proto/intent.md over the ops. */
+START_TEST (test_dialogue_bodies)
+{
+    json_object *r;
+    ck_assert_int_eq (s_call (qs_intent_op_classify, "classify",
+                              "{\"message\":\"make it large\",\"dialogue\":{\"pending\":"
+                              "{\"action_type\":\"provision_service\",\"config\":{}},"
+                              "\"subject\":[],\"asked\":null,\"last_kind\":null,\"last_list\":null}}",
+                              &r), 200);
+    ck_assert_str_eq (qs_json_str (r, "intent", ""), "provision_service");
+    ck_assert_str_eq (qs_json_str (r, "followup", ""), "edit_plan");
+    json_object_put (r);
+    ck_assert_int_eq (s_call (qs_intent_op_extract, "extract",
+                              "{\"message\":\"scale ordrs-db to 3 replicas\",\"services\":["
+                              "{\"id\":\"svc_1\",\"name\":\"orders-db\",\"service_type\":\"postgresql\","
+                              "\"tier\":\"small\"}],\"dialogue\":{\"subject\":[]}}", &r), 200);
+    json_object *ref = qs_json_get (r, "service_ref", json_type_object);
+    ck_assert_str_eq (qs_json_str (ref, "id", ""), "svc_1");
+    ck_assert_str_eq (qs_json_str (ref, "match", ""), "fuzzy");
+    json_object *op = qs_json_get (r, "operation", json_type_object);
+    ck_assert_str_eq (qs_json_str (op, "op", ""), "scale");
+    ck_assert_int_eq (qs_json_int (op, "replicas", 0), 3);
+    json_object_put (r);
+    /* wrong types are refused, in the contract's error shape */
+    ck_assert_int_eq (s_call (qs_intent_op_classify, "classify",
+                              "{\"message\":\"hi\",\"dialogue\":[1]}", &r), 400);
+    ck_assert_str_eq (qs_json_str (qs_json_get (r, "error", json_type_object), "code", ""),
+                      "bad_request");
+    json_object_put (r);
+    ck_assert_int_eq (s_call (qs_intent_op_extract, "extract",
+                              "{\"message\":\"hi\",\"services\":{}}", &r), 400);
+    json_object_put (r);
+    ck_assert_int_eq (s_call (qs_intent_op_extract, "extract",
+                              "{\"message\":\"hi\",\"dialogue\":\"x\"}", &r), 400);
+    json_object_put (r);
+    /* odd members inside a dialogue are ignored, never a crash */
+    ck_assert_int_eq (s_call (qs_intent_op_extract, "extract",
+                              "{\"message\":\"do the first one\",\"dialogue\":{\"subject\":5,"
+                              "\"pending\":\"x\",\"last_list\":{\"items\":[1,null,{\"id\":7}]}}}",
+                              &r), 200);
+    json_object_put (r);
+    ck_assert_int_eq (s_call (qs_intent_op_classify, "classify",
+                              "{\"message\":\"apply #1\",\"dialogue\":{\"subject\":[3],"
+                              "\"asked\":5,\"last_list\":{\"kind\":7,\"items\":[\"a\"]}}}",
+                              &r), 200);
+    json_object_put (r);
+}
+END_TEST
+
 #ifdef QS_INTENT_HAVE_LLM
 /*  An LLM that cannot be reached: the local engine answers, and says so. */
 START_TEST (test_llm_failure_falls_back_to_local)
@@ -186,6 +235,7 @@ s_suite (void)
     tcase_add_test (tc, test_classify_op);
     tcase_add_test (tc, test_extract_op);
     tcase_add_test (tc, test_bad_bodies);
+    tcase_add_test (tc, test_dialogue_bodies);
 #ifdef QS_INTENT_HAVE_LLM
     tcase_add_test (tc, test_llm_failure_falls_back_to_local);
 #endif

@@ -102,8 +102,9 @@ main (int argc, char **argv)
             hit3 += rank >= 1 && rank <= 3;
             mrr += rank ? 1.0 / rank : 0;
             if (verbose && (rank == 0 || rank > 3) && m == 0)
-                printf ("  miss (rank %d): %s -> want %s, got %s\n", rank, cases[i].q,
-                        cases[i].expect, k > 0 ? hits[0].id : "-");
+                printf ("  miss (rank %d): %s -> want %s, got %s, %s, %s\n", rank, cases[i].q,
+                        cases[i].expect, k > 0 ? hits[0].id : "-", k > 1 ? hits[1].id : "-",
+                        k > 2 ? hits[2].id : "-");
         }
         printf ("%-8s %7.3f %7.3f %7.3f\n", names[m], hit1 / n, hit3 / n, mrr / n);
     }

@@ -156,6 +156,50 @@ START_TEST (test_shipped_corpus_valid)
 }
 END_TEST
 
+/*  Whether text holds a URI with a secret in it (scheme://user:secret@host). */
+static bool
+s_uri_with_password (const char *text)
+{
+    for (const char *p = strstr (text, "://"); p; p = strstr (p + 3, "://")) {
+        size_t n = strcspn (p + 3, " \t\n`\"'<>()");
+        const char *at = memchr (p + 3, '@', n);
+        if (at && memchr (p + 3, ':', (size_t) (at - (p + 3))))
+            return true;
+    }
+    return false;
+}
+
+/*  Contract section 5: a URI never holds a password, so no page shows one
+    (not even a placeholder), and none teaches writing one into a URI. */
+START_TEST (test_shipped_corpus_no_password_in_uri)
+{
+    ck_assert (s_uri_with_password ("`amqps://USER:PASSWORD@HOST:5671/VHOST`"));
+    ck_assert (!s_uri_with_password ("`amqps://USER@HOST:5671/VHOST` and http://HOST:9200"));
+    const char *dir = getenv ("QS_KB_TEST_CORPUS");
+    ck_assert_ptr_nonnull (dir);
+    DIR *d = opendir (dir);
+    ck_assert_ptr_nonnull (d);
+    struct dirent *e;
+    int checked = 0;
+    while ((e = readdir (d))) {
+        if (!strstr (e->d_name, ".md"))
+            continue;
+        char path[1024];
+        snprintf (path, sizeof path, "%s/%s", dir, e->d_name);
+        FILE *f = fopen (path, "r");
+        ck_assert_ptr_nonnull (f);
+        static char text[QS_KB_CONTENT_MAX + 1];
+        size_t len = fread (text, 1, sizeof text - 1, f);
+        fclose (f);
+        text[len] = '\0';
+        ck_assert_msg (!s_uri_with_password (text), "%s shows a password in a URI", e->d_name);
+        checked++;
+    }
+    closedir (d);
+    ck_assert_int_ge (checked, 50);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -167,6 +211,7 @@ s_suite (void)
     tcase_add_test (tc, test_long_section_is_cut);
     tcase_add_test (tc, test_load_dir_skips_malformed);
     tcase_add_test (tc, test_shipped_corpus_valid);
+    tcase_add_test (tc, test_shipped_corpus_no_password_in_uri);
     suite_add_tcase (s, tc);
     return s;
 }

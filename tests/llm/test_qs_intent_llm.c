@@ -81,7 +81,7 @@ START_TEST (test_classify_valid)
     json_object *result = NULL;
     qs_err_t err;
     ck_assert_int_eq (qs_intent_llm_classify (engine, "rid-1", "my orders-db keeps restarting",
-                                              history, &result, &err), 0);
+                                              history, NULL, &result, &err), 0);
     ck_assert_str_eq (qs_json_str (result, "intent", ""), "troubleshoot");
     ck_assert (qs_json_double (result, "confidence", 0) > 0.9);
     ck_assert_str_eq (qs_json_str (result, "engine", ""), "llm");
@@ -114,7 +114,7 @@ START_TEST (test_classify_heuristic_fake)
     json_object *result = NULL;
     qs_err_t err;
     ck_assert_int_eq (qs_intent_llm_classify (engine, NULL, "how can I save on my bill?",
-                                              NULL, &result, &err), 0);
+                                              NULL, NULL, &result, &err), 0);
     ck_assert_str_eq (qs_json_str (result, "intent", ""), "optimize_costs");
     json_object_put (result);
     /* a long turn is cut on a UTF-8 boundary (the fake rejects invalid UTF-8) */
@@ -127,7 +127,7 @@ START_TEST (test_classify_heuristic_fake)
     qs_json_add_str (turn, "content", turn_text);
     json_object_array_add (history, turn);
     ck_assert_int_eq (qs_intent_llm_classify (engine, NULL, "is my redis down?", history,
-                                              &result, &err), 0);
+                                              NULL, &result, &err), 0);
     ck_assert_str_eq (qs_json_str (result, "intent", ""), "troubleshoot");
     json_object_put (result);
     json_object_put (history);
@@ -152,7 +152,7 @@ START_TEST (test_classify_invalid)
         fake_llm_replies (&s_fake, replies);
         json_object *result = NULL;
         qs_err_t err;
-        ck_assert_msg (qs_intent_llm_classify (engine, NULL, "hi", NULL, &result, &err) == -1,
+        ck_assert_msg (qs_intent_llm_classify (engine, NULL, "hi", NULL, NULL, &result, &err) == -1,
                        "accepted %s", bad[i]);
         ck_assert_ptr_null (result);
         ck_assert_str_eq (err.code, "llm_invalid_output");
@@ -168,7 +168,7 @@ START_TEST (test_classify_llm_down)
     json_object *result = NULL;
     qs_err_t err;
     int64_t t0 = qs_mono_ms ();
-    ck_assert_int_eq (qs_intent_llm_classify (engine, NULL, "hi", NULL, &result, &err), -1);
+    ck_assert_int_eq (qs_intent_llm_classify (engine, NULL, "hi", NULL, NULL, &result, &err), -1);
     ck_assert_int_lt (qs_mono_ms () - t0, 3000);
     ck_assert_ptr_null (result);
     ck_assert_int_eq (err.status, 503);
@@ -218,7 +218,8 @@ START_TEST (test_extract_valid)
     qs_err_t err;
     ck_assert_int_eq (qs_intent_llm_extract (engine, "rid-2",
                                              "resize orders-db to 4GB, 2 replicas, no HA",
-                                             pricing, context, &result, &err), 0);
+                                             pricing, context, NULL, NULL, &result,
+                                             &err), 0);
     json_object *config = qs_json_get (result, "config", json_type_object);
     ck_assert_str_eq (qs_json_str (config, "service_type", ""), "postgresql");
     ck_assert_str_eq (qs_json_str (config, "tier", ""), "medium");
@@ -247,8 +248,8 @@ START_TEST (test_extract_valid)
 
     /* null service_ref and a confirmation */
     s_reply ("{\"config\":{},\"missing\":[],\"service_ref\":null,\"confirmation\":\"yes\"}");
-    ck_assert_int_eq (qs_intent_llm_extract (engine, NULL, "go ahead", NULL, NULL, &result,
-                                             &err), 0);
+    ck_assert_int_eq (qs_intent_llm_extract (engine, NULL, "go ahead", NULL, NULL, NULL, NULL,
+                                             &result, &err), 0);
     ck_assert (json_object_is_type (json_object_object_get (result, "service_ref"),
                                     json_type_null));
     ck_assert (json_object_object_get_ex (result, "service_ref", NULL));
@@ -273,7 +274,7 @@ START_TEST (test_extract_array_context)
     json_object *result = NULL;
     qs_err_t err;
     ck_assert_int_eq (qs_intent_llm_extract (engine, NULL, "make it large", NULL, context,
-                                             &result, &err), 0);
+                                             NULL, NULL, &result, &err), 0);
     ck_assert_str_eq (qs_json_str (qs_json_get (result, "service_ref", json_type_object), "id", ""),
                       "svc_b");
     json_object_put (result);
@@ -309,8 +310,8 @@ START_TEST (test_extract_invalid)
         s_reply (bad[i]);
         json_object *result = NULL;
         qs_err_t err;
-        ck_assert_msg (qs_intent_llm_extract (engine, NULL, "x", pricing, context, &result,
-                                              &err) == -1, "accepted %s", bad[i]);
+        ck_assert_msg (qs_intent_llm_extract (engine, NULL, "x", pricing, context, NULL,
+                                              NULL, &result, &err) == -1, "accepted %s", bad[i]);
         ck_assert_ptr_null (result);
     }
     json_object_put (context);
@@ -326,13 +327,89 @@ START_TEST (test_extract_heuristic_fake)
     qs_err_t err;
     ck_assert_int_eq (qs_intent_llm_extract (engine, NULL,
                                              "spin up a small postgres named billing-db, no HA",
-                                             NULL, NULL, &result, &err), 0);
+                                             NULL, NULL, NULL, NULL, &result, &err), 0);
     json_object *config = qs_json_get (result, "config", json_type_object);
     ck_assert_str_eq (qs_json_str (config, "service_type", ""), "postgresql");
     ck_assert_str_eq (qs_json_str (config, "name", ""), "billing-db");
     ck_assert_str_eq (qs_json_str (config, "tier", ""), "small");
     ck_assert (!qs_json_bool (config, "high_availability", true));
     json_object_put (result);
+    qs_intent_llm_destroy (&engine);
+}
+END_TEST
+
+START_TEST (test_dialogue_in_prompt_and_validated)
+{
+    qs_intent_llm_t *engine = qs_intent_llm_new (NULL);
+    const char *text = "{\"subject\":[{\"id\":\"svc_orders\",\"name\":\"orders-db\","
+                       "\"service_type\":\"postgresql\"}],\"pending\":{\"action_type\":"
+                       "\"update_service\",\"config\":{\"tier\":\"large\",\"password\":\"s3cret\"}},"
+                       "\"last_kind\":\"manage_service\",\"last_list\":{\"kind\":\"recommendations\","
+                       "\"items\":[{\"id\":\"rec_1\",\"service_id\":\"svc_orders\","
+                       "\"service_name\":\"orders-db\"}]}}";
+    const char *why;
+    json_object *dialogue = qs_json_parse (text, strlen (text), &why);
+    json_object *result = NULL;
+    qs_err_t err;
+    s_reply ("{\"intent\":\"manage_service\",\"confidence\":0.9,\"alternatives\":[],"
+             "\"followup\":\"edit_plan\"}");
+    ck_assert_int_eq (qs_intent_llm_classify (engine, NULL, "make it xlarge", NULL, dialogue,
+                                              &result, &err), 0);
+    ck_assert_str_eq (qs_json_str (result, "intent", ""), "manage_service");
+    ck_assert_str_eq (qs_json_str (result, "followup", ""), "edit_plan");
+    json_object_put (result);
+    char *prompt = s_last_prompt ();
+    ck_assert_ptr_nonnull (strstr (prompt, "Dialogue: {"));
+    ck_assert_ptr_nonnull (strstr (prompt, "update_service"));
+    ck_assert_ptr_nonnull (strstr (prompt, "rec_1"));
+    ck_assert_ptr_null (strstr (prompt, "s3cret"));       /* only ServiceConfig fields */
+    free (prompt);
+    /* a followup outside the list is refused */
+    s_reply ("{\"intent\":\"manage_service\",\"confidence\":0.9,\"alternatives\":[],"
+             "\"followup\":\"rewrite_plan\"}");
+    ck_assert_int_eq (qs_intent_llm_classify (engine, NULL, "x", NULL, dialogue, &result, &err), -1);
+    ck_assert_ptr_null (result);
+
+    /* extract: an ordinal into the last list and an operation, normalised
+       to the local engine's shape */
+    s_reply ("{\"config\":{},\"missing\":[],\"operation\":{\"op\":\"ha\",\"replicas\":null,"
+             "\"delta\":null,\"tier\":null,\"direction\":null,\"enabled\":false},"
+             "\"service_ref\":{\"id\":\"svc_orders\",\"name\":\"orders-db\",\"match\":\"ordinal\","
+             "\"index\":0,\"candidates\":null},\"confirmation\":\"none\"}");
+    ck_assert_int_eq (qs_intent_llm_extract (engine, NULL, "do the first one", NULL, NULL, NULL,
+                                             dialogue, &result, &err), 0);
+    json_object *ref = qs_json_get (result, "service_ref", json_type_object);
+    ck_assert_str_eq (qs_json_str (ref, "match", ""), "ordinal");
+    ck_assert_int_eq (qs_json_int (ref, "index", -1), 0);
+    ck_assert (qs_json_bool (ref, "resolved", false));
+    ck_assert_str_eq (qs_json_str (ref, "service_type", ""), "postgresql");
+    json_object *op = qs_json_get (result, "operation", json_type_object);
+    ck_assert_str_eq (qs_json_str (op, "op", ""), "ha");
+    ck_assert (!qs_json_bool (op, "enabled", true));
+    ck_assert (!json_object_object_get_ex (op, "tier", NULL));
+    json_object_put (result);
+    prompt = s_last_prompt ();
+    ck_assert_ptr_nonnull (strstr (prompt, "svc_orders"));   /* the subject is a known service */
+    free (prompt);
+
+    static const char *bad[] = {
+        /* an operation outside the list, a toggle without enabled, a scale that says nothing */
+        "{\"config\":{},\"missing\":[],\"operation\":{\"op\":\"migrate\"},\"service_ref\":null,\"confirmation\":\"none\"}",
+        "{\"config\":{},\"missing\":[],\"operation\":{\"op\":\"ha\"},\"service_ref\":null,\"confirmation\":\"none\"}",
+        "{\"config\":{},\"missing\":[],\"operation\":{\"op\":\"scale\"},\"service_ref\":null,\"confirmation\":\"none\"}",
+        "{\"config\":{},\"missing\":[],\"operation\":{\"op\":\"tier\",\"tier\":\"huge\"},\"service_ref\":null,\"confirmation\":\"none\"}",
+        /* a match kind outside the list, an index past the list, an invented candidate */
+        "{\"config\":{},\"missing\":[],\"service_ref\":{\"id\":\"svc_orders\",\"name\":\"orders-db\",\"match\":\"guess\"},\"confirmation\":\"none\"}",
+        "{\"config\":{},\"missing\":[],\"service_ref\":{\"id\":\"svc_orders\",\"name\":\"orders-db\",\"match\":\"ordinal\",\"index\":4},\"confirmation\":\"none\"}",
+        "{\"config\":{},\"missing\":[],\"service_ref\":{\"id\":null,\"name\":null,\"match\":\"type\",\"candidates\":[{\"id\":\"svc_x\",\"name\":\"x\"}]},\"confirmation\":\"none\"}",
+        NULL};
+    for (int i = 0; bad[i]; i++) {
+        s_reply (bad[i]);
+        ck_assert_msg (qs_intent_llm_extract (engine, NULL, "x", NULL, NULL, NULL, dialogue,
+                                              &result, &err) == -1, "accepted %s", bad[i]);
+        ck_assert_ptr_null (result);
+    }
+    json_object_put (dialogue);
     qs_intent_llm_destroy (&engine);
 }
 END_TEST
@@ -353,6 +430,7 @@ s_suite (void)
     tcase_add_test (tc, test_extract_array_context);
     tcase_add_test (tc, test_extract_invalid);
     tcase_add_test (tc, test_extract_heuristic_fake);
+    tcase_add_test (tc, test_dialogue_in_prompt_and_validated);
     suite_add_tcase (s, tc);
     return s;
 }

@@ -1,58 +1,85 @@
-/*  qs_wf_flows - see qs_wf_flows.h */
-#include "qs_wf_flows.h"
+/*  diagnose - why a service misbehaves (seed: DiagnoseWorkflow):
+
+      gather -> analyze -> history -> knowledge -> propose
+             -> (confirm [interrupt] -> decide -> execute -> verify) -> record
+
+    The turn resolves which service first (with the dialogue: "is it
+    healthy?" is about the subject; an ambiguous reference asks which one and
+    runs nothing). Findings come from real Kubernetes and platform data
+    (qs_diagnose); a fix the user can run is proposed, never run unasked. */
+#include "qs_flows.h"
+#include "qs_answer.h"
 #include "qs_diagnose.h"
 #include "qs_wf_events.h"
 #include "qs_json.h"
 #include "qs_log.h"
-#include "qs_optimize.h"
-#include "qs_resolve.h"
 #include "qs_util.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+/* ---- the flow's state -------------------------------------------------- */
+
+typedef struct {
+    qs_flow_head_t head;
+    json_object *service;       /* the platform's Service */
+    json_object *metrics, *logs, *k8s, *gaps;           /* what was read, what was not */
+    json_object *diagnosis;     /* qs_diagnose_analyze */
+    json_object *history, *sources;                     /* earlier cases, knowledge passages */
+    bool executed;              /* the fix ran */
+    char verification[320];
+    char outcome[24];
+} diag_t;
+
+#define DIAG_JSON(X) X (service) X (metrics) X (logs) X (k8s) X (gaps) X (diagnosis) X (history) X (sources)
+
 static void
-s_gap (json_object *state, const char *fmt, const char *detail)
+s_load (void *state, json_object *cp)
 {
-    json_object *gaps = qs_json_get (state, "gaps", json_type_array);
-    if (!gaps) {
-        gaps = json_object_new_array ();
-        json_object_object_add (state, "gaps", gaps);
-    }
+    diag_t *d = state;
+#define S_LOAD(f) d->f = json_object_get (json_object_object_get (cp, #f));
+    DIAG_JSON (S_LOAD)
+#undef S_LOAD
+    d->executed = qs_json_bool (cp, "executed", false);
+    qs_strlcpy (d->verification, qs_json_str (cp, "verification", ""), sizeof d->verification);
+    qs_strlcpy (d->outcome, qs_json_str (cp, "outcome", ""), sizeof d->outcome);
+}
+
+static void
+s_save (const void *state, json_object *cp)
+{
+    const diag_t *d = state;
+#define S_SAVE(f) if (d->f) json_object_object_add (cp, #f, json_object_get (d->f));
+    DIAG_JSON (S_SAVE)
+#undef S_SAVE
+    qs_json_add_bool (cp, "executed", d->executed);
+    qs_json_add_str (cp, "verification", d->verification);
+    qs_json_add_str (cp, "outcome", d->outcome);
+}
+
+static void
+s_clear (void *state)
+{
+    diag_t *d = state;
+#define S_CLEAR(f) json_object_put (d->f); d->f = NULL;
+    DIAG_JSON (S_CLEAR)
+#undef S_CLEAR
+}
+
+static const qs_flow_state_t s_state = {sizeof (diag_t), s_load, s_save, s_clear};
+
+/* ---- the graph ------------------------------------------------------------ */
+
+static void
+s_gap (diag_t *d, const char *fmt, const char *detail)
+{
+    if (!d->gaps)
+        d->gaps = json_object_new_array ();
+    json_object *gaps = d->gaps;
     char text[sizeof ((qs_err_t *) 0)->message + 128];
     snprintf (text, sizeof text, fmt, detail);
     json_object_array_add (gaps, json_object_new_string (text));
-}
-
-/* ---- diagnose ---------------------------------------------------------- */
-
-static qs_node_rc_t
-s_identify (json_object *state, void *arg, qs_err_t *err)
-{
-    qs_wf_run_t *run = arg;
-    json_object *services = NULL, *candidates = NULL;
-    if (qs_json_get (state, "service", json_type_object))
-        return QS_NODE_OK;
-    if (qs_platform_list_services (qs_wf_platform (run->wf), &run->pctx, &services, err) != 0)
-        return qs_wf_platform_rc (err);
-    json_object *hit = qs_resolve_service (services, qs_json_str (state, "message", ""),
-                                           qs_json_get (state, "ref", json_type_object),
-                                           qs_json_str (state, "type", NULL),
-                                           qs_json_get (state, "context", json_type_array), &candidates);
-    if (hit)
-        json_object_object_add (state, "service", json_object_get (hit));
-    else
-        json_object_object_add (state, "candidates", candidates ? candidates : json_object_new_array ());
-    json_object_put (services);
-    return QS_NODE_OK;
-}
-
-static const char *
-s_after_identify (json_object *state, void *arg)
-{
-    (void) arg;
-    return qs_json_get (state, "service", json_type_object) ? "gather" : NULL;
 }
 
 /*  Platform metrics and logs, fetched on a helper thread with its own client
@@ -83,9 +110,10 @@ s_gather_platform (void *arg)
 static qs_node_rc_t
 s_gather (json_object *state, void *arg, qs_err_t *err)
 {
-    (void) err;
+    (void) err; (void) state;
     qs_wf_run_t *run = arg;
-    json_object *service = qs_json_get (state, "service", json_type_object);
+    diag_t *d = run->flow;
+    json_object *service = d->service;
     gather_t g = {.pctx = run->pctx, .service_id = qs_json_str (service, "id", "")};
     pthread_t thread;
     int threaded = pthread_create (&thread, NULL, s_gather_platform, &g) == 0;
@@ -95,26 +123,26 @@ s_gather (json_object *state, void *arg, qs_err_t *err)
     qs_err_t kerr = {0};
     qs_json_add_str (body, "service_id", g.service_id);
     if (qs_wf_call (run, "k8s", "snapshot", body, &snap, &kerr) != 0)
-        s_gap (state, "Kubernetes state unavailable: %s", kerr.message);
+        s_gap (d, "Kubernetes state unavailable: %s", kerr.message);
     json_object_put (body);
     if (threaded)
         pthread_join (thread, NULL);
     if (g.metrics)
-        json_object_object_add (state, "metrics", g.metrics);
+        d->metrics = g.metrics;
     else
-        s_gap (state, "platform metrics unavailable: %s", g.merr.message);
+        s_gap (d, "platform metrics unavailable: %s", g.merr.message);
     if (g.logs) {
         json_object *wrapped = json_object_new_object ();
         json_object_object_add (wrapped, "lines", g.logs);
-        json_object_object_add (state, "logs", wrapped);
+        d->logs = wrapped;
     }
     else
-        s_gap (state, "platform logs unavailable: %s", g.lerr.message);
+        s_gap (d, "platform logs unavailable: %s", g.lerr.message);
     if (snap) {
         json_object *gaps = qs_json_get (snap, "gaps", json_type_array);
         for (size_t i = 0; gaps && i < json_object_array_length (gaps); i++)
-            s_gap (state, "%s", json_object_get_string (json_object_array_get_idx (gaps, i)));
-        json_object_object_add (state, "k8s", snap);
+            s_gap (d, "%s", json_object_get_string (json_object_array_get_idx (gaps, i)));
+        d->k8s = snap;
     }
     return QS_NODE_OK;
 }
@@ -122,52 +150,53 @@ s_gather (json_object *state, void *arg, qs_err_t *err)
 static qs_node_rc_t
 s_analyze (json_object *state, void *arg, qs_err_t *err)
 {
-    (void) arg;
-    json_object *k8s = qs_json_get (state, "k8s", json_type_object);
-    json_object *d = qs_diagnose_analyze (qs_json_get (state, "service", json_type_object),
-                                          qs_json_get (state, "metrics", json_type_object),
-                                          qs_json_get (state, "logs", json_type_object),
-                                          k8s ? qs_json_path (k8s, "pods") : NULL,
-                                          k8s ? qs_json_path (k8s, "events") : NULL,
-                                          k8s ? qs_json_path (k8s, "logs") : NULL,
-                                          qs_json_get (state, "gaps", json_type_array), err);
-    if (!d)
+    (void) state;
+    diag_t *d = ((qs_wf_run_t *) arg)->flow;
+    json_object *k8s = d->k8s;
+    json_object_put (d->diagnosis);
+    d->diagnosis = qs_diagnose_analyze (d->service, d->metrics, d->logs,
+                                        k8s ? qs_json_path (k8s, "pods") : NULL,
+                                        k8s ? qs_json_path (k8s, "events") : NULL,
+                                        k8s ? qs_json_path (k8s, "logs") : NULL, d->gaps, err);
+    if (!d->diagnosis)
         return QS_NODE_FAIL;
-    json_object_object_add (state, "diagnosis", d);
-    qs_events_diagnosis (((qs_wf_run_t *) arg)->req, state);     /* issue 11 */
+    json_object *event = json_object_new_object ();        /* the event's view of the result */
+    json_object_object_add (event, "service", json_object_get (d->service));
+    json_object_object_add (event, "diagnosis", json_object_get (d->diagnosis));
+    qs_events_diagnosis (((qs_wf_run_t *) arg)->req, event);     /* issue 11 */
+    json_object_put (event);
     return QS_NODE_OK;
 }
 
 static const char *
-s_top_code (json_object *state)
+s_top_code (const diag_t *d)
 {
-    return qs_json_str (qs_json_path (state, "diagnosis.findings.0"), "code", "healthy");
+    return qs_json_str (qs_json_path (d->diagnosis, "findings.0"), "code", "healthy");
 }
 
 static qs_node_rc_t
 s_history (json_object *state, void *arg, qs_err_t *err)
 {
-    (void) err;
+    (void) err; (void) state;
     qs_wf_run_t *run = arg;
-    const char *code = s_top_code (state);
-    if (!strcmp (code, "healthy"))
+    diag_t *d = run->flow;
+    const char *code = s_top_code (d);
+    if (!strcmp (code, "healthy") || d->history)
         return QS_NODE_OK;
     qs_err_t ignored = {0};
-    json_object *h = qs_store_diagnosis_find (qs_wf_store (run->wf), run->pctx.auth->org_id, code, 3, &ignored);
-    if (h)
-        json_object_object_add (state, "history", h);
+    d->history = qs_store_diagnosis_find (qs_wf_store (run->wf), run->pctx.auth->org_id, code, 3, &ignored);
     return QS_NODE_OK;
 }
 
 static qs_node_rc_t
 s_knowledge (json_object *state, void *arg, qs_err_t *err)
 {
-    (void) err;
+    (void) err; (void) state;
     qs_wf_run_t *run = arg;
-    json_object *findings = qs_json_path (state, "diagnosis.findings");
+    diag_t *d = run->flow;
+    json_object *findings = qs_json_get (d->diagnosis, "findings", json_type_array);
     char q[900];
-    size_t n = (size_t) snprintf (q, sizeof q, "%s ",
-                                  qs_json_str (qs_json_get (state, "service", json_type_object), "service_type", ""));
+    size_t n = (size_t) snprintf (q, sizeof q, "%s ", qs_json_str (d->service, "service_type", ""));
     for (size_t i = 0; findings && i < json_object_array_length (findings) && i < 2 && n < sizeof q; i++) {
         json_object *f = json_object_array_get_idx (findings, i);
         n += (size_t) snprintf (q + n, sizeof q - n, "%s %.200s ", qs_json_str (f, "code", ""),
@@ -179,8 +208,10 @@ s_knowledge (json_object *state, void *arg, qs_err_t *err)
     qs_err_t kerr = {0};
     if (qs_wf_call (run, "knowledge", "search", body, &reply, &kerr) == 0) {
         json_object *results = qs_json_get (reply, "results", json_type_array);
-        if (results)
-            json_object_object_add (state, "sources", json_object_get (results));
+        if (results) {
+            json_object_put (d->sources);
+            d->sources = json_object_get (results);
+        }
     }
     json_object_put (reply);
     json_object_put (body);
@@ -189,9 +220,9 @@ s_knowledge (json_object *state, void *arg, qs_err_t *err)
 
 /*  The first pod that is not running and ready (the one to restart). */
 static const char *
-s_unhealthy_pod (json_object *state)
+s_unhealthy_pod (const diag_t *d)
 {
-    json_object *pods = qs_json_path (state, "k8s.pods");
+    json_object *pods = d->k8s ? json_object_object_get (d->k8s, "pods") : NULL;
     json_object *items = pods && json_object_is_type (pods, json_type_array) ? pods
                                                                                : qs_json_get (pods, "items", json_type_array);
     const char *first = NULL;
@@ -216,11 +247,13 @@ s_unhealthy_pod (json_object *state)
 static qs_node_rc_t
 s_propose (json_object *state, void *arg, qs_err_t *err)
 {
+    (void) state;
     qs_wf_run_t *run = arg;
-    if (qs_json_get (state, "action", json_type_object))
+    diag_t *d = run->flow;
+    if (d->head.action)
         return QS_NODE_INTERRUPT;
-    json_object *recs = qs_json_path (state, "diagnosis.recommendations");
-    json_object *service = qs_json_get (state, "service", json_type_object);
+    json_object *recs = qs_json_get (d->diagnosis, "recommendations", json_type_array);
+    json_object *service = d->service;
     const char *kind = NULL;
     for (size_t i = 0; recs && i < json_object_array_length (recs) && !kind; i++) {
         const char *action = qs_json_str (json_object_array_get_idx (recs, i), "action", "");
@@ -239,7 +272,7 @@ s_propose (json_object *state, void *arg, qs_err_t *err)
         type = "change_tier";
     }
     else {
-        if (!(pod = s_unhealthy_pod (state)))
+        if (!(pod = s_unhealthy_pod (d)))
             return QS_NODE_OK;
         snprintf (summary, sizeof summary, "Restart pod %s of %s", pod, name);
         type = "restart_pod";
@@ -247,7 +280,7 @@ s_propose (json_object *state, void *arg, qs_err_t *err)
     json_object *config = json_object_new_object ();
     qs_json_add_str (config, up ? "tier" : "pod", up ? up : pod);
     qs_json_add_str (config, "service_id", qs_json_str (service, "id", ""));
-    qs_node_rc_t rc = qs_wf_propose (run, state, type, summary, config, NULL, "fix", err);
+    qs_node_rc_t rc = qs_wf_propose (run, type, summary, config, NULL, "fix", err);
     json_object_put (config);
     return rc;
 }
@@ -255,31 +288,26 @@ s_propose (json_object *state, void *arg, qs_err_t *err)
 static const char *
 s_after_propose (json_object *state, void *arg)
 {
-    (void) arg;
-    return qs_json_get (state, "action", json_type_object) ? "decide" : "record";
+    (void) state;
+    return ((diag_t *) ((qs_wf_run_t *) arg)->flow)->head.action ? "decide" : "record";
 }
 
 static const char *
 s_after_decide (json_object *state, void *arg)
 {
-    (void) arg;
-    return !strcmp (qs_json_str (state, "decision", ""), "confirm") ? "execute" : "record";
-}
-
-static qs_node_rc_t
-s_noop (json_object *state, void *arg, qs_err_t *err)
-{
-    (void) state; (void) arg; (void) err;
-    return QS_NODE_OK;
+    (void) state;
+    return !strcmp (((diag_t *) ((qs_wf_run_t *) arg)->flow)->head.decision, "confirm") ? "execute" : "record";
 }
 
 static qs_node_rc_t
 s_execute (json_object *state, void *arg, qs_err_t *err)
 {
+    (void) state;
     qs_wf_run_t *run = arg;
-    if (qs_json_get (state, "executed", json_type_boolean))
+    diag_t *d = run->flow;
+    if (d->executed || *d->head.error)
         return QS_NODE_OK;                      /* recorded outcome: never twice */
-    json_object *action = qs_json_get (state, "action", json_type_object);
+    json_object *action = d->head.action;
     json_object *config = qs_json_get (action, "config", json_type_object);
     const char *type = qs_json_str (action, "type", "");
     int rc;
@@ -289,8 +317,10 @@ s_execute (json_object *state, void *arg, qs_err_t *err)
         rc = qs_platform_patch_service (qs_wf_platform (run->wf), &run->pctx,
                                         qs_json_str (config, "service_id", ""), fields, &svc, err);
         json_object_put (fields);
-        if (svc)
-            json_object_object_add (state, "service", svc);
+        if (svc) {
+            json_object_put (d->service);
+            d->service = svc;
+        }
     }
     else {
         json_object *body = json_object_new_object (), *reply = NULL;
@@ -303,10 +333,11 @@ s_execute (json_object *state, void *arg, qs_err_t *err)
     if (rc != 0) {
         qs_node_rc_t r = qs_wf_platform_rc (err);
         if (r == QS_NODE_FAIL)
-            qs_json_add_str (state, "error", err->message);
+            qs_strlcpy (d->head.error, err->message, sizeof d->head.error);
         return r == QS_NODE_RETRY ? r : QS_NODE_OK;   /* a refused fix is reported, not fatal */
     }
-    qs_json_add_bool (state, "executed", true);
+    d->executed = true;
+    qs_strlcpy (d->head.service_id, qs_json_str (d->service, "id", ""), sizeof d->head.service_id);
     return QS_NODE_OK;
 }
 
@@ -315,11 +346,12 @@ s_execute (json_object *state, void *arg, qs_err_t *err)
 static qs_node_rc_t
 s_verify (json_object *state, void *arg, qs_err_t *err)
 {
-    (void) err;
+    (void) err; (void) state;
     qs_wf_run_t *run = arg;
-    if (!qs_json_bool (state, "executed", false))
+    diag_t *d = run->flow;
+    if (!d->executed || *d->outcome)
         return QS_NODE_OK;
-    const char *service_id = qs_json_str (qs_json_get (state, "service", json_type_object), "id", "");
+    const char *service_id = qs_json_str (d->service, "id", "");
     char verdict[300] = "I could not confirm the result in time; ask me to diagnose it again in a minute.";
     int ok = 0;
     for (int attempt = 0; attempt < 10 && qs_req_remaining_ms (run->req) > 3000; attempt++) {
@@ -349,34 +381,35 @@ s_verify (json_object *state, void *arg, qs_err_t *err)
             break;
         }
     }
-    qs_json_add_str (state, "verification", verdict);
-    qs_json_add_str (state, "outcome", ok ? "resolved" : "unverified");
+    qs_strlcpy (d->verification, verdict, sizeof d->verification);
+    qs_strlcpy (d->outcome, ok ? "resolved" : "unverified", sizeof d->outcome);
     return QS_NODE_OK;
 }
 
 static qs_node_rc_t
 s_record (json_object *state, void *arg, qs_err_t *err)
 {
-    (void) err;
+    (void) err; (void) state;
     qs_wf_run_t *run = arg;
-    json_object *findings = qs_json_path (state, "diagnosis.findings");
-    if (!findings || !strcmp (s_top_code (state), "healthy"))
+    diag_t *d = run->flow;
+    json_object *findings = qs_json_get (d->diagnosis, "findings", json_type_array);
+    if (!findings || !strcmp (s_top_code (d), "healthy"))
         return QS_NODE_OK;
     json_object *rec = json_object_new_object (), *codes = json_object_new_array ();
     for (size_t i = 0; i < json_object_array_length (findings); i++)
         json_object_array_add (codes, json_object_new_string (
             qs_json_str (json_object_array_get_idx (findings, i), "code", "")));
-    json_object *service = qs_json_get (state, "service", json_type_object);
+    json_object *service = d->service;
     qs_json_add_str (rec, "service_id", qs_json_str (service, "id", ""));
     qs_json_add_str (rec, "service_type", qs_json_str (service, "service_type", ""));
     json_object_object_add (rec, "findings", codes);
-    json_object *action = qs_json_get (state, "action", json_type_object);
-    const char *decision = qs_json_str (state, "decision", "");
+    json_object *action = d->head.action;
+    const char *decision = d->head.decision;
     qs_json_add_str (rec, "fix", action && !strcmp (decision, "confirm")
                                      ? qs_json_str (action, "summary", "")
-                                     : qs_json_str (qs_json_path (state, "diagnosis.recommendations.0"), "description", "none"));
-    qs_json_add_str (rec, "outcome", qs_json_str (state, "outcome",
-                                                  action && !strcmp (decision, "cancel") ? "fix declined" : "advised"));
+                                     : qs_json_str (qs_json_path (d->diagnosis, "recommendations.0"), "description", "none"));
+    qs_json_add_str (rec, "outcome", *d->outcome ? d->outcome
+                                     : action && !strcmp (decision, "cancel") ? "fix declined" : "advised");
     qs_err_t ignored = {0};
     json_object *stored = qs_store_diagnosis_put (qs_wf_store (run->wf), run->pctx.auth->org_id, rec, &ignored);
     json_object_put (stored);
@@ -384,115 +417,75 @@ s_record (json_object *state, void *arg, qs_err_t *err)
     return QS_NODE_OK;
 }
 
-/* The diagnose workflow at a glance. */
-static const qs_node_def_t s_diag_nodes[] = {
-    {.name = "identify",  .fn = s_identify,  .route = s_after_identify, .max_attempts = 3},
+static const qs_node_def_t s_nodes[] = {
     {.name = "gather",    .fn = s_gather,    .next = "analyze"},
     {.name = "analyze",   .fn = s_analyze,   .next = "history"},
     {.name = "history",   .fn = s_history,   .next = "knowledge"},
     {.name = "knowledge", .fn = s_knowledge, .next = "propose"},
     {.name = "propose",   .fn = s_propose,   .route = s_after_propose, .resume = "decide", .max_attempts = 2},
-    {.name = "decide",    .fn = s_noop,      .route = s_after_decide},
+    {.name = "decide",    .fn = qs_wf_node_noop,      .route = s_after_decide},
     {.name = "execute",   .fn = s_execute,   .next = "verify", .max_attempts = 3},
     {.name = "verify",    .fn = s_verify,    .next = "record"},
     {.name = "record",    .fn = s_record},
 };
-static const qs_graph_def_t s_diag = {"diagnose", "identify", s_diag_nodes,
-                                      sizeof s_diag_nodes / sizeof s_diag_nodes[0]};
+static const qs_graph_def_t s_graph = {"diagnose", "gather", s_nodes, sizeof s_nodes / sizeof s_nodes[0]};
 
 const qs_graph_def_t *
 qs_diagnose_graph (void)
 {
-    return &s_diag;
+    return &s_graph;
 }
 
-/* ---- optimize ---------------------------------------------------------- */
+/* ---- the turn's side ------------------------------------------------------ */
 
-/*  Kubernetes' view of a service for the "never shrink what was OOM-killed or
-    restarted" guard: {"oom_killed":bool,"restarts":n}. Unknown when k8s-svc
-    cannot answer; the optimizer then relies on the platform metrics alone. */
-static void
-s_health (qs_wf_run_t *run, const char *service_id, json_object *health)
+static int
+s_run (qs_turn_t *t, qs_err_t *err)
 {
-    json_object *body = json_object_new_object (), *reply = NULL;
-    qs_err_t err = {0};
-    qs_json_add_str (body, "service_id", service_id);
-    if (qs_wf_call (run, "k8s", "pods", body, &reply, &err) == 0) {
-        json_object *pods = qs_json_get (reply, "pods", json_type_array), *h = json_object_new_object ();
-        int64_t restarts = 0;
-        bool oom = false;
-        for (size_t i = 0; pods && i < json_object_array_length (pods); i++) {
-            json_object *pod = json_object_array_get_idx (pods, i);
-            restarts += qs_json_int (pod, "restarts", 0);
-            json_object *cs = qs_json_get (pod, "containers", json_type_array);
-            for (size_t k = 0; cs && k < json_object_array_length (cs); k++) {
-                json_object *c = json_object_array_get_idx (cs, k);
-                if (!strcmp (qs_json_str (qs_json_path (c, "lastState.terminated"), "reason", ""), "OOMKilled")
-                    || !strcmp (qs_json_str (qs_json_path (c, "state.terminated"), "reason", ""), "OOMKilled"))
-                    oom = true;
-            }
+    if (qs_turn_resolve (t, err) < 0)
+        return -1;
+    if (!t->ref.service) {
+        qs_turn_ask_which (t, t->ref.candidates, "diagnose");
+        qs_strlcpy (t->workflow, "diagnose", sizeof t->workflow);
+        return 0;
+    }
+    diag_t d;
+    memset (&d, 0, sizeof d);
+    qs_strlcpy (d.head.intent, "troubleshoot", sizeof d.head.intent);
+    d.service = json_object_get (t->ref.service);
+    qs_run_rc_t rc = qs_turn_run_graph (t, qs_diagnose_graph (), &s_state, &d, err);
+    if (rc != QS_RUN_FAILED) {
+        t->text = qs_answer_diagnosis (d.service, d.diagnosis, d.history, d.sources);
+        json_object *pub = json_object_new_object ();
+        static const char *keys[] = {"service_id", "findings", "recommendations", NULL};
+        for (int i = 0; keys[i]; i++)
+            json_object_object_add (pub, keys[i], json_object_get (qs_json_path (d.diagnosis, keys[i])));
+        qs_turn_set (&t->out.diagnosis, pub);
+        qs_turn_set (&t->out.data_gaps, json_object_get (qs_json_path (d.diagnosis, "data_gaps")));
+        qs_turn_set (&t->out.sources, json_object_get (d.sources));
+        qs_turn_mention (t, d.service);
+        if (d.head.action && rc == QS_RUN_INTERRUPTED) {
+            qs_dlg_pending_t *p = &t->dlg.pending;
+            qs_dialogue_pending_clear (&t->dlg);
+            qs_strlcpy (p->action_id, qs_json_str (d.head.action, "id", ""), sizeof p->action_id);
+            qs_strlcpy (p->action_type, qs_json_str (d.head.action, "type", ""), sizeof p->action_type);
+            qs_strlcpy (p->service_id, qs_json_str (d.service, "id", ""), sizeof p->service_id);
         }
-        qs_json_add_bool (h, "oom_killed", oom);
-        qs_json_add_int (h, "restarts", restarts);
-        json_object_object_add (health, service_id, h);
     }
-    else
-        qs_debug (run->pctx.request_id, "optimize: no pod state for %s: %s", service_id, err.message);
-    json_object_put (reply);
-    json_object_put (body);
+    s_clear (&d);
+    qs_flow_head_clear (&d.head);
+    return rc == QS_RUN_FAILED ? -1 : 0;
 }
 
-int
-qs_wf_recommendations (qs_wf_run_t *run, json_object **reco_p, qs_err_t *err)
+static void
+s_decided (qs_turn_t *t, json_object *action, void *state, const char *decision)
 {
-    qs_platform_t *p = qs_wf_platform (run->wf);
-    json_object *services = NULL, *pricing = NULL, *metrics = json_object_new_object ();
-    json_object *health = json_object_new_object ();
-    int rc = -1;
-    *reco_p = NULL;
-    if (qs_platform_list_services (p, &run->pctx, &services, err) != 0
-        || qs_platform_pricing (p, &run->pctx, &pricing, err) != 0)
-        goto cleanup;
-    for (size_t i = 0; i < json_object_array_length (services); i++) {
-        json_object *svc = json_object_array_get_idx (services, i);
-        const char *id = qs_json_str (svc, "id", "");
-        json_object *m = NULL;
-        qs_err_t merr = {0};
-        if (qs_platform_service_metrics (p, &run->pctx, id, "7d", &m, &merr) == 0)
-            json_object_object_add (metrics, id, m);
-        else
-            qs_warn (run->pctx.request_id, "optimize: no metrics for %s: %s", id, merr.message);
-        if (!strcmp (qs_json_str (svc, "status", ""), "running"))
-            s_health (run, id, health);
-    }
-    *reco_p = qs_optimize_analyze (services, metrics, health, pricing, qs_now_ms (), err);
-    rc = *reco_p ? 0 : -1;
-cleanup:
-    json_object_put (services);
-    json_object_put (pricing);
-    json_object_put (metrics);
-    json_object_put (health);
-    return rc;
+    diag_t *d = state;
+    t->text = qs_answer_action (action, d->head.error, d->verification, decision);
+    qs_turn_mention (t, d->service);
+    qs_strlcpy (t->out.verification, d->verification, sizeof t->out.verification);
 }
 
-static qs_node_rc_t
-s_optimize (json_object *state, void *arg, qs_err_t *err)
-{
-    qs_wf_run_t *run = arg;
-    json_object *reco = NULL;
-    if (qs_wf_recommendations (run, &reco, err) != 0)
-        return qs_wf_platform_rc (err);
-    json_object_object_add (state, "optimization", reco);
-    return QS_NODE_OK;
-}
-
-static const qs_node_def_t s_opt_nodes[] = {
-    {.name = "analyze", .fn = s_optimize, .max_attempts = 2},
+const qs_flow_t qs_flow_diagnose = {
+    .intent = "troubleshoot", .workflow = "diagnose", .run = s_run,
+    .graph = qs_diagnose_graph, .state = &s_state, .decided = s_decided,
 };
-static const qs_graph_def_t s_opt = {"optimize", "analyze", s_opt_nodes, 1};
-
-const qs_graph_def_t *
-qs_optimize_graph (void)
-{
-    return &s_opt;
-}

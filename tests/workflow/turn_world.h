@@ -1,0 +1,34 @@
+/*  turn_world - the turn engine's world without a broker or other processes:
+    the workflow (qs_wf) over a SQLite store, its bus calls answered
+    in-process (intent-svc's local engine for intent, empty knowledge, no
+    Kubernetes), the platform served by the sandbox's world in this process
+    on a loopback port, and chat / confirm / cancel as local requests. */
+#ifndef TURN_WORLD_H
+#define TURN_WORLD_H
+
+#include <json-c/json.h>
+#include "qs_auth.h"
+#include "qs_wf.h"
+
+typedef struct _turn_world_t turn_world_t;
+
+/*  A fresh world (seeded sandbox tenants); NULL on failure. */
+turn_world_t *turn_world_new (void);
+void turn_world_destroy (turn_world_t **self_p);
+
+/*  An identity of the sandbox's tenants with a valid token. */
+void turn_world_auth (turn_world_t *self, qs_auth_t *auth, const char *sub, const char *org, const char *roles);
+
+/*  One chat turn (conv may be NULL = a new conversation); the ChatResponse
+    (new object) or NULL with *status_p set to the error status. */
+json_object *turn_world_chat (turn_world_t *self, const qs_auth_t *auth, const char *conv,
+                              const char *message, int *status_p);
+/*  POST /actions/{id}/confirm or cancel ("confirm" / "cancel"); returns the
+    status and *resp_p (may be NULL) the body. */
+int turn_world_decide (turn_world_t *self, const qs_auth_t *auth, const char *id, const char *what,
+                       json_object **resp_p);
+
+/*  The org's services on the platform (new array). */
+json_object *turn_world_services (turn_world_t *self, const qs_auth_t *auth);
+
+#endif

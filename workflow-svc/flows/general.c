@@ -1,0 +1,37 @@
+/*  general - a question for the knowledge base: the best passages of the
+    org's and the shared documents, cited. */
+#include "qs_flows.h"
+#include "qs_answer.h"
+#include "qs_json.h"
+#include "qs_util.h"
+#include <string.h>
+
+static int
+s_run (qs_turn_t *t, qs_err_t *err)
+{
+    (void) err;
+    json_object *body = json_object_new_object (), *reply = NULL;
+    /* search takes up to 1000 characters: the start of a long message carries its topic */
+    char q[1000];
+    size_t n = qs_strlcpy (q, t->message, sizeof q);
+    if (n >= sizeof q) {
+        size_t cut = sizeof q - 1;
+        while (cut > 0 && ((unsigned char) q[cut] & 0xC0) == 0x80)
+            cut--;                      /* never split a UTF-8 sequence */
+        q[cut] = '\0';
+    }
+    qs_json_add_str (body, "q", q);
+    qs_json_add_int (body, "limit", 3);
+    qs_err_t kerr = {0};
+    if (qs_turn_call (t, "knowledge", "search", body, &reply, &kerr) != 0)
+        qs_strlcpy (t->out.knowledge_error, kerr.message, sizeof t->out.knowledge_error);
+    json_object *results = qs_json_get (reply, "results", json_type_array);
+    qs_strlcpy (t->workflow, "answer", sizeof t->workflow);
+    t->text = qs_answer_general (t->message, results);
+    qs_turn_set (&t->out.sources, json_object_get (results));
+    json_object_put (reply);
+    json_object_put (body);
+    return 0;
+}
+
+const qs_flow_t qs_flow_general = {.intent = "general_question", .workflow = "answer", .run = s_run};

@@ -1,0 +1,192 @@
+/*  qs_route - see qs_route.h */
+#include "qs_route.h"
+#include "qs_resolve.h"
+#include "qs_util.h"
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+/*  word (or phrase) occurs in text between word boundaries, any case. */
+static bool
+s_word (const char *text, const char *word)
+{
+    size_t wl = strlen (word);
+    for (const char *p = text; p && (p = strcasestr (p, word)); p++) {
+        bool before = p == text || !isalnum ((unsigned char) p[-1]);
+        bool after = !isalnum ((unsigned char) p[wl]);
+        if (before && after)
+            return true;
+    }
+    return false;
+}
+
+static bool
+s_any (const char *text, const char *const *words)
+{
+    for (int i = 0; words[i]; i++)
+        if (s_word (text, words[i]))
+            return true;
+    return false;
+}
+
+static int
+s_word_count (const char *text)
+{
+    int n = 0;
+    for (const char *p = text; *p;) {
+        while (*p && !isalnum ((unsigned char) *p))
+            p++;
+        if (*p)
+            n++;
+        while (*p && isalnum ((unsigned char) *p))
+            p++;
+    }
+    return n;
+}
+
+static const char *const s_create[] = {"create", "need", "want", "provision", "spin up", "set up",
+                                       "setup", "deploy", "launch", "new", "make me", "give me",
+                                       "get me", "build", NULL};
+static const char *const s_revise[] = {"instead", "actually", "change", "switch", "rather",
+                                       "make it", "call it", "rename", NULL};
+static const char *const s_apply[] = {"apply", "do", "go with", "take", "implement", "accept",
+                                      "execute", "run", "use", NULL};
+static const char *const s_health[] = {"healthy", "health", "working", "down", "broken",
+                                       "failing", "errors", "alive", "crashing", "is it up",
+                                       "unhealthy", "wrong", NULL};
+static const char *const s_connect[] = {"connect", "connection", "uri", "host", "port", "password",
+                                        "credentials", "string", NULL};
+static const char *const s_cost[] = {"cost", "costs", "price", "pay", "expensive", "spend",
+                                     "bill", "charge", NULL};
+static const char *const s_saving[] = {"reduce", "save", "saving", "savings", "cheaper", "optimize",
+                                       "optimise", "cut", "lower", NULL};
+
+bool
+qs_route_new_request (const char *message)
+{
+    return s_any (message, s_create);
+}
+
+bool
+qs_route_what_about (const char *message, char *rest, size_t size)
+{
+    static const char *const cues[] = {"what about", "how about", "and what about", "same for",
+                                       "same thing for", "what of", "and for", "now for", NULL};
+    const char *p = message;
+    while (*p && isspace ((unsigned char) *p))
+        p++;
+    for (int i = 0; cues[i]; i++) {
+        size_t n = strlen (cues[i]);
+        const char *hit = strcasestr (p, cues[i]);
+        /* the cue starts the message (after "ok,", "and") */
+        if (hit && hit - p <= 5 && !isalnum ((unsigned char) hit[n])) {
+            qs_strlcpy (rest, hit + n, size);
+            return true;
+        }
+    }
+    /* "and billing-db?" */
+    if (!strncasecmp (p, "and ", 4) && s_word_count (p) <= 3 && strchr (p, '?')) {
+        qs_strlcpy (rest, p + 4, size);
+        return true;
+    }
+    return false;
+}
+
+static void
+s_set (qs_route_t *out, qs_route_kind_t kind, const char *intent, const char *followup)
+{
+    out->kind = kind;
+    qs_strlcpy (out->intent, intent, sizeof out->intent);
+    qs_strlcpy (out->followup, followup, sizeof out->followup);
+}
+
+static const char *
+s_pending_intent (const qs_dialogue_t *d)
+{
+    return !strcmp (d->pending.action_type, "provision_service") ? "provision_service" : "manage_service";
+}
+
+void
+qs_route_decide (const qs_dialogue_t *d, const qs_route_in_t *in, qs_route_t *out)
+{
+    memset (out, 0, sizeof *out);
+    out->list_index = -1;
+    const char *msg = in->message ? in->message : "";
+    const char *fu = in->followup && strcmp (in->followup, "none") ? in->followup : "";
+    const char *conf = in->confirmation ? in->confirmation : "none";
+    const char *intent = in->intent && *in->intent ? in->intent : "general_question";
+    bool short_msg = s_word_count (msg) <= 7;
+    s_set (out, QS_ROUTE_FLOW, intent, "");
+
+    /* a plan awaits confirmation */
+    if (*d->pending.action_id) {
+        if (!strcmp (fu, "confirm") || !strcmp (conf, "yes")
+            || (*d->pending.service_name && !strcmp (msg, d->pending.service_name))) {
+            s_set (out, QS_ROUTE_CONFIRM, s_pending_intent (d), "confirm");
+            return;
+        }
+        if (!strcmp (fu, "cancel") || !strcmp (conf, "no")) {
+            s_set (out, QS_ROUTE_CANCEL, s_pending_intent (d), "cancel");
+            return;
+        }
+        if (!strcmp (d->pending.action_type, "provision_service")) {
+            bool fresh = !fu[0] && !strcmp (intent, "provision_service") && qs_route_new_request (msg)
+                         && *in->config->service_type && !s_any (msg, s_revise);
+            bool other = in->names_service && strcmp (intent, "provision_service");
+            if (!strcmp (fu, "edit_plan") || (!fu[0] && qs_config_any (in->config) && !fresh && !other)) {
+                s_set (out, QS_ROUTE_EDIT, "provision_service", "edit_plan");
+                return;
+            }
+        }
+    }
+    /* an open question: its answer continues the request that asked */
+    if (!strcmp (d->clarify.asked, "service_type")
+        && (!strcmp (fu, "answer") || *in->config->service_type)) {
+        s_set (out, QS_ROUTE_ANSWER, "provision_service", "answer");
+        return;
+    }
+    if (!strcmp (d->clarify.asked, "service") && *d->clarify.intent
+        && (!strcmp (fu, "answer") || (short_msg && !qs_route_new_request (msg)))) {
+        s_set (out, QS_ROUTE_ANSWER, d->clarify.intent, "answer");
+        return;
+    }
+    /* an item of the last list */
+    int index = qs_resolve_list_index (msg, d);
+    if (!strcmp (d->list_kind, "recommendations") && index >= 0
+        && (!strcmp (fu, "list_ref") || !strcmp (intent, "manage_service") || s_any (msg, s_apply) || short_msg)) {
+        s_set (out, QS_ROUTE_FLOW, "manage_service", "list_ref");
+        out->list_index = index;
+        return;
+    }
+    if (!strcmp (d->list_kind, "services") && index >= 0 && (!strcmp (fu, "list_ref") || short_msg)) {
+        bool keep = !fu[0] && (!strcmp (intent, "general_question") || in->confidence < 0.6);
+        s_set (out, QS_ROUTE_FLOW, keep ? (*d->last_kind ? d->last_kind : "get_service_info") : intent,
+               "list_ref");
+        out->list_index = index;
+        return;
+    }
+    /* "what about X?": the same question about X */
+    char rest[256];
+    if (*d->last_kind && (!strcmp (fu, "what_about") || (!fu[0] && qs_route_what_about (msg, rest, sizeof rest)))) {
+        s_set (out, QS_ROUTE_FLOW, fu[0] ? intent : d->last_kind, "what_about");
+        return;
+    }
+    /* a follow-up about the subject */
+    if (d->nsubject && (!strcmp (fu, "subject") || (!fu[0] && short_msg && !in->names_service
+                                                    && qs_resolve_pronoun (msg)))) {
+        const char *to = intent;
+        /* the cue words decide even when the intent service read the follow-up:
+           "is it healthy?" is never its connection info */
+        if (s_any (msg, s_health) && !s_any (msg, s_connect) && !qs_route_new_request (msg))
+            to = "troubleshoot";
+        else if (s_any (msg, s_cost) && !s_any (msg, s_saving))
+            to = "get_service_info";
+        else if (!fu[0] && (!strcmp (intent, "general_question") || !strcmp (intent, "optimize_costs")))
+            to = "get_service_info";
+        s_set (out, QS_ROUTE_FLOW, to, "subject");
+        return;
+    }
+    /* "is my database healthy?" asks for a diagnosis, not the details */
+    if (!fu[0] && !strcmp (intent, "get_service_info") && s_any (msg, s_health) && !s_any (msg, s_connect))
+        s_set (out, QS_ROUTE_FLOW, "troubleshoot", "");
+}
