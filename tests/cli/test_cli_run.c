@@ -1,7 +1,8 @@
 /*  The quickspin binary against the whole suite on loopback: one-shot chat,
     --json, the recommendations table, conversations list/show/delete,
     confirm, exit codes (401, unreachable, usage, 404, 409), the config file,
-    and the interactive session in tmux (question, y/N prompt, Ctrl-D). */
+    the interactive session in tmux (question, y/N prompt, Ctrl-D), and
+    recommend --apply (scripted and at a terminal). */
 #include "../qs_test.h"
 #include <fcntl.h>
 #include <poll.h>
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <sqlite3.h>
 #include "qs_cli_cmds.h"
 #include "qs_harness.h"
 #include "qs_json.h"
@@ -171,6 +173,96 @@ START_TEST (test_one_shot_chat_and_confirm)
     ck_assert_int_eq (r.status, 1);
     ck_assert_ptr_nonnull (strstr (r.err, "409"));
     s_run_free (&r);
+}
+END_TEST
+
+/*  A pending action of token's from a chat message through the API; its id into id. */
+static void
+s_propose (const char *token, const char *message, char id[64])
+{
+    char body[300];
+    snprintf (body, sizeof body, "{\"message\":\"%s\"}", message);
+    json_object *r = NULL;
+    ck_assert_int_eq (qs_harness_http ("POST", qs_harness_gateway (s_h), "/api/v1/chat", token, body, &r), 200);
+    snprintf (id, 64, "%s", qs_json_str (qs_json_path (r, "actions.0"), "id", ""));
+    ck_assert_msg (id[0], "no pending action: %s", json_object_to_json_string (r));
+    json_object_put (r);
+}
+
+START_TEST (test_audit_and_verify)
+{
+    char *lee = qs_harness_token ("lee", "org-ledger", "member");
+    char *ada = qs_harness_token ("ada", "org-ledger", "admin");
+    char id[64];
+    s_propose (lee, "create a redis cache called ledger-cache for staging", id);
+    s_run_t r = s_cli_run (qs_harness_gateway (s_h), lee, S_ARGS ("confirm", id));
+    ck_assert_msg (r.status == 0, "confirm exit %d: %s", r.status, r.err);
+    s_run_free (&r);
+    s_propose (lee, "create a postgres database called ledger-db for staging", id);
+    r = s_cli_run (qs_harness_gateway (s_h), lee, S_ARGS ("cancel", id));
+    ck_assert_msg (r.status == 0, "cancel exit %d: %s", r.status, r.err);
+    s_run_free (&r);
+
+    //  the table, oldest first
+    r = s_cli_run (qs_harness_gateway (s_h), lee, S_ARGS ("audit"));
+    ck_assert_msg (r.status == 0, "audit exit %d: %s", r.status, r.err);
+    const char *p = strstr (r.out, "proposed"), *q = p ? strstr (p, "confirmed") : NULL;
+    ck_assert_msg (q && strstr (q, "executed") && strstr (q, "cancelled"), "table: %s", r.out);
+    s_run_free (&r);
+    //  --json is the API's page; --all follows next_cursor
+    r = s_cli_run (qs_harness_gateway (s_h), lee, S_ARGS ("--json", "audit", "--limit", "2"));
+    json_object *j = s_expect_json (&r);
+    ck_assert_int_eq ((int) json_object_array_length (qs_json_get (j, "entries", json_type_array)), 2);
+    ck_assert_ptr_nonnull (qs_json_str (j, "next_cursor", NULL));
+    json_object_put (j);
+    s_run_free (&r);
+    r = s_cli_run (qs_harness_gateway (s_h), lee, S_ARGS ("--json", "audit", "--limit", "2", "--all"));
+    j = s_expect_json (&r);
+    ck_assert_int_eq ((int) json_object_array_length (qs_json_get (j, "entries", json_type_array)), 5);
+    ck_assert_ptr_null (qs_json_str (j, "next_cursor", NULL));
+    json_object_put (j);
+    s_run_free (&r);
+    r = s_cli_run (qs_harness_gateway (s_h), lee, S_ARGS ("audit", "--limit", "0"));
+    ck_assert_int_eq (r.status, 2);
+    s_run_free (&r);
+
+    //  an intact chain: the admin checks the org's, a member their own
+    r = s_cli_run (qs_harness_gateway (s_h), ada, S_ARGS ("audit", "verify"));
+    ck_assert_msg (r.status == 0 && strstr (r.out, "verified 5 entries of the organisation"),
+                   "exit %d: %s %s", r.status, r.out, r.err);
+    s_run_free (&r);
+    r = s_cli_run (qs_harness_gateway (s_h), lee, S_ARGS ("audit", "verify"));
+    ck_assert_msg (r.status == 0 && strstr (r.out, "verified 5 entries of your own"),
+                   "exit %d: %s %s", r.status, r.out, r.err);
+    s_run_free (&r);
+
+    //  history rewritten behind the API: both views name the entry
+    char path[300];
+    snprintf (path, sizeof path, "%s/qs.db", qs_harness_dir (s_h));
+    sqlite3 *db = NULL;
+    ck_assert_int_eq (sqlite3_open (path, &db), SQLITE_OK);
+    sqlite3_busy_timeout (db, 5000);
+    ck_assert_int_eq (sqlite3_exec (db, "UPDATE audit SET summary = 'nothing happened'"
+                                        " WHERE organization_id = 'org-ledger' AND seq = 3",
+                                    NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_eq (sqlite3_changes (db), 1);
+    sqlite3_close (db);
+    const char *tokens[] = {ada, lee};
+    for (int i = 0; i < 2; i++) {
+        r = s_cli_run (qs_harness_gateway (s_h), tokens[i], S_ARGS ("audit", "verify"));
+        ck_assert_msg (r.status == 5 && strstr (r.err, "broken at entry 3"), "exit %d: %s %s",
+                       r.status, r.out, r.err);
+        s_run_free (&r);
+    }
+    r = s_cli_run (qs_harness_gateway (s_h), ada, S_ARGS ("--json", "audit", "verify"));
+    ck_assert_int_eq (r.status, 5);
+    j = s_expect_json (&r);
+    ck_assert_int_eq (qs_json_int (j, "broken_seq", 0), 3);
+    ck_assert_int_eq (qs_json_int (j, "checked", 0), 2);
+    json_object_put (j);
+    s_run_free (&r);
+    free (lee);
+    free (ada);
 }
 END_TEST
 
@@ -344,6 +436,81 @@ START_TEST (test_config_file)
     ck_assert (qs_json_double (j, "total_potential_savings", 0) > 0);   // globex's, from the file
     json_object_put (j);
     s_run_free (&r);
+}
+END_TEST
+
+//  The first recommendation of the org that token sees whose type is (or,
+//  with negate, is not) type; its id into id, its service name into name.
+static void
+s_reco (const char *token, const char *type, bool negate, char *id, char *name)
+{
+    json_object *api = NULL;
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_gateway (s_h), "/api/v1/recommendations", token, NULL, &api), 200);
+    json_object *recs = qs_json_get (api, "recommendations", json_type_array);
+    id[0] = '\0';
+    for (size_t i = 0; recs && i < json_object_array_length (recs) && !id[0]; i++) {
+        json_object *r = json_object_array_get_idx (recs, i);
+        if (!strcmp (qs_json_str (r, "type", ""), type) != negate) {
+            snprintf (id, 64, "%s", qs_json_str (r, "id", ""));
+            snprintf (name, 64, "%s", qs_json_str (r, "service_name", ""));
+        }
+    }
+    json_object_put (api);
+    ck_assert_msg (id[0], "no %s%s recommendation", negate ? "non-" : "", type);
+}
+
+//  recommend --apply: --yes for scripts, --json, and the errors
+START_TEST (test_recommend_apply)
+{
+    char id[64], name[64];
+    s_reco (s_globex, "delete_idle", true, id, name);
+    s_run_t r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend"));
+    ck_assert_msg (strstr (r.out, id) != NULL, "the table does not show the id %s: %s", id, r.out);
+    s_run_free (&r);
+    //  without a terminal or an answer: shown, not applied
+    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend", "--apply", id));
+    ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
+    char change[128];
+    snprintf (change, sizeof change, "Change %s (action ", name);
+    ck_assert_msg (strstr (r.out, change) != NULL, "no change shown: %s", r.out);
+    ck_assert_ptr_nonnull (strstr (r.out, " -> "));
+    ck_assert_ptr_nonnull (strstr (r.out, "monthly cost $"));
+    ck_assert_ptr_nonnull (strstr (r.out, "Apply this change? [y/N]"));
+    ck_assert_ptr_nonnull (strstr (r.out, "Not applied; nothing changed."));
+    ck_assert_ptr_nonnull (strstr (r.out, "(update_service): cancelled"));
+    s_run_free (&r);
+    //  --yes --json: the apply answer, then the confirm answer, as JSON
+    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("--json", "recommend", "--apply", id, "--yes"));
+    ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
+    ck_assert_ptr_nonnull (strstr (r.out, "\"pending_confirmation\""));
+    ck_assert_ptr_nonnull (strstr (r.out, "\"executed\""));
+    ck_assert_ptr_nonnull (strstr (r.out, "\"monthly_cost_before\""));
+    s_run_free (&r);
+    //  applied: the service changed, so that id is gone
+    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend", "--apply", id, "--yes"));
+    ck_assert_int_eq (r.status, 1);
+    ck_assert_ptr_nonnull (strstr (r.err, "not_found"));
+    s_run_free (&r);
+    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend", "--apply", "../etc"));
+    ck_assert_int_eq (r.status, 2);
+    s_run_free (&r);
+    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend", "--yes"));
+    ck_assert_int_eq (r.status, 2);
+    s_run_free (&r);
+    //  --yes never deletes: the name must be typed (none here)
+    char *admin = qs_harness_token ("cli-admin", "org-globex", "admin");
+    s_reco (admin, "delete_idle", false, id, name);
+    r = s_cli_run (qs_harness_gateway (s_h), admin, S_ARGS ("recommend", "--apply", id, "--yes"));
+    ck_assert_int_eq (r.status, 2);
+    ck_assert_ptr_nonnull (strstr (r.out, "--yes does not delete"));
+    ck_assert_ptr_nonnull (strstr (r.out, "(delete_service): cancelled"));
+    s_run_free (&r);
+    //  a member may not delete: told why, exit 4
+    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend", "--apply", id));
+    ck_assert_int_eq (r.status, 4);
+    ck_assert_ptr_nonnull (strstr (r.err, "role"));
+    s_run_free (&r);
+    free (admin);
 }
 END_TEST
 
@@ -521,6 +688,67 @@ START_TEST (test_prompt_takes_a_change_tmux)
 }
 END_TEST
 
+//  recommend --apply at a terminal: the change, y/N, "y" applies it; a
+//  delete asks for the name and a wrong one deletes nothing.
+START_TEST (test_recommend_apply_tmux)
+{
+    char cmd[4096], id[64], name[64];
+    s_target = "apply";
+    s_reco (s_globex, "delete_idle", true, id, name);
+    snprintf (cmd, sizeof cmd,
+              "tmux -L %s new-session -d -s apply -x 160 -y 50 "
+              "\"env HOME=%s QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s %s recommend --apply %s; "
+              "echo QS_EXIT=\\$?; sleep 60\"",
+              s_sock, s_home, qs_harness_gateway (s_h), s_globex, s_cli, id);
+    ck_assert_int_eq (system (cmd), 0);
+    char *pane = s_pane_wait ("Apply this change? [y/N]", 1, 30000);
+    ck_assert_msg (pane != NULL, "no y/N prompt: %s", s_pane ());
+    ck_assert_ptr_nonnull (strstr (pane, name));
+    ck_assert_ptr_nonnull (strstr (pane, "monthly cost $"));
+    free (pane);
+    s_keys ("y", true);
+    s_keys ("Enter", false);
+    pane = s_pane_wait ("QS_EXIT=", 1, 30000);
+    ck_assert_msg (pane != NULL, "the command did not end: %s", s_pane ());
+    ck_assert_msg (strstr (pane, "(update_service): executed") != NULL, "not executed: %s", pane);
+    ck_assert_msg (strstr (pane, "QS_EXIT=0") != NULL, "exit status: %s", strstr (pane, "QS_EXIT="));
+    free (pane);
+    snprintf (cmd, sizeof cmd, "tmux -L %s kill-session -t apply 2>/dev/null", s_sock);
+    ck_assert_int_eq (system (cmd), 0);
+    //  a delete: the name typed back, and a wrong one changes nothing
+    char *admin = qs_harness_token ("cli-admin", "org-globex", "admin");
+    s_reco (admin, "delete_idle", false, id, name);
+    s_target = "del";
+    snprintf (cmd, sizeof cmd,
+              "tmux -L %s new-session -d -s del -x 160 -y 50 "
+              "\"env HOME=%s QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s %s recommend --apply %s; "
+              "echo QS_EXIT=\\$?; sleep 60\"",
+              s_sock, s_home, qs_harness_gateway (s_h), admin, s_cli, id);
+    ck_assert_int_eq (system (cmd), 0);
+    pane = s_pane_wait ("Type the service's name to delete it:", 1, 30000);
+    ck_assert_msg (pane != NULL, "no name prompt: %s", s_pane ());
+    ck_assert_ptr_nonnull (strstr (pane, "Delete "));
+    ck_assert_ptr_nonnull (strstr (pane, "status running -> deleted"));
+    free (pane);
+    s_keys ("yes", true);
+    s_keys ("Enter", false);
+    pane = s_pane_wait ("QS_EXIT=", 1, 30000);
+    ck_assert_msg (pane != NULL, "the command did not end: %s", s_pane ());
+    ck_assert_msg (strstr (pane, "The name does not match; nothing changed.") != NULL, "%s", pane);
+    ck_assert_msg (strstr (pane, "QS_EXIT=1") != NULL, "exit status: %s", strstr (pane, "QS_EXIT="));
+    free (pane);
+    snprintf (cmd, sizeof cmd, "tmux -L %s kill-session -t del 2>/dev/null", s_sock);
+    ck_assert_int_eq (system (cmd), 0);
+    json_object *svc = NULL;
+    char path[160];
+    s_reco (admin, "delete_idle", false, id, name);          /* still there, still idle */
+    snprintf (path, sizeof path, "/api/v1/recommendations/%s/apply", id);
+    ck_assert_int_eq (qs_harness_http ("POST", qs_harness_gateway (s_h), path, admin, "{}", &svc), 200);
+    json_object_put (svc);
+    free (admin);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -530,6 +758,7 @@ s_suite (void)
     tcase_set_timeout (tc, 120);
     tcase_add_test (tc, test_one_shot_chat_and_confirm);
     tcase_add_test (tc, test_json_output);
+    tcase_add_test (tc, test_audit_and_verify);
     tcase_add_test (tc, test_recommend_table);
     tcase_add_test (tc, test_conversations_list_show_delete);
     tcase_add_test (tc, test_exit_codes);
@@ -537,6 +766,8 @@ s_suite (void)
     tcase_add_test (tc, test_interactive_tmux);
     tcase_add_test (tc, test_one_shot_prompt_tmux);
     tcase_add_test (tc, test_prompt_takes_a_change_tmux);
+    tcase_add_test (tc, test_recommend_apply);
+    tcase_add_test (tc, test_recommend_apply_tmux);
     suite_add_tcase (s, tc);
     return s;
 }

@@ -2,7 +2,10 @@
     for every route of contract section 4 that names or returns someone's
     data: another user's conversation or action is 404 (never 403, so ids
     cannot be probed), a viewer's confirm is 403, recommendations come from
-    the caller's org only, the document routes are admin-only. */
+    the caller's org only, the document routes are admin-only, a
+    recommendation is applied only in its org and settled only by its
+    proposer, the audit log shows an admin the org's entries and anyone
+    else only their own. */
 #include "../qs_test.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,6 +170,57 @@ START_TEST (test_action_routes)
 }
 END_TEST
 
+/*  How many entries of caller's audit view are about action_id; asserts
+    that every entry belongs to org and, unless all_actors, to actor. */
+static int
+s_audit_hits (const char *token, const char *org, const char *actor, bool all_actors,
+              const char *action_id)
+{
+    json_object *all = qs_harness_audit_all (qs_harness_gateway (qs_harness_fixture_get ()), token, 3);
+    ck_assert_ptr_nonnull (all);
+    int hits = 0;
+    for (size_t i = 0; i < json_object_array_length (all); i++) {
+        json_object *e = json_object_array_get_idx (all, i);
+        ck_assert_str_eq (qs_json_str (e, "org_id", ""), org);
+        if (!all_actors)
+            ck_assert_str_eq (qs_json_str (e, "actor", ""), actor);
+        hits += !strcmp (qs_json_str (e, "action_id", ""), action_id);
+    }
+    json_object_put (all);
+    return hits;
+}
+
+START_TEST (test_audit_route)
+{
+    json_object *r = s_chat (s_alice, "create a redis cache called sec-audit with 1GB for staging");
+    char id[80], path[200];
+    snprintf (id, sizeof id, "%s", qs_json_str (qs_json_path (r, "actions.0"), "id", ""));
+    ck_assert_msg (id[0], "no pending action: %s", json_object_to_json_string (r));
+    json_object_put (r);
+    snprintf (path, sizeof path, "/api/v1/actions/%s/cancel", id);
+    s_expect ("POST", path, s_alice, "{}", 200, NULL);
+    char *dan = qs_harness_token ("dan", "org-acme", "member");
+    //  the owner sees proposed and cancelled; the org's admins see them too
+    ck_assert_int_eq (s_audit_hits (s_alice, "org-acme", "alice", false, id), 2);
+    ck_assert_int_eq (s_audit_hits (s_acme_admin, "org-acme", NULL, true, id), 2);
+    ck_assert_int_eq (s_audit_hits (s_bob, "org-acme", NULL, true, id), 2);
+    //  a colleague or a viewer of the same org sees only their own entries
+    ck_assert_int_eq (s_audit_hits (dan, "org-acme", "dan", false, id), 0);
+    ck_assert_int_eq (s_audit_hits (s_viewer, "org-acme", "vic", false, id), 0);
+    //  another org never sees an entry of this one, whatever its role or sub
+    ck_assert_int_eq (s_audit_hits (s_carol, "org-globex", "carol", false, id), 0);
+    ck_assert_int_eq (s_audit_hits (s_globex_admin, "org-globex", NULL, true, id), 0);
+    ck_assert_int_eq (s_audit_hits (s_alice_globex, "org-globex", NULL, true, id), 0);
+    //  no token, bad paging
+    s_expect ("GET", "/api/v1/audit", NULL, NULL, 401, NULL);
+    s_expect ("GET", "/api/v1/audit?limit=0", s_alice, NULL, 400, "bad_request");
+    s_expect ("GET", "/api/v1/audit?limit=abc", s_alice, NULL, 400, "bad_request");
+    s_expect ("GET", "/api/v1/audit?cursor=%25%25", s_acme_admin, NULL, 400, "bad_request");
+    s_expect ("POST", "/api/v1/audit", s_acme_admin, "{}", 405, NULL);
+    free (dan);
+}
+END_TEST
+
 //  Service ids of an org, from the platform as that org sees it
 static json_object *
 s_platform_ids (const char *token)
@@ -277,6 +331,64 @@ START_TEST (test_documents_scoped_to_org)
 }
 END_TEST
 
+//  POST /api/v1/recommendations/{id}/apply (contract section 9): the owner
+//  gets a pending action that only they can settle; a colleague, an admin
+//  and another org see 404 for it; another org's recommendation id is 404;
+//  a viewer may ask (an explanation, no action) but never confirm (403)
+START_TEST (test_apply_route)
+{
+    char *viewer = qs_harness_token ("gwen", "org-globex", "viewer");
+    char *colleague = qs_harness_token ("dave", "org-globex", "member");
+    json_object *reco = NULL, *r = NULL;
+    ck_assert_int_eq (s_http ("GET", "/api/v1/recommendations", s_carol, NULL, &reco), 200);
+    json_object *recs = qs_json_get (reco, "recommendations", json_type_array), *rec = NULL;
+    for (size_t i = 0; recs && i < json_object_array_length (recs) && !rec; i++)
+        if (strcmp (qs_json_str (json_object_array_get_idx (recs, i), "type", ""), "delete_idle"))
+            rec = json_object_array_get_idx (recs, i);
+    ck_assert_msg (rec, "globex has no recommendation to apply");
+    char apply[200], path[200], conv[80], action[80], body[200];
+    snprintf (apply, sizeof apply, "/api/v1/recommendations/%s/apply", qs_json_str (rec, "id", ""));
+    //  no token; a body that is not an object; another org's id; an unknown id
+    s_expect ("POST", apply, NULL, "{}", 401, NULL);
+    s_expect ("POST", apply, s_carol, "[1]", 400, NULL);
+    s_expect ("POST", apply, s_alice, "{}", 404, "not_found");
+    s_expect ("POST", apply, s_acme_admin, "{}", 404, "not_found");
+    s_expect ("POST", "/api/v1/recommendations/rec-0000000000000000/apply", s_carol, "{}", 404, "not_found");
+    //  a viewer may ask: told why, nothing to confirm
+    ck_assert_int_eq (s_http ("POST", apply, viewer, "{}", &r), 200);
+    ck_assert_int_eq ((int) json_object_array_length (qs_json_get (r, "actions", json_type_array)), 0);
+    ck_assert_ptr_nonnull (strstr (qs_json_str (r, "message", ""), "role"));
+    json_object_put (r);
+    //  the owner's proposal
+    ck_assert_int_eq (s_http ("POST", apply, s_carol, "{}", &r), 200);
+    snprintf (conv, sizeof conv, "%s", qs_json_str (r, "conversation_id", ""));
+    snprintf (action, sizeof action, "%s", qs_json_str (qs_json_path (r, "actions.0"), "id", ""));
+    ck_assert_msg (*action, "no pending action: %s", json_object_to_json_string (r));
+    json_object_put (r);
+    //  nobody else settles it or proposes into the owner's conversation
+    const char *others[] = { colleague, s_globex_admin, s_alice_globex, s_alice };
+    snprintf (body, sizeof body, "{\"conversation_id\":\"%s\"}", conv);
+    for (size_t i = 0; i < 4; i++) {
+        snprintf (path, sizeof path, "/api/v1/actions/%s/confirm", action);
+        s_expect ("POST", path, others[i], "{}", 404, "not_found");
+        snprintf (path, sizeof path, "/api/v1/actions/%s/cancel", action);
+        s_expect ("POST", path, others[i], "{}", 404, "not_found");
+        if (i < 3)              /* the same org: the id is known, the conversation is not theirs */
+            s_expect ("POST", apply, others[i], body, 404, "not_found");
+    }
+    snprintf (path, sizeof path, "/api/v1/actions/%s/confirm", action);
+    s_expect ("POST", path, viewer, "{}", 403, "forbidden");
+    //  still pending for its owner, who cancels it
+    snprintf (path, sizeof path, "/api/v1/actions/%s/cancel", action);
+    ck_assert_int_eq (s_http ("POST", path, s_carol, "{}", &r), 200);
+    ck_assert_str_eq (qs_json_str (qs_json_path (r, "actions.0"), "status", ""), "cancelled");
+    json_object_put (r);
+    json_object_put (reco);
+    free (viewer);
+    free (colleague);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -287,9 +399,11 @@ s_suite (void)
     tcase_add_test (tc, test_conversation_routes);
     tcase_add_test (tc, test_stream_with_foreign_conversation);
     tcase_add_test (tc, test_action_routes);
+    tcase_add_test (tc, test_audit_route);
     tcase_add_test (tc, test_recommendations_scoped_to_org);
     tcase_add_test (tc, test_document_routes_admin_only);
     tcase_add_test (tc, test_documents_scoped_to_org);
+    tcase_add_test (tc, test_apply_route);
     suite_add_tcase (s, tc);
     return s;
 }

@@ -28,6 +28,11 @@ json_object *turn_world_chat (turn_world_t *self, const qs_auth_t *auth, const c
 int turn_world_decide (turn_world_t *self, const qs_auth_t *auth, const char *id, const char *what,
                        json_object **resp_p);
 
+/*  POST /recommendations/{id}/apply in conv (NULL = a new one), or with id
+    NULL GET /recommendations; returns the status and *resp_p the body. */
+int turn_world_apply (turn_world_t *self, const qs_auth_t *auth, const char *id, const char *conv,
+                      json_object **resp_p);
+
 /*  The org's services on the platform (new array). */
 json_object *turn_world_services (turn_world_t *self, const qs_auth_t *auth);
 

@@ -214,28 +214,15 @@ s_current (qs_turn_t *t, const qs_dlg_item_t *item, qs_err_t *err)
     return hit;
 }
 
-static int
-s_run (qs_turn_t *t, qs_err_t *err)
+int
+qs_manage_propose (qs_turn_t *t, json_object *rec, const char *label, qs_err_t *err)
 {
-    qs_strlcpy (t->workflow, "manage", sizeof t->workflow);
-    int index = t->route.list_index;
-    if (index < 0 || strcmp (t->dlg.list_kind, "recommendations") || index >= t->dlg.nlist) {
-        t->text = strdup ("I can carry out a recommendation from a cost review: ask me *\"how can I "
-                          "reduce my costs?\"*, then say which one to apply (\"apply the first one\").\n");
-        return 0;
-    }
-    const qs_dlg_item_t *item = &t->dlg.list[index];
-    json_object *rec = s_current (t, item, err), *service = NULL, *pricing = NULL;
-    if (!rec) {
-        if (err->status)
-            return -1;
-        t->text = qs_strdupf ("Recommendation #%d (%s for %s) no longer applies: the service or its use "
-                              "changed. Ask me to review the costs again.\n", index + 1, item->type, item->service_name);
-        return 0;
-    }
+    const char *service_id = qs_json_str (rec, "service_id", "");
+    json_object *service = NULL, *pricing = NULL;
     qs_platform_t *p = qs_wf_platform (t->run.wf);
     int rc = -1;
-    if (qs_platform_get_service (p, &t->run.pctx, item->service_id, &service, err) != 0
+    qs_strlcpy (t->workflow, "manage", sizeof t->workflow);
+    if (qs_platform_get_service (p, &t->run.pctx, service_id, &service, err) != 0
         || qs_platform_pricing (p, &t->run.pctx, &pricing, err) != 0)
         goto cleanup;
     qs_turn_mention (t, service);
@@ -247,7 +234,7 @@ s_run (qs_turn_t *t, qs_err_t *err)
         goto cleanup;
     }
     json_object *change = s_change (rec, service, pricing, delete);
-    const char *name = qs_json_str (service, "name", item->service_id);
+    const char *name = qs_json_str (service, "name", service_id);
     char summary[400];
     snprintf (summary, sizeof summary, "%s: %s ($%.2f -> $%.2f/month)", delete ? "Delete" : "Change",
               name, qs_json_double (change, "monthly_cost_before", 0), qs_json_double (change, "monthly_cost_after", 0));
@@ -255,7 +242,7 @@ s_run (qs_turn_t *t, qs_err_t *err)
     memset (&c, 0, sizeof c);
     qs_strlcpy (c.head.intent, "manage_service", sizeof c.head.intent);
     qs_strlcpy (c.action_type, delete ? "delete_service" : "update_service", sizeof c.action_type);
-    qs_strlcpy (c.service_id, item->service_id, sizeof c.service_id);
+    qs_strlcpy (c.service_id, service_id, sizeof c.service_id);
     qs_strlcpy (c.service_name, name, sizeof c.service_name);
     qs_strlcpy (c.summary, summary, sizeof c.summary);
     c.change = change;
@@ -266,13 +253,13 @@ s_run (qs_turn_t *t, qs_err_t *err)
         qs_dialogue_pending_clear (&t->dlg);
         qs_strlcpy (pd->action_id, qs_json_str (c.head.action, "id", ""), sizeof pd->action_id);
         qs_strlcpy (pd->action_type, c.action_type, sizeof pd->action_type);
-        qs_strlcpy (pd->service_id, item->service_id, sizeof pd->service_id);
+        qs_strlcpy (pd->service_id, service_id, sizeof pd->service_id);
         if (delete) {
             qs_strlcpy (pd->service_name, name, sizeof pd->service_name);
             qs_strlcpy (t->out.awaiting, "confirm_name", sizeof t->out.awaiting);
         }
-        t->text = qs_strdupf ("Recommendation #%d for **%s**: %s\n\n**%s**. Nothing changes until you "
-                              "confirm: %s\n", index + 1, name, qs_json_str (rec, "description", ""), summary,
+        t->text = qs_strdupf ("%s for **%s**: %s\n\n**%s**. Nothing changes until you "
+                              "confirm: %s\n", label, name, qs_json_str (rec, "description", ""), summary,
                               delete ? "reply with the service's name to delete it, or **no** to keep it."
                                      : "reply **yes** to apply it or **no** to cancel.");
     }
@@ -280,9 +267,34 @@ s_run (qs_turn_t *t, qs_err_t *err)
     qs_flow_head_clear (&c.head);
     rc = r == QS_RUN_FAILED ? -1 : 0;
 cleanup:
-    json_object_put (rec);
     json_object_put (service);
     json_object_put (pricing);
+    return rc;
+}
+
+static int
+s_run (qs_turn_t *t, qs_err_t *err)
+{
+    qs_strlcpy (t->workflow, "manage", sizeof t->workflow);
+    int index = t->route.list_index;
+    if (index < 0 || strcmp (t->dlg.list_kind, "recommendations") || index >= t->dlg.nlist) {
+        t->text = strdup ("I can carry out a recommendation from a cost review: ask me *\"how can I "
+                          "reduce my costs?\"*, then say which one to apply (\"apply the first one\").\n");
+        return 0;
+    }
+    const qs_dlg_item_t *item = &t->dlg.list[index];
+    json_object *rec = s_current (t, item, err);
+    if (!rec) {
+        if (err->status)
+            return -1;
+        t->text = qs_strdupf ("Recommendation #%d (%s for %s) no longer applies: the service or its use "
+                              "changed. Ask me to review the costs again.\n", index + 1, item->type, item->service_name);
+        return 0;
+    }
+    char label[32];
+    snprintf (label, sizeof label, "Recommendation #%d", index + 1);
+    int rc = qs_manage_propose (t, rec, label, err);
+    json_object_put (rec);
     return rc;
 }
 

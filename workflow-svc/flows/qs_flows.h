@@ -37,6 +37,13 @@ const qs_graph_def_t *qs_diagnose_graph (void);
 /*  Gather what the optimizer needs and run it; *reco_p is a new
     RecommendationResponse. */
 int qs_optimize_recommendations (qs_wf_run_t *run, json_object **reco_p, qs_err_t *err);
+/*  Propose recommendation rec (lent, as qs_optimize_analyze gives it) as
+    the turn's pending action (flows/manage.c): update_service, or
+    delete_service for delete_idle, with service_id and change, and the
+    dialogue's pending plan so "yes" (or the name) confirms it; a change the
+    caller's role forbids is explained with no action. label names it in the
+    answer ("Recommendation #2"). 0, or -1 with err. */
+int qs_manage_propose (qs_turn_t *t, json_object *rec, const char *label, qs_err_t *err);
 /*  The recommendations op: {} -> RecommendationResponse (arg: the qs_wf_t). */
 int qs_optimize_recommendations_op (qs_req_t *req, void *arg);
 
