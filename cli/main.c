@@ -6,6 +6,8 @@
 #include "qs_cli_cmds.h"
 #include "qs_cli_incidents.h"
 #include "qs_cli_ctx.h"
+#include "qs_cli_mcp.h"
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +42,8 @@ s_usage (FILE *out)
         "                             anyone else their own entries); --all follows every page\n"
         "  audit verify               fetch every page and check the hash chain\n"
         "  health                     gateway liveness and readiness (no token needed)\n"
+        "  mcp                        serve MCP on stdio for local AI clients: one JSON-RPC\n"
+        "                             message per line, forwarded to the gateway's /mcp\n"
         "  token --sub U --org O [--roles member[,admin]] [--tier pro] [--ttl SECONDS]\n"
         "                             mint a development token from QS_JWT_SECRET\n"
         "  keygen --out BASE [--role R] [--name N]\n"
@@ -181,6 +185,10 @@ main (int argc, char **argv)
             rc = qs_cli_cmd_audit (&ctx, cargc, cargv);
         else if (!strcmp (cmd, "health"))
             rc = qs_cli_cmd_health (&ctx, cargc, cargv);
+        else if (!strcmp (cmd, "mcp") && cargc == 1) {
+            signal (SIGPIPE, SIG_IGN);      /* a client that hung up is an EOF, not a crash */
+            rc = qs_cli_mcp_run (&ctx, stdin, stdout);
+        }
         else if ((!strcmp (cmd, "confirm") || !strcmp (cmd, "cancel")) && cargc == 2)
             rc = qs_cli_chat_action (&ctx, cargv[1], cmd);
         else if (!strcmp (cmd, "confirm") || !strcmp (cmd, "cancel")) {

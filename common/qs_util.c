@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <errno.h>
 #include <sys/random.h>
@@ -184,4 +185,24 @@ qs_strdupf (const char *fmt, ...)
         out = NULL;
     va_end (ap);
     return out;
+}
+
+bool
+qs_list_has (const char *list, const char *item)
+{
+    size_t n = item ? strlen (item) : 0;
+    for (const char *p = list; n && p && *p;) {
+        while (*p == ',' || *p == ' ')
+            p++;
+        const char *end = p;
+        while (*end && *end != ',')
+            end++;
+        const char *last = end;
+        while (last > p && last[-1] == ' ')
+            last--;
+        if ((size_t) (last - p) == n && !strncasecmp (p, item, n))
+            return true;
+        p = end;
+    }
+    return false;
 }

@@ -39,6 +39,11 @@ size_t qs_strlcpy (char *dst, const char *src, size_t size);
     not valid UTF-8 (overlongs, surrogates and NUL-free check included). */
 long qs_utf8_length (const char *s, size_t len);
 
+/*  True when list (a comma list such as "a.example, B.example"; spaces
+    around items ignored; may be NULL) holds item, ignoring case. An empty
+    item is never listed. */
+bool qs_list_has (const char *list, const char *item);
+
 /*  Heap copy of a printf result. Caller frees. NULL on allocation failure. */
 char *qs_strdupf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 

@@ -137,6 +137,7 @@ main (void)
         .max_body = (size_t) cfg.max_body, .request_timeout_ms = (int) cfg.request_timeout_ms,
         .sse_keepalive_ms = (int) cfg.sse_keepalive_ms,
         .web_root = web_root[0] ? web_root : NULL,
+        .mcp_writes = cfg.mcp_writes, .mcp_origins = cfg.mcp_origins,
     };
     gateway = qs_gateway_new (&gcfg, &err);
     if (!gateway) {

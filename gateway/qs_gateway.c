@@ -81,11 +81,8 @@ s_log_message (const struct mg_connection *conn, const char *message)
     return 1;
 }
 
-//  Read the request body, refusing more than the gateway's max or the
-//  row's body_max bytes (413). *body_p is a new buffer (caller frees),
-//  NUL-terminated for convenience.
-static int
-s_read_body (qs_gwctx_t *ctx, size_t row_max, char **body_p, size_t *len_p, qs_err_t *err)
+int
+qs_gw_read_body (qs_gwctx_t *ctx, size_t row_max, char **body_p, size_t *len_p, qs_err_t *err)
 {
     *body_p = NULL;
     *len_p = 0;
@@ -146,7 +143,7 @@ s_bus_body (qs_gwctx_t *ctx, const qs_route_match_t *m, qs_err_t *err)
     if (m->route->has_body) {
         char *raw = NULL;
         size_t len = 0;
-        if (s_read_body (ctx, m->route->body_max, &raw, &len, err) != 0)
+        if (qs_gw_read_body (ctx, m->route->body_max, &raw, &len, err) != 0)
             return NULL;
         int rc = qs_gwreq_parse_body (mg_get_header (ctx->conn, "Content-Type"), raw, len,
                                       &body, err);
@@ -177,10 +174,47 @@ s_bus_body (qs_gwctx_t *ctx, const qs_route_match_t *m, qs_err_t *err)
     return body;
 }
 
+//  The bus call of this request: its id, traceparent and deadline
+static qs_call_t
+s_call (qs_gwctx_t *ctx, const qs_auth_t *auth, const char *service, const char *op,
+        json_object *body)
+{
+    const char *tp = mg_get_header (ctx->conn, "traceparent");
+    return (qs_call_t) {
+        .service = service,
+        .op = op,
+        .request_id = ctx->request_id,
+        .traceparent = qs_gwreq_traceparent_valid (tp) ? tp : NULL,
+        .deadline_ms = qs_now_ms () + ctx->gw->request_timeout_ms,
+        .auth = auth,
+        .body = body,
+    };
+}
+
+int
+qs_gw_call (qs_gwctx_t *ctx, const qs_auth_t *auth, const char *service, const char *op,
+            json_object *body, json_object **reply_p, qs_err_t *err)
+{
+    *reply_p = NULL;
+    qs_call_t call = s_call (ctx, auth, service, op, body);
+    qs_client_t *client = qs_gw_client (ctx);
+    if (!client)
+        return qs_err_set (err, 503, "service_unavailable", "the message bus is not reachable");
+    int status = qs_client_call (client, &call, reply_p, err, NULL, NULL);
+    if (status < 0 && err->status == 503 && !strcmp (err->code, "overloaded") && !err->retry_after)
+        err->retry_after = 1;        /* a full queue drains fast: tell clients to come back */
+    if (status < 0 && (err->status < 400 || err->status > 599))
+        qs_err_set (err, 502, "bad_gateway", "the service gave an invalid answer");
+    if (status < 0) {
+        json_object_put (*reply_p);
+        *reply_p = NULL;
+    }
+    return status;
+}
+
 static void
 s_dispatch (qs_gwctx_t *ctx, const qs_route_match_t *m, const qs_auth_t *auth)
 {
-    qs_gateway_t *gw = ctx->gw;
     qs_err_t err;
     qs_err_clear (&err);
     json_object *body = s_bus_body (ctx, m, &err);
@@ -189,45 +223,26 @@ s_dispatch (qs_gwctx_t *ctx, const qs_route_match_t *m, const qs_auth_t *auth)
         qs_gw_send_error (ctx, &err, NULL);
         return;
     }
-    const char *tp = mg_get_header (ctx->conn, "traceparent");
-    qs_call_t call = {
-        .service = qs_route_service (m),
-        .op = m->route->op,
-        .request_id = ctx->request_id,
-        .traceparent = qs_gwreq_traceparent_valid (tp) ? tp : NULL,
-        .deadline_ms = qs_now_ms () + gw->request_timeout_ms,
-        .auth = auth,
-        .body = body,
-    };
     if (m->route->stream) {
+        qs_call_t call = s_call (ctx, auth, qs_route_service (m), m->route->op, body);
         qs_gw_stream (ctx, &call);
-        goto cleanup;
+        json_object_put (body);
+        return;
     }
-    qs_client_t *client = qs_gw_client (ctx);
-    if (!client) {
-        qs_err_set (&err, 503, "service_unavailable", "the message bus is not reachable");
+    int status = qs_gw_call (ctx, auth, qs_route_service (m), m->route->op, body, &reply, &err);
+    if (status < 0)
         qs_gw_send_error (ctx, &err, NULL);
-        goto cleanup;
-    }
-    int status = qs_client_call (client, &call, &reply, &err, NULL, NULL);
-    if (status < 0 && err.status == 503 && !strcmp (err.code, "overloaded") && !err.retry_after)
-        err.retry_after = 1;         /* a full queue drains fast: tell clients to come back */
-    if (status < 0) {
-        if (err.status < 400 || err.status > 599)
-            qs_err_set (&err, 502, "bad_gateway", "the service gave an invalid answer");
-        qs_gw_send_error (ctx, &err, NULL);
-    }
     else
     if (status == 204)
         qs_gw_send (ctx, 204, NULL, NULL, 0, NULL);
     else
         qs_gw_send_json (ctx, status >= 200 && status < 300 ? status : 200, reply);
-cleanup:
     json_object_put (reply);
     json_object_put (body);
 }
 
-//  Authenticate, authorise and rate-limit a bus route, then dispatch it.
+//  Authenticate, authorise and rate-limit a bus or MCP route, then
+//  dispatch it.
 static void
 s_api (qs_gwctx_t *ctx, const qs_route_match_t *m)
 {
@@ -242,6 +257,8 @@ s_api (qs_gwctx_t *ctx, const qs_route_match_t *m)
         return;
     }
     const char *token = qs_jwt_from_header (mg_get_header (ctx->conn, "Authorization"));
+    if (m->route->kind == QS_OP_MCP && !qs_gw_mcp_origin_ok (ctx))
+        goto cleanup;
     if (!token) {
         qs_err_set (&err, 401, "unauthorized", "missing bearer token");
         qs_gw_send_error (ctx, &err, NULL);
@@ -266,7 +283,10 @@ s_api (qs_gwctx_t *ctx, const qs_route_match_t *m)
         qs_gw_send_error (ctx, &err, NULL);
         goto cleanup;
     }
-    s_dispatch (ctx, m, auth);
+    if (m->route->kind == QS_OP_MCP)
+        qs_gw_mcp (ctx, m->route, auth);
+    else
+        s_dispatch (ctx, m, auth);
 cleanup:
     explicit_bzero (auth, sizeof *auth);
     free (auth);
@@ -308,7 +328,7 @@ s_handle (struct mg_connection *conn, void *arg)
     const char *method = ri->request_method ? ri->request_method : "";
     const char *path = ri->local_uri ? ri->local_uri : "";
 
-    if (strncmp (path, "/api/", 5) != 0 && strcmp (path, "/api") != 0) {
+    if (strncmp (path, "/api/", 5) != 0 && strcmp (path, "/api") != 0 && strcmp (path, "/mcp") != 0) {
         ctx.route_label = "static";
         qs_gw_static (&ctx, method, path);
         goto done;
@@ -332,7 +352,8 @@ s_handle (struct mg_connection *conn, void *arg)
         case QS_ROUTE_HEALTH:  qs_gw_health (&ctx); break;
         case QS_ROUTE_READY:   qs_gw_ready (&ctx); break;
         case QS_ROUTE_METRICS: qs_gw_metrics (&ctx); break;
-        case QS_ROUTE_BUS:     s_api (&ctx, &m); break;
+        case QS_ROUTE_BUS:
+        case QS_OP_MCP:        s_api (&ctx, &m); break;
     }
 done:
     s_observe (&ctx, method, start);
@@ -411,6 +432,11 @@ qs_gateway_new (const qs_gateway_config_t *config, qs_err_t *err)
                                                               : QS_GW_DEFAULT_TIMEOUT_MS;
     self->sse_keepalive_ms = config->sse_keepalive_ms > 0 ? config->sse_keepalive_ms
                                                           : QS_GW_DEFAULT_KEEPALIVE_MS;
+    qs_mcp_config_t mcfg = { .writes = config->mcp_writes, .version = QS_VERSION };
+    self->mcp = qs_mcp_new (&mcfg);
+    self->mcp_origins = strdup (config->mcp_origins ? config->mcp_origins : "");
+    if (!self->mcp || !self->mcp_origins)
+        goto oom;
     self->limiter = qs_ratelimit_new (config->rate_rps, config->rate_burst, 0);
     self->org_limiter = qs_ratelimit_new (config->org_rate_rps, config->org_rate_burst, 0);
     self->broker_endpoint = strdup (config->broker_endpoint ? config->broker_endpoint
@@ -524,6 +550,8 @@ qs_gateway_destroy (qs_gateway_t **self_p)
     qs_ratelimit_destroy (&self->org_limiter);
     free (self->broker_endpoint);
     free (self->web_root);
+    qs_mcp_destroy (&self->mcp);
+    free (self->mcp_origins);
     free (self);
     *self_p = NULL;
 }

@@ -6,6 +6,7 @@
 #ifndef QS_GATEWAY_H
 #define QS_GATEWAY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "qs_err.h"
 #include "qs_jwt.h"
@@ -32,6 +33,8 @@ typedef struct {
     int request_timeout_ms;      /* deadline given to the bus (0 = 30000) */
     int sse_keepalive_ms;        /* ':' comment interval on streams (0 = 15000) */
     const char *web_root;        /* folder with index.html; NULL = no UI */
+    bool mcp_writes;             /* QS_MCP_WRITES=1: the MCP tool confirm_action is offered */
+    const char *mcp_origins;     /* QS_MCP_ALLOWED_ORIGINS (comma list); NULL = own origin only */
 } qs_gateway_config_t;
 
 /*  Start listening. NULL with err set when the port cannot be bound or the

@@ -40,7 +40,8 @@ qs_gwconfig_load (qs_gwconfig_t *cfg, qs_err_t *err)
     if (s_copy (cfg->addr, sizeof cfg->addr, "QS_HTTP_ADDR", "127.0.0.1", err)
         || s_copy (cfg->broker_endpoint, sizeof cfg->broker_endpoint, "QS_BROKER_ENDPOINT",
                    qs_env_broker_endpoint (), err)
-        || s_copy (cfg->web_root, sizeof cfg->web_root, "QS_WEB_ROOT", "", err))
+        || s_copy (cfg->web_root, sizeof cfg->web_root, "QS_WEB_ROOT", "", err)
+        || s_copy (cfg->mcp_origins, sizeof cfg->mcp_origins, "QS_MCP_ALLOWED_ORIGINS", "", err))
         return -1;
     if (qs_env_int ("QS_HTTP_PORT", 8080, 0, 65535, &port)
         || qs_env_int ("QS_HTTP_THREADS", 32, 1, 1024, &threads)
@@ -76,6 +77,7 @@ qs_gwconfig_load (qs_gwconfig_t *cfg, qs_err_t *err)
                             ? (cfg->org_rate_rps > 1 ? cfg->org_rate_rps : 1)
                             : 10 * cfg->rate_burst;
     cfg->broker_embedded = qs_env_bool ("QS_BROKER_EMBEDDED", false);
+    cfg->mcp_writes = qs_env_bool ("QS_MCP_WRITES", false);
     if (s_load_jwt (cfg, err) != 0)
         return -1;
     if (cfg->dev_secret && !qs_is_loopback_host (cfg->addr))

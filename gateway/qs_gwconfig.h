@@ -42,6 +42,9 @@ typedef struct {
                                     the kernel finishes sending; > 0 makes close() wait up
                                     to that long for unsent data (SO_LINGER) */
     char web_root[1024];         /* QS_WEB_ROOT, "" = search next to the binary */
+    bool mcp_writes;             /* QS_MCP_WRITES=1: MCP offers confirm_action */
+    char mcp_origins[1024];      /* QS_MCP_ALLOWED_ORIGINS: browser origins allowed to
+                                    call /mcp besides the gateway's own, comma list */
 } qs_gwconfig_t;
 
 /*  Read and validate the environment into cfg. Returns 0, or -1 with err set

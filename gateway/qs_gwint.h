@@ -12,6 +12,7 @@
 #include "qs_client.h"
 #include "qs_gateway.h"
 #include "qs_gwreq.h"
+#include "qs_mcp.h"
 #include "qs_ratelimit.h"
 
 struct _qs_gateway_t {
@@ -26,6 +27,8 @@ struct _qs_gateway_t {
     int request_timeout_ms;
     int sse_keepalive_ms;
     int port;
+    qs_mcp_t *mcp;                  /* POST /mcp (qs_gwmcp.c) */
+    char *mcp_origins;              /* QS_MCP_ALLOWED_ORIGINS, "" = own origin only */
     /*  graceful shutdown (qs_gateway_drain): requests being handled, new
         requests refused, bus calls still waiting told to give up */
     atomic_int in_flight;
@@ -56,6 +59,28 @@ void qs_gw_send_error (qs_gwctx_t *ctx, const qs_err_t *err, const char *extra);
 
 /*  Send a JSON object (status 200/201/...); obj is lent. */
 void qs_gw_send_json (qs_gwctx_t *ctx, int status, json_object *obj);
+
+/*  Read the request body, refusing more than the gateway's max or row_max
+    bytes (0 = no row limit) with 413. *body_p is a new buffer (caller
+    frees), NUL-terminated. 0 or -1 with err. */
+int qs_gw_read_body (qs_gwctx_t *ctx, size_t row_max, char **body_p, size_t *len_p, qs_err_t *err);
+
+/*  Run service.op on the bus for the caller (auth lent) with body (lent),
+    the request's id, traceparent and deadline. Returns the worker's status
+    (>= 200) with *reply_p new (may stay NULL for an empty answer), or -1
+    with err (a 4xx/5xx the REST route would answer). The one bus dispatch
+    of the REST routes and the MCP tools. */
+int qs_gw_call (qs_gwctx_t *ctx, const qs_auth_t *auth, const char *service, const char *op,
+                json_object *body, json_object **reply_p, qs_err_t *err);
+
+/*  POST /mcp for an authenticated caller (qs_gwmcp.c): body limit of
+    route, content type, then qs_mcp_handle with the tools run by
+    qs_gw_call. auth lent. */
+void qs_gw_mcp (qs_gwctx_t *ctx, const qs_ops_row_t *route, const qs_auth_t *auth);
+
+/*  The MCP endpoint's Origin rule (qs_gwreq_origin_allowed), checked before
+    the token: true to go on, false when a 403 was sent. */
+bool qs_gw_mcp_origin_ok (qs_gwctx_t *ctx);
 
 /*  The bus client of the calling HTTP thread, connected on first use. NULL
     when it cannot be created. Lent: never keep it beyond the callback. */

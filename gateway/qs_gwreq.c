@@ -74,6 +74,25 @@ qs_gwreq_traceparent_valid (const char *tp)
     return s_hex_run (tp + 53, 2, &zero);
 }
 
+//  origin equals scheme + "://" + host, ignoring case
+static bool
+s_origin_is (const char *origin, const char *scheme, const char *host)
+{
+    size_t n = strlen (scheme);
+    return !strncasecmp (origin, scheme, n) && !strncmp (origin + n, "://", 3)
+        && !strcasecmp (origin + n + 3, host);
+}
+
+bool
+qs_gwreq_origin_allowed (const char *origin, const char *host, const char *allowed)
+{
+    if (!origin)
+        return true;
+    if (host && *host && (s_origin_is (origin, "http", host) || s_origin_is (origin, "https", host)))
+        return true;
+    return qs_list_has (allowed, origin);
+}
+
 bool
 qs_gwreq_is_json_type (const char *ct)
 {

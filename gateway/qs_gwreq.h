@@ -26,6 +26,13 @@ int qs_gwreq_id (const char *client_id, char out[QS_GWREQ_ID_MAX + 1]);
     ("00-<32 hex>-<16 hex>-<2 hex>", not all-zero ids). */
 bool qs_gwreq_traceparent_valid (const char *tp);
 
+/*  The MCP endpoint's Origin rule (DNS rebinding): true when origin is NULL
+    (not a browser), or is the gateway's own origin (http:// or https://
+    followed by the request's host header, any case), or is one of allowed
+    (a comma list of origins like "https://app.example.com", spaces
+    ignored; may be NULL). All lent. */
+bool qs_gwreq_origin_allowed (const char *origin, const char *host, const char *allowed);
+
 /*  True for "application/json" with optional parameters (charset=utf-8),
     case-insensitive. */
 bool qs_gwreq_is_json_type (const char *content_type);

@@ -16,6 +16,7 @@ s_reason (int status)
     switch (status) {
         case 200: return "OK";
         case 201: return "Created";
+        case 202: return "Accepted";
         case 204: return "No Content";
         case 400: return "Bad Request";
         case 401: return "Unauthorized";

@@ -3,6 +3,7 @@
 #include "qs_mcp_tools.h"
 #include "qs_json.h"
 #include "qs_util.h"
+#include <openssl/evp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,8 +219,33 @@ s_call_tool (qs_mcp_t *self, json_object *id, json_object *params, qs_mcp_exec_f
     return s_result (reply, id, result);
 }
 
+/*  An Mcp-Name header's value: plain, or "=?base64?<value>?=" decoded into
+    buf. NULL when the encoding is broken. */
+static const char *
+s_header_value (const char *value, char *buf, size_t size)
+{
+    static const char pre[] = "=?base64?";
+    size_t len = strlen (value);
+    if (strncmp (value, pre, sizeof pre - 1) != 0)
+        return value;
+    size_t n = len - (sizeof pre - 1);
+    if (len < sizeof pre + 1 || strcmp (value + len - 2, "?=") != 0 || (n - 2) % 4
+        || (n - 2) / 4 * 3 >= size)
+        return NULL;
+    int out = EVP_DecodeBlock ((unsigned char *) buf, (const unsigned char *) value + sizeof pre - 1,
+                               (int) (n - 2));
+    if (out < 0)
+        return NULL;
+    //  EVP_DecodeBlock counts the padding as zero bytes
+    for (const char *p = value + len - 3; out > 0 && *p == '='; p--)
+        out--;
+    buf[out] = '\0';
+    return memchr (buf, 0, (size_t) out) ? NULL : buf;
+}
+
 /*  The 2026-07-28 checks: the _meta version must be one we speak and agree
-    with the headers. 0 to go on, 1 when reply holds the refusal. */
+    with the headers, which an HTTP request of that revision must carry.
+    0 to go on, 1 when reply holds the refusal. */
 static int
 s_check_revision (json_object *id, const char *method, json_object *params,
                   const qs_mcp_headers_t *h, qs_mcp_reply_t *reply, int *rc)
@@ -234,9 +260,20 @@ s_check_revision (json_object *id, const char *method, json_object *params,
         *rc = s_error (reply, 400, id, RPC_UNSUPPORTED_VERSION, "Unsupported protocol version", data);
         return 1;
     }
-    const char *mismatch = meta && header && strcmp (meta, header) ? "MCP-Protocol-Version does not match _meta"
-                         : h && h->method && strcmp (h->method, method) ? "Mcp-Method does not match the body's method"
-                         : NULL;
+    bool stateless = asked && !strcmp (asked, s_versions[0]);
+    bool needs_name = !strcmp (method, "tools/call");
+    const char *tool = qs_json_str (params, "name", "");
+    char buf[256];
+    const char *name = h && h->name ? s_header_value (h->name, buf, sizeof buf) : NULL;
+    const char *mismatch =
+        stateless && h && h->http && !header ? "Header mismatch: MCP-Protocol-Version is required"
+      : stateless && h && h->http && !h->method ? "Header mismatch: Mcp-Method is required"
+      : stateless && h && h->http && needs_name && !h->name ? "Header mismatch: Mcp-Name is required"
+      : header && !strcmp (header, s_versions[0]) && !meta ? "Header mismatch: MCP-Protocol-Version without _meta"
+      : meta && header && strcmp (meta, header) ? "Header mismatch: MCP-Protocol-Version does not match _meta"
+      : h && h->method && strcmp (h->method, method) ? "Header mismatch: Mcp-Method does not match the body's method"
+      : h && h->name && needs_name && (!name || strcmp (name, tool)) ? "Header mismatch: Mcp-Name does not match params.name"
+      : NULL;
     if (mismatch) {
         *rc = s_error (reply, 400, id, RPC_HEADER_MISMATCH, mismatch, NULL);
         return 1;
@@ -250,8 +287,12 @@ qs_mcp_handle (qs_mcp_t *self, const char *body, size_t len, const qs_mcp_header
 {
     memset (reply, 0, sizeof *reply);
     const char *why = NULL;
-    json_object *msg = qs_json_parse (body, len, &why), *id = NULL, *params = NULL;
+    //  JSON is UTF-8 (RFC 8259); json-c would pass other bytes through
+    bool utf8 = body && qs_utf8_length (body, len) >= 0;
+    json_object *msg = utf8 ? qs_json_parse (body, len, &why) : NULL, *id = NULL, *params = NULL;
     int rc = 0;
+    if (body && !utf8)
+        why = "the message is not valid UTF-8";
     if (!msg) {
         char text[160];
         snprintf (text, sizeof text, "Parse error: %s", why ? why : "not JSON");
@@ -328,7 +369,9 @@ qs_mcp_handle (qs_mcp_t *self, const char *body, size_t len, const qs_mcp_header
     else {
         char text[160];
         snprintf (text, sizeof text, "Method not found: %.100s", method);
-        rc = s_error (reply, 200, id, RPC_METHOD_NOT_FOUND, text, NULL);
+        //  2026-07-28 over HTTP: 404, which a legacy endpoint never sends with -32601
+        const char *meta = qs_json_str (qs_json_get (params, "_meta", json_type_object), META_VERSION, "");
+        rc = s_error (reply, !strcmp (meta, s_versions[0]) ? 404 : 200, id, RPC_METHOD_NOT_FOUND, text, NULL);
     }
 done:
     json_object_put (msg);

@@ -36,10 +36,15 @@ typedef struct {
 typedef struct {
     const char *protocol_version;   /* MCP-Protocol-Version header */
     const char *method;             /* Mcp-Method header */
+    const char *name;               /* Mcp-Name header (plain or =?base64?...?=) */
+    bool http;                      /* over HTTP: a 2026-07-28 request must carry
+                                       MCP-Protocol-Version, Mcp-Method and, for
+                                       tools/call, Mcp-Name */
 } qs_mcp_headers_t;
 
 /*  The answer: status 200 with body, or 202 with body NULL (a notification
-    or a response was accepted), or 400 with a JSON-RPC error body. */
+    or a response was accepted), or 400 with a JSON-RPC error body, or 404
+    with -32601 for an unknown method of a 2026-07-28 request. */
 typedef struct {
     int status;
     char *body;               /* owned; free with qs_mcp_reply_free */

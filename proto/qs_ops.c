@@ -9,6 +9,9 @@
 #define M QS_ROLE_MEMBER
 #define A QS_ROLE_ADMIN
 #define CHAT qs_ops_validate_chat, 0, QS_CHAT_MESSAGE_MAX
+//  One JSON-RPC message: a chat tool call of 8000 characters fits even
+//  when every one is written as an escaped surrogate pair (12 bytes)
+#define MCP_BODY_MAX (128 * 1024)
 
 //  Contract section 4, then the operations' own routes, then the ops
 //  between services. Confirming runs the paused workflow (it executes), so
@@ -42,6 +45,14 @@ static const qs_ops_row_t s_ops[] = {
     //  Not contract section 4: one round trip to a worker's built-in ping
     //  (the benchmark's gateway -> broker -> worker path)
     { "GET",    "/api/v1/ping/{service}", QS_OP_BUS, NULL, "ping", V, false, false, false, NULL, 0, 0 },
+    //  Contract section 11: the MCP server, answered by the gateway (qs_mcp)
+    //  with the caller's token; its tools run the bus ops of their rows
+    { "POST",   "/mcp",                  QS_OP_MCP, NULL, NULL, V, true, false, false, NULL, MCP_BODY_MAX, 0 },
+    //  Bus clients only (no REST route): the MCP tools' reads of services
+    { NULL, NULL, QS_OP_BUS, "workflow", "services_list",    V, false, false, false, NULL, 0, 0 },
+    { NULL, NULL, QS_OP_BUS, "workflow", "service_get",      V, false, false, false, NULL, 0, 0 },
+    { NULL, NULL, QS_OP_BUS, "workflow", "service_diagnose", V, false, false, false, NULL, 0, 0 },
+    { NULL, NULL, QS_OP_BUS, "workflow", "connection_info",  V, false, false, false, NULL, 0, 0 },
     //  Between services only (proto/bus.md); the broker keeps bus clients
     //  out, so no role applies
     { NULL, NULL, QS_OP_BUS, "intent", "classify", V, false, false, true, NULL, 0, 0 },
@@ -60,6 +71,7 @@ static const qs_ops_row_t s_ops[] = {
 #undef M
 #undef A
 #undef CHAT
+#undef MCP_BODY_MAX
 
 //  The targets of /api/v1/ping/{service} and of readiness; the table's
 //  unit test checks that each has rows and each row's service is here.

@@ -23,6 +23,9 @@ typedef enum {
     QS_OP_HEALTH,               /* liveness, no I/O, no token */
     QS_OP_READY,                /* readiness checks, no token */
     QS_OP_METRICS,              /* Prometheus text, no token */
+    QS_OP_MCP,                  /* the MCP server (contract section 11): the gateway
+                                   answers it with the caller's token, its tools run
+                                   bus ops */
 } qs_op_kind_t;
 
 typedef struct _qs_ops_row_t qs_ops_row_t;
@@ -43,13 +46,15 @@ struct _qs_ops_row_t {
     bool has_body;              /* POST: a JSON object body (415/413/400 rules) */
     bool stream;                /* answered as server-sent events */
     bool internal;              /* between services only: no HTTP route, closed to
-                                   bus clients */
+                                   bus clients (a row with neither route nor
+                                   internal is for bus clients only) */
     qs_ops_validate_fn *validate;   /* body rule for the gateway and the broker; NULL = none */
     size_t body_max;            /* bytes; 0 = the gateway's QS_MAX_BODY_BYTES */
     int chars_max;              /* characters of the validated text field; 0 = none */
 };
 
-/*  The whole table, *count rows: rows with an HTTP route come first. Lent. */
+/*  The whole table, *count rows: rows with an HTTP route come first, the
+    internal ones last. Lent. */
 const qs_ops_row_t *qs_ops_table (size_t *count);
 
 /*  The rows with an HTTP route (the head of the table), *count rows. Lent. */

@@ -17,6 +17,7 @@
 #include "qs_metrics.h"
 #include "qs_ops_worker.h"
 #include "qs_pruner.h"
+#include "qs_svcops.h"
 #include "qs_util.h"
 #include "qs_wf.h"
 #include <stdio.h>
@@ -96,6 +97,10 @@ main (void)
         { "conversation_get", qs_conversation_get_op, qs_wf_store (wf) },
         { "conversation_delete", qs_conversation_delete_op, qs_wf_store (wf) },
         { "audit_list", qs_audit_list_op, qs_wf_store (wf) },
+        { "services_list", qs_svcops_list_op, wf },             /* issue 19: MCP tools */
+        { "service_get", qs_svcops_get_op, wf },
+        { "service_diagnose", qs_svcops_diagnose_op, wf },
+        { "connection_info", qs_svcops_connection_op, wf },
         { "alert_receive", qs_incident_alert_op, receiver },
         { "incidents_list", qs_incident_list_op, receiver },
         { "notifications_get", qs_notifier_get_op, notifier },

@@ -61,26 +61,6 @@ qs_urlguard_address_blocked (const char *address)
     return true;
 }
 
-static bool
-s_listed (const char *host, const char *allow)
-{
-    size_t hl = strlen (host);
-    for (const char *p = allow; p && *p;) {
-        while (*p == ',' || *p == ' ')
-            p++;
-        const char *end = p;
-        while (*end && *end != ',')
-            end++;
-        const char *last = end;
-        while (last > p && last[-1] == ' ')
-            last--;
-        if ((size_t) (last - p) == hl && hl && !strncasecmp (p, host, hl))
-            return true;
-        p = end;
-    }
-    return false;
-}
-
 /*  scheme://host[:port][/...], no user info. 0 or -1 with why. */
 static int
 s_parse (const char *url, qs_urlguard_target_t *t, const char **why)
@@ -148,7 +128,7 @@ qs_urlguard_check (const char *url, const char *allow_hosts, qs_urlguard_target_
             return qs_err_set (err, 422, "webhook_not_allowed", "the webhook URL contains spaces or control characters");
     if (s_parse (url, target, &why) != 0)
         return qs_err_set (err, 422, "webhook_not_allowed", "%s", why);
-    target->allowed_by_list = s_listed (target->host, allow_hosts);
+    target->allowed_by_list = qs_list_has (allow_hosts, target->host);
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
     if (getaddrinfo (target->host, NULL, &hints, &res) != 0 || !res)
         return qs_err_set (err, 422, "webhook_not_allowed", "the webhook's host %s does not resolve", target->host);

@@ -191,7 +191,7 @@ s_request_auth (qs_bstate_t *self, zframe_t *identity, const char *role, zmsg_t 
 {
     char call_id [QS_BUS_CALL_ID_MAX + 1], service [QS_BUS_NAME_MAX + 1], op [QS_BUS_NAME_MAX + 1];
     zframe_t *auth_frame = s_frame (msg, 9);
-    if (zmsg_size (msg) != 11 || !s_frame_str (s_frame (msg, 3), call_id, sizeof call_id)
+    if ((zmsg_size (msg) != 11 && zmsg_size (msg) != 12) || !s_frame_str (s_frame (msg, 3), call_id, sizeof call_id)
     ||  !call_id [0] || !s_frame_str (s_frame (msg, 7), service, sizeof service)
     ||  !s_frame_str (s_frame (msg, 8), op, sizeof op))
         return 0;           /* malformed: the normal path answers it */

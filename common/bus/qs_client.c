@@ -337,6 +337,9 @@ s_attempt (qs_client_t *self, const qs_call_t *call, int64_t deadline_mono, json
     if (call->auth)
         env.auth = *call->auth;
     env.body = call->body;              /* lent: not cleared below */
+    /*  nobody reads partials: the worker does not send them (about half
+        the bus messages of a chat turn) */
+    env.quiet = on_partial == NULL;
     zmsg_t *msg = zmsg_new ();
     int rc = qs_envelope_encode (&env, msg);
     env.body = NULL;

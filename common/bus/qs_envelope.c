@@ -178,6 +178,8 @@ qs_envelope_encode (const qs_envelope_t *env, zmsg_t *msg)
     else
         zmsg_addstr (msg, "");
     s_add_str (msg, env->body ? qs_json_text (env->body) : "{}");
+    if (env->quiet)
+        zmsg_addstr (msg, "quiet");
     return 0;
 }
 
@@ -262,8 +264,9 @@ s_decode (qs_envelope_t *env, s_cursor_t *cursor, bool parse_json, qs_err_t *err
     memset (env, 0, sizeof *env);
     char deadline [24];
     json_object *auth = NULL;
-    if (!cursor->msg || zmsg_size (cursor->msg) != 8)
-        return qs_err_set (err, 400, "bad_request", "envelope must have 8 frames");
+    size_t frames = cursor->msg ? zmsg_size (cursor->msg) : 0;
+    if (frames != 8 && frames != 9)
+        return qs_err_set (err, 400, "bad_request", "envelope must have 8 or 9 frames");
     if (s_str (cursor, env->call_id, sizeof env->call_id) || !env->call_id [0])
         return qs_err_set (err, 400, "bad_request", "bad call id");
     if (s_str (cursor, env->request_id, sizeof env->request_id))
@@ -294,6 +297,12 @@ s_decode (qs_envelope_t *env, s_cursor_t *cursor, bool parse_json, qs_err_t *err
         qs_envelope_clear (env);
         return qs_err_set (err, 400, "bad_request", "body is not a JSON object");
     }
+    char flags [8] = "";
+    if (frames == 9 && (s_str (cursor, flags, sizeof flags) || strcmp (flags, "quiet") != 0)) {
+        qs_envelope_clear (env);
+        return qs_err_set (err, 400, "bad_request", "bad flags frame (only \"quiet\")");
+    }
+    env->quiet = frames == 9;
     return 0;
 }
 

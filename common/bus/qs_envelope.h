@@ -44,6 +44,7 @@ typedef struct {
     char op[QS_BUS_NAME_MAX + 1];
     qs_auth_t auth;                         /* empty (sub "") when anonymous */
     json_object *body;                      /* owned; never NULL after decode */
+    bool quiet;                             /* the caller reads no partials (frame 8) */
 } qs_envelope_t;
 
 /*  Push the 3-frame header (proto, version, cmd) in front of msg. */
@@ -54,17 +55,18 @@ void qs_bus_header_push (zmsg_t *msg, const char *proto, qs_bus_cmd_t cmd);
     version is not ours (answer DISCONNECT "unsupported_version"). */
 int qs_bus_header_pop (zmsg_t *msg, const char *proto);
 
-/*  Append the 8 envelope frames to msg. -1 when a field is too long or the
-    deadline is not positive. */
+/*  Append the envelope frames to msg: 8, plus the optional flags frame
+    ("quiet") when env->quiet. -1 when a field is too long or the deadline is
+    not positive. */
 int qs_envelope_encode (const qs_envelope_t *env, zmsg_t *msg);
 
-/*  Pop the 8 envelope frames from msg into env (env is reset first; its body
+/*  Pop the 8 or 9 envelope frames from msg into env (env is reset first; its body
     must be released with qs_envelope_clear). When parse_json is false the
     auth and body frames are only size-checked (the broker never parses them)
     and env->body stays NULL. 0, or -1 with err (400 bad_request). */
 int qs_envelope_decode (qs_envelope_t *env, zmsg_t *msg, bool parse_json, qs_err_t *err);
 
-/*  Check the 8 envelope frames of msg without taking them out (the
+/*  Check the 8 or 9 envelope frames of msg without taking them out (the
     broker's view: auth and body are only size-checked, env->body stays
     NULL). 0, or -1 with err (400 bad_request). */
 int qs_envelope_peek (qs_envelope_t *env, zmsg_t *msg, qs_err_t *err);

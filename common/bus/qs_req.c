@@ -82,6 +82,9 @@ qs_req_partial (qs_req_t *req, const char *event, json_object **data_p)
     int rc = -1;
     if (req->status || qs_req_cancelled (req) || !event)
         goto cleanup;
+    if (req->env.quiet)
+        ;                               /* the caller reads none: not sent */
+    else
     if (req->local) {
         if (!req->local_partials)
             req->local_partials = json_object_new_array ();

@@ -327,7 +327,7 @@ s_io_from_broker (s_io_t *io, bool stopping)
     qs_worker_t *self = io->slot->worker;
     io->broker_expiry = qs_mono_ms () + (int64_t) self->heartbeat_ms * self->liveness;
     int cmd = qs_bus_header_pop (msg, QS_BUS_WORKER);
-    if (cmd == QS_CMD_REQUEST && zmsg_size (msg) == 9 && !stopping) {
+    if (cmd == QS_CMD_REQUEST && (zmsg_size (msg) == 9 || zmsg_size (msg) == 10) && !stopping) {
         s_inflight_t *entry = (s_inflight_t *) calloc (1, sizeof *entry);
         if (!entry) {
             zmsg_destroy (&msg);

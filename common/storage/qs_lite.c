@@ -53,6 +53,8 @@ qs_lite_destroy (qs_lite_t **self_p)
     if (!self_p || !*self_p)
         return;
     qs_lite_t *self = *self_p;
+    for (int i = 0; i < QS_LITE_CACHE_MAX; i++)
+        sqlite3_finalize (self->cache [i].stmt);
     sqlite3_close_v2 (self->db);
     pthread_mutex_destroy (&self->lock);
     free (self);
@@ -80,7 +82,7 @@ s_version (qs_lite_t *self, const qs_lite_schema_t *schema, qs_err_t *err)
     int version = schema->user_version ? -1 : 0;
     if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
         version = sqlite3_column_int (stmt, 0);
-    sqlite3_finalize (stmt);
+    qs_lite_done (self, stmt);
     return stmt ? version : -1;
 }
 
@@ -135,29 +137,114 @@ qs_lite_fail (qs_lite_t *self, int rc, qs_err_t *err)
     return qs_err_set (err, 500, "internal_error", "database error: %s", sqlite3_errmsg (self->db));
 }
 
+/*  FNV-1a of the SQL text: picks the candidates before a strcmp. */
+static uint32_t
+s_hash (const char *sql)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *) sql; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h;
+}
+
+/*  Prepare sql, from the cache when an idle copy is there. Only a single
+    statement is cached; *multi says sql holds more (stmt is then NULL and
+    nothing was run). Caller holds the lock. */
+static int
+s_prepare (qs_lite_t *self, const char *sql, sqlite3_stmt **stmt_p, bool *multi)
+{
+    uint32_t hash = s_hash (sql);
+    qs_lite_cached_t *slot = NULL;
+    *stmt_p = NULL;
+    *multi = false;
+    for (int i = 0; i < QS_LITE_CACHE_MAX; i++) {
+        qs_lite_cached_t *c = &self->cache [i];
+        if (c->stmt && !c->busy && c->hash == hash && !strcmp (sqlite3_sql (c->stmt), sql)) {
+            c->busy = true;
+            c->used = ++self->tick;
+            *stmt_p = c->stmt;
+            return SQLITE_OK;
+        }
+        /* a free entry, else the least recently used idle one */
+        if (!c->busy && (!slot || (slot->stmt && (!c->stmt || c->used < slot->used))))
+            slot = c;
+    }
+    const char *tail = NULL;
+    int rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt_p, &tail);
+    if (rc != SQLITE_OK)
+        return rc;
+    while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';'))
+        tail++;
+    if (tail && *tail) {
+        sqlite3_finalize (*stmt_p);
+        *stmt_p = NULL;
+        *multi = true;
+    }
+    else
+    if (slot && *stmt_p) {
+        sqlite3_finalize (slot->stmt);
+        *slot = (qs_lite_cached_t) {*stmt_p, hash, true, ++self->tick};
+    }
+    return SQLITE_OK;
+}
+
+void
+qs_lite_done (qs_lite_t *self, sqlite3_stmt *stmt)
+{
+    if (!stmt)
+        return;
+    for (int i = 0; i < QS_LITE_CACHE_MAX; i++)
+        if (self->cache [i].stmt == stmt) {
+            /* reset ends the statement's read of the database */
+            sqlite3_reset (stmt);
+            sqlite3_clear_bindings (stmt);
+            self->cache [i].busy = false;
+            return;
+        }
+    sqlite3_finalize (stmt);
+}
+
 int
 qs_lite_exec (qs_lite_t *self, const char *sql, qs_err_t *err)
 {
-    int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
-    return rc == SQLITE_OK ? 0 : qs_lite_fail (self, rc, err);
+    sqlite3_stmt *stmt = NULL;
+    bool multi = false;
+    int rc = s_prepare (self, sql, &stmt, &multi);
+    if (rc == SQLITE_OK && multi)       /* a migration: run it as text */
+        rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+    else
+    if (rc == SQLITE_OK && stmt) {
+        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+            ;
+        if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+    }
+    int out = rc == SQLITE_OK ? 0 : qs_lite_fail (self, rc, err);
+    qs_lite_done (self, stmt);
+    return out;
 }
 
 void
 qs_lite_rollback (qs_lite_t *self)
 {
+    qs_err_t ignored;
     if (!sqlite3_get_autocommit (self->db))
-        sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+        qs_lite_exec (self, "ROLLBACK", &ignored);
 }
 
-/*  Prepare sql and bind the arguments described by fmt: 't' text (NULL binds
-    NULL), 'i' int64. */
+/*  Prepare sql (cached) and bind the arguments described by fmt: 't' text
+    (NULL binds NULL), 'i' int64. */
 sqlite3_stmt *
 qs_lite_stmt (qs_lite_t *self, qs_err_t *err, const char *sql, const char *fmt, ...)
 {
     sqlite3_stmt *stmt = NULL;
-    int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
-    if (rc != SQLITE_OK) {
-        qs_lite_fail (self, rc, err);
+    bool multi = false;
+    int rc = s_prepare (self, sql, &stmt, &multi);
+    if (rc != SQLITE_OK || multi) {
+        if (multi)
+            qs_err_set (err, 500, "internal_error", "one statement at a time");
+        else
+            qs_lite_fail (self, rc, err);
         return NULL;
     }
     va_list ap;
@@ -176,21 +263,23 @@ qs_lite_stmt (qs_lite_t *self, qs_err_t *err, const char *sql, const char *fmt, 
     va_end (ap);
     if (rc != SQLITE_OK) {
         qs_lite_fail (self, rc, err);
-        sqlite3_finalize (stmt);
+        qs_lite_done (self, stmt);
         return NULL;
     }
     return stmt;
 }
 
-/*  Run a statement that returns no rows; finalizes it. 0 or -1. */
+/*  Run a statement that returns no rows; gives it back. 0 or -1. */
 int
 qs_lite_run (qs_lite_t *self, sqlite3_stmt *stmt, qs_err_t *err)
 {
     if (!stmt)
         return -1;
     int rc = sqlite3_step (stmt);
-    sqlite3_finalize (stmt);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : qs_lite_fail (self, rc, err);
+    /* map before the reset: the message belongs to this step */
+    int out = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : qs_lite_fail (self, rc, err);
+    qs_lite_done (self, stmt);
+    return out;
 }
 
 const char *
@@ -206,7 +295,8 @@ qs_lite_col_or_null (sqlite3_stmt *stmt, int i)
     return sqlite3_column_type (stmt, i) == SQLITE_NULL ? NULL : qs_lite_col (stmt, i);
 }
 
-/*  Step through every row, mapping each with fn into a new array. Finalizes. */
+/*  Step through every row, mapping each with fn into a new array. Gives
+    stmt back. */
 json_object *
 qs_lite_rows (qs_lite_t *self, sqlite3_stmt *stmt, qs_lite_row_fn *fn, qs_err_t *err)
 {
@@ -216,12 +306,12 @@ qs_lite_rows (qs_lite_t *self, sqlite3_stmt *stmt, qs_lite_row_fn *fn, qs_err_t 
     int rc;
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         json_object_array_add (out, fn (stmt));
-    sqlite3_finalize (stmt);
     if (rc != SQLITE_DONE) {
         json_object_put (out);
         qs_lite_fail (self, rc, err);
-        return NULL;
+        out = NULL;
     }
+    qs_lite_done (self, stmt);
     return out;
 }
 

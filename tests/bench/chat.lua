@@ -1,8 +1,9 @@
 -- wrk script for the chat rows of `make bench` and for `make soak`:
 -- POST /api/v1/chat with a dev token (env BENCH_TOKEN), cycling through a mix
 -- of messages (service info, a general question, cost optimisation), each
--- thread starting at a different place in the mix. Counts replies by status
--- and prints them at the end as "STATUS <code> <count>" lines.
+-- thread starting at a different place in the mix. BENCH_CHAT_MESSAGE set:
+-- that one message only (the issue's row: "what can you do?"). Counts replies
+-- by status and prints them at the end as "STATUS <code> <count>" lines.
 local token = os.getenv("BENCH_TOKEN") or ""
 local messages = {
   "what services do I have running?",
@@ -12,6 +13,8 @@ local messages = {
   "what is the difference between redis and rabbitmq?",
   "give me cost optimization recommendations",
 }
+local only = os.getenv("BENCH_CHAT_MESSAGE")
+if only and only ~= "" then messages = { only } end
 local bodies = {}
 for i, m in ipairs(messages) do bodies[i] = '{"message":"' .. m .. '"}' end
 local headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token }

@@ -65,6 +65,21 @@ START_TEST (test_strlcpy_and_err)
 }
 END_TEST
 
+START_TEST (test_list_has)
+{
+    const char *list = " https://a.example ,HTTP://B.example:8080,, c ";
+    ck_assert (qs_list_has (list, "https://a.example"));
+    ck_assert (qs_list_has (list, "http://b.example:8080"));
+    ck_assert (qs_list_has (list, "C"));
+    ck_assert (!qs_list_has (list, "https://a.example.evil"));
+    ck_assert (!qs_list_has (list, "https://a"));
+    ck_assert (!qs_list_has (list, ""));
+    ck_assert (!qs_list_has (list, NULL));
+    ck_assert (!qs_list_has (NULL, "c"));
+    ck_assert (!qs_list_has (",, ,", " "));
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -74,6 +89,7 @@ s_suite (void)
     tcase_add_test (tc, test_time_roundtrip);
     tcase_add_test (tc, test_utf8_length);
     tcase_add_test (tc, test_strlcpy_and_err);
+    tcase_add_test (tc, test_list_has);
     suite_add_tcase (s, tc);
     return s;
 }

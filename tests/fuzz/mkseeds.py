@@ -224,3 +224,32 @@ put("alerts", "hostile-labels", am([alert("firing", {"alertname": "$where", "qui
 put("alerts", "bad-label-type", am([alert("firing", {"alertname": 5})]))
 put("alerts", "wrong-version", j({"version": "3", "alerts": []}))
 put("alerts", "empty", am([]))
+# ---- mcp: mode byte (bit 0 writes, bits 1-2 version header, bit 3 method
+# header = the first line, bits 4-5 the tool runner's answer), then a message
+def rpc(method, params=None, id=1):
+    m = {"jsonrpc": "2.0", "method": method}
+    if id is not None:
+        m["id"] = id
+    if params is not None:
+        m["params"] = params
+    return j(m)
+INIT = {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "fuzz", "version": "1"}}
+META = {"_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28"}}
+put("mcp", "initialize", b"\x00" + rpc("initialize", INIT).encode())
+put("mcp", "initialize-old", b"\x00" + rpc("initialize", dict(INIT, protocolVersion="2024-11-05")).encode())
+put("mcp", "initialized", b"\x00" + rpc("notifications/initialized", id=None).encode())
+put("mcp", "ping", b"\x02" + rpc("ping", id="p-1").encode())
+put("mcp", "tools-list-writes", b"\x01" + rpc("tools/list").encode())
+put("mcp", "discover", b"\x04" + rpc("server/discover", META).encode())
+put("mcp", "stateless-mismatch", b"\x02" + rpc("tools/list", META).encode())
+put("mcp", "method-header", b"\x08tools/list\n" + rpc("tools/list").encode())
+put("mcp", "call-ok", b"\x00" + rpc("tools/call", {"name": "get_service", "arguments": {"service": "acme-cache"}}).encode())
+put("mcp", "call-fail", b"\x10" + rpc("tools/call", {"name": "diagnose_service", "arguments": {"service": "x"}}).encode())
+put("mcp", "call-empty", b"\x20" + rpc("tools/call", {"name": "list_services", "arguments": {}}).encode())
+put("mcp", "call-search", b"\x30" + rpc("tools/call", {"name": "search_knowledge", "arguments": {"query": "redis", "limit": 3}}).encode())
+put("mcp", "call-confirm", b"\x01" + rpc("tools/call", {"name": "confirm_action", "arguments": {"action_id": "a", "confirm_name": "n"}}).encode())
+put("mcp", "call-chat", b"\x00" + rpc("tools/call", {"name": "chat", "arguments": {"message": "h\u00e9llo", "conversation_id": "c"}}).encode())
+put("mcp", "batch", b"\x00[" + rpc("ping").encode() + b"]")
+put("mcp", "response", b"\x00" + j({"jsonrpc": "2.0", "id": 5, "result": {}}).encode())
+put("mcp", "bad-utf8", b"\x00{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"p\xffing\"}")
+put("mcp", "origin", b"\x00https://ok.example\nhttps://a.example, https://ok.example")

@@ -255,6 +255,27 @@ START_TEST (test_error_shape)
 }
 END_TEST
 
+START_TEST (test_origin)
+{
+    const char *host = "gw.example:8080";
+    //  no Origin (not a browser) and the gateway's own origin pass
+    ck_assert (qs_gwreq_origin_allowed (NULL, host, NULL));
+    ck_assert (qs_gwreq_origin_allowed ("http://gw.example:8080", host, NULL));
+    ck_assert (qs_gwreq_origin_allowed ("HTTPS://GW.example:8080", host, ""));
+    //  anything else only when listed, exactly
+    const char *list = " https://app.example.com ,http://localhost:3000,";
+    ck_assert (qs_gwreq_origin_allowed ("https://app.example.com", host, list));
+    ck_assert (qs_gwreq_origin_allowed ("http://localhost:3000", host, list));
+    const char *refused[] = { "http://evil.example", "null", "", "https://app.example.com.evil",
+                              "https://app.example", "http://gw.example:8080.evil", "ftp://gw.example:8080",
+                              "http://gw.example", "http://localhost:30001" };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        ck_assert_msg (!qs_gwreq_origin_allowed (refused[i], host, list), "%s", refused[i]);
+    ck_assert (!qs_gwreq_origin_allowed ("http://gw.example:8080", NULL, NULL));
+    ck_assert (!qs_gwreq_origin_allowed ("http://x", "", ","));
+}
+END_TEST
+
 START_TEST (test_sse)
 {
     ck_assert (qs_gwreq_sse_event_allowed ("intent"));
@@ -290,6 +311,7 @@ s_suite (void)
     tcase_add_test (tc, test_params_override);
     tcase_add_test (tc, test_error_shape);
     tcase_add_test (tc, test_sse);
+    tcase_add_test (tc, test_origin);
     suite_add_tcase (s, tc);
     return s;
 }

@@ -94,18 +94,18 @@ START_TEST (test_stateless_revision)
     int status;
     const char *discover = "{\"jsonrpc\":\"2.0\",\"id\":\"d\",\"method\":\"server/discover\",\"params\":{\"_meta\":"
                            "{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}";
-    json_object *r = s_rpc (mcp, &bus, discover, &(qs_mcp_headers_t) {"2026-07-28", "server/discover"}, &status);
+    json_object *r = s_rpc (mcp, &bus, discover, &(qs_mcp_headers_t) {.protocol_version = "2026-07-28", .method = "server/discover"}, &status);
     ck_assert_int_eq (status, 200);
     json_object *versions = qs_json_path (r, "result.supportedVersions");
     ck_assert_int_ge ((int) json_object_array_length (versions), 5);
     ck_assert_str_eq (json_object_get_string (json_object_array_get_idx (versions, 0)), "2026-07-28");
     json_object_put (r);
     //  headers that disagree with the body are refused with 400
-    r = s_rpc (mcp, &bus, discover, &(qs_mcp_headers_t) {"2025-11-25", NULL}, &status);
+    r = s_rpc (mcp, &bus, discover, &(qs_mcp_headers_t) {.protocol_version = "2025-11-25"}, &status);
     ck_assert_int_eq (status, 400);
     ck_assert_int_eq (s_error_code (r), -32020);
     json_object_put (r);
-    r = s_rpc (mcp, &bus, discover, &(qs_mcp_headers_t) {NULL, "tools/list"}, &status);
+    r = s_rpc (mcp, &bus, discover, &(qs_mcp_headers_t) {.method = "tools/list"}, &status);
     ck_assert_int_eq (s_error_code (r), -32020);
     json_object_put (r);
     //  an unknown version names the ones we speak
@@ -114,6 +114,46 @@ START_TEST (test_stateless_revision)
     ck_assert_int_eq (status, 400);
     ck_assert_int_eq (s_error_code (r), -32022);
     ck_assert_str_eq (json_object_get_string (qs_json_path (r, "error.data.requested")), "2030-01-01");
+    json_object_put (r);
+    //  over HTTP a 2026-07-28 request names itself in headers too
+    const char *call = "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"list_services\","
+                       "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"}}}";
+    const qs_mcp_headers_t refused[] = {
+        { .http = true },
+        { .protocol_version = "2026-07-28", .http = true },
+        { .protocol_version = "2026-07-28", .method = "tools/call", .http = true },
+        { .protocol_version = "2026-07-28", .method = "tools/call", .name = "get_service", .http = true },
+        { .protocol_version = "2026-07-28", .method = "tools/call", .name = "=?base64?Z2V0X3NlcnZpY2U=?=", .http = true },
+        { .protocol_version = "2026-07-28", .method = "tools/call", .name = "=?base64?!!!?=", .http = true },
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        r = s_rpc (mcp, &bus, call, &refused[i], &status);
+        ck_assert_msg (status == 400 && s_error_code (r) == -32020, "case %zu: %d", i, status);
+        json_object_put (r);
+    }
+    ck_assert_int_eq (bus.calls, 0);
+    const qs_mcp_headers_t accepted[] = {
+        { .protocol_version = "2026-07-28", .method = "tools/call", .name = "list_services", .http = true },
+        { .protocol_version = "2026-07-28", .method = "tools/call", .name = "=?base64?bGlzdF9zZXJ2aWNlcw==?=", .http = true },
+    };
+    for (size_t i = 0; i < 2; i++) {
+        r = s_rpc (mcp, &bus, call, &accepted[i], &status);
+        ck_assert_msg (status == 200 && qs_json_path (r, "result.content"), "case %zu: %d", i, status);
+        json_object_put (r);
+        json_object_put (bus.body);
+        bus.body = NULL;
+    }
+    ck_assert_int_eq (bus.calls, 2);
+    bus.calls = 0;
+    //  an unknown method of this revision is a 404 (a legacy endpoint's 200 otherwise)
+    r = s_rpc (mcp, &bus, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"resources/list\",\"params\":{\"_meta\":"
+               "{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"}}}", NULL, &status);
+    ck_assert_int_eq (status, 404);
+    ck_assert_int_eq (s_error_code (r), -32601);
+    json_object_put (r);
+    r = s_rpc (mcp, &bus, "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"resources/list\"}", NULL, &status);
+    ck_assert_int_eq (status, 200);
+    ck_assert_int_eq (s_error_code (r), -32601);
     json_object_put (r);
     //  a tool call needs no handshake
     r = s_rpc (mcp, &bus, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"list_services\","
@@ -247,6 +287,9 @@ START_TEST (test_hostile_messages)
         { "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"resources/list\"}", 200, -32601 },
         { "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}", 200, -32602 },
         { "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":[1]}", 200, -32602 },
+        //  JSON is UTF-8: a stray byte or an overlong form is a parse error
+        { "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"p\xffing\"}", 400, -32700 },
+        { "{\"jsonrpc\":\"2.0\",\"id\":\"\xc0\xaf\",\"method\":\"ping\"}", 400, -32700 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         json_object *r = s_rpc (mcp, &bus, cases[i].text, NULL, &status);

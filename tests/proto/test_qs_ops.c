@@ -34,12 +34,14 @@ START_TEST (test_rows_well_formed)
     for (size_t i = 0; i < count; i++) {
         const qs_ops_row_t *r = &t[i];
         const char *name = r->pattern ? r->pattern : r->op;
-        //  the HTTP rows are the head of the table, the internal ones its tail
+        //  the HTTP rows are the head of the table, the internal ones its
+        //  tail; between them the ops for bus clients only (no route)
         ck_assert_msg ((i < http) == (r->pattern != NULL), "%s is out of place", name);
         ck_assert_msg ((r->method != NULL) == (r->pattern != NULL), "%s: method and path go together", name);
-        ck_assert_msg (r->internal == (r->pattern == NULL), "%s: internal means no HTTP route", name);
+        ck_assert_msg (!r->internal || r->pattern == NULL, "%s: internal means no HTTP route", name);
+        ck_assert_msg (i == 0 || !t[i - 1].internal || r->internal, "%s is out of place", name);
         if (r->pattern) {
-            ck_assert_msg (!strncmp (r->pattern, "/api/v1/", 8), "%s", name);
+            ck_assert_msg (!strncmp (r->pattern, "/api/v1/", 8) || r->kind == QS_OP_MCP, "%s", name);
             ck_assert_msg (s_is (r->method, "GET") || s_is (r->method, "POST") || s_is (r->method, "PUT")
                            || s_is (r->method, "DELETE"),
                            "%s: method %s", name, r->method);
@@ -57,6 +59,13 @@ START_TEST (test_rows_well_formed)
             ck_assert_msg (r->service ? s_known_service (r->service)
                                       : r->pattern && strstr (r->pattern, "{service}") != NULL,
                            "%s: unknown service", name);
+        }
+        else
+        if (r->kind == QS_OP_MCP) {
+            //  the MCP server: the gateway answers it, with a token and a body
+            ck_assert_msg (s_is (r->pattern, "/mcp") && s_is (r->method, "POST") && !r->service
+                           && !r->op && r->role == QS_ROLE_VIEWER && r->has_body && r->body_max > 0,
+                           "%s", name);
         }
         else {
             //  a local route: answered by the gateway itself, no token
@@ -199,6 +208,9 @@ START_TEST (test_admit)
     ck_assert_int_eq (s_admit ("workflow", "chat", QS_ROLE_VIEWER, chat, &err), 0);
     ck_assert_int_eq (s_admit ("knowledge", "search", QS_ROLE_VIEWER, "{}", &err), 0);
     ck_assert_int_eq (s_admit ("workflow", "action_confirm", QS_ROLE_MEMBER, "{}", &err), 0);
+    //  the MCP tools' service reads: bus clients only, any role
+    ck_assert_int_eq (s_admit ("workflow", "service_diagnose", QS_ROLE_VIEWER, "{}", &err), 0);
+    ck_assert_ptr_null (qs_ops_find ("workflow", "services_list")->pattern);
     //  internal and unknown ops are closed to bus clients, whatever the role
     const char *closed[][2] = { { "intent", "classify" }, { "k8s", "restart" },
                                 { "workflow", "nope" }, { "nope", "chat" } };
@@ -283,7 +295,9 @@ START_TEST (test_register)
         { "action_cancel", s_handler, NULL }, { "recommendations", s_handler, NULL },
         { "conversations_list", s_handler, NULL }, { "conversation_get", s_handler, NULL },
         { "conversation_delete", s_handler, NULL }, { "recommendation_apply", s_handler, NULL },
-        { "audit_list", s_handler, NULL },
+        { "audit_list", s_handler, NULL }, { "services_list", s_handler, NULL },
+        { "service_get", s_handler, NULL }, { "service_diagnose", s_handler, NULL },
+        { "connection_info", s_handler, NULL },
         { "alert_receive", s_handler, NULL }, { "incidents_list", s_handler, NULL },
         { "notifications_get", s_handler, NULL }, { "notifications_put", s_handler, NULL },
     };

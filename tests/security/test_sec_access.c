@@ -16,6 +16,7 @@
 #include "qs_harness.h"
 #include "qs_json.h"
 #include "qs_sec_http.h"
+#include "qs_util.h"
 
 static char *s_alice, *s_bob, *s_viewer, *s_carol, *s_acme_admin, *s_globex_admin;
 static char *s_alice_globex;     /* the same sub in another org: a different user */
@@ -405,6 +406,104 @@ START_TEST (test_notification_settings_admin_only)
 }
 END_TEST
 
+/*  One MCP tools/call at POST /mcp: the JSON-RPC result (new), which must
+    arrive as HTTP 200. */
+static json_object *
+s_mcp (const char *token, const char *tool, const char *args)
+{
+    char *body = qs_strdupf ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+                             "\"params\":{\"name\":\"%s\",\"arguments\":%s}}", tool, args);
+    json_object *resp = NULL;
+    long st = s_http ("POST", "/mcp", token, body, &resp);
+    ck_assert_msg (st == 200, "%s -> %ld", body, st);
+    free (body);
+    json_object *result = json_object_get (qs_json_get (resp, "result", json_type_object));
+    ck_assert_msg (result, "no result: %s", json_object_to_json_string (resp));
+    json_object_put (resp);
+    return result;
+}
+
+//  A tool result with isError and the REST status it stands for; the
+//  message names nothing of foreign (an org's service ids, may be NULL)
+//  but ref, the id the caller asked about
+static void
+s_mcp_refused (const char *token, const char *tool, const char *args, int status,
+               json_object *foreign, const char *ref)
+{
+    json_object *r = s_mcp (token, tool, args);
+    ck_assert_msg (qs_json_bool (r, "isError", false), "%s %s: %s", tool, args,
+                   json_object_to_json_string (r));
+    json_object *e = qs_json_path (r, "structuredContent.error");
+    ck_assert_int_eq (qs_json_int (e, "status", 0), status);
+    const char *msg = qs_json_str (e, "message", "");
+    if (foreign) {
+        json_object_object_foreach (foreign, id, v) {
+            (void) v;
+            ck_assert_msg (!strcmp (id, ref) || !strstr (msg, id + 4), "%s leaks %s: %s", tool, id, msg);
+        }
+    }
+    json_object_put (r);
+}
+
+//  The MCP tools reach the caller's own data only, with the REST rules:
+//  services of the caller's org, someone else's conversation or action 404,
+//  a viewer's confirm 403.
+START_TEST (test_mcp_tools_scoped)
+{
+    json_object *acme = s_platform_ids (s_alice), *globex = s_platform_ids (s_carol);
+    const char *tokens[] = { s_alice, s_bob, s_viewer, s_acme_admin, s_carol, s_globex_admin,
+                             s_alice_globex };
+    char args[300];
+    for (size_t i = 0; i < sizeof tokens / sizeof tokens[0]; i++) {
+        bool in_acme = i < 4;
+        json_object *own = in_acme ? acme : globex, *other = in_acme ? globex : acme;
+        json_object *r = s_mcp (tokens[i], "list_services", "{}");
+        json_object *list = qs_json_path (r, "structuredContent.services");
+        ck_assert_uint_eq (json_object_array_length (list), json_object_object_length (own));
+        for (size_t k = 0; k < json_object_array_length (list); k++)
+            ck_assert (json_object_object_get_ex (own, qs_json_str (json_object_array_get_idx (list, k), "id", ""), NULL));
+        json_object_put (r);
+        r = s_mcp (tokens[i], "get_recommendations", "{}");
+        list = qs_json_path (r, "structuredContent.recommendations");
+        for (size_t k = 0; list && k < json_object_array_length (list); k++)
+            ck_assert (json_object_object_get_ex (own, qs_json_str (json_object_array_get_idx (list, k), "service_id", ""), NULL));
+        json_object_put (r);
+        //  every service of the other org, by id, through every service tool
+        json_object_object_foreach (other, id, v) {
+            (void) v;
+            snprintf (args, sizeof args, "{\"service\":\"%s\"}", id);
+            s_mcp_refused (tokens[i], "get_service", args, 404, other, id);
+            s_mcp_refused (tokens[i], "diagnose_service", args, 404, other, id);
+            s_mcp_refused (tokens[i], "get_connection_info", args, 404, other, id);
+        }
+    }
+    //  alice's conversation and pending action, through chat and confirm_action
+    json_object *r = s_chat (s_alice, "create a redis cache called mcp-sec-cache with 1GB for staging");
+    char conv[80], action[80];
+    snprintf (conv, sizeof conv, "%s", qs_json_str (r, "conversation_id", ""));
+    snprintf (action, sizeof action, "%s", qs_json_str (qs_json_path (r, "actions.0"), "id", ""));
+    ck_assert_msg (conv[0] && action[0], "no pending action: %s", json_object_to_json_string (r));
+    json_object_put (r);
+    const char *others[] = { s_bob, s_acme_admin, s_carol, s_globex_admin, s_alice_globex };
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+        snprintf (args, sizeof args, "{\"message\":\"yes\",\"conversation_id\":\"%s\"}", conv);
+        s_mcp_refused (others[i], "chat", args, 404, NULL, NULL);
+        snprintf (args, sizeof args, "{\"action_id\":\"%s\"}", action);
+        s_mcp_refused (others[i], "confirm_action", args, 404, NULL, NULL);
+    }
+    s_mcp_refused (s_viewer, "confirm_action", args, 403, NULL, NULL);
+    //  still pending for its owner
+    char path[200];
+    snprintf (path, sizeof path, "/api/v1/actions/%s/cancel", action);
+    json_object *resp = NULL;
+    ck_assert_int_eq (s_http ("POST", path, s_alice, "{}", &resp), 200);
+    ck_assert_str_eq (qs_json_str (qs_json_path (resp, "actions.0"), "status", ""), "cancelled");
+    json_object_put (resp);
+    json_object_put (acme);
+    json_object_put (globex);
+}
+END_TEST
+
 //  POST /api/v1/recommendations/{id}/apply (contract section 9): the owner
 //  gets a pending action that only they can settle; a colleague, an admin
 //  and another org see 404 for it; another org's recommendation id is 404;
@@ -468,7 +567,11 @@ s_suite (void)
 {
     Suite *s = suite_create ("sec_access");
     TCase *tc = tcase_create ("suite");
-    qs_harness_fixture (tc, NULL, s_users);
+    //  QS_MCP_WRITES=1: the MCP tool confirm_action is offered too
+    static const char *const env[] = { "QS_MCP_WRITES=1", NULL };
+    qs_harness_spec_t spec = qs_harness_whole ();
+    spec.env = env;
+    qs_harness_fixture (tc, &spec, s_users);
     tcase_set_timeout (tc, 120);
     tcase_add_test (tc, test_conversation_routes);
     tcase_add_test (tc, test_stream_with_foreign_conversation);
@@ -479,6 +582,8 @@ s_suite (void)
     tcase_add_test (tc, test_documents_scoped_to_org);
     tcase_add_test (tc, test_incident_routes);
     tcase_add_test (tc, test_notification_settings_admin_only);
+    tcase_add_test (tc, test_mcp_tools_scoped);
+
     tcase_add_test (tc, test_apply_route);
     suite_add_tcase (s, tc);
     return s;

@@ -51,16 +51,24 @@ START_TEST (test_urls_and_ping)
 }
 END_TEST
 
+/*  The integer the query returns (-1 when none); the caller holds the lock. */
 static int
-s_count (qs_lite_t *lite, const char *sql)
+s_scalar (qs_lite_t *lite, const char *sql)
 {
     qs_err_t err = {0};
-    QS_LITE_LOCK (lite);
     int n = -1;
     sqlite3_stmt *stmt = qs_lite_stmt (lite, &err, sql, "");
     if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
         n = sqlite3_column_int (stmt, 0);
-    sqlite3_finalize (stmt);
+    qs_lite_done (lite, stmt);
+    return n;
+}
+
+static int
+s_count (qs_lite_t *lite, const char *sql)
+{
+    QS_LITE_LOCK (lite);
+    int n = s_scalar (lite, sql);
     QS_LITE_UNLOCK (lite);
     return n;
 }
@@ -107,6 +115,67 @@ START_TEST (test_components_migrate_apart)
 }
 END_TEST
 
+/*  qs_lite's statement cache: a statement given back is handed out again
+    (no second parse), reset and unbound; the same SQL while the first copy
+    is out gets a copy of its own; more SQL texts than the cache holds
+    evict the least recently used ones, and every result stays right. */
+START_TEST (test_statement_cache)
+{
+    if (qs_test_db_is_mongo ())
+        return;
+    qs_err_t err = {0};
+    qs_db_t *db = qs_db_new (s_db.url, &err);
+    qs_lite_t *lite = qs_db_lite (db);
+    QS_LITE_LOCK (lite);
+    ck_assert_int_eq (qs_lite_exec (lite, "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)", &err), 0);
+    const char *ins = "INSERT INTO t (k, v) VALUES (?, ?)";
+    for (int64_t k = 1; k <= 3; k++)
+        ck_assert_int_eq (qs_lite_run (lite, qs_lite_stmt (lite, &err, ins, "it", k, "x"), &err), 0);
+    const char *sel = "SELECT v FROM t WHERE k = ?";
+    sqlite3_stmt *first = qs_lite_stmt (lite, &err, sel, "i", (int64_t) 2);
+    ck_assert_ptr_nonnull (first);
+    /* out: the same text gets another statement */
+    sqlite3_stmt *second = qs_lite_stmt (lite, &err, sel, "i", (int64_t) 3);
+    ck_assert_ptr_nonnull (second);
+    ck_assert_ptr_ne (first, second);
+    ck_assert_int_eq (sqlite3_step (first), SQLITE_ROW);
+    ck_assert_int_eq (sqlite3_step (second), SQLITE_ROW);
+    qs_lite_done (lite, second);
+    qs_lite_done (lite, first);
+    /* given back: handed out again, reset, with the new binding */
+    sqlite3_stmt *again = qs_lite_stmt (lite, &err, sel, "i", (int64_t) 1);
+    ck_assert_ptr_eq (again, first);
+    ck_assert_int_eq (sqlite3_step (again), SQLITE_ROW);
+    ck_assert_str_eq (qs_lite_col (again, 0), "x");
+    qs_lite_done (lite, again);
+    /* many distinct texts: the cache stays bounded and answers stay right */
+    for (int i = 0; i < 3 * QS_LITE_CACHE_MAX; i++) {
+        char sql[64];
+        snprintf (sql, sizeof sql, "SELECT count(*) + %d FROM t", i);
+        ck_assert_int_eq (s_scalar (lite, sql), 3 + i);
+    }
+    ck_assert_int_eq (s_scalar (lite, "SELECT count(*) FROM t"), 3);
+    /* a transaction through the cached BEGIN/COMMIT, and one rolled back */
+    ck_assert_int_eq (qs_lite_exec (lite, "BEGIN IMMEDIATE", &err), 0);
+    ck_assert_int_eq (qs_lite_run (lite, qs_lite_stmt (lite, &err, ins, "it", (int64_t) 4, "y"), &err), 0);
+    ck_assert_int_eq (qs_lite_exec (lite, "COMMIT", &err), 0);
+    ck_assert_int_eq (qs_lite_exec (lite, "BEGIN IMMEDIATE", &err), 0);
+    ck_assert_int_eq (qs_lite_run (lite, qs_lite_stmt (lite, &err, ins, "it", (int64_t) 5, "z"), &err), 0);
+    qs_lite_rollback (lite);
+    ck_assert_int_eq (s_scalar (lite, "SELECT count(*) FROM t"), 4);
+    /* an error is still mapped from its own statement */
+    ck_assert_int_eq (qs_lite_run (lite, qs_lite_stmt (lite, &err, ins, "it", (int64_t) 4, "dup"), &err), -1);
+    ck_assert_int_eq (err.status, 500);
+    ck_assert_msg (strstr (err.message, "UNIQUE"), "%s", err.message);
+    /* several statements in one text are not cached: run as text */
+    ck_assert_int_eq (qs_lite_exec (lite, "INSERT INTO t (k, v) VALUES (6, 'a'); INSERT INTO t (k, v) VALUES (7, 'b');", &err), 0);
+    ck_assert_int_eq (s_scalar (lite, "SELECT count(*) FROM t"), 6);
+    ck_assert_ptr_null (qs_lite_stmt (lite, &err, "SELECT 1; SELECT 2", ""));
+    QS_LITE_UNLOCK (lite);
+    qs_db_destroy (&db);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -115,6 +184,7 @@ s_suite (void)
     tcase_add_checked_fixture (tc, s_setup, s_teardown);
     tcase_add_test (tc, test_urls_and_ping);
     tcase_add_test (tc, test_components_migrate_apart);
+    tcase_add_test (tc, test_statement_cache);
     suite_add_tcase (s, tc);
     return s;
 }

@@ -37,8 +37,9 @@ s_last (void *impl, const char *org, int64_t *seq, char hash[QS_CHAIN_HASH_LEN +
         *seq = sqlite3_column_int64 (stmt, 0);
         qs_strlcpy (hash, qs_lite_col (stmt, 1), QS_CHAIN_HASH_LEN + 1);
     }
-    sqlite3_finalize (stmt);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : qs_lite_fail (self, rc, err);
+    int out = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : qs_lite_fail (self, rc, err);
+    qs_lite_done (self, stmt);        /* a cached statement: never finalize it */
+    return out;
 }
 
 static int

@@ -278,7 +278,7 @@ s_msg_append (void *impl, const char *org, const char *user, const char *conv_id
     int rc = sqlite3_step (stmt);
     if (rc == SQLITE_ROW)
         seq = sqlite3_column_int64 (stmt, 0);
-    sqlite3_finalize (stmt);
+    qs_lite_done (self, stmt);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         qs_lite_fail (self, rc, err);
         goto cleanup;
