@@ -571,8 +571,12 @@ qs_worker_run (qs_worker_t *self)
             qs_warn (NULL, "worker: cannot listen on QS_METRICS_ADDR=%s (already served by "
                      "this service?): the runtime's listener is skipped", addr);
     }
-    while (rc == 0 && !s_stop_signal)
+    /*  a signal that came while czmq's handler was still installed (from
+        its first socket until zsys_handler_set above) set zsys_interrupted */
+    while (rc == 0 && !s_stop_signal && !zsys_interrupted)
         usleep (50000);
+    if (!s_stop_signal && zsys_interrupted)
+        s_stop_signal = SIGINT;
     if (rc == 0)
         qs_info (NULL, "worker: service=%s got signal %d: stopping (grace %ld ms)",
                  self->service, (int) s_stop_signal, grace);
