@@ -138,6 +138,14 @@ qs_route_decide (const qs_dialogue_t *d, const qs_route_in_t *in, qs_route_t *ou
                 return;
             }
         }
+        /* "make it 4 replicas instead", "and turn on HA too": a pending change revised */
+        if (!strcmp (d->pending.action_type, "update_service")
+            && (!strcmp (fu, "edit_plan")
+                || (!fu[0] && !strcmp (intent, "manage_service") && !in->names_service
+                    && qs_config_any (in->config)))) {
+            s_set (out, QS_ROUTE_EDIT, "manage_service", "edit_plan");
+            return;
+        }
     }
     /* an open question: its answer continues the request that asked */
     if (!strcmp (d->clarify.asked, "service_type")

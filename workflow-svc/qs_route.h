@@ -8,6 +8,7 @@
       pending plan + yes / no                      -> confirm / cancel
       pending provision plan + settings, no new request
                                                    -> edit the plan
+      pending update_service + settings for it     -> revise the change
       open "which type?" + a service type          -> continue the plan
       open "which service?" + an answer            -> continue the question
       last list of recommendations + "apply the first one" / "#2" / a name

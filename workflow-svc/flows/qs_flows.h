@@ -13,7 +13,7 @@ extern const qs_flow_t qs_flow_info;           /* get_service_info */
 extern const qs_flow_t qs_flow_connection;     /* get_connection_info */
 extern const qs_flow_t qs_flow_diagnose;       /* troubleshoot */
 extern const qs_flow_t qs_flow_optimize;       /* optimize_costs */
-extern const qs_flow_t qs_flow_manage;         /* manage_service (recommendations for now) */
+extern const qs_flow_t qs_flow_manage;         /* manage_service: change, restart, delete */
 extern const qs_flow_t qs_flow_general;        /* general_question */
 
 /* ---- what flows share ---- */
@@ -39,5 +39,13 @@ const qs_graph_def_t *qs_diagnose_graph (void);
 int qs_optimize_recommendations (qs_wf_run_t *run, json_object **reco_p, qs_err_t *err);
 /*  The recommendations op: {} -> RecommendationResponse (arg: the qs_wf_t). */
 int qs_optimize_recommendations_op (qs_req_t *req, void *arg);
+
+/*  Propose the change of a recommendation (lent: an entry of a
+    RecommendationResponse as it stands now) as the turn's pending action:
+    update_service, or delete_service for delete_idle, checked like any
+    change (qs_manage_plan); a refusal is the turn's answer with no action.
+    Fills t's text, metadata.change, actions and dialogue state. 0, or -1
+    with err when the platform cannot be read. */
+int qs_manage_propose_recommendation (qs_turn_t *t, json_object *rec, qs_err_t *err);
 
 #endif
