@@ -11,6 +11,7 @@ qs_dialogue_init (qs_dialogue_t *d)
     qs_config_init (&d->pending.given);
     qs_config_init (&d->pending.config);
     qs_config_init (&d->clarify.given);
+    qs_dialogue_op_read (&d->clarify.op, NULL);
 }
 
 static void
@@ -276,6 +277,7 @@ qs_dialogue_clarify_clear (qs_dialogue_t *d)
 {
     memset (&d->clarify, 0, sizeof d->clarify);
     qs_config_init (&d->clarify.given);
+    qs_dialogue_op_read (&d->clarify.op, NULL);
 }
 
 int

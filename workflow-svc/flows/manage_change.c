@@ -28,6 +28,13 @@ s_refuse (char *why, size_t size, const char *fmt, ...)
     return 1;
 }
 
+static int
+s_out_of_range (char *why, size_t size, int replicas, const char *name)
+{
+    return s_refuse (why, size, "A service has 1 to %d replicas; %d is outside that range, so **%s** "
+                     "stays as it is.", QS_MANAGE_MAX_REPLICAS, replicas, name);
+}
+
 /*  The monthly cost of service with fields (lent, may be NULL) changed,
     by the contract's formula (qs_pricing). */
 static double
@@ -101,6 +108,8 @@ s_want (const qs_dlg_op_t *op, json_object *service, qs_config_t *want, char *wh
                : op->direction ? replicas + op->direction : 0;
         if (!op->replicas && !op->delta && !op->direction)
             return s_refuse (why, size, "How many replicas should **%s** have? It has %d now.", name, replicas);
+        if (to < 1 || to > QS_MANAGE_MAX_REPLICAS)
+            return s_out_of_range (why, size, to, name);
         want->replicas = to;
     }
     else if (!strcmp (op->op, "tier")) {
@@ -162,9 +171,8 @@ qs_manage_plan (const qs_dlg_op_t *op, const qs_config_t *base, json_object *ser
     /* the platform's limits and the plan's, before anything is asked */
     const char *plan = qs_json_str (quotas, "plan", "current");
     const char *tier = qs_json_str (service, "tier", "");
-    if (want.replicas && (want.replicas < 1 || want.replicas > QS_MANAGE_MAX_REPLICAS))
-        return s_refuse (why, size, "A service has 1 to %d replicas; %d is outside that range, so "
-                         "**%s** stays as it is.", QS_MANAGE_MAX_REPLICAS, want.replicas, name);
+    if (want.replicas < 0 || want.replicas > QS_MANAGE_MAX_REPLICAS)
+        return s_out_of_range (why, size, want.replicas, name);
     if (*want.tier && !qs_json_get (qs_json_get (pricing, "tiers", json_type_object), want.tier, json_type_object))
         return s_refuse (why, size, "There is no tier called '%s' (see the pricing: nano to xlarge).", want.tier);
     const char *max_tier = qs_json_str (quotas, "max_tier", NULL);
