@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "qs_env.h"
+#include "qs_harness.h"
 #include "qs_json.h"
 #include "qs_log.h"
 #include "qs_util.h"
@@ -30,19 +31,6 @@ s_echo (qs_req_t *req, void *arg)
     return qs_req_reply (req, &reply);
 }
 
-static void
-s_mark_cancelled (qs_req_t *req)
-{
-    const char *dir = qs_env_str ("QS_TEST_MARKER_DIR", NULL);
-    if (!dir)
-        return;
-    char path [512];
-    snprintf (path, sizeof path, "%s/cancelled-%s", dir, qs_req_id (req));
-    FILE *file = fopen (path, "w");
-    if (file)
-        fclose (file);
-}
-
 static int
 s_sleep (qs_req_t *req, void *arg)
 {
@@ -51,7 +39,7 @@ s_sleep (qs_req_t *req, void *arg)
     int64_t until = qs_mono_ms () + ms;
     while (qs_mono_ms () < until) {
         if (qs_req_cancelled (req)) {
-            s_mark_cancelled (req);
+            qs_harness_marker ("cancelled", qs_req_id (req));
             return qs_req_fail (req, 504, "deadline_exceeded", "cancelled while sleeping");
         }
         usleep (5000);
@@ -72,7 +60,7 @@ s_stream (qs_req_t *req, void *arg)
         json_object *data = json_object_new_object ();
         qs_json_add_int (data, "i", i);
         if (qs_req_partial (req, "tick", &data) != 0) {
-            s_mark_cancelled (req);
+            qs_harness_marker ("cancelled", qs_req_id (req));
             return qs_req_fail (req, 504, "deadline_exceeded", "cancelled while streaming");
         }
         if (delay > 0)

@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include "qs_bus_harness.h"
 #include "qs_client.h"
 #include "qs_envelope.h"
+#include "qs_harness.h"
 #include "qs_json.h"
 #include "qs_util.h"
 
@@ -18,6 +18,21 @@
 #define S_HB "QS_BROKER_HEARTBEAT_MS=200", "QS_WORKER_HEARTBEAT_MS=200", \
              "QS_BROKER_LIVENESS=5", "QS_WORKER_LIVENESS=5"
 static const char *const s_fast [] = { S_HB, "QS_SHUTDOWN_GRACE_MS=2000", NULL };
+
+/*  A broker with env (its workers get it too). */
+static qs_harness_t *
+s_bus (const char *const *env)
+{
+    qs_harness_t *h = qs_harness_new (&(qs_harness_spec_t) { .brokers = 1, .env = env });
+    ck_assert_ptr_nonnull (h);
+    return h;
+}
+
+/*  A test worker for service with threads handler threads. */
+#define S_WORKER(h, service, threads, env_) \
+    qs_harness_add ((h), &(qs_harness_workers_t) { .kind = (service), \
+        .bin = "tests/bus/qs_test_worker", .args = (const char *[]) { (service), (threads), NULL }, \
+        .env = (env_) })
 
 static int
 s_call (qs_client_t *client, const char *service, const char *op, const char *body_json,
@@ -68,25 +83,34 @@ s_http_get (const char *url)
 }
 
 static void
-s_stop_ok (pid_t pid)
+s_stop_ok (qs_proc_t *proc)
 {
-    int status = qs_h_stop (pid, SIGTERM, 8000);
-    ck_assert_msg (qs_h_exited_ok (status), "process %d did not exit cleanly (status %d)", pid, status);
+    int status = qs_proc_stop (proc, SIGTERM, 8000);
+    ck_assert_msg (status == 0, "%s did not exit cleanly (status %d)", qs_proc_name (proc), status);
+}
+
+/*  The end of a test: the client goes, every process still running must
+    exit cleanly on SIGTERM. */
+static void
+s_finish (qs_harness_t **h_p, qs_client_t **client_p)
+{
+    qs_client_destroy (client_p);
+    ck_assert_int_eq (qs_harness_stop (*h_p), 0);
+    qs_harness_destroy (h_p);
 }
 
 START_TEST (test_whole_path)
 {
     char broker_metrics [64], worker_metrics [64];
-    int broker_port = qs_h_free_port (), worker_port = qs_h_free_port ();
+    int broker_port = qs_free_port (), worker_port = qs_free_port ();
     snprintf (broker_metrics, sizeof broker_metrics, "QS_METRICS_ADDR=127.0.0.1:%d", broker_port);
     snprintf (worker_metrics, sizeof worker_metrics, "QS_METRICS_ADDR=127.0.0.1:%d", worker_port);
     const char *broker_env [] = { broker_metrics, S_HB, NULL };
     const char *worker_env [] = { worker_metrics, S_HB, NULL };
-    qs_h_broker_t broker;
-    ck_assert_int_eq (qs_h_broker_start (&broker, broker_env), 0);
-    pid_t worker = qs_h_worker_start (broker.endpoint, "alpha", 2, worker_env);
-    qs_client_t *client = qs_client_new (broker.endpoint);
-    ck_assert_int_eq (qs_h_wait_workers (client, "alpha", 2, 5000), 2);
+    qs_harness_t *h = s_bus (broker_env);
+    ck_assert_ptr_nonnull (S_WORKER (h, "alpha", "2", worker_env));
+    qs_client_t *client = qs_client_new (qs_harness_bus (h));
+    ck_assert_int_eq (qs_harness_wait_workers (h, 0, "alpha", 2, 5000), 2);
     ck_assert_int_eq (qs_client_discover (client, "nobody", 500), 0);
 
     json_object *reply = NULL;
@@ -153,21 +177,18 @@ START_TEST (test_whole_path)
     ck_assert (strstr (text, "qs_broker_errors_total{service=\"never-seen\",code=\"service_unavailable\"} 1"));
     free (text);
 
-    qs_client_destroy (&client);
-    s_stop_ok (worker);
-    s_stop_ok (broker.pid);
+    s_finish (&h, &client);
 }
 END_TEST
 
 START_TEST (test_worker_killed)
 {
-    qs_h_broker_t broker;
-    ck_assert_int_eq (qs_h_broker_start (&broker, s_fast), 0);
-    pid_t a = qs_h_worker_start (broker.endpoint, "beta", 1, s_fast);
-    pid_t b = qs_h_worker_start (broker.endpoint, "beta", 1, s_fast);
-    pid_t c = qs_h_worker_start (broker.endpoint, "beta", 1, s_fast);
-    qs_client_t *client = qs_client_new (broker.endpoint);
-    ck_assert_int_eq (qs_h_wait_workers (client, "beta", 3, 5000), 3);
+    qs_harness_t *h = s_bus (s_fast);
+    qs_proc_t *a = S_WORKER (h, "beta", "1", s_fast);
+    qs_proc_t *b = S_WORKER (h, "beta", "1", s_fast);
+    qs_proc_t *c = S_WORKER (h, "beta", "1", s_fast);
+    qs_client_t *client = qs_client_new (qs_harness_bus (h));
+    ck_assert_int_eq (qs_harness_wait_workers (h, 0, "beta", 3, 5000), 3);
     /* LRU dispatch: consecutive requests rotate over the three */
     bool seen_a = false, seen_b = false, seen_c = false;
     for (int i = 0; i < 6; i++) {
@@ -175,16 +196,16 @@ START_TEST (test_worker_killed)
         qs_err_t err;
         ck_assert_int_eq (s_call (client, "beta", "echo", NULL, 2000, &reply, &err), 200);
         pid_t pid = (pid_t) qs_json_int (reply, "pid", 0);
-        seen_a |= pid == a;
-        seen_b |= pid == b;
-        seen_c |= pid == c;
+        seen_a |= pid == qs_proc_pid (a);
+        seen_b |= pid == qs_proc_pid (b);
+        seen_c |= pid == qs_proc_pid (c);
         json_object_put (reply);
     }
     ck_assert (seen_a && seen_b && seen_c);
 
     /* two of three die at once */
-    qs_h_stop (a, SIGKILL, 2000);
-    qs_h_stop (c, SIGKILL, 2000);
+    qs_proc_stop (a, SIGKILL, 2000);
+    qs_proc_stop (c, SIGKILL, 2000);
     usleep (100000);            /* the kernel closes its connections */
     int ok = 0;
     for (int i = 0; i < 12; i++) {
@@ -195,7 +216,7 @@ START_TEST (test_worker_killed)
         int64_t took = qs_mono_ms () - t0;
         ck_assert_msg (took < 800 + 150, "call %d took %lld ms", i, (long long) took);
         if (rc == 200) {
-            ck_assert_int_eq ((int) qs_json_int (reply, "pid", 0), b);
+            ck_assert_int_eq ((int) qs_json_int (reply, "pid", 0), qs_proc_pid (b));
             ok++;
         }
         else
@@ -205,24 +226,21 @@ START_TEST (test_worker_killed)
     /* the broker notices the dead connection on the first dispatch to it
        (mandatory routing) and hands that request to the live worker */
     ck_assert_int_eq (ok, 12);
-    ck_assert_int_eq (qs_h_wait_workers (client, "beta", 1, 3000), 1);
+    ck_assert_int_eq (qs_harness_wait_workers (h, 0, "beta", 1, 3000), 1);
 
-    qs_client_destroy (&client);
-    s_stop_ok (b);
-    s_stop_ok (broker.pid);
+    s_finish (&h, &client);
 }
 END_TEST
 
 START_TEST (test_broker_restart)
 {
-    qs_h_broker_t broker;
-    ck_assert_int_eq (qs_h_broker_start (&broker, s_fast), 0);
-    pid_t a = qs_h_worker_start (broker.endpoint, "gamma", 1, s_fast);
-    pid_t b = qs_h_worker_start (broker.endpoint, "gamma", 2, s_fast);
-    qs_client_t *client = qs_client_new (broker.endpoint);
-    ck_assert_int_eq (qs_h_wait_workers (client, "gamma", 3, 5000), 3);
+    qs_harness_t *h = s_bus (s_fast);
+    ck_assert_ptr_nonnull (S_WORKER (h, "gamma", "1", s_fast));
+    ck_assert_ptr_nonnull (S_WORKER (h, "gamma", "2", s_fast));
+    qs_client_t *client = qs_client_new (qs_harness_bus (h));
+    ck_assert_int_eq (qs_harness_wait_workers (h, 0, "gamma", 3, 5000), 3);
 
-    s_stop_ok (broker.pid);
+    s_stop_ok (qs_harness_proc (h, "broker"));
     /* no broker: a call fails by its deadline, never later */
     json_object *reply = NULL;
     qs_err_t err;
@@ -231,23 +249,20 @@ START_TEST (test_broker_restart)
     ck_assert (err.status == 503 || err.status == 504);
     ck_assert (qs_mono_ms () - t0 < 300 + 150);
 
-    ck_assert_int_eq (qs_h_broker_restart (&broker, s_fast), 0);
-    ck_assert_int_eq (qs_h_wait_workers (client, "gamma", 3, 5000), 3);
+    ck_assert_ptr_nonnull (qs_harness_restart (h, "broker"));
+    ck_assert_int_eq (qs_harness_wait_workers (h, 0, "gamma", 3, 5000), 3);
     ck_assert_int_eq (s_call (client, "gamma", "echo", "{}", 2000, &reply, &err), 200);
     json_object_put (reply);
 
     /* and a hard broker crash (no DISCONNECT sent): workers notice by heartbeat */
-    qs_h_stop (broker.pid, SIGKILL, 2000);
-    ck_assert_int_eq (qs_h_broker_restart (&broker, s_fast), 0);
-    ck_assert_int_eq (qs_h_wait_workers (client, "gamma", 3, 5000), 3);
+    qs_proc_stop (qs_harness_proc (h, "broker"), SIGKILL, 2000);
+    ck_assert_ptr_nonnull (qs_harness_restart (h, "broker"));
+    ck_assert_int_eq (qs_harness_wait_workers (h, 0, "gamma", 3, 5000), 3);
     reply = NULL;
     ck_assert_int_eq (s_call (client, "gamma", "ping", NULL, 2000, &reply, &err), 200);
     json_object_put (reply);
 
-    qs_client_destroy (&client);
-    s_stop_ok (a);
-    s_stop_ok (b);
-    s_stop_ok (broker.pid);
+    s_finish (&h, &client);
 }
 END_TEST
 
@@ -296,13 +311,12 @@ s_raw_final (zsock_t *dealer, int timeout_ms, char *call_id, size_t size, int *s
 START_TEST (test_overloaded_and_deadlines)
 {
     const char *env [] = { "QS_BROKER_QUEUE_LIMIT=2", S_HB, NULL };
-    qs_h_broker_t broker;
-    ck_assert_int_eq (qs_h_broker_start (&broker, env), 0);
-    pid_t worker = qs_h_worker_start (broker.endpoint, "delta", 1, env);
-    qs_client_t *client = qs_client_new (broker.endpoint);
-    ck_assert_int_eq (qs_h_wait_workers (client, "delta", 1, 5000), 1);
+    qs_harness_t *h = s_bus (env);
+    qs_proc_t *worker = S_WORKER (h, "delta", "1", env);
+    qs_client_t *client = qs_client_new (qs_harness_bus (h));
+    ck_assert_int_eq (qs_harness_wait_workers (h, 0, "delta", 1, 5000), 1);
 
-    zsock_t *dealer = zsock_new_dealer (broker.endpoint);
+    zsock_t *dealer = zsock_new_dealer (qs_harness_bus (h));
     zsock_set_linger (dealer, 0);
     /* 1 runs, 2 and 3 queue, 4 finds the queue full */
     s_raw_request (dealer, "1", "delta", "sleep", "{\"ms\":600}", 5000, NULL);
@@ -353,24 +367,23 @@ START_TEST (test_overloaded_and_deadlines)
     ck_assert_str_eq (call_id, "8");
     /* a handler longer than the heartbeat liveness (5 x 200 ms) is not dropped */
     ck_assert_int_eq (s_call (client, "delta", "sleep", "{\"ms\":2000}", 5000, &reply, &err), 200);
-    ck_assert_int_eq ((int) qs_json_int (reply, "pid", 0), worker);
+    ck_assert_int_eq ((int) qs_json_int (reply, "pid", 0), qs_proc_pid (worker));
     json_object_put (reply);
     ck_assert_int_eq (qs_client_discover (client, "delta", 1000), 1);
 
     /* SIGTERM with a request in flight: it finishes, then the worker leaves */
     s_raw_request (dealer, "9", "delta", "sleep", "{\"ms\":600}", 5000, NULL);
     usleep (150000);
-    kill (worker, SIGTERM);
+    qs_proc_signal (worker, SIGTERM);
     ck_assert_int_eq (s_raw_final (dealer, 3000, call_id, sizeof call_id, &status), 0);
     ck_assert_str_eq (call_id, "9");
     ck_assert_int_eq (status, 200);
-    int exit_status = qs_h_stop (worker, 0, 8000);     /* wait, no second signal */
-    ck_assert_msg (qs_h_exited_ok (exit_status), "worker exit status %d", exit_status);
+    int exit_status = qs_proc_stop (worker, 0, 8000);     /* wait, no second signal */
+    ck_assert_msg (exit_status == 0, "worker exit status %d", exit_status);
     ck_assert_int_eq (qs_client_discover (client, "delta", 1000), 0);
 
     zsock_destroy (&dealer);
-    qs_client_destroy (&client);
-    s_stop_ok (broker.pid);
+    s_finish (&h, &client);
 }
 END_TEST
 
@@ -412,11 +425,10 @@ START_TEST (test_stream_and_cancel)
     char marker_env [96];
     snprintf (marker_env, sizeof marker_env, "QS_TEST_MARKER_DIR=%s", dir);
     const char *env [] = { marker_env, S_HB, NULL };
-    qs_h_broker_t broker;
-    ck_assert_int_eq (qs_h_broker_start (&broker, env), 0);
-    pid_t worker = qs_h_worker_start (broker.endpoint, "eps", 2, env);
-    qs_client_t *client = qs_client_new (broker.endpoint);
-    ck_assert_int_eq (qs_h_wait_workers (client, "eps", 2, 5000), 2);
+    qs_harness_t *h = s_bus (env);
+    ck_assert_ptr_nonnull (S_WORKER (h, "eps", "2", env));
+    qs_client_t *client = qs_client_new (qs_harness_bus (h));
+    ck_assert_int_eq (qs_harness_wait_workers (h, 0, "eps", 2, 5000), 2);
 
     /* 50 partials in order, then the final */
     s_stream_t stream = { .last = -1, .in_order = true };
@@ -447,7 +459,7 @@ START_TEST (test_stream_and_cancel)
     unlink (path);
 
     /* a raw CANCEL of a sleeping request reaches the handler */
-    zsock_t *dealer = zsock_new_dealer (broker.endpoint);
+    zsock_t *dealer = zsock_new_dealer (qs_harness_bus (h));
     zsock_set_linger (dealer, 0);
     s_raw_request (dealer, "c1", "eps", "sleep", "{\"ms\":5000}", 8000, "r-cancel-sleep");
     usleep (200000);
@@ -463,9 +475,7 @@ START_TEST (test_stream_and_cancel)
     json_object_put (reply);
 
     zsock_destroy (&dealer);
-    qs_client_destroy (&client);
-    s_stop_ok (worker);
-    s_stop_ok (broker.pid);
+    s_finish (&h, &client);
     rmdir (dir);
 }
 END_TEST
@@ -481,13 +491,12 @@ s_send_frames (zsock_t *sock, const char *const *frames, size_t n)
 
 START_TEST (test_garbage)
 {
-    qs_h_broker_t broker;
-    ck_assert_int_eq (qs_h_broker_start (&broker, s_fast), 0);
-    pid_t worker = qs_h_worker_start (broker.endpoint, "zeta", 1, s_fast);
-    qs_client_t *client = qs_client_new (broker.endpoint);
-    ck_assert_int_eq (qs_h_wait_workers (client, "zeta", 1, 5000), 1);
+    qs_harness_t *h = s_bus (s_fast);
+    qs_proc_t *worker = S_WORKER (h, "zeta", "1", s_fast);
+    qs_client_t *client = qs_client_new (qs_harness_bus (h));
+    ck_assert_int_eq (qs_harness_wait_workers (h, 0, "zeta", 1, 5000), 1);
 
-    zsock_t *raw = zsock_new_dealer (broker.endpoint);
+    zsock_t *raw = zsock_new_dealer (qs_harness_bus (h));
     zsock_set_linger (raw, 0);
     /* junk of every shape */
     const char *junk1 [] = { "hello" };
@@ -517,7 +526,7 @@ START_TEST (test_garbage)
     const char *bad_req [] = { "QSC", "\x01", "\x02", "c9", "r", "", "soon", "zeta", "echo", "", "{}" };
     s_send_frames (raw, bad_req, 11);
     /* a v2 peer is refused with DISCONNECT unsupported_version */
-    zsock_t *v2 = zsock_new_dealer (broker.endpoint);
+    zsock_t *v2 = zsock_new_dealer (qs_harness_bus (h));
     zsock_set_linger (v2, 0);
     const char *future [] = { "QSC", "\x02", "\x02", "anything" };
     s_send_frames (v2, future, 4);
@@ -532,7 +541,7 @@ START_TEST (test_garbage)
     zsock_destroy (&v2);
     /* raw bytes that are not ZMTP at all */
     zsock_t *stream = zsock_new (ZMQ_STREAM);
-    ck_assert_int_eq (zsock_connect (stream, "%s", broker.endpoint), 0);
+    ck_assert_int_eq (zsock_connect (stream, "%s", qs_harness_bus (h)), 0);
     uint8_t id [256];
     size_t id_size = sizeof id;
     usleep (100000);
@@ -562,20 +571,18 @@ START_TEST (test_garbage)
     ck_assert_int_eq (got_400, 1);
 
     /* still alive and serving; the impostor worker is gone */
-    ck_assert (qs_h_alive (broker.pid));
-    ck_assert_int_eq (qs_h_wait_workers (client, "zeta", 1, 3000), 1);
+    ck_assert (qs_proc_alive (qs_harness_proc (h, "broker")));
+    ck_assert_int_eq (qs_harness_wait_workers (h, 0, "zeta", 1, 3000), 1);
     json_object *reply = NULL;
     qs_err_t err;
     for (int i = 0; i < 3; i++) {
         ck_assert_int_eq (s_call (client, "zeta", "echo", NULL, 2000, &reply, &err), 200);
-        ck_assert_int_eq ((int) qs_json_int (reply, "pid", 0), worker);
+        ck_assert_int_eq ((int) qs_json_int (reply, "pid", 0), qs_proc_pid (worker));
         json_object_put (reply);
         reply = NULL;
     }
     zsock_destroy (&raw);
-    qs_client_destroy (&client);
-    s_stop_ok (worker);
-    s_stop_ok (broker.pid);
+    s_finish (&h, &client);
 }
 END_TEST
 

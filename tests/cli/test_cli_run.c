@@ -12,12 +12,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "qs_cli_cmds.h"
-#include "qs_e2e.h"
+#include "qs_harness.h"
 #include "qs_json.h"
 
 extern char **environ;
 
-static qs_e2e_t s_e;
+static qs_harness_t *s_h;
 static char *s_token, *s_globex, *s_cli;
 static char s_home[64];
 static char s_sock[64];     // the tmux server of this run
@@ -25,9 +25,10 @@ static char s_sock[64];     // the tmux server of this run
 static void
 s_setup (void)
 {
-    ck_assert_msg (qs_e2e_start (&s_e) == 0, "the suite did not become ready");
-    s_token = qs_e2e_token ("cli-user", "org-acme", "member");
-    s_globex = qs_e2e_token ("cli-user", "org-globex", "member");
+    qs_harness_spec_t whole = qs_harness_whole ();
+    ck_assert_msg ((s_h = qs_harness_new (&whole)) != NULL, "the suite did not become ready");
+    s_token = qs_harness_token ("cli-user", "org-acme", "member");
+    s_globex = qs_harness_token ("cli-user", "org-globex", "member");
     s_cli = qs_build_path ("cli/quickspin");
     //  a HOME without a config file, so the developer's own can't interfere
     snprintf (s_home, sizeof s_home, "/tmp/qs-cli-home-XXXXXX");
@@ -43,7 +44,7 @@ s_teardown (void)
     if (system (kill_tmux) != 0) {
         //  nothing was running: the interactive test cleaned up itself
     }
-    qs_e2e_stop (&s_e);
+    qs_harness_destroy (&s_h);
     free (s_token);
     free (s_globex);
     free (s_cli);
@@ -147,7 +148,7 @@ s_expect_json (const s_run_t *r)
 
 START_TEST (test_one_shot_chat_and_confirm)
 {
-    s_run_t r = s_cli_run (s_e.gateway, s_token,
+    s_run_t r = s_cli_run (qs_harness_gateway (s_h), s_token,
                            S_ARGS ("chat", "create a redis cache called cli-cache for staging"));
     ck_assert_msg (r.status == 0, "exit %d, stderr: %s", r.status, r.err);
     ck_assert_ptr_nonnull (strstr (r.out, "cli-cache"));
@@ -161,12 +162,12 @@ START_TEST (test_one_shot_chat_and_confirm)
     ck_assert_int_gt (strlen (action), 0);
     s_run_free (&r);
 
-    r = s_cli_run (s_e.gateway, s_token, S_ARGS ("confirm", action));
+    r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("confirm", action));
     ck_assert_msg (r.status == 0, "confirm exit %d: %s", r.status, r.err);
     ck_assert_ptr_nonnull (strstr (r.out, "executed"));
     s_run_free (&r);
     //  a second confirmation is a conflict: the server's error, status 1
-    r = s_cli_run (s_e.gateway, s_token, S_ARGS ("confirm", action));
+    r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("confirm", action));
     ck_assert_int_eq (r.status, 1);
     ck_assert_ptr_nonnull (strstr (r.err, "409"));
     s_run_free (&r);
@@ -175,7 +176,7 @@ END_TEST
 
 START_TEST (test_json_output)
 {
-    s_run_t r = s_cli_run (s_e.gateway, s_token, S_ARGS ("--json", "chat", "why is acme-cache failing?"));
+    s_run_t r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("--json", "chat", "why is acme-cache failing?"));
     ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
     json_object *j = s_expect_json (&r);
     ck_assert_str_eq (qs_json_str (j, "intent", ""), "troubleshoot");
@@ -184,14 +185,14 @@ START_TEST (test_json_output)
     json_object_put (j);
     s_run_free (&r);
 
-    r = s_cli_run (s_e.gateway, NULL, S_ARGS ("health", "--json"));
+    r = s_cli_run (qs_harness_gateway (s_h), NULL, S_ARGS ("health", "--json"));
     ck_assert_int_eq (r.status, 0);
     j = s_expect_json (&r);
     ck_assert_str_eq (qs_json_str (qs_json_get (j, "health", json_type_object), "status", ""), "ok");
     json_object_put (j);
     s_run_free (&r);
 
-    r = s_cli_run (s_e.gateway, s_globex, S_ARGS ("--json", "recommend"));
+    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("--json", "recommend"));
     ck_assert_int_eq (r.status, 0);
     j = s_expect_json (&r);
     ck_assert_ptr_nonnull (qs_json_get (j, "recommendations", json_type_array));
@@ -204,10 +205,10 @@ END_TEST
 START_TEST (test_recommend_table)
 {
     json_object *api = NULL;
-    ck_assert_int_eq (qs_e2e_http ("GET", s_e.gateway, "/api/v1/recommendations", s_globex, NULL, &api), 200);
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_gateway (s_h), "/api/v1/recommendations", s_globex, NULL, &api), 200);
     json_object *recs = qs_json_get (api, "recommendations", json_type_array);
     ck_assert_int_gt (json_object_array_length (recs), 0);
-    s_run_t r = s_cli_run (s_e.gateway, s_globex, S_ARGS ("recommend"));
+    s_run_t r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend"));
     ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
     ck_assert_ptr_nonnull (strstr (r.out, "SAVINGS/MO"));
     //  one row per recommendation with its service and savings, then the total
@@ -233,7 +234,7 @@ END_TEST
 
 START_TEST (test_conversations_list_show_delete)
 {
-    s_run_t r = s_cli_run (s_e.gateway, s_token, S_ARGS ("--json", "chat", "how do I connect to acme-db?"));
+    s_run_t r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("--json", "chat", "how do I connect to acme-db?"));
     ck_assert_int_eq (r.status, 0);
     json_object *j = s_expect_json (&r);
     char id[128];
@@ -241,20 +242,20 @@ START_TEST (test_conversations_list_show_delete)
     json_object_put (j);
     s_run_free (&r);
 
-    r = s_cli_run (s_e.gateway, s_token, S_ARGS ("conversations", "list"));
+    r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("conversations", "list"));
     ck_assert_int_eq (r.status, 0);
     ck_assert_msg (strstr (r.out, id) != NULL, "%s not listed: %s", id, r.out);
     ck_assert_ptr_nonnull (strstr (r.out, "how do I connect to acme-db?"));
     s_run_free (&r);
 
-    r = s_cli_run (s_e.gateway, s_token, S_ARGS ("conversations", "show", id));
+    r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("conversations", "show", id));
     ck_assert_int_eq (r.status, 0);
     ck_assert_ptr_nonnull (strstr (r.out, "user"));
     ck_assert_ptr_nonnull (strstr (r.out, "assistant"));
     ck_assert_ptr_nonnull (strstr (r.out, "how do I connect to acme-db?"));
     s_run_free (&r);
 
-    r = s_cli_run (s_e.gateway, s_token, S_ARGS ("--json", "conversations", "show", id));
+    r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("--json", "conversations", "show", id));
     ck_assert_int_eq (r.status, 0);
     j = s_expect_json (&r);
     ck_assert_int_eq (json_object_array_length (qs_json_get (j, "messages", json_type_array)), 2);
@@ -262,20 +263,20 @@ START_TEST (test_conversations_list_show_delete)
     s_run_free (&r);
 
     //  another user's token: 404, not 403
-    char *bob = qs_e2e_token ("bob", "org-acme", "member");
-    r = s_cli_run (s_e.gateway, bob, S_ARGS ("conversations", "show", id));
+    char *bob = qs_harness_token ("bob", "org-acme", "member");
+    r = s_cli_run (qs_harness_gateway (s_h), bob, S_ARGS ("conversations", "show", id));
     ck_assert_int_eq (r.status, 1);
     ck_assert_ptr_nonnull (strstr (r.err, "404"));
     s_run_free (&r);
     free (bob);
 
-    r = s_cli_run (s_e.gateway, s_token, S_ARGS ("conversations", "delete", id));
+    r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("conversations", "delete", id));
     ck_assert_msg (r.status == 0, "delete exit %d: %s", r.status, r.err);
     s_run_free (&r);
-    r = s_cli_run (s_e.gateway, s_token, S_ARGS ("conversations", "show", id));
+    r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("conversations", "show", id));
     ck_assert_int_eq (r.status, 1);
     s_run_free (&r);
-    r = s_cli_run (s_e.gateway, s_token, S_ARGS ("conversations"));
+    r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("conversations"));
     ck_assert_int_eq (r.status, 0);
     ck_assert_ptr_null (strstr (r.out, id));
     s_run_free (&r);
@@ -284,12 +285,12 @@ END_TEST
 
 START_TEST (test_exit_codes)
 {
-    s_run_t r = s_cli_run (s_e.gateway, "not-a-token", S_ARGS ("recommend"));
+    s_run_t r = s_cli_run (qs_harness_gateway (s_h), "not-a-token", S_ARGS ("recommend"));
     ck_assert_int_eq (r.status, 4);
     ck_assert_ptr_nonnull (strstr (r.err, "401"));
     ck_assert_ptr_null (strstr (r.err, "not-a-token"));     // the token is never echoed
     s_run_free (&r);
-    r = s_cli_run (s_e.gateway, NULL, S_ARGS ("chat", "hello"));
+    r = s_cli_run (qs_harness_gateway (s_h), NULL, S_ARGS ("chat", "hello"));
     ck_assert_int_eq (r.status, 4);
     s_run_free (&r);
     //  a port nobody listens on
@@ -309,16 +310,16 @@ START_TEST (test_exit_codes)
                                 S_ARGS ("conversations", "show"), S_ARGS ("confirm"),
                                 S_ARGS ("conversations", "show", "../etc"), S_ARGS ("token", "--sub", "x")};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        r = s_cli_run (s_e.gateway, s_token, bad[i]);
+        r = s_cli_run (qs_harness_gateway (s_h), s_token, bad[i]);
         ck_assert_msg (r.status == 2, "'%s %s' exit %d", bad[i][0], bad[i][1] ? bad[i][1] : "", r.status);
         s_run_free (&r);
     }
-    r = s_cli_run (s_e.gateway, s_token, S_ARGS ("--help"));
+    r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("--help"));
     ck_assert_int_eq (r.status, 0);
     ck_assert_ptr_nonnull (strstr (r.out, "exit status"));
     s_run_free (&r);
     //  an unknown action: the server's 404
-    r = s_cli_run (s_e.gateway, s_token, S_ARGS ("cancel", "no-such-action"));
+    r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("cancel", "no-such-action"));
     ck_assert_int_eq (r.status, 1);
     s_run_free (&r);
 }
@@ -334,7 +335,7 @@ START_TEST (test_config_file)
     snprintf (path, sizeof path, "%s/config", dir);
     FILE *f = fopen (path, "w");
     ck_assert_ptr_nonnull (f);
-    fprintf (f, "# written by the test\nurl=%s\ntoken=%s\n", s_e.gateway, s_globex);
+    fprintf (f, "# written by the test\nurl=%s\ntoken=%s\n", qs_harness_gateway (s_h), s_globex);
     fclose (f);
     s_run_t r = s_cli_run (NULL, NULL, S_ARGS ("--json", "recommend"));
     unlink (path);
@@ -407,7 +408,7 @@ START_TEST (test_interactive_tmux)
               "tmux -L %s new-session -d -s qs -x 160 -y 50 "
               "\"env HOME=%s QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s TERM=xterm-256color %s chat; "
               "echo QS_EXIT=\\$?; sleep 60\"",
-              s_sock, s_home, s_e.gateway, s_token, s_cli);
+              s_sock, s_home, qs_harness_gateway (s_h), s_token, s_cli);
     ck_assert_int_eq (system (cmd), 0);
     char *pane = s_pane_wait ("you>", 1, 10000);
     ck_assert_msg (pane != NULL, "no prompt");
@@ -454,7 +455,7 @@ START_TEST (test_one_shot_prompt_tmux)
               "\"env HOME=%s QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s %s chat "
               "'create a postgres database called tmux-one-db for staging'; "
               "echo QS_EXIT=\\$?; sleep 60\"",
-              s_sock, s_home, s_e.gateway, s_token, s_cli);
+              s_sock, s_home, qs_harness_gateway (s_h), s_token, s_cli);
     ck_assert_int_eq (system (cmd), 0);
     char *pane = s_pane_wait ("Confirm? [y/N]", 1, 30000);
     ck_assert_msg (pane != NULL, "no y/N prompt: %s", s_pane ());
@@ -483,7 +484,7 @@ START_TEST (test_prompt_takes_a_change_tmux)
               "\"env HOME=%s QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s %s chat "
               "'create a postgres database called tmux-edit-db for staging'; "
               "echo QS_EXIT=\\$?; sleep 60\"",
-              s_sock, s_home, s_e.gateway, s_token, s_cli);
+              s_sock, s_home, qs_harness_gateway (s_h), s_token, s_cli);
     ck_assert_int_eq (system (cmd), 0);
     char *pane = s_pane_wait ("Confirm? [y/N]", 1, 30000);
     ck_assert_msg (pane != NULL, "no y/N prompt: %s", s_pane ());

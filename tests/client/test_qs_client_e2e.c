@@ -7,38 +7,40 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "qs_e2e.h"
+#include "qs_harness.h"
 #include "qs_json.h"
 #include "qs_secure_fixture.h"
 #include "qs_util.h"
 #include "quickspin-client.h"
 
 static qs_fix_keys_t s_keys;
-static qs_e2e_t s_e;
-static char s_env_store [6][400];
-static const char *s_env [7];
+static qs_harness_t *s_h;
+static char s_server_key [300];
 static char s_events [64];
+static char s_events_env [96];
+static const char *s_env [2];
 
 static void
 s_setup (void)
 {
     qs_fix_keys_make (&s_keys);
+    snprintf (s_server_key, sizeof s_server_key, "%s/server.key", s_keys.dir);
     snprintf (s_events, sizeof s_events, "tcp://127.0.0.1:%d", qs_free_port ());
-    snprintf (s_env_store [0], 400, "QS_CURVE_SERVER_SECRET_FILE=%s/server.key", s_keys.dir);
-    snprintf (s_env_store [1], 400, "QS_CURVE_KEYS_FILE=%s", s_keys.keys_file);
-    snprintf (s_env_store [2], 400, "QS_CURVE_SERVER_PUBLIC_FILE=%s", s_keys.server_pub);
-    /* one environment for every process: the worker key (it may forward
-       the auth contexts the gateway verified, like the gateway key) */
-    snprintf (s_env_store [3], 400, "QS_CURVE_CLIENT_KEY_FILE=%s", s_keys.worker_key);
-    snprintf (s_env_store [4], 400, "QS_EVENTS_ENDPOINT=%s", s_events);
-    for (int i = 0; i < 5; i++)
-        s_env [i] = s_env_store [i];
-    s_env [5] = NULL;
-    qs_e2e_opts_t opts = { .brokers = 1, .env = s_env, .wait_ready = true };
-    int rc = qs_e2e_start_opts (&s_e, &opts);
+    snprintf (s_events_env, sizeof s_events_env, "QS_EVENTS_ENDPOINT=%s", s_events);
+    s_env [0] = s_events_env;
+    /* every process with the worker key (it may forward the auth contexts
+       the gateway verified, like the gateway key) */
+    qs_harness_curve_t curve = { .server_secret_file = s_server_key,
+                                 .server_public_file = s_keys.server_pub,
+                                 .keys_file = s_keys.keys_file,
+                                 .client_key_file = s_keys.worker_key };
+    qs_harness_spec_t whole = qs_harness_whole ();
+    whole.curve = &curve;
+    whole.env = s_env;
+    s_h = qs_harness_new (&whole);
+    int rc = s_h ? 0 : -1;
     if (rc != 0) {
         /* check skips the teardown of a failed setup: leave nothing behind */
-        qs_e2e_stop (&s_e);
         qs_fix_keys_remove (&s_keys);
     }
     ck_assert_int_eq (rc, 0);
@@ -47,7 +49,7 @@ s_setup (void)
 static void
 s_teardown (void)
 {
-    qs_e2e_stop (&s_e);
+    qs_harness_destroy (&s_h);
     qs_fix_keys_remove (&s_keys);
 }
 
@@ -55,7 +57,7 @@ static qsc_client_t *
 s_client (const char *token)
 {
     qsc_config_t config = {
-        .endpoint = s_e.broker, .token = token, .timeout_ms = 30000,
+        .endpoint = qs_harness_bus (s_h), .token = token, .timeout_ms = 30000,
         .server_public_key = s_keys.server.public_key,
         .public_key = s_keys.integration.public_key, .secret_key = s_keys.integration.secret_key,
     };
@@ -94,8 +96,8 @@ START_TEST (test_integration_drives_the_real_suite)
     ck_assert_int_eq (qsc_events_subscribe (events, NULL, "org-acme"), 0);
     usleep (300000);
 
-    char *token = qs_e2e_token ("alice", "org-acme", "member");
-    char *globex = qs_e2e_token ("carol", "org-globex", "member");
+    char *token = qs_harness_token ("alice", "org-acme", "member");
+    char *globex = qs_harness_token ("carol", "org-globex", "member");
     qsc_client_t *client = s_client (token);
 
     /* another org's activity never reaches this subscriber */
@@ -163,7 +165,7 @@ START_TEST (test_integration_drives_the_real_suite)
     json_object_put (reply);
 
     /* the REST gateway works over the same secured bus */
-    ck_assert_int_eq (qs_e2e_http ("GET", s_e.gateway, "/api/v1/recommendations", token, NULL, NULL), 200);
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_gateway (s_h), "/api/v1/recommendations", token, NULL, NULL), 200);
 
     qsc_client_destroy (&client);
     qsc_events_destroy (&events);

@@ -7,32 +7,18 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include "qs_e2e.h"
+#include "qs_harness.h"
 #include "qs_json.h"
 #include "qs_cli_http.h"
 
-static qs_e2e_t s_e;
 static char *s_member, *s_other, *s_viewer_same, *s_globex;
-
-static void
-s_setup (void)
-{
-    ck_assert_msg (qs_e2e_start (&s_e) == 0, "the suite did not become ready");
-    s_member = qs_e2e_token ("alice", "org-acme", "member");
-    s_other = qs_e2e_token ("bob", "org-acme", "member,admin");
-    s_viewer_same = qs_e2e_token ("alice", "org-acme", "viewer");
-    s_globex = qs_e2e_token ("carol", "org-globex", "member");
-}
-
-static void
-s_teardown (void)
-{
-    qs_e2e_stop (&s_e);
-    free (s_member);
-    free (s_other);
-    free (s_viewer_same);
-    free (s_globex);
-}
+static const qs_harness_user_t s_users[] = {
+    { &s_member, "alice", "org-acme", "member" },
+    { &s_other, "bob", "org-acme", "member,admin" },
+    { &s_viewer_same, "alice", "org-acme", "viewer" },
+    { &s_globex, "carol", "org-globex", "member" },
+    { NULL }
+};
 
 static json_object *
 s_chat (const char *token, const char *conversation_id, const char *message)
@@ -41,7 +27,7 @@ s_chat (const char *token, const char *conversation_id, const char *message)
     qs_json_add_str (req, "message", message);
     if (conversation_id)
         qs_json_add_str (req, "conversation_id", conversation_id);
-    long status = qs_e2e_http ("POST", s_e.gateway, "/api/v1/chat", token,
+    long status = qs_harness_http ("POST", qs_harness_gateway (qs_harness_fixture_get ()), "/api/v1/chat", token,
                                json_object_to_json_string (req), &resp);
     json_object_put (req);
     ck_assert_msg (status == 200, "chat '%s' -> %ld %s", message, status,
@@ -53,7 +39,7 @@ static int
 s_platform_count (const char *token)
 {
     json_object *resp = NULL;
-    ck_assert_int_eq (qs_e2e_http ("GET", s_e.sandbox, "/api/v1/services", token, NULL, &resp), 200);
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_sandbox (qs_harness_fixture_get ()), "/api/v1/services", token, NULL, &resp), 200);
     int n = (int) json_object_array_length (qs_json_get (resp, "services", json_type_array));
     json_object_put (resp);
     return n;
@@ -64,7 +50,7 @@ s_action (const char *token, const char *id, const char *what, json_object **res
 {
     char path[200];
     snprintf (path, sizeof path, "/api/v1/actions/%s/%s", id, what);
-    return qs_e2e_http ("POST", s_e.gateway, path, token, "{}", resp_p);
+    return qs_harness_http ("POST", qs_harness_gateway (qs_harness_fixture_get ()), path, token, "{}", resp_p);
 }
 
 START_TEST (test_provision_confirm_once)
@@ -149,12 +135,10 @@ START_TEST (test_worker_dies_before_confirmation)
     snprintf (id, sizeof id, "%s", qs_json_str (qs_json_path (r, "actions.0"), "id", ""));
     json_object_put (r);
     /* a second worker comes up, the first dies hard */
-    qs_proc_t *second = qs_e2e_add_worker (&s_e, "workflow", "second");
+    qs_proc_t *second = qs_harness_add (qs_harness_fixture_get (), &(qs_harness_workers_t) {.kind = "workflow"});
     ck_assert_ptr_nonnull (second);
     sleep (1);
-    for (int i = 0; i < s_e.nprocs; i++)
-        if (!strcmp (s_e.names[i], "workflow"))
-            qs_proc_signal (s_e.procs[i], SIGKILL);
+    qs_proc_signal (qs_harness_proc (qs_harness_fixture_get (), "workflow"), SIGKILL);
     /* the broker drops the dead worker after its missed heartbeats */
     sleep (5);
     json_object *resp = NULL;
@@ -198,7 +182,7 @@ START_TEST (test_troubleshoot_and_optimize)
     ck_assert (qs_json_double (opt, "total_potential_savings", 0) > 0);
     json_object_put (r);
     json_object *reco = NULL;
-    ck_assert_int_eq (qs_e2e_http ("GET", s_e.gateway, "/api/v1/recommendations", s_globex, NULL, &reco), 200);
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_gateway (qs_harness_fixture_get ()), "/api/v1/recommendations", s_globex, NULL, &reco), 200);
     ck_assert (json_object_array_length (qs_json_get (reco, "recommendations", json_type_array)) > 0);
     json_object_put (reco);
 }
@@ -247,7 +231,7 @@ END_TEST
 START_TEST (test_every_recommendation_type)
 {
     json_object *reco = NULL;
-    ck_assert_int_eq (qs_e2e_http ("GET", s_e.gateway, "/api/v1/recommendations", s_globex, NULL, &reco), 200);
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_gateway (qs_harness_fixture_get ()), "/api/v1/recommendations", s_globex, NULL, &reco), 200);
     json_object *recs = qs_json_get (reco, "recommendations", json_type_array);
     char seen[512] = "";
     double sum = 0;
@@ -302,7 +286,7 @@ START_TEST (test_sse_event_order)
     qs_err_t err = {0};
     json_object *req = json_object_new_object ();
     qs_json_add_str (req, "message", "why does acme-jobs keep restarting?");
-    ck_assert_int_eq (qs_cli_http_stream ("POST", s_e.gateway, "/api/v1/chat/stream", s_member, req,
+    ck_assert_int_eq (qs_cli_http_stream ("POST", qs_harness_gateway (qs_harness_fixture_get ()), "/api/v1/chat/stream", s_member, req,
                                           60000, s_collect, NULL, &sse, &resp, &err), 0);
     ck_assert_int_eq (resp.status, 200);
     /* reduce the stream to its sequence of event names, runs collapsed */
@@ -331,7 +315,7 @@ s_suite (void)
 {
     Suite *s = suite_create ("e2e_chat");
     TCase *tc = tcase_create ("suite");
-    tcase_add_unchecked_fixture (tc, s_setup, s_teardown);
+    qs_harness_fixture (tc, NULL, s_users);
     tcase_set_timeout (tc, 120);
     tcase_add_test (tc, test_provision_confirm_once);
     tcase_add_test (tc, test_provision_yes_no_in_conversation);

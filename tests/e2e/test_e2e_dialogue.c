@@ -8,29 +8,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "qs_e2e.h"
+#include "qs_harness.h"
 #include "qs_buf.h"
 #include "qs_json.h"
 #include "qs_cli_http.h"
 
-static qs_e2e_t s_e;
 static char *s_member, *s_globex;
-
-static void
-s_setup (void)
-{
-    ck_assert_msg (qs_e2e_start (&s_e) == 0, "the suite did not become ready");
-    s_member = qs_e2e_token ("dana", "org-acme", "member");
-    s_globex = qs_e2e_token ("gus", "org-globex", "member");
-}
-
-static void
-s_teardown (void)
-{
-    qs_e2e_stop (&s_e);
-    free (s_member);
-    free (s_globex);
-}
+static const qs_harness_user_t s_users[] = {
+    { &s_member, "dana", "org-acme", "member" },
+    { &s_globex, "gus", "org-globex", "member" },
+    { NULL }
+};
 
 static void
 s_full_metadata (json_object *r)
@@ -51,7 +39,7 @@ s_chat (const char *token, char *conv, const char *message)
     qs_json_add_str (req, "message", message);
     if (*conv)
         qs_json_add_str (req, "conversation_id", conv);
-    long status = qs_e2e_http ("POST", s_e.gateway, "/api/v1/chat", token,
+    long status = qs_harness_http ("POST", qs_harness_gateway (qs_harness_fixture_get ()), "/api/v1/chat", token,
                                json_object_to_json_string (req), &resp);
     json_object_put (req);
     ck_assert_msg (status == 200, "chat '%s' -> %ld %s", message, status,
@@ -66,14 +54,14 @@ s_action (const char *token, const char *id, const char *what, json_object **res
 {
     char path[200];
     snprintf (path, sizeof path, "/api/v1/actions/%s/%s", id, what);
-    return qs_e2e_http ("POST", s_e.gateway, path, token, "{}", resp_p);
+    return qs_harness_http ("POST", qs_harness_gateway (qs_harness_fixture_get ()), path, token, "{}", resp_p);
 }
 
 static json_object *
 s_platform_service (const char *token, const char *name)
 {
     json_object *resp = NULL, *hit = NULL;
-    ck_assert_int_eq (qs_e2e_http ("GET", s_e.sandbox, "/api/v1/services", token, NULL, &resp), 200);
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_sandbox (qs_harness_fixture_get ()), "/api/v1/services", token, NULL, &resp), 200);
     json_object *list = qs_json_get (resp, "services", json_type_array);
     for (size_t i = 0; i < json_object_array_length (list); i++)
         if (!strcmp (qs_json_str (json_object_array_get_idx (list, i), "name", ""), name))
@@ -187,7 +175,7 @@ START_TEST (test_stream_and_cancel_carry_metadata)
     qs_err_t err = {0};
     json_object *req = json_object_new_object ();
     qs_json_add_str (req, "message", "create a small redis called e2e-stream-cache");
-    ck_assert_int_eq (qs_cli_http_stream ("POST", s_e.gateway, "/api/v1/chat/stream", s_member, req,
+    ck_assert_int_eq (qs_cli_http_stream ("POST", qs_harness_gateway (qs_harness_fixture_get ()), "/api/v1/chat/stream", s_member, req,
                                           60000, s_collect, NULL, b, &resp, &err), 0);
     const char *done = strstr (qs_buf_data (b), "event: done");
     ck_assert_ptr_nonnull (done);
@@ -215,7 +203,7 @@ s_suite (void)
 {
     Suite *s = suite_create ("e2e_dialogue");
     TCase *tc = tcase_create ("suite");
-    tcase_add_unchecked_fixture (tc, s_setup, s_teardown);
+    qs_harness_fixture (tc, NULL, s_users);
     tcase_set_timeout (tc, 120);
     tcase_add_test (tc, test_edited_plan_creates_only_the_last);
     tcase_add_test (tc, test_subject_and_what_about);
@@ -225,4 +213,4 @@ s_suite (void)
     return s;
 }
 
-QS_TEST_MAIN (s_suite)
+QS_HARNESS_MAIN (s_suite, "gateway/quickspin-gateway", "tests/sandbox/quickspin-sandbox")

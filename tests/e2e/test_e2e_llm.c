@@ -16,11 +16,12 @@
 #include "../llm/fake_llm_proc.h"
 #include "qs_cli_http.h"
 #include "qs_sse.h"
-#include "qs_e2e.h"
+#include "qs_harness.h"
+#include <signal.h>
 #include "qs_json.h"
 #include "qs_util.h"
 
-static qs_e2e_t s_e;
+static qs_harness_t *s_h;
 static fake_llm_t s_fake;
 static char *s_member, *s_globex;
 
@@ -36,7 +37,7 @@ s_chat (const char *token, const char *message)
 {
     json_object *req = json_object_new_object (), *resp = NULL;
     qs_json_add_str (req, "message", message);
-    long status = qs_e2e_http ("POST", s_e.gateway, "/api/v1/chat", token,
+    long status = qs_harness_http ("POST", qs_harness_gateway (s_h), "/api/v1/chat", token,
                                json_object_to_json_string (req), &resp);
     json_object_put (req);
     ck_assert_msg (status == 200, "chat '%s' -> %ld %s", message, status,
@@ -55,9 +56,10 @@ static void
 s_setup (void)
 {
     ck_assert_msg (fake_llm_start (&s_fake, NULL) == 0, "the fake LLM did not start");
-    ck_assert_msg (qs_e2e_start (&s_e) == 0, "the suite did not become ready");
-    s_member = qs_e2e_token ("alice", "org-acme", "member");
-    s_globex = qs_e2e_token ("carol", "org-globex", "member");
+    qs_harness_spec_t whole = qs_harness_whole ();
+    ck_assert_msg ((s_h = qs_harness_new (&whole)) != NULL, "the suite did not become ready");
+    s_member = qs_harness_token ("alice", "org-acme", "member");
+    s_globex = qs_harness_token ("carol", "org-globex", "member");
 
     /* the template engine's answers, for comparison */
     json_object *r = s_chat (s_member, DIAGNOSE);
@@ -73,21 +75,20 @@ s_setup (void)
     json_object_put (r);
 
     /* replace the workflow worker by one that answers with the LLM */
-    setenv ("QS_LLM_BASE_URL", s_fake.base_url, 1);
-    setenv ("QS_LLM_TIMEOUT_MS", "15000", 1);
-    ck_assert_ptr_nonnull (qs_e2e_add_worker (&s_e, "workflow", "llm"));
+    char base_url[300];
+    snprintf (base_url, sizeof base_url, "QS_LLM_BASE_URL=%s", s_fake.base_url);
+    const char *llm_env[] = { base_url, "QS_LLM_TIMEOUT_MS=15000", NULL };
+    ck_assert_ptr_nonnull (qs_harness_add (s_h, &(qs_harness_workers_t) {.kind = "workflow",
+                                                                          .env = llm_env}));
     sleep (1);
-    for (int i = 0; i < s_e.nprocs; i++)
-        if (!strcmp (s_e.names[i], "workflow"))
-            qs_proc_destroy (&s_e.procs[i]);       /* SIGTERM: it leaves the broker cleanly */
-    unsetenv ("QS_LLM_BASE_URL");
-    unsetenv ("QS_LLM_TIMEOUT_MS");
+    /* SIGTERM: it leaves the broker cleanly */
+    qs_proc_stop (qs_harness_proc (s_h, "workflow"), SIGTERM, 5000);
 }
 
 static void
 s_teardown (void)
 {
-    qs_e2e_stop (&s_e);
+    qs_harness_destroy (&s_h);
     fake_llm_stop (&s_fake);
     free (s_member);
     free (s_globex);
@@ -154,7 +155,7 @@ s_stream (const char *token, const char *message, s_stream_t *s)
     qs_json_add_str (body, "message", message);
     qs_http_resp_t resp;
     qs_err_t err = {0};
-    int rc = qs_cli_http_stream ("POST", s_e.gateway, "/api/v1/chat/stream", token, body, 60000,
+    int rc = qs_cli_http_stream ("POST", qs_harness_gateway (s_h), "/api/v1/chat/stream", token, body, 60000,
                                  s_on_chunk, NULL, s, &resp, &err);
     qs_sse_feed (s->sse, "\n\n", 2);
     ck_assert_msg (rc == 0 && resp.status == 200, "stream: rc=%d status=%ld %s", rc, resp.status, err.message);

@@ -10,7 +10,7 @@
     result line, not only failures), --only ID (one script),
     --gateway URL --sandbox URL.
     Exit status 1 when a script fails or the intent accuracy is under 0.97. */
-#include "qs_e2e.h"
+#include "qs_harness.h"
 #include "qs_eval_run.h"
 #include "qs_json.h"
 #include "qs_util.h"
@@ -94,7 +94,7 @@ s_intents (qs_eval_env_t *env, const s_opts_t *o)
         fprintf (stderr, "dialogue-eval: cannot read %s\n", o->intents);
         return -1;
     }
-    char *token = qs_e2e_token ("eval-intents", "org-acme", "member");
+    char *token = qs_harness_token ("eval-intents", "org-acme", "member");
     int confusion[S_NINTENTS][S_NINTENTS + 1] = {{0}}, total = 0, right = 0;
     char line[2048];
     size_t from = env->nlat;
@@ -146,7 +146,7 @@ s_bench (qs_eval_env_t *env, int n)
 {
     static const char *turns[] = {"is acme-cache healthy?", "how much does it cost?",
                                   "what about acme-sessions?"};
-    char *token = qs_e2e_token ("eval-bench", "org-acme", "member");
+    char *token = qs_harness_token ("eval-bench", "org-acme", "member");
     int errors = 0;
     for (int warm = 1; warm >= 0; warm--) {
         size_t from = env->nlat;
@@ -217,32 +217,27 @@ main (int argc, char **argv)
         unsetenv (drop[i]);
     qs_eval_env_t env;
     memset (&env, 0, sizeof env);
-    qs_e2e_t suite;
-    bool started = false;
+    qs_harness_t *suite = NULL;
     if (o.gateway) {
         qs_strlcpy (env.gateway, o.gateway, sizeof env.gateway);
         qs_strlcpy (env.sandbox, o.sandbox, sizeof env.sandbox);
     }
     else {
-        static const char *const quiet[] = {"QS_LOG_LEVEL=warn", NULL};
-        qs_e2e_opts_t opts = {.brokers = 1, .env = quiet, .wait_ready = true};
+        qs_harness_spec_t spec = qs_harness_whole ();
+        spec.log_level = "warn";
         /* a loaded machine can miss the harness's readiness wait once */
-        int rc = qs_e2e_start_opts (&suite, &opts);
-        if (rc != 0) {
-            qs_e2e_stop (&suite);
-            rc = qs_e2e_start_opts (&suite, &opts);
-        }
-        if (rc != 0) {
+        suite = qs_harness_new (&spec);
+        if (!suite)
+            suite = qs_harness_new (&spec);
+        if (!suite) {
             fprintf (stderr, "dialogue-eval: the suite did not start (logs under tests/out)\n");
-            qs_e2e_stop (&suite);
             return 1;
         }
-        started = true;
-        qs_strlcpy (env.gateway, suite.gateway, sizeof env.gateway);
-        qs_strlcpy (env.sandbox, suite.sandbox, sizeof env.sandbox);
+        qs_strlcpy (env.gateway, qs_harness_gateway (suite), sizeof env.gateway);
+        qs_strlcpy (env.sandbox, qs_harness_sandbox (suite), sizeof env.sandbox);
     }
-    char *token = qs_e2e_token ("eval", "org-acme", "member");
-    qs_e2e_http ("GET", env.sandbox, "/api/v1/pricing", token, NULL, &env.pricing);
+    char *token = qs_harness_token ("eval", "org-acme", "member");
+    qs_harness_http ("GET", env.sandbox, "/api/v1/pricing", token, NULL, &env.pricing);
     free (token);
     int failed = 0;
     if (o.intents)
@@ -258,8 +253,7 @@ main (int argc, char **argv)
         if (argc - first > 1)
             s_latency (&env, from, "all sets");
     }
-    if (started)
-        qs_e2e_stop (&suite);
+    qs_harness_destroy (&suite);
     json_object_put (env.pricing);
     free (env.lat);
     if (failed && o.expect_fail_ok) {

@@ -3,7 +3,7 @@
 #include "qs_eval_check.h"
 #include "qs_cli_http.h"
 #include "qs_sse.h"
-#include "qs_e2e.h"
+#include "qs_harness.h"
 #include "qs_json.h"
 #include "qs_util.h"
 #include <stdio.h>
@@ -55,7 +55,7 @@ qs_eval_chat (qs_eval_env_t *env, const char *token, const char *conversation_id
     if (conversation_id && *conversation_id)
         qs_json_add_str (body, "conversation_id", conversation_id);
     double t0 = s_now_ms ();
-    long status = qs_e2e_http ("POST", env->gateway, "/api/v1/chat", token, qs_json_text (body),
+    long status = qs_harness_http ("POST", env->gateway, "/api/v1/chat", token, qs_json_text (body),
                                reply_p);
     s_record (env, s_now_ms () - t0);
     json_object_put (body);
@@ -83,7 +83,7 @@ qs_eval_percentile (qs_eval_env_t *env, size_t from, double p)
 int
 qs_eval_reset (qs_eval_env_t *env)
 {
-    return qs_e2e_http ("POST", env->sandbox, "/__sandbox/reset", NULL, "{}", NULL) == 200 ? 0 : -1;
+    return qs_harness_http ("POST", env->sandbox, "/__sandbox/reset", NULL, "{}", NULL) == 200 ? 0 : -1;
 }
 
 /*  The org's service ids as keys of a new object, or NULL. *list_p (may be
@@ -92,7 +92,7 @@ static json_object *
 s_org_ids (s_script_t *s, json_object **list_p)
 {
     json_object *resp = NULL;
-    if (qs_e2e_http ("GET", s->env->sandbox, "/api/v1/services", s->token, NULL, &resp) != 200) {
+    if (qs_harness_http ("GET", s->env->sandbox, "/api/v1/services", s->token, NULL, &resp) != 200) {
         json_object_put (resp);
         return NULL;
     }
@@ -114,7 +114,7 @@ s_expect_409 (s_script_t *s, const char *id, const char *what, char *why, size_t
 {
     char path[256];
     snprintf (path, sizeof path, "/api/v1/actions/%s/confirm", id);
-    long st = qs_e2e_http ("POST", s->env->gateway, path, s->token, "{}", NULL);
+    long st = qs_harness_http ("POST", s->env->gateway, path, s->token, "{}", NULL);
     if (st == 409)
         return true;
     return qs_eval_fail (why, size, "confirming the %s action %s answered %ld, want 409", what,
@@ -173,7 +173,7 @@ s_platform (s_script_t *s, json_object *want, char *why, size_t size)
     const char *id = qs_json_str (want, "id", "");
     snprintf (path, sizeof path, "/api/v1/services/%s", id);
     json_object *svc = NULL;
-    long st = qs_e2e_http ("GET", s->env->sandbox, path, s->token, NULL, &svc);
+    long st = qs_harness_http ("GET", s->env->sandbox, path, s->token, NULL, &svc);
     bool ok = st == 200 ? s_fields (want, svc, why, size)
                         : qs_eval_fail (why, size, "platform: GET %s answered %ld", id, st);
     json_object_put (svc);
@@ -215,7 +215,7 @@ s_after (s_script_t *s, json_object *expect, char *why, size_t size)
     if (gone) {
         char path[256];
         snprintf (path, sizeof path, "/api/v1/services/%s", gone);
-        long st = qs_e2e_http ("GET", s->env->sandbox, path, s->token, NULL, NULL);
+        long st = qs_harness_http ("GET", s->env->sandbox, path, s->token, NULL, NULL);
         if (st != 404)
             return qs_eval_fail (why, size, "platform: %s still answers %ld after the delete",
                                  gone, st);
@@ -338,7 +338,7 @@ s_request (s_script_t *s, json_object *turn, json_object **reply_p, char *why, s
     const char *name = qs_json_str (turn, "confirm_name", NULL);
     if (name)
         qs_json_add_str (body, "confirm_name", name);
-    long st = qs_e2e_http ("POST", s->env->gateway, path, s->token, qs_json_text (body), reply_p);
+    long st = qs_harness_http ("POST", s->env->gateway, path, s->token, qs_json_text (body), reply_p);
     json_object_put (body);
     return st;
 }
@@ -377,7 +377,7 @@ qs_eval_run_script (qs_eval_env_t *env, json_object *script, char *why, size_t s
     snprintf (sub, sizeof sub, "eval-%s", qs_json_str (script, "id", "script"));
     bool ok = qs_eval_reset (env) == 0 || qs_eval_fail (why, size, "could not reset the sandbox");
     if (ok) {
-        s.token = qs_e2e_token (sub, qs_json_str (script, "org", "org-acme"),
+        s.token = qs_harness_token (sub, qs_json_str (script, "org", "org-acme"),
                                 qs_json_str (script, "roles", "member"));
         s.org_ids = s.token ? s_org_ids (&s, NULL) : NULL;
         s.start_ids = s.org_ids ? json_object_get (s.org_ids) : NULL;

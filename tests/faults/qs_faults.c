@@ -1,6 +1,7 @@
 /*  qs_faults - see qs_faults.h */
 #include "qs_faults.h"
-#include "qs_cli_http.h"
+#include <check.h>
+#include <curl/curl.h>
 #include "qs_json.h"
 #include "qs_util.h"
 #include <stdio.h>
@@ -24,39 +25,66 @@ static const char *const s_searches[] = {
     "/api/v1/knowledge/search?q=connection+limits",
 };
 
-long
-qs_faults_http (const char *method, const char *base, const char *path, const char *token,
-                const char *body, long timeout_ms, int64_t *ms_p, json_object **json_p)
+static qs_harness_t *s_suite;
+static char *s_token;
+
+void
+qs_faults_setup (const qs_faults_spec_t *spec)
 {
-    json_object *jbody = body ? json_tokener_parse (body) : NULL;
-    qs_http_resp_t resp;
-    qs_err_t err = {0};
-    long status = 0;
-    if (json_p)
-        *json_p = NULL;
-    int64_t t0 = qs_mono_ms ();
-    if (qs_cli_http (method, base, path, token, jbody, timeout_ms, &resp, &err) == 0) {
-        status = resp.status;
-        if (json_p && resp.body)
-            *json_p = qs_json_parse (resp.body, resp.len, NULL);
-        qs_http_resp_clear (&resp);
-    }
-    if (ms_p)
-        *ms_p = qs_mono_ms () - t0;
-    json_object_put (jbody);
-    return status;
+    curl_global_init (CURL_GLOBAL_DEFAULT);
+    qs_harness_spec_t whole = qs_harness_whole ();
+    whole.brokers = spec->brokers > 0 ? spec->brokers : 1;
+    whole.env = spec->env;
+    s_suite = qs_harness_new (&whole);
+    ck_assert_msg (s_suite != NULL, "the suite did not become ready");
+    const char *kinds[] = { "intent", "knowledge", "k8s", "workflow" };
+    for (int i = 0; spec->second_workers && i < 4; i++)
+        ck_assert_ptr_nonnull (qs_harness_add (s_suite, &(qs_harness_workers_t) {.kind = kinds[i]}));
+    s_token = qs_harness_token ("fault-user", "org-acme", "member");
 }
 
-int
-qs_faults_wait_ready (const char *base, long want, int timeout_ms)
+void
+qs_faults_teardown (void)
 {
-    int64_t t0 = qs_mono_ms ();
-    while (qs_mono_ms () - t0 < timeout_ms) {
-        if (qs_faults_http ("GET", base, "/api/v1/health/ready", NULL, NULL, 3000, NULL, NULL) == want)
-            return (int) (qs_mono_ms () - t0);
-        usleep (100000);
-    }
-    return -1;
+    qs_harness_destroy (&s_suite);
+    free (s_token);
+    s_token = NULL;
+    curl_global_cleanup ();
+}
+
+qs_harness_t *
+qs_faults_suite (void)
+{
+    return s_suite;
+}
+
+const char *
+qs_faults_token (void)
+{
+    return s_token;
+}
+
+void
+qs_load_begin (qs_load_t *l, int limit_ms)
+{
+    l->gateway = qs_harness_gateway (s_suite);
+    l->token = s_token;
+    l->threads = 6;
+    l->limit_ms = limit_ms;
+    ck_assert_msg (qs_load_start (l) == 0, "could not start the load: %s", l->first_failure);
+}
+
+void
+qs_load_assert_sound (qs_load_t *l, bool check_whole)
+{
+    ck_assert_msg (atomic_load (&l->search_fail) == 0, "an idempotent request failed: %s",
+                   l->first_failure);
+    ck_assert_msg (atomic_load (&l->chat_other) == 0, "a chat failed otherwise than 503: %s",
+                   l->first_failure);
+    ck_assert_msg (atomic_load (&l->hung) == 0, "%d requests outlived their deadline (slowest %d ms)",
+                   atomic_load (&l->hung), atomic_load (&l->max_ms));
+    char problem[512];
+    ck_assert_msg (qs_load_check_conversations (l, check_whole, problem, sizeof problem), "%s", problem);
 }
 
 static void
@@ -89,7 +117,7 @@ s_chat (qs_load_t *l, int i, const char *message)
         qs_json_add_str (req, "conversation_id", l->conv[i]);
     int64_t ms = 0;
     l->chat_sent[i]++;
-    long status = qs_faults_http ("POST", l->gateway, "/api/v1/chat", l->token,
+    long status = qs_harness_http_timed ("POST", l->gateway, "/api/v1/chat", l->token,
                                   json_object_to_json_string (req), l->limit_ms + 5000, &ms, &resp);
     s_timed (l, ms);
     if (status == 200) {
@@ -126,7 +154,7 @@ s_worker (void *arg)
         }
         json_object *resp = NULL;
         int64_t ms = 0;
-        long status = qs_faults_http ("GET", l->gateway, s_searches[(n + i) % 4], l->token, NULL,
+        long status = qs_harness_http_timed ("GET", l->gateway, s_searches[(n + i) % 4], l->token, NULL,
                                       l->limit_ms + 5000, &ms, &resp);
         s_timed (l, ms);
         if (status == 200 && qs_json_get (resp, "results", json_type_array))
@@ -182,7 +210,7 @@ qs_load_check_conversations (qs_load_t *l, bool check_whole, char *problem_out, 
         char path[160];
         snprintf (path, sizeof path, "/api/v1/chat/conversations/%s?messages_limit=1000", l->conv[i]);
         json_object *conv = NULL;
-        long status = qs_faults_http ("GET", l->gateway, path, l->token, NULL, 20000, NULL, &conv);
+        long status = qs_harness_http_timed ("GET", l->gateway, path, l->token, NULL, 20000, NULL, &conv);
         json_object *messages = qs_json_get (conv, "messages", json_type_array);
         int users = 0, assistants = 0;
         for (size_t k = 0; messages && k < json_object_array_length (messages); k++) {

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <json-c/json.h>
-#include "qs_e2e.h"
+#include "qs_harness.h"
 
 #define QS_LOAD_MAX_THREADS 8
 
@@ -48,12 +48,29 @@ int qs_load_done (qs_load_t *l);
     Returns true when all is well, else false with a description in problem. */
 bool qs_load_check_conversations (qs_load_t *l, bool check_whole, char *problem, size_t size);
 
-/*  One HTTP call timed: status (0 = no answer), *ms_p its duration, *json_p the body. */
-long qs_faults_http (const char *method, const char *base, const char *path, const char *token,
-                     const char *body, long timeout_ms, int64_t *ms_p, json_object **json_p);
+/*  Start the load on the fault suite's gateway with its token: 6 threads,
+    a request slower than limit_ms is a hang (check asserts the start). */
+void qs_load_begin (qs_load_t *l, int limit_ms);
+/*  After qs_load_stop, assert what every fault must keep (check asserts):
+    no idempotent request failed, no chat failed otherwise than 503, none
+    hung, and the conversations are sound (qs_load_check_conversations). */
+void qs_load_assert_sound (qs_load_t *l, bool check_whole);
 
-/*  Poll GET base/api/v1/health/ready until it answers want or timeout_ms
-    passes. Returns the milliseconds it took, or -1. */
-int qs_faults_wait_ready (const char *base, long want, int timeout_ms);
+/*  The suite every fault test runs against: the whole suite (sandbox,
+    brokers, a worker of each kind, gateway) ready, plus a member's token.
+    qs_faults_setup asserts it started; it and qs_faults_teardown are the
+    checked fixture (CK_FORK=no, so the teardown stops the processes even
+    when an assertion fails). */
+typedef struct {
+    int brokers;                /* 0 = 1 */
+    const char *const *env;     /* more environment (lent; must outlive the test) */
+    bool second_workers;        /* a second worker of each kind ("intent-2", ...) */
+} qs_faults_spec_t;
+
+void qs_faults_setup (const qs_faults_spec_t *spec);
+void qs_faults_teardown (void);
+/*  The running suite and its token (lent). */
+qs_harness_t *qs_faults_suite (void);
+const char *qs_faults_token (void);
 
 #endif

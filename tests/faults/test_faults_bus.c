@@ -8,7 +8,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
-#include "qs_bus_harness.h"
+#include "qs_client.h"
+#include "qs_harness.h"
 #include "qs_json.h"
 #include "qs_util.h"
 
@@ -53,18 +54,20 @@ s_slow (void *arg)
 
 START_TEST (test_two_brokers)
 {
-    qs_h_broker_t a, b;
-    ck_assert_int_eq (qs_h_broker_start (&a, s_fast), 0);
-    ck_assert_int_eq (qs_h_broker_start (&b, s_fast), 0);
-    char both[160];
-    snprintf (both, sizeof both, "%s,%s", a.endpoint, b.endpoint);
-    pid_t worker = qs_h_worker_start (both, "omega", 2, s_fast);
-    qs_client_t *only_a = qs_client_new (a.endpoint);
-    qs_client_t *only_b = qs_client_new (b.endpoint);
+    /* a worker with both brokers */
+    qs_harness_spec_t spec = { .brokers = 2, .env = s_fast,
+        .workers = { { .kind = "omega", .bin = "tests/bus/qs_test_worker",
+                       .args = (const char *[]) { "omega", "2", NULL } } } };
+    qs_harness_t *h = qs_harness_new (&spec);
+    ck_assert_ptr_nonnull (h);
+    const char *both = qs_harness_bus (h);
+    qs_proc_t *a = qs_harness_proc (h, "broker"), *b = qs_harness_proc (h, "broker2");
+    qs_client_t *only_a = qs_client_new (qs_harness_broker (h, 0));
+    qs_client_t *only_b = qs_client_new (qs_harness_broker (h, 1));
     qs_client_t *client = qs_client_new (both);
     /* the worker's two slots register with each broker */
-    ck_assert_int_eq (qs_h_wait_workers (only_a, "omega", 2, 5000), 2);
-    ck_assert_int_eq (qs_h_wait_workers (only_b, "omega", 2, 5000), 2);
+    ck_assert_int_eq (qs_harness_wait_workers (h, 0, "omega", 2, 5000), 2);
+    ck_assert_int_eq (qs_harness_wait_workers (h, 1, "omega", 2, 5000), 2);
     json_object *reply = NULL;
     qs_err_t err;
     for (int i = 0; i < 10; i++) {
@@ -73,11 +76,11 @@ START_TEST (test_two_brokers)
     }
 
     /* a draining broker: the request it holds finishes, new ones go to b */
-    s_slow_t slow = { .endpoint = a.endpoint };
+    s_slow_t slow = { .endpoint = qs_harness_broker (h, 0) };
     pthread_t tid;
     pthread_create (&tid, NULL, s_slow, &slow);
     usleep (300000);
-    kill (a.pid, SIGTERM);
+    qs_proc_signal (a, SIGTERM);
     usleep (200000);
     ck_assert_int_eq (s_call (only_a, "echo", "{}", 2000, &reply, &err), -1);
     ck_assert_int_eq (err.status, 503);
@@ -89,12 +92,11 @@ START_TEST (test_two_brokers)
     }
     pthread_join (tid, NULL);
     ck_assert_msg (slow.status == 200, "the request in flight through the draining broker: %d", slow.status);
-    int status = qs_h_stop (a.pid, SIGTERM, 5000);
-    ck_assert (qs_h_exited_ok (status));
+    ck_assert_int_eq (qs_proc_stop (a, SIGTERM, 5000), 0);
 
     /* a killed broker: every call still succeeds through the other */
-    ck_assert_int_eq (qs_h_broker_restart (&a, s_fast), 0);
-    ck_assert_int_eq (qs_h_wait_workers (only_a, "omega", 2, 5000), 2);
+    ck_assert_ptr_nonnull (qs_harness_restart (h, "broker"));
+    ck_assert_int_eq (qs_harness_wait_workers (h, 0, "omega", 2, 5000), 2);
     /* fresh clients start on either broker (at random): some are on a */
     qs_client_t *fresh[8];
     for (int k = 0; k < 8; k++) {
@@ -102,8 +104,7 @@ START_TEST (test_two_brokers)
         ck_assert_int_eq (s_call (fresh[k], "echo", "{}", 2000, &reply, &err), 200);
         json_object_put (reply);
     }
-    kill (a.pid, SIGKILL);
-    qs_h_stop (a.pid, SIGKILL, 2000);
+    qs_proc_stop (a, SIGKILL, 2000);
     int64_t t0 = qs_mono_ms ();
     for (int k = 0; k < 8; k++) {
         for (int i = 0; i < 5; i++) {
@@ -124,8 +125,9 @@ START_TEST (test_two_brokers)
     qs_client_destroy (&client);
     qs_client_destroy (&only_a);
     qs_client_destroy (&only_b);
-    ck_assert (qs_h_exited_ok (qs_h_stop (worker, SIGTERM, 8000)));
-    ck_assert (qs_h_exited_ok (qs_h_stop (b.pid, SIGTERM, 8000)));
+    ck_assert_int_eq (qs_proc_stop (qs_harness_proc (h, "omega"), SIGTERM, 8000), 0);
+    ck_assert_int_eq (qs_proc_stop (b, SIGTERM, 8000), 0);
+    qs_harness_destroy (&h);
 }
 END_TEST
 

@@ -2,7 +2,6 @@
     falls back to the local engine, the chat is answered in time and says
     engine "local"; the fake proves the LLM was really tried. */
 #include "../qs_test.h"
-#include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,8 +9,6 @@
 #include "qs_json.h"
 #include "qs_util.h"
 
-static qs_e2e_t s_e;
-static char *s_token;
 static qs_proc_t *s_llm;
 static char s_llm_url[64];
 static char s_env_url[128];
@@ -22,7 +19,6 @@ static const char *s_env[] = { "QS_REQUEST_TIMEOUT_MS=15000", s_env_url,
 static void
 s_setup (void)
 {
-    curl_global_init (CURL_GLOBAL_DEFAULT);
     int port = qs_free_port ();
     char port_text[16];
     snprintf (port_text, sizeof port_text, "%d", port);
@@ -36,18 +32,14 @@ s_setup (void)
     char url[96];
     snprintf (url, sizeof url, "%s/control/stats", s_llm_url);
     ck_assert_msg (qs_wait_http (url, 10000), "the fake LLM did not start");
-    qs_e2e_opts_t opts = { .brokers = 1, .env = s_env, .wait_ready = true };
-    ck_assert_msg (qs_e2e_start_opts (&s_e, &opts) == 0, "the suite did not become ready");
-    s_token = qs_e2e_token ("fault-user", "org-acme", "member");
+    qs_faults_setup (&(qs_faults_spec_t) { .brokers = 1, .env = s_env });
 }
 
 static void
 s_teardown (void)
 {
-    qs_e2e_stop (&s_e);
+    qs_faults_teardown ();
     qs_proc_destroy (&s_llm);
-    free (s_token);
-    curl_global_cleanup ();
 }
 
 START_TEST (test_llm_failing_falls_back_to_local)
@@ -59,7 +51,7 @@ START_TEST (test_llm_failing_falls_back_to_local)
         snprintf (body, sizeof body, "{\"message\":\"%s\"}", questions[i]);
         json_object *resp = NULL;
         int64_t ms = 0;
-        long status = qs_faults_http ("POST", s_e.gateway, "/api/v1/chat", s_token, body, 30000,
+        long status = qs_harness_http_timed ("POST", qs_harness_gateway (qs_faults_suite ()), "/api/v1/chat", qs_faults_token (), body, 30000,
                                       &ms, &resp);
         fprintf (stderr, "llm: chat '%s' -> %ld in %lld ms, intent %s engine %s\n", questions[i],
                  status, (long long) ms, qs_json_str (resp, "intent", "?"),
@@ -70,7 +62,7 @@ START_TEST (test_llm_failing_falls_back_to_local)
         json_object_put (resp);
     }
     json_object *stats = NULL;
-    ck_assert_int_eq (qs_faults_http ("GET", s_llm_url, "/control/stats", NULL, NULL, 5000, NULL,
+    ck_assert_int_eq (qs_harness_http_timed ("GET", s_llm_url, "/control/stats", NULL, NULL, 5000, NULL,
                                       &stats), 200);
     ck_assert_msg (qs_json_int (stats, "requests", 0) > 0, "the LLM was never tried: %s",
                    json_object_to_json_string (stats));

@@ -2,7 +2,6 @@
     a chat that needs it answers a clear error within the deadline, never a
     crash or a hang, and works again once the platform does. */
 #include "../qs_test.h"
-#include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,25 +10,12 @@
 #include "qs_util.h"
 
 #define S_DEADLINE_MS 6000
-static qs_e2e_t s_e;
-static char *s_token;
 static const char *const s_env[] = { "QS_REQUEST_TIMEOUT_MS=6000", NULL };
 
 static void
 s_setup (void)
 {
-    curl_global_init (CURL_GLOBAL_DEFAULT);
-    qs_e2e_opts_t opts = { .brokers = 1, .env = s_env, .wait_ready = true };
-    ck_assert_msg (qs_e2e_start_opts (&s_e, &opts) == 0, "the suite did not become ready");
-    s_token = qs_e2e_token ("fault-user", "org-acme", "member");
-}
-
-static void
-s_teardown (void)
-{
-    qs_e2e_stop (&s_e);
-    free (s_token);
-    curl_global_cleanup ();
+    qs_faults_setup (&(qs_faults_spec_t) { .brokers = 1, .env = s_env });
 }
 
 /*  Ask about a service (this reads the platform); the answer must come in
@@ -39,7 +25,7 @@ s_ask_expect_clear_failure (const char *what)
 {
     json_object *resp = NULL;
     int64_t ms = 0;
-    long status = qs_faults_http ("POST", s_e.gateway, "/api/v1/chat", s_token,
+    long status = qs_harness_http_timed ("POST", qs_harness_gateway (qs_faults_suite ()), "/api/v1/chat", qs_faults_token (),
                                   "{\"message\":\"what tier is acme-main-db on?\"}", 20000, &ms, &resp);
     const char *text = status == 200 ? qs_json_str (resp, "message", "")
                                      : qs_json_str (qs_json_path (resp, "error"), "message", "");
@@ -57,21 +43,21 @@ s_ask_expect_clear_failure (const char *what)
 
 START_TEST (test_platform_failing_then_slow_then_back)
 {
-    ck_assert_int_eq (qs_faults_http ("POST", s_e.sandbox, "/__sandbox/faults", NULL,
+    ck_assert_int_eq (qs_harness_http_timed ("POST", qs_harness_sandbox (qs_faults_suite ()), "/__sandbox/faults", NULL,
                                       "{\"path_prefix\":\"/api/v1/services\",\"status\":503,\"count\":-1}",
                                       5000, NULL, NULL) / 100, 2);
     s_ask_expect_clear_failure ("failing");
-    ck_assert_int_eq (qs_faults_http ("DELETE", s_e.sandbox, "/__sandbox/faults", NULL, NULL, 5000,
+    ck_assert_int_eq (qs_harness_http_timed ("DELETE", qs_harness_sandbox (qs_faults_suite ()), "/__sandbox/faults", NULL, NULL, 5000,
                                       NULL, NULL) / 100, 2);
-    ck_assert_int_eq (qs_faults_http ("POST", s_e.sandbox, "/__sandbox/faults", NULL,
+    ck_assert_int_eq (qs_harness_http_timed ("POST", qs_harness_sandbox (qs_faults_suite ()), "/__sandbox/faults", NULL,
                                       "{\"path_prefix\":\"/api/v1/services\",\"delay_ms\":20000,\"count\":-1}",
                                       5000, NULL, NULL) / 100, 2);
     s_ask_expect_clear_failure ("slow");
-    ck_assert_int_eq (qs_faults_http ("DELETE", s_e.sandbox, "/__sandbox/faults", NULL, NULL, 5000,
+    ck_assert_int_eq (qs_harness_http_timed ("DELETE", qs_harness_sandbox (qs_faults_suite ()), "/__sandbox/faults", NULL, NULL, 5000,
                                       NULL, NULL) / 100, 2);
     /* back: the same question is answered from the platform */
     json_object *resp = NULL;
-    long status = qs_faults_http ("POST", s_e.gateway, "/api/v1/chat", s_token,
+    long status = qs_harness_http_timed ("POST", qs_harness_gateway (qs_faults_suite ()), "/api/v1/chat", qs_faults_token (),
                                   "{\"message\":\"what tier is acme-main-db on?\"}", 20000, NULL, &resp);
     ck_assert_int_eq (status, 200);
     ck_assert_ptr_nonnull (strstr (qs_json_str (resp, "message", ""), "large"));
@@ -84,7 +70,7 @@ s_suite (void)
 {
     Suite *s = suite_create ("faults_platform");
     TCase *tc = tcase_create ("platform");
-    tcase_add_checked_fixture (tc, s_setup, s_teardown);
+    tcase_add_checked_fixture (tc, s_setup, qs_faults_teardown);
     tcase_set_timeout (tc, 90);
     tcase_add_test (tc, test_platform_failing_then_slow_then_back);
     suite_add_tcase (s, tc);

@@ -10,7 +10,6 @@
     move.) Skipped (77) when node or the test server is not installed. */
 #include "../qs_test.h"
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,33 +20,13 @@
 #include "qs_json.h"
 #include "qs_util.h"
 
-static qs_e2e_t s_e;
-static char *s_token;
 static qs_proc_t *s_mongo;
 static char s_env_url[256];
 static const char *s_env[] = { "QS_REQUEST_TIMEOUT_MS=10000", s_env_url, NULL };
 
-static bool
-s_tcp_up (int port, int timeout_ms)
-{
-    for (int waited = 0; waited < timeout_ms; waited += 100) {
-        int fd = socket (AF_INET, SOCK_STREAM, 0);
-        struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons ((uint16_t) port) };
-        addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-        bool ok = fd >= 0 && connect (fd, (struct sockaddr *) &addr, sizeof addr) == 0;
-        if (fd >= 0)
-            close (fd);
-        if (ok)
-            return true;
-        usleep (100000);
-    }
-    return false;
-}
-
 static void
 s_setup (void)
 {
-    curl_global_init (CURL_GLOBAL_DEFAULT);
     const char *script = getenv ("QS_MONGO_SERVER");
     char modules[600];
     snprintf (modules, sizeof modules, "%s", script ? script : "");
@@ -65,23 +44,19 @@ s_setup (void)
     snprintf (parent, sizeof parent, "%d", (int) getpid ());
     char *argv[] = { "node", (char *) script, port_text, parent, NULL };
     s_mongo = qs_proc_start ("mongo", "/usr/bin/node", argv, NULL);
-    ck_assert_msg (s_mongo && s_tcp_up (port, 15000), "the test MongoDB server did not start");
+    ck_assert_msg (s_mongo && qs_wait_tcp (port, 15000), "the test MongoDB server did not start");
     snprintf (s_env_url, sizeof s_env_url,
               "QS_STORE_URL=mongodb://127.0.0.1:%d/qs_faults?serverSelectionTimeoutMS=1500"
               "&connectTimeoutMS=1000&socketTimeoutMS=2500&heartbeatFrequencyMS=500", port);
-    qs_e2e_opts_t opts = { .brokers = 1, .env = s_env, .wait_ready = true };
-    ck_assert_msg (qs_e2e_start_opts (&s_e, &opts) == 0, "the suite did not become ready");
-    s_token = qs_e2e_token ("fault-user", "org-acme", "member");
+    qs_faults_setup (&(qs_faults_spec_t) { .brokers = 1, .env = s_env });
 }
 
 static void
 s_teardown (void)
 {
     qs_proc_signal (s_mongo, SIGCONT);
-    qs_e2e_stop (&s_e);
+    qs_faults_teardown ();
     qs_proc_destroy (&s_mongo);
-    free (s_token);
-    curl_global_cleanup ();
 }
 
 static int
@@ -90,7 +65,7 @@ s_count (const char *conv, const char *role)
     char path[160];
     snprintf (path, sizeof path, "/api/v1/chat/conversations/%s", conv);
     json_object *resp = NULL;
-    long status = qs_faults_http ("GET", s_e.gateway, path, s_token, NULL, 15000, NULL, &resp);
+    long status = qs_harness_http_timed ("GET", qs_harness_gateway (qs_faults_suite ()), path, qs_faults_token (), NULL, 15000, NULL, &resp);
     ck_assert_int_eq (status, 200);
     json_object *messages = qs_json_get (resp, "messages", json_type_array);
     int n = 0;
@@ -104,7 +79,7 @@ START_TEST (test_store_down_and_back)
 {
     const char *ask = "{\"message\":\"how often should I rotate database credentials?\"}";
     json_object *resp = NULL;
-    ck_assert_int_eq (qs_faults_http ("POST", s_e.gateway, "/api/v1/chat", s_token, ask, 15000,
+    ck_assert_int_eq (qs_harness_http_timed ("POST", qs_harness_gateway (qs_faults_suite ()), "/api/v1/chat", qs_faults_token (), ask, 15000,
                                       NULL, &resp), 200);
     char conv[64], body[200];
     snprintf (conv, sizeof conv, "%s", qs_json_str (resp, "conversation_id", ""));
@@ -112,11 +87,11 @@ START_TEST (test_store_down_and_back)
     snprintf (body, sizeof body, "{\"message\":\"and for redis?\",\"conversation_id\":\"%s\"}", conv);
 
     ck_assert_int_eq (qs_proc_signal (s_mongo, SIGSTOP), 0);
-    int took = qs_faults_wait_ready (s_e.gateway, 503, 15000);
+    int took = qs_harness_wait_ready (qs_faults_suite (), 503, 15000);
     fprintf (stderr, "store: readiness 503 %d ms after the database froze\n", took);
     ck_assert_msg (took >= 0, "readiness stayed 200 without the store");
     int64_t ms = 0;
-    long status = qs_faults_http ("POST", s_e.gateway, "/api/v1/chat", s_token, body, 20000, &ms, &resp);
+    long status = qs_harness_http_timed ("POST", qs_harness_gateway (qs_faults_suite ()), "/api/v1/chat", qs_faults_token (), body, 20000, &ms, &resp);
     const char *message = qs_json_str (qs_json_path (resp, "error"), "message", "");
     fprintf (stderr, "store: a chat without the store -> %ld in %lld ms: %s\n", status,
              (long long) ms, message);
@@ -128,7 +103,7 @@ START_TEST (test_store_down_and_back)
 
     ck_assert_int_eq (qs_proc_signal (s_mongo, SIGCONT), 0);
     int64_t t0 = qs_mono_ms ();
-    took = qs_faults_wait_ready (s_e.gateway, 200, 20000);
+    took = qs_harness_wait_ready (qs_faults_suite (), 200, 20000);
     fprintf (stderr, "store: readiness 200 again %lld ms after the database came back\n",
              (long long) (qs_mono_ms () - t0));
     ck_assert_msg (took >= 0, "readiness did not come back");
@@ -136,7 +111,7 @@ START_TEST (test_store_down_and_back)
     int users = s_count (conv, "user"), assistants = s_count (conv, "assistant");
     ck_assert_msg (users == assistants, "%d user and %d assistant messages: a half-saved turn",
                    users, assistants);
-    ck_assert_int_eq (qs_faults_http ("POST", s_e.gateway, "/api/v1/chat", s_token, body, 15000,
+    ck_assert_int_eq (qs_harness_http_timed ("POST", qs_harness_gateway (qs_faults_suite ()), "/api/v1/chat", qs_faults_token (), body, 15000,
                                       NULL, NULL), 200);
     ck_assert_int_eq (s_count (conv, "assistant"), assistants + 1);
     ck_assert_int_eq (s_count (conv, "user"), users + 1);

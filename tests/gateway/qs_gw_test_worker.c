@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include "qs_db.h"
 #include "qs_env.h"
+#include "qs_harness.h"
 #include "qs_json.h"
 #include "qs_log.h"
 #include "qs_util.h"
@@ -39,19 +40,6 @@ s_echo_body (qs_req_t *req)
     qs_json_add_str (reply, "request_id", qs_req_id (req));
     qs_json_add_str (reply, "traceparent", qs_req_traceparent (req));
     return reply;
-}
-
-static void
-s_mark_cancelled (qs_req_t *req)
-{
-    const char *dir = qs_env_str ("QS_TEST_MARKER_DIR", NULL);
-    if (!dir)
-        return;
-    char path[512];
-    snprintf (path, sizeof path, "%s/cancelled-%s", dir, qs_req_id (req));
-    FILE *file = fopen (path, "w");
-    if (file)
-        fclose (file);
 }
 
 static int
@@ -89,7 +77,7 @@ s_chat (qs_req_t *req, void *arg)
     if (!strcmp (msg, "stream-long")) {
         for (int i = 0; i < 400; i++) {
             if (s_partial (req, "token", "text", "x") != 0 || qs_req_cancelled (req)) {
-                s_mark_cancelled (req);
+                qs_harness_marker ("cancelled", qs_req_id (req));
                 return qs_req_fail (req, 504, "deadline_exceeded", "cancelled");
             }
             usleep (50 * 1000);
@@ -111,7 +99,7 @@ s_echo (qs_req_t *req, void *arg)
         int64_t until = qs_mono_ms () + 10000;
         while (qs_mono_ms () < until && !qs_req_cancelled (req))
             usleep (5000);
-        s_mark_cancelled (req);
+        qs_harness_marker ("cancelled", qs_req_id (req));
         return qs_req_fail (req, 504, "deadline_exceeded", "slow on purpose");
     }
     if (!strcmp (op, "conversation_delete") || !strcmp (op, "delete_document"))

@@ -5,10 +5,12 @@
     readiness and the static page are in test_gateway_ops.c; both run in
     this file's one test case, so the gateway starts once. */
 #include "../qs_test.h"
-#include "qs_gw_harness.h"
+#include "qs_gw_client.h"
+#include "qs_harness.h"
 #include "test_gateway_ops.h"
 #include "qs_json.h"
 #include "qs_util.h"
+#include <curl/curl.h>
 #include <dirent.h>
 #include <pthread.h>
 #include <signal.h>
@@ -16,17 +18,52 @@
 #include <string.h>
 #include <unistd.h>
 
-static pid_t s_workflow = -1;
+static qs_harness_t *s_h;
+static qs_proc_t *s_workflow;
+
+//  the test settings: small limits make "overloaded" and 429 easy to reach
+static const char *const s_env[] = {
+    "QS_HTTP_THREADS=8", "QS_JWT_SECRET=" QS_GW_TEST_SECRET, "QS_REQUEST_TIMEOUT_MS=1500",
+    "QS_SSE_KEEPALIVE_MS=200", "QS_MAX_BODY_BYTES=65536", "QS_RATE_LIMIT_RPS=5",
+    "QS_RATE_LIMIT_BURST=10", "QS_WEB_ROOT=" QS_TEST_WEB_ROOT, "QS_SHUTDOWN_GRACE_MS=1000",
+    "QS_BROKER_QUEUE_LIMIT=1", "ZSYS_SIGHANDLER=false", NULL
+};
+
+qs_harness_t *
+test_gateway_suite (void)
+{
+    return s_h;
+}
+
+qs_proc_t *
+test_gateway_worker (const char *service)
+{
+    const char *args[] = { service, NULL };
+    return test_gateway_worker_env (service, args, NULL);
+}
+
+qs_proc_t *
+test_gateway_worker_env (const char *service, const char *const *args, const char *const *env)
+{
+    return qs_harness_add (s_h, &(qs_harness_workers_t) {
+        .kind = service, .bin = "tests/gateway/qs_gw_test_worker", .args = args, .env = env });
+}
 
 static void
 s_setup (void)
 {
-    if (qs_gw_harness_start () != 0) {
+    curl_global_init (CURL_GLOBAL_DEFAULT);
+    //  with its embedded broker, or a quickspin-broker process
+    bool separate = getenv ("QS_TEST_SEPARATE_BROKER") != NULL;
+    qs_harness_spec_t spec = { .brokers = separate ? 1 : 0, .embedded_broker = !separate,
+                               .gateway = true, .env = s_env, .wait_health_ms = 15000 };
+    s_h = qs_harness_new (&spec);
+    if (!s_h) {
         fprintf (stderr, "gateway did not start\n");
-        qs_gw_harness_stop ();
         exit (EXIT_FAILURE);
     }
-    s_workflow = qs_gw_harness_worker ("workflow");
+    qs_gw_client_port (qs_harness_gateway_port (s_h));
+    s_workflow = test_gateway_worker ("workflow");
     //  Ready for work once a chat answers 200; give up after 20 s
     char *token = qs_gw_token ("u-wait", NULL, 600, NULL);
     long status = 0;
@@ -43,8 +80,7 @@ s_setup (void)
     free (token);
     if (status != 200) {
         fprintf (stderr, "the workflow test worker never answered (last status %ld)\n", status);
-        qs_gw_harness_stop_worker (s_workflow);
-        qs_gw_harness_stop ();
+        qs_harness_destroy (&s_h);
         exit (EXIT_FAILURE);
     }
 }
@@ -52,8 +88,10 @@ s_setup (void)
 static void
 s_teardown (void)
 {
-    int wrc = qs_gw_harness_stop_worker (s_workflow);
-    int grc = qs_gw_harness_stop ();
+    int wrc = qs_proc_stop (s_workflow, SIGTERM, 15000);
+    int grc = qs_harness_stop (s_h);
+    qs_harness_destroy (&s_h);
+    curl_global_cleanup ();
     if (wrc != 0 || grc != 0) {
         fprintf (stderr, "unclean exit: worker %d, gateway %d\n", wrc, grc);
         exit (EXIT_FAILURE);

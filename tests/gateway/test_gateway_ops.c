@@ -2,7 +2,7 @@
     the fixture): SSE order / keep-alive / cancel, rate limiting, metrics
     under promtool, the static page and readiness. */
 #include "../qs_test.h"
-#include "qs_gw_harness.h"
+#include "qs_gw_client.h"
 #include "qs_json.h"
 #include "qs_util.h"
 #include "test_gateway_ops.h"
@@ -104,7 +104,7 @@ START_TEST (test_sse_cancel)
     ck_assert_int_ne (r.curl_rc, 0);             /* we hung up */
     qs_gw_resp_free (&r);
     char marker[256];
-    snprintf (marker, sizeof marker, "%s/cancelled-cancel-1", qs_gw_harness_dir ());
+    snprintf (marker, sizeof marker, "%s/cancelled-cancel-1", qs_harness_dir (test_gateway_suite ()));
     bool seen = false;
     for (int i = 0; i < 100 && !seen; i++) {
         seen = access (marker, F_OK) == 0;
@@ -165,7 +165,7 @@ START_TEST (test_metrics_promtool)
     ck_assert_ptr_nonnull (strstr (r.body, "qs_bus_service_queue_depth{service=\"workflow\"}"));
     ck_assert_ptr_null (strstr (r.body, QS_GW_TEST_SECRET));
     char path[256], cmd[400];
-    snprintf (path, sizeof path, "%s/metrics.txt", qs_gw_harness_dir ());
+    snprintf (path, sizeof path, "%s/metrics.txt", qs_harness_dir (test_gateway_suite ()));
     FILE *f = fopen (path, "w");
     ck_assert_ptr_nonnull (f);
     fwrite (r.body, 1, r.len, f);
@@ -219,8 +219,8 @@ START_TEST (test_ready)
     qs_gw_resp_free (&r);
 
     //  one worker of every service: 200
-    pid_t others[3] = { qs_gw_harness_worker ("intent"), qs_gw_harness_worker ("knowledge"),
-                        qs_gw_harness_worker ("k8s") };
+    qs_proc_t *others[3] = { test_gateway_worker ("intent"), test_gateway_worker ("knowledge"),
+                             test_gateway_worker ("k8s") };
     long status = 0;
     for (int i = 0; i < 100 && status != 200; i++) {
         qs_gw_http (&(qs_gw_req_t) { .path = "/api/v1/health/ready" }, &r);
@@ -233,12 +233,11 @@ START_TEST (test_ready)
 
     //  the store is what the services that own data report (the gateway
     //  opens none): a knowledge worker whose database is down makes it 503
-    ck_assert_int_eq (qs_gw_harness_stop_worker (others[1]), 0);
-    char *url = strdup (getenv ("QS_STORE_URL"));
-    setenv ("QS_STORE_URL", "mongodb://127.0.0.1:1/qs?serverSelectionTimeoutMS=100&connectTimeoutMS=100", 1);
-    others[1] = qs_gw_harness_worker ("knowledge");
-    setenv ("QS_STORE_URL", url, 1);
-    free (url);
+    ck_assert_int_eq (qs_proc_stop (others[1], SIGTERM, 15000), 0);
+    static const char *const down_store[] = {
+        "QS_STORE_URL=mongodb://127.0.0.1:1/qs?serverSelectionTimeoutMS=100&connectTimeoutMS=100", NULL };
+    static const char *const args[] = { "knowledge", NULL };
+    others[1] = test_gateway_worker_env ("knowledge", args, down_store);
     obj = NULL;
     for (int i = 0; i < 100; i++) {
         qs_gw_http (&(qs_gw_req_t) { .path = "/api/v1/health/ready" }, &r);
@@ -260,7 +259,7 @@ START_TEST (test_ready)
     ck_assert_str_eq (qs_json_str (qs_json_get (checks, "workflow", json_type_object), "status", ""), "ok");
     json_object_put (obj);
     for (int i = 0; i < 3; i++)
-        ck_assert_int_eq (qs_gw_harness_stop_worker (others[i]), 0);
+        ck_assert_int_eq (qs_proc_stop (others[i], SIGTERM, 15000), 0);
 }
 END_TEST
 

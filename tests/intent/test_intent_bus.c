@@ -4,8 +4,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include "qs_bus_harness.h"
 #include "qs_client.h"
+#include "qs_harness.h"
 #include "qs_json.h"
 #include "qs_util.h"
 
@@ -34,15 +34,14 @@ s_call (qs_client_t *client, const char *op, const char *body_json, json_object 
 
 START_TEST (test_intent_worker_over_the_bus)
 {
-    qs_h_broker_t broker;
-    ck_assert_int_eq (qs_h_broker_start (&broker, s_env), 0);
-    /* the harness starts $QS_TEST_WORKER: quickspin-intent here */
-    pid_t worker = qs_h_worker_start (broker.endpoint, "intent", 1, s_env);
-    ck_assert_int_gt (worker, 0);
-    qs_client_t *client = qs_client_new (broker.endpoint);
+    qs_harness_spec_t spec = { .brokers = 1, .env = s_env,
+                               .workers = { { .kind = "intent" } } };
+    qs_harness_t *h = qs_harness_new (&spec);
+    ck_assert_ptr_nonnull (h);
+    qs_client_t *client = qs_client_new (qs_harness_bus (h));
     ck_assert_ptr_nonnull (client);
     /* each handler thread is one worker for the broker */
-    ck_assert_int_eq (qs_h_wait_workers (client, "intent", 2, 15000), 2);
+    ck_assert_int_eq (qs_harness_wait_workers (h, 0, "intent", 2, 15000), 2);
 
     json_object *r;
     qs_err_t err;
@@ -69,8 +68,8 @@ START_TEST (test_intent_worker_over_the_bus)
     json_object_put (r);
 
     qs_client_destroy (&client);
-    ck_assert (qs_h_exited_ok (qs_h_stop (worker, SIGTERM, 10000)));
-    qs_h_stop (broker.pid, SIGTERM, 5000);
+    ck_assert_int_eq (qs_proc_stop (qs_harness_proc (h, "intent"), SIGTERM, 10000), 0);
+    qs_harness_destroy (&h);
 }
 END_TEST
 

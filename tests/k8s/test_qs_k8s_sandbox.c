@@ -7,38 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "qs_http.h"
 #include "qs_json.h"
 #include "qs_k8s_ops.h"
-#include "qs_sandbox_proc.h"
+#include "qs_harness.h"
 #include "qs_util.h"
 
-static qs_sandbox_proc_t s_sb;
 static qs_k8s_ops_t *s_ops;
 static qs_auth_t s_auth;
 static char s_token_path[128];
 
-static void
-s_start (void)
-{
-    ck_assert_int_eq (qs_sandbox_start (&s_sb), 0);
-}
-
-static void
-s_stop (void)
-{
-    qs_sandbox_stop (&s_sb);
-}
-
-static void
-s_auth_as (const char *sub, const char *org, const char *role)
-{
-    memset (&s_auth, 0, sizeof s_auth);
-    snprintf (s_auth.sub, sizeof s_auth.sub, "%s", sub);
-    snprintf (s_auth.org_id, sizeof s_auth.org_id, "%s", org);
-    s_auth.roles = qs_auth_role_bit (role);
-    ck_assert_int_eq (qs_sandbox_token (s_auth.token, sizeof s_auth.token, sub, org, role, "pro"), 0);
-}
+static const char *const s_env[] = { "QS_JWT_SECRET=" QS_HARNESS_TEST_SECRET, NULL };
 
 static qs_k8s_ops_t *
 s_ops_with_token (const char *token)
@@ -48,20 +26,20 @@ s_ops_with_token (const char *token)
     fprintf (f, "%s\n", token);
     fclose (f);
     qs_k8s_config_t cfg = {0};
-    snprintf (cfg.url, sizeof cfg.url, "%s", s_sb.url);
+    snprintf (cfg.url, sizeof cfg.url, "%s", qs_harness_sandbox (qs_harness_fixture_get ()));
     snprintf (cfg.token_file, sizeof cfg.token_file, "%s", s_token_path);
     snprintf (cfg.source, sizeof cfg.source, "env");
-    return qs_k8s_ops_new (s_sb.url, &cfg, NULL);
+    return qs_k8s_ops_new (qs_harness_sandbox (qs_harness_fixture_get ()), &cfg, NULL);
 }
 
 static void
 s_setup (void)
 {
-    ck_assert_int_eq (qs_sandbox_reset (&s_sb), 0);
+    ck_assert_int_eq (qs_harness_sandbox_reset (qs_harness_fixture_get ()), 0);
     snprintf (s_token_path, sizeof s_token_path, "/tmp/qs-k8s-itest-token-%d", (int) getpid ());
-    s_ops = s_ops_with_token (QS_SANDBOX_TEST_K8S_TOKEN);
+    s_ops = s_ops_with_token (QS_HARNESS_K8S_TOKEN);
     ck_assert_ptr_nonnull (s_ops);
-    s_auth_as ("alice", "org-acme", "member");
+    ck_assert_int_eq (qs_harness_auth (&s_auth, QS_HARNESS_TEST_SECRET, "alice", "org-acme", "member", "pro"), 0);
 }
 
 static void
@@ -165,7 +143,7 @@ START_TEST (test_pod_logs_events_metrics)
     json_object_put (r);
 
     /* a cluster without metrics-server */
-    ck_assert_int_eq (qs_sandbox_fault (&s_sb, "{\"path_prefix\":\"/apis/metrics.k8s.io\",\"status\":404,\"count\":-1}"), 0);
+    ck_assert_int_eq (qs_harness_sandbox_fault (qs_harness_fixture_get (), "{\"path_prefix\":\"/apis/metrics.k8s.io\",\"status\":404,\"count\":-1}"), 0);
     ck_assert_int_eq (s_run ("metrics", "{\"service_id\":\"svc-acme-api-cache\"}", &r, &err), 0);
     ck_assert (!qs_json_bool (r, "available", true));
     json_object_put (r);
@@ -176,10 +154,10 @@ START_TEST (test_tenancy_and_roles)
 {
     json_object *r = NULL;
     qs_err_t err;
-    s_auth_as ("bob", "org-globex", "admin");
+    ck_assert_int_eq (qs_harness_auth (&s_auth, QS_HARNESS_TEST_SECRET, "bob", "org-globex", "admin", "pro"), 0);
     ck_assert_int_eq (s_run ("pods", "{\"service_id\":\"svc-acme-cache\"}", &r, &err), -1);
     ck_assert_int_eq (err.status, 404);
-    s_auth_as ("vic", "org-acme", "viewer");
+    ck_assert_int_eq (qs_harness_auth (&s_auth, QS_HARNESS_TEST_SECRET, "vic", "org-acme", "viewer", "pro"), 0);
     ck_assert_int_eq (s_run ("pods", "{\"service_id\":\"svc-acme-cache\"}", &r, &err), 0);
     json_object_put (r);
     ck_assert_int_eq (s_run ("restart", "{\"service_id\":\"svc-acme-cache\",\"pod\":\"x\"}", &r, &err), -1);
@@ -226,7 +204,7 @@ START_TEST (test_snapshot_and_failures)
     json_object_put (r);
 
     /* events failing: reported per part, the rest still there */
-    ck_assert_int_eq (qs_sandbox_fault (&s_sb, "{\"path_prefix\":\"/api/v1/namespaces/qs-acme/events\",\"status\":500,\"count\":-1}"), 0);
+    ck_assert_int_eq (qs_harness_sandbox_fault (qs_harness_fixture_get (), "{\"path_prefix\":\"/api/v1/namespaces/qs-acme/events\",\"status\":500,\"count\":-1}"), 0);
     ck_assert_int_eq (s_run ("snapshot", "{\"service_id\":\"svc-acme-broker\"}", &r, &err), 0);
     ck_assert_int_ge ((int) json_object_array_length (qs_json_path (r, "pods")), 1);
     json_object *e0 = qs_json_path (r, "errors.0");
@@ -236,8 +214,8 @@ START_TEST (test_snapshot_and_failures)
 
     /* slow events on every pod: the snapshot still answers before its
        deadline, with the slow parts reported */
-    ck_assert_int_eq (qs_sandbox_reset (&s_sb), 0);
-    ck_assert_int_eq (qs_sandbox_fault (&s_sb, "{\"path_prefix\":\"/api/v1/namespaces/qs-acme/events\",\"delay_ms\":2500,\"count\":-1}"), 0);
+    ck_assert_int_eq (qs_harness_sandbox_reset (qs_harness_fixture_get ()), 0);
+    ck_assert_int_eq (qs_harness_sandbox_fault (qs_harness_fixture_get (), "{\"path_prefix\":\"/api/v1/namespaces/qs-acme/events\",\"delay_ms\":2500,\"count\":-1}"), 0);
     int64_t t1 = qs_mono_ms ();
     ck_assert_int_eq (s_run_ms ("snapshot", "{\"service_id\":\"svc-acme-broker\"}", 1500, &r, &err), 0);
     ck_assert_int_lt (qs_mono_ms () - t1, 1800);
@@ -246,7 +224,7 @@ START_TEST (test_snapshot_and_failures)
     json_object_put (r);
 
     /* a slow Kubernetes API: a 504 within the deadline */
-    ck_assert_int_eq (qs_sandbox_fault (&s_sb, "{\"path_prefix\":\"/api/v1/namespaces/qs-acme/pods\",\"delay_ms\":3000,\"count\":1}"), 0);
+    ck_assert_int_eq (qs_harness_sandbox_fault (qs_harness_fixture_get (), "{\"path_prefix\":\"/api/v1/namespaces/qs-acme/pods\",\"delay_ms\":3000,\"count\":1}"), 0);
     int64_t t0 = qs_mono_ms ();
     ck_assert_int_eq (s_run_ms ("pods", "{\"service_id\":\"svc-acme-broker\"}", 700, &r, &err), -1);
     ck_assert_int_lt (qs_mono_ms () - t0, 2000);
@@ -266,7 +244,7 @@ s_suite (void)
 {
     Suite *s = suite_create ("qs_k8s_sandbox");
     TCase *tc = tcase_create ("sandbox");
-    tcase_add_unchecked_fixture (tc, s_start, s_stop);
+    qs_harness_fixture (tc, &(qs_harness_spec_t) { .sandbox = true, .env = s_env }, NULL);
     tcase_add_checked_fixture (tc, s_setup, s_teardown);
     tcase_set_timeout (tc, 60);
     tcase_add_test (tc, test_scenarios_read_as_kubernetes_shows_them);
@@ -278,17 +256,4 @@ s_suite (void)
     return s;
 }
 
-int
-main (void)
-{
-    if (!qs_sandbox_bin ()) {
-        printf ("quickspin-sandbox not built (QS_SANDBOX_BIN); skipping\n");
-        return 77;
-    }
-    qs_http_global_init ();
-    SRunner *sr = srunner_create (s_suite ());
-    srunner_run_all (sr, CK_NORMAL);
-    int failed = srunner_ntests_failed (sr);
-    srunner_free (sr);
-    return failed ? 1 : 0;
-}
+QS_HARNESS_MAIN (s_suite, "tests/sandbox/quickspin-sandbox")

@@ -7,45 +7,24 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include "qs_http.h"
 #include "qs_json.h"
 #include "qs_platform.h"
 #include "qs_pricing.h"
-#include "qs_sandbox_proc.h"
+#include "qs_harness.h"
 #include "qs_util.h"
 
-static qs_sandbox_proc_t s_sb;
 static qs_platform_t *s_pf;
 static qs_auth_t s_auth;
 
-static void
-s_start (void)
-{
-    ck_assert_int_eq (qs_sandbox_start (&s_sb), 0);
-}
-
-static void
-s_stop (void)
-{
-    qs_sandbox_stop (&s_sb);
-}
-
-static void
-s_auth_as (const char *sub, const char *org, const char *role, const char *tier)
-{
-    memset (&s_auth, 0, sizeof s_auth);
-    snprintf (s_auth.sub, sizeof s_auth.sub, "%s", sub);
-    snprintf (s_auth.org_id, sizeof s_auth.org_id, "%s", org);
-    ck_assert_int_eq (qs_sandbox_token (s_auth.token, sizeof s_auth.token, sub, org, role, tier), 0);
-}
+static const char *const s_env[] = { "QS_JWT_SECRET=" QS_HARNESS_TEST_SECRET, NULL };
 
 static void
 s_setup (void)
 {
-    ck_assert_int_eq (qs_sandbox_reset (&s_sb), 0);
-    s_pf = qs_platform_new (s_sb.url);
+    ck_assert_int_eq (qs_harness_sandbox_reset (qs_harness_fixture_get ()), 0);
+    s_pf = qs_platform_new (qs_harness_sandbox (qs_harness_fixture_get ()));
     ck_assert_ptr_nonnull (s_pf);
-    s_auth_as ("alice", "org-acme", "member", "pro");
+    ck_assert_int_eq (qs_harness_auth (&s_auth, QS_HARNESS_TEST_SECRET, "alice", "org-acme", "member", "pro"), 0);
 }
 
 static void
@@ -99,7 +78,7 @@ START_TEST (test_read_paths)
     json_object_put (o);
 
     /* another org's service is simply not found */
-    s_auth_as ("bob", "org-globex", "admin", "enterprise");
+    ck_assert_int_eq (qs_harness_auth (&s_auth, QS_HARNESS_TEST_SECRET, "bob", "org-globex", "admin", "enterprise"), 0);
     ctx = s_ctx (5000);
     ck_assert_int_eq (qs_platform_get_service (s_pf, &ctx, "svc-acme-cache", &o, &err), -1);
     ck_assert_int_eq (err.status, 404);
@@ -161,7 +140,7 @@ START_TEST (test_create_replay_patch_delete)
     ck_assert_int_eq (qs_platform_delete_service (s_pf, &ctx, id, &err), -1);
     ck_assert_int_eq (err.status, 403);
     ck_assert_ptr_nonnull (strstr (err.message, "admin"));
-    s_auth_as ("carol", "org-acme", "admin", "pro");
+    ck_assert_int_eq (qs_harness_auth (&s_auth, QS_HARNESS_TEST_SECRET, "carol", "org-acme", "admin", "pro"), 0);
     ctx = s_ctx (5000);
     ck_assert_int_eq (qs_platform_delete_service (s_pf, &ctx, id, &err), 0);
     ck_assert_int_eq (qs_platform_get_service (s_pf, &ctx, id, &o, &err), -1);
@@ -176,20 +155,20 @@ START_TEST (test_faults)
     qs_platform_ctx_t ctx;
 
     /* a transient 503 is retried away */
-    ck_assert_int_eq (qs_sandbox_fault (&s_sb, "{\"path_prefix\":\"/api/v1/quotas\",\"status\":503,\"count\":1}"), 0);
+    ck_assert_int_eq (qs_harness_sandbox_fault (qs_harness_fixture_get (), "{\"path_prefix\":\"/api/v1/quotas\",\"status\":503,\"count\":1}"), 0);
     ctx = s_ctx (5000);
     ck_assert_int_eq (qs_platform_quotas (s_pf, &ctx, &o, &err), 0);
     json_object_put (o);
 
     /* a platform that keeps failing: a clear 503 */
-    ck_assert_int_eq (qs_sandbox_fault (&s_sb, "{\"path_prefix\":\"/api/v1/pricing\",\"status\":500,\"count\":-1}"), 0);
+    ck_assert_int_eq (qs_harness_sandbox_fault (qs_harness_fixture_get (), "{\"path_prefix\":\"/api/v1/pricing\",\"status\":500,\"count\":-1}"), 0);
     ctx = s_ctx (5000);
     ck_assert_int_eq (qs_platform_pricing (s_pf, &ctx, &o, &err), -1);
     ck_assert_int_eq (err.status, 503);
     ck_assert_str_eq (err.code, "platform_unavailable");
 
     /* slow past the deadline: 504 close to the deadline, not after the delay */
-    ck_assert_int_eq (qs_sandbox_fault (&s_sb, "{\"path_prefix\":\"/api/v1/services\",\"method\":\"GET\",\"delay_ms\":3000,\"count\":1}"), 0);
+    ck_assert_int_eq (qs_harness_sandbox_fault (qs_harness_fixture_get (), "{\"path_prefix\":\"/api/v1/services\",\"method\":\"GET\",\"delay_ms\":3000,\"count\":1}"), 0);
     ctx = s_ctx (500);
     int64_t t0 = qs_mono_ms ();
     ck_assert_int_eq (qs_platform_list_services (s_pf, &ctx, &o, &err), -1);
@@ -198,12 +177,12 @@ START_TEST (test_faults)
     ck_assert_str_eq (err.code, "platform_timeout");
 
     /* a malformed body */
-    ck_assert_int_eq (qs_sandbox_fault (&s_sb, "{\"path_prefix\":\"/api/v1/services/svc-acme-jobs\",\"status\":200,\"body\":\"{\\\"id\\\":\",\"count\":-1}"), 0);
+    ck_assert_int_eq (qs_harness_sandbox_fault (qs_harness_fixture_get (), "{\"path_prefix\":\"/api/v1/services/svc-acme-jobs\",\"status\":200,\"body\":\"{\\\"id\\\":\",\"count\":-1}"), 0);
     ctx = s_ctx (5000);
     ck_assert_int_eq (qs_platform_get_service (s_pf, &ctx, "svc-acme-jobs", &o, &err), -1);
     ck_assert_int_eq (err.status, 502);
     ck_assert_str_eq (err.code, "platform_bad_response");
-    ck_assert_int_eq (qs_sandbox_fault (&s_sb, "{\"path_prefix\":\"/api/v1/services/svc-acme-cache\",\"truncate\":true,\"count\":-1}"), 0);
+    ck_assert_int_eq (qs_harness_sandbox_fault (qs_harness_fixture_get (), "{\"path_prefix\":\"/api/v1/services/svc-acme-cache\",\"truncate\":true,\"count\":-1}"), 0);
     ck_assert_int_eq (qs_platform_get_service (s_pf, &ctx, "svc-acme-cache", &o, &err), -1);
     ck_assert_int_eq (err.status, 502);
 
@@ -222,7 +201,7 @@ s_suite (void)
 {
     Suite *s = suite_create ("qs_platform_sandbox");
     TCase *tc = tcase_create ("sandbox");
-    tcase_add_unchecked_fixture (tc, s_start, s_stop);
+    qs_harness_fixture (tc, &(qs_harness_spec_t) { .sandbox = true, .env = s_env }, NULL);
     tcase_add_checked_fixture (tc, s_setup, s_teardown);
     tcase_set_timeout (tc, 60);
     tcase_add_test (tc, test_read_paths);
@@ -232,17 +211,4 @@ s_suite (void)
     return s;
 }
 
-int
-main (void)
-{
-    if (!qs_sandbox_bin ()) {
-        printf ("quickspin-sandbox not built (QS_SANDBOX_BIN); skipping\n");
-        return 77;
-    }
-    qs_http_global_init ();
-    SRunner *sr = srunner_create (s_suite ());
-    srunner_run_all (sr, CK_NORMAL);
-    int failed = srunner_ntests_failed (sr);
-    srunner_free (sr);
-    return failed ? 1 : 0;
-}
+QS_HARNESS_MAIN (s_suite, "tests/sandbox/quickspin-sandbox")

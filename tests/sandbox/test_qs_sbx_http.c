@@ -1,47 +1,12 @@
-/*  Integration: the quickspin-sandbox binary over real HTTP (qs_http).
-    QS_SANDBOX_BIN names the binary (meson sets it). */
+/*  Integration: the quickspin-sandbox binary over real HTTP (qs_http),
+    started by qs_harness. */
 #include "../qs_test.h"
 #include "sbx_test_util.h"
 #include "qs_http.h"
 #include "qs_util.h"
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-static int
-s_free_port (void)
-{
-    int fd = socket (AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
-    a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    ck_assert_int_eq (bind (fd, (struct sockaddr *) &a, sizeof a), 0);
-    ck_assert_int_eq (getsockname (fd, (struct sockaddr *) &a, &len), 0);
-    close (fd);
-    return ntohs (a.sin_port);
-}
-
-static pid_t
-s_spawn (const char *addr)
-{
-    const char *bin = getenv ("QS_SANDBOX_BIN");
-    ck_assert_ptr_nonnull (bin);
-    pid_t pid = fork ();
-    ck_assert_int_ge (pid, 0);
-    if (pid == 0) {
-        setenv ("QS_SANDBOX_ADDR", addr, 1);
-        setenv ("QS_JWT_SECRET", SBX_SECRET, 1);
-        setenv ("QS_SANDBOX_PROVISION_DELAY_MS", "300", 1);
-        unsetenv ("QS_SANDBOX_K8S_TOKEN");
-        unsetenv ("QS_SANDBOX_ALLOW_REMOTE");
-        execl (bin, bin, (char *) NULL);
-        _exit (127);
-    }
-    return pid;
-}
+#include "qs_harness.h"
 
 /*  One request; returns the status, fills *body (caller frees). */
 static long
@@ -78,33 +43,26 @@ s_http (int port, const char *method, const char *path, const char *auth, const 
     return status;
 }
 
-static pid_t s_pid;
+static qs_harness_t *s_h;
 static int s_port;
+//  the built-in Kubernetes token: the harness's is not set for this sandbox
+static const char *const s_env[] = { "QS_JWT_SECRET=" SBX_SECRET, "QS_SANDBOX_K8S_TOKEN=" QS_SBX_K8S_DEFAULT_TOKEN,
+                                     NULL };
 
 static void
 s_start (void)
 {
-    char addr[64];
-    s_port = s_free_port ();
-    snprintf (addr, sizeof addr, "127.0.0.1:%d", s_port);
-    s_pid = s_spawn (addr);
-    for (int i = 0; i < 200; i++) {
-        if (s_http (s_port, "GET", "/__sandbox/health", NULL, NULL, NULL, NULL, NULL) == 200)
-            return;
-        usleep (50000);
-    }
-    ck_abort_msg ("the sandbox did not come up on port %d", s_port);
+    s_h = qs_harness_new (&(qs_harness_spec_t) { .sandbox = true, .env = s_env });
+    ck_assert_msg (s_h != NULL, "the sandbox did not come up");
+    s_port = atoi (strrchr (qs_harness_sandbox (s_h), ':') + 1);
 }
 
 /*  Stop it and require a clean exit (ASan reports leaks as a failure). */
 static void
 s_stop (void)
 {
-    int status = 0;
-    kill (s_pid, SIGTERM);
-    ck_assert_int_eq (waitpid (s_pid, &status, 0), s_pid);
-    ck_assert (WIFEXITED (status));
-    ck_assert_int_eq (WEXITSTATUS (status), 0);
+    ck_assert_int_eq (qs_proc_stop (qs_harness_proc (s_h, "sandbox"), SIGTERM, 15000), 0);
+    qs_harness_destroy (&s_h);
 }
 
 static json_object *
@@ -217,12 +175,15 @@ END_TEST
 START_TEST (refuses_non_loopback)
 {
     char addr[64];
-    snprintf (addr, sizeof addr, "0.0.0.0:%d", s_free_port ());
-    pid_t pid = s_spawn (addr);
-    int status = 0;
-    ck_assert_int_eq (waitpid (pid, &status, 0), pid);
-    ck_assert (WIFEXITED (status));
-    ck_assert_int_eq (WEXITSTATUS (status), 2);
+    snprintf (addr, sizeof addr, "QS_SANDBOX_ADDR=0.0.0.0:%d", qs_free_port ());
+    char *env[] = { addr, NULL };
+    char *bin = qs_build_path ("tests/sandbox/quickspin-sandbox");
+    qs_proc_t *proc = qs_proc_start ("sandbox-remote", bin, NULL, env);
+    free (bin);
+    ck_assert_ptr_nonnull (proc);
+    /* exit status 2: a usage error, not a signal */
+    ck_assert_int_eq (qs_proc_wait (proc, 10000), 2);
+    qs_proc_destroy (&proc);
 }
 END_TEST
 

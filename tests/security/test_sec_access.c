@@ -8,45 +8,28 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "qs_e2e.h"
+#include "qs_harness.h"
 #include "qs_json.h"
 #include "qs_sec_http.h"
 
-static qs_e2e_t s_e;
 static char *s_alice, *s_bob, *s_viewer, *s_carol, *s_acme_admin, *s_globex_admin;
 static char *s_alice_globex;     /* the same sub in another org: a different user */
-
-static void
-s_setup (void)
-{
-    ck_assert_msg (qs_e2e_start (&s_e) == 0, "the suite did not become ready");
-    s_alice = qs_e2e_token ("alice", "org-acme", "member");
-    s_bob = qs_e2e_token ("bob", "org-acme", "member,admin");
-    s_viewer = qs_e2e_token ("vic", "org-acme", "viewer");
-    s_carol = qs_e2e_token ("carol", "org-globex", "member");
-    s_acme_admin = qs_e2e_token ("ann", "org-acme", "admin");
-    s_globex_admin = qs_e2e_token ("gus", "org-globex", "admin");
-    s_alice_globex = qs_e2e_token ("alice", "org-globex", "member,admin");
-}
-
-static void
-s_teardown (void)
-{
-    qs_e2e_stop (&s_e);
-    free (s_alice);
-    free (s_bob);
-    free (s_viewer);
-    free (s_carol);
-    free (s_acme_admin);
-    free (s_globex_admin);
-    free (s_alice_globex);
-}
+static const qs_harness_user_t s_users[] = {
+    { &s_alice, "alice", "org-acme", "member" },
+    { &s_bob, "bob", "org-acme", "member,admin" },
+    { &s_viewer, "vic", "org-acme", "viewer" },
+    { &s_carol, "carol", "org-globex", "member" },
+    { &s_acme_admin, "ann", "org-acme", "admin" },
+    { &s_globex_admin, "gus", "org-globex", "admin" },
+    { &s_alice_globex, "alice", "org-globex", "member,admin" },
+    { NULL }
+};
 
 static long
 s_http (const char *method, const char *path, const char *token, const char *body,
         json_object **resp)
 {
-    return qs_e2e_http (method, s_e.gateway, path, token, body, resp);
+    return qs_harness_http (method, qs_harness_gateway (qs_harness_fixture_get ()), path, token, body, resp);
 }
 
 //  Expect status and, for an error, the contract's code
@@ -140,7 +123,7 @@ START_TEST (test_stream_with_foreign_conversation)
     for (size_t i = 0; i < 3; i++) {
         char *req = qs_sec_format ("POST", "/api/v1/chat/stream", tokens[i], body, NULL);
         qs_sec_resp_t resp;
-        int st = qs_sec_request (atoi (strrchr (s_e.gateway, ':') + 1), req, strlen (req), 30000,
+        int st = qs_sec_request (atoi (strrchr (qs_harness_gateway (qs_harness_fixture_get ()), ':') + 1), req, strlen (req), 30000,
                                  &resp);
         free (req);
         //  either refused before the stream starts, or a stream that ends in
@@ -189,7 +172,7 @@ static json_object *
 s_platform_ids (const char *token)
 {
     json_object *resp = NULL, *ids = json_object_new_object ();
-    ck_assert_int_eq (qs_e2e_http ("GET", s_e.sandbox, "/api/v1/services", token, NULL, &resp), 200);
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_sandbox (qs_harness_fixture_get ()), "/api/v1/services", token, NULL, &resp), 200);
     json_object *list = qs_json_get (resp, "services", json_type_array);
     for (size_t i = 0; list && i < json_object_array_length (list); i++)
         json_object_object_add (ids, qs_json_str (json_object_array_get_idx (list, i), "id", "?"),
@@ -299,7 +282,7 @@ s_suite (void)
 {
     Suite *s = suite_create ("sec_access");
     TCase *tc = tcase_create ("suite");
-    tcase_add_unchecked_fixture (tc, s_setup, s_teardown);
+    qs_harness_fixture (tc, NULL, s_users);
     tcase_set_timeout (tc, 120);
     tcase_add_test (tc, test_conversation_routes);
     tcase_add_test (tc, test_stream_with_foreign_conversation);

@@ -22,9 +22,8 @@
 #define S_IO_TIMEOUT_MS 2000
 #define S_MAX_BODY 4096
 
-static qs_proc_t *s_gw;
+static qs_harness_t *s_h;
 static int s_port;
-static char s_dir[64];
 
 static long long
 s_now_ms (void)
@@ -34,51 +33,32 @@ s_now_ms (void)
     return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+#define S_STR(x) #x
+#define S_NUM(x) S_STR (x)
+static const char *const s_env[] = {
+    "QS_JWT_SECRET=" S_SECRET,
+    "QS_RATE_LIMIT_RPS=0.2", "QS_RATE_LIMIT_BURST=2",          /* one per 5 s */
+    "QS_RATE_LIMIT_ORG_RPS=0.2", "QS_RATE_LIMIT_ORG_BURST=3",
+    "QS_HTTP_IO_TIMEOUT_MS=" S_NUM (S_IO_TIMEOUT_MS), "QS_HTTP_THREADS=8",
+    "QS_MAX_BODY_BYTES=" S_NUM (S_MAX_BODY), "QS_HTTP_MAX_HEADER_BYTES=4096",
+    "QS_REQUEST_TIMEOUT_MS=1000", "QS_HTTP_KEEPALIVE_MS=1000", NULL
+};
+
 static void
 s_setup (void)
 {
     unsetenv ("QS_JWT_SECRET");
-    snprintf (s_dir, sizeof s_dir, "/tmp/qs-sec-http-XXXXXX");
-    ck_assert_ptr_nonnull (mkdtemp (s_dir));
-    s_port = qs_free_port ();
-    static char env[17][160];
-    snprintf (env[0], 160, "QS_HTTP_PORT=%d", s_port);
-    snprintf (env[1], 160, "QS_BROKER_EMBEDDED=1");
-    snprintf (env[2], 160, "QS_BROKER_ENDPOINT=tcp://127.0.0.1:%d", qs_free_port ());
-    snprintf (env[3], 160, "QS_JWT_SECRET=%s", S_SECRET);
-    snprintf (env[4], 160, "QS_RATE_LIMIT_RPS=0.2");       /* one per 5 s */
-    snprintf (env[5], 160, "QS_RATE_LIMIT_BURST=2");
-    snprintf (env[6], 160, "QS_RATE_LIMIT_ORG_RPS=0.2");
-    snprintf (env[7], 160, "QS_RATE_LIMIT_ORG_BURST=3");
-    snprintf (env[8], 160, "QS_HTTP_IO_TIMEOUT_MS=%d", S_IO_TIMEOUT_MS);
-    snprintf (env[9], 160, "QS_HTTP_THREADS=8");
-    snprintf (env[10], 160, "QS_MAX_BODY_BYTES=%d", S_MAX_BODY);
-    snprintf (env[11], 160, "QS_HTTP_MAX_HEADER_BYTES=4096");
-    snprintf (env[12], 160, "QS_REQUEST_TIMEOUT_MS=1000");
-    snprintf (env[13], 160, "QS_STORE_URL=sqlite://%s/qs.db", s_dir);
-    snprintf (env[14], 160, "QS_LOG_LEVEL=info");
-    snprintf (env[15], 160, "QS_HTTP_KEEPALIVE_MS=1000");
-    char *envp[17];
-    for (int i = 0; i < 16; i++)
-        envp[i] = env[i];
-    envp[16] = NULL;
-    char *path = qs_build_path ("gateway/quickspin-gateway");
-    s_gw = qs_proc_start ("sec-http-gateway", path, NULL, envp);
-    free (path);
-    ck_assert_ptr_nonnull (s_gw);
-    char url[128];
-    snprintf (url, sizeof url, "http://127.0.0.1:%d/api/v1/health", s_port);
-    ck_assert_msg (qs_wait_http (url, 15000), "the gateway did not start");
+    qs_harness_spec_t spec = { .gateway = true, .embedded_broker = true, .env = s_env,
+                               .log_level = "info", .wait_health_ms = 15000 };
+    s_h = qs_harness_new (&spec);
+    ck_assert_msg (s_h != NULL, "the gateway did not start");
+    s_port = qs_harness_gateway_port (s_h);
 }
 
 static void
 s_teardown (void)
 {
-    qs_proc_destroy (&s_gw);
-    char cmd[128];
-    snprintf (cmd, sizeof cmd, "rm -rf '%s'", s_dir);
-    if (system (cmd) != 0)
-        fprintf (stderr, "could not remove %s\n", s_dir);
+    qs_harness_destroy (&s_h);
 }
 
 static char *

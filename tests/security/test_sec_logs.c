@@ -13,16 +13,16 @@
 #include <unistd.h>
 #include "qs_cli_token.h"
 #include "qs_devsecret.h"
-#include "qs_e2e.h"
+#include "qs_harness.h"
 #include "qs_json.h"
 #include "qs_sec_http.h"
 #include "qs_sec_leaky.h"
 
 #define S_SECRET "sec-logs-jwt-secret-7c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f"
-#define S_K8S_TOKEN "e2e-k8s-token"        /* what qs_e2e gives the sandbox and k8s-svc */
+#define S_K8S_TOKEN "e2e-k8s-token"        /* what qs_harness gives the sandbox and k8s-svc */
 #define S_LLM_KEY "gsk_sec_logs_llm_key_0123456789abcdef"
 
-static qs_e2e_t s_e;
+static qs_harness_t *s_h;
 static char s_logdir[512];
 static char *s_tokens[8];
 static int s_ntokens;
@@ -66,13 +66,14 @@ s_setup (void)
     s_mint ("max", "org-globex", "member,admin", S_SECRET);
     s_mint ("lena", "org-acme", "member", "not-the-secret-but-long-enough-000000");
     s_mint ("lena", "org-acme", "admin", QS_DEV_JWT_SECRET);
-    ck_assert_msg (qs_e2e_start (&s_e) == 0, "the suite did not become ready");
+    qs_harness_spec_t whole = qs_harness_whole ();
+    ck_assert_msg ((s_h = qs_harness_new (&whole)) != NULL, "the suite did not become ready");
 }
 
 static void
 s_teardown (void)
 {
-    qs_e2e_stop (&s_e);
+    qs_harness_destroy (&s_h);
     qs_sec_leaky_destroy (&s_llm);
     for (int i = 0; i < s_ntokens; i++)
         free (s_tokens[i]);
@@ -85,7 +86,7 @@ s_chat (const char *token, const char *conv, const char *message, long want)
     qs_json_add_str (req, "message", message);
     if (conv)
         qs_json_add_str (req, "conversation_id", conv);
-    long st = qs_e2e_http ("POST", s_e.gateway, "/api/v1/chat", token,
+    long st = qs_harness_http ("POST", qs_harness_gateway (s_h), "/api/v1/chat", token,
                            json_object_to_json_string (req), &resp);
     json_object_put (req);
     ck_assert_msg (st == want, "chat '%s' -> %ld", message, st);
@@ -104,7 +105,7 @@ START_TEST (test_session)
     ck_assert (id[0]);
     snprintf (path, sizeof path, "/api/v1/actions/%s/confirm", id);
     json_object *resp = NULL;
-    ck_assert_int_eq (qs_e2e_http ("POST", s_e.gateway, path, member, "{}", &resp), 200);
+    ck_assert_int_eq (qs_harness_http ("POST", qs_harness_gateway (s_h), path, member, "{}", &resp), 200);
     json_object_put (resp);
     r = s_chat (member, NULL, "why does acme-cache keep restarting?", 200);
     ck_assert_str_eq (qs_json_str (r, "intent", ""), "troubleshoot");
@@ -113,29 +114,29 @@ START_TEST (test_session)
     json_object_put (r);
     r = s_chat (admin, NULL, "how can I reduce my monthly bill?", 200);
     json_object_put (r);
-    ck_assert_int_eq (qs_e2e_http ("GET", s_e.gateway, "/api/v1/recommendations", admin, NULL,
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_gateway (s_h), "/api/v1/recommendations", admin, NULL,
                                    &resp), 200);
     json_object_put (resp);
-    ck_assert_int_eq (qs_e2e_http ("GET", s_e.gateway, "/api/v1/knowledge/search?q=redis+memory",
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_gateway (s_h), "/api/v1/knowledge/search?q=redis+memory",
                                    member, NULL, &resp), 200);
     json_object_put (resp);
-    ck_assert_int_eq (qs_e2e_http ("POST", s_e.gateway, "/api/v1/chat/stream", member,
+    ck_assert_int_eq (qs_harness_http ("POST", qs_harness_gateway (s_h), "/api/v1/chat/stream", member,
                                    "{\"message\":\"how do I back up postgres?\"}", NULL), 200);
-    ck_assert_int_eq (qs_e2e_http ("GET", s_e.gateway, "/api/v1/chat/conversations", member,
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_gateway (s_h), "/api/v1/chat/conversations", member,
                                    NULL, &resp), 200);
     json_object_put (resp);
     //  the bad ones: a foreign signature, the dev secret's token, junk
-    ck_assert_int_eq (qs_e2e_http ("GET", s_e.gateway, "/api/v1/recommendations", wrong, NULL,
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_gateway (s_h), "/api/v1/recommendations", wrong, NULL,
                                    &resp), 401);
     json_object_put (resp);
-    ck_assert_int_eq (qs_e2e_http ("GET", s_e.gateway, "/api/v1/recommendations", devtok, NULL,
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_gateway (s_h), "/api/v1/recommendations", devtok, NULL,
                                    &resp), 401);
     json_object_put (resp);
-    ck_assert_int_eq (qs_e2e_http ("GET", s_e.gateway, "/api/v1/chat/conversations",
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_gateway (s_h), "/api/v1/chat/conversations",
                                    "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", NULL, &resp), 401);
     json_object_put (resp);
     //  and the platform was called with the user's token (it must not log it either)
-    ck_assert_int_eq (qs_e2e_http ("GET", s_e.sandbox, "/api/v1/services", member, NULL, &resp), 200);
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_sandbox (s_h), "/api/v1/services", member, NULL, &resp), 200);
     json_object_put (resp);
 }
 END_TEST
@@ -195,7 +196,7 @@ START_TEST (test_no_secret_in_any_log)
     //  nor in a metric
     const char *req = "GET /api/v1/metrics HTTP/1.1\r\nConnection: close\r\n\r\n";
     qs_sec_resp_t m;
-    ck_assert_int_eq (qs_sec_request (atoi (strrchr (s_e.gateway, ':') + 1), req, strlen (req),
+    ck_assert_int_eq (qs_sec_request (atoi (strrchr (qs_harness_gateway (s_h), ':') + 1), req, strlen (req),
                                       10000, &m), 200);
     ck_assert_ptr_nonnull (strstr (m.body, "qs_http_requests_total"));
     for (int k = 0; k < nn; k++)

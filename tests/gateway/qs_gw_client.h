@@ -1,8 +1,8 @@
-/*  qs_gw_harness - processes and HTTP for the gateway integration test: a
-    real quickspin-gateway (embedded broker) plus qs_gw_test_worker
-    processes on loopback, and a small libcurl client. */
-#ifndef QS_GW_HARNESS_H
-#define QS_GW_HARNESS_H
+/*  qs_gw_client - HTTP for the gateway integration test (the processes
+    come from qs_harness): a small libcurl client with the headers and
+    abort the checks need, test tokens, the contract's error shape. */
+#ifndef QS_GW_CLIENT_H
+#define QS_GW_CLIENT_H
 
 #include <json-c/json.h>
 #include <stdbool.h>
@@ -32,21 +32,8 @@ typedef struct {
     const char *abort_marker;    /* abort the transfer once the body holds this text */
 } qs_gw_req_t;
 
-/*  Start the gateway with the test settings: with its embedded broker, or
-    with the quickspin-broker binary named by $QS_TEST_BROKER. The temp dir
-    receives logs, the SQLite store and cancel markers. 0 or -1. */
-int qs_gw_harness_start (void);
-/*  Stop everything; returns -1 when a process did not exit cleanly (an
-    ASan report, a crash), after printing its log. */
-int qs_gw_harness_stop (void);
-
-/*  Start a test worker for service; returns its pid or -1. */
-pid_t qs_gw_harness_worker (const char *service);
-/*  SIGTERM it and reap it; returns its exit status (0 = clean). */
-int qs_gw_harness_stop_worker (pid_t pid);
-
-/*  The temp dir (markers). Lent. */
-const char *qs_gw_harness_dir (void);
+/*  The gateway's port on 127.0.0.1 that qs_gw_http talks to. */
+void qs_gw_client_port (int port);
 
 /*  Perform one request; free with qs_gw_resp_free. */
 void qs_gw_http (const qs_gw_req_t *req, qs_gw_resp_t *resp);
