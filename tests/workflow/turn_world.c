@@ -1,5 +1,6 @@
 /*  turn_world - see turn_world.h */
 #include "turn_world.h"
+#include <check.h>
 #include "qs_cli_token.h"
 #include "qs_harness.h"
 #include "qs_intent_handlers.h"
@@ -156,6 +157,23 @@ turn_world_chat (turn_world_t *self, const qs_auth_t *auth, const char *conv, co
     if (status_p)
         *status_p = rc == 0 ? 200 : err.status;
     return reply;
+}
+
+json_object *
+turn_world_say (turn_world_t *self, const qs_auth_t *auth, char *conv, const char *message)
+{
+    int status = 0;
+    json_object *r = turn_world_chat (self, auth, *conv ? conv : NULL, message, &status);
+    ck_assert_msg (r && status == 200, "'%s' -> %d", message, status);
+    snprintf (conv, 64, "%s", qs_json_str (r, "conversation_id", ""));
+    /* every ChatResponse carries the metadata of section 4 */
+    json_object *meta = qs_json_get (r, "metadata", json_type_object);
+    ck_assert_ptr_nonnull (qs_json_get (meta, "confidence", json_type_double));
+    ck_assert_ptr_nonnull (qs_json_get (meta, "workflow", json_type_string));
+    ck_assert_ptr_nonnull (qs_json_get (meta, "sources", json_type_array));
+    ck_assert_ptr_nonnull (qs_json_get (meta, "engine", json_type_string));
+    ck_assert_ptr_nonnull (qs_json_get (meta, "timings_ms", json_type_object));
+    return r;
 }
 
 int

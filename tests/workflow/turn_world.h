@@ -23,6 +23,11 @@ void turn_world_auth (turn_world_t *self, qs_auth_t *auth, const char *sub, cons
     (new object) or NULL with *status_p set to the error status. */
 json_object *turn_world_chat (turn_world_t *self, const qs_auth_t *auth, const char *conv,
                               const char *message, int *status_p);
+/*  A turn of the conversation conv (char[64], "" = a new one; the id comes
+    back in it) that must succeed (a check assertion) and carry the full
+    metadata of section 4. The ChatResponse (new). */
+json_object *turn_world_say (turn_world_t *self, const qs_auth_t *auth, char *conv, const char *message);
+
 /*  POST /actions/{id}/confirm or cancel ("confirm" / "cancel"); returns the
     status and *resp_p (may be NULL) the body. */
 int turn_world_decide (turn_world_t *self, const qs_auth_t *auth, const char *id, const char *what,

@@ -138,6 +138,41 @@ s_want (const qs_dlg_op_t *op, json_object *service, qs_config_t *want, char *wh
     return 0;
 }
 
+/*  What a plan changes and what it asks for that already is so. */
+typedef struct {
+    json_object *after;         /* the fields that change */
+    char diff[240];             /* "replicas 1 -> 3, HA off -> on" */
+    char same[240];             /* "already has 3 replicas; it has HA on already" */
+} s_diff_t;
+
+static void
+s_note (char *buf, size_t size, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
+
+static void
+s_note (char *buf, size_t size, const char *fmt, ...)
+{
+    size_t n = strlen (buf);
+    va_list ap;
+    va_start (ap, fmt);
+    vsnprintf (buf + n, size - n, fmt, ap);
+    va_end (ap);
+}
+
+/*  A switch (HA, backups) the user asked for (want -1 = not asked). */
+static void
+s_switch (s_diff_t *d, const char *key, const char *label, int want, bool cur, int *out)
+{
+    if (want < 0)
+        return;
+    if (want == cur) {
+        s_note (d->same, sizeof d->same, "%shas %s %s already", *d->same ? "; it " : "", label, s_on (cur));
+        return;
+    }
+    qs_json_add_bool (d->after, key, want);
+    *out = want;
+    s_note (d->diff, sizeof d->diff, "%s%s %s -> %s", *d->diff ? ", " : "", label, s_on (cur), s_on (want));
+}
+
 int
 qs_manage_plan (const qs_dlg_op_t *op, const qs_config_t *base, json_object *service,
                 const qs_auth_t *auth, json_object *quotas, json_object *pricing, qs_change_t *c,
@@ -185,41 +220,28 @@ qs_manage_plan (const qs_dlg_op_t *op, const qs_config_t *base, json_object *ser
         return s_refuse (why, size, "High availability is not included in your %s plan, so it cannot "
                          "be turned on for **%s**.", plan, name);
     /* only what differs from the service as it is */
-    json_object *after = json_object_new_object ();
-    char diff[240] = "", same[240] = "";
+    s_diff_t d = {.after = json_object_new_object ()};
+    json_object *after = d.after;
     int64_t cur_replicas = qs_json_int (service, "replicas", 1);
-    bool cur_ha = qs_json_bool (service, "high_availability", false);
-    bool cur_backups = qs_json_bool (service, "backup_enabled", false);
-#define S_NOTE(buf, ...) snprintf (buf + strlen (buf), sizeof buf - strlen (buf), __VA_ARGS__)
     if (want.replicas && want.replicas != cur_replicas) {
         qs_json_add_int (after, "replicas", want.replicas);
         c->after.replicas = want.replicas;
-        S_NOTE (diff, "%sreplicas %lld -> %d", *diff ? ", " : "", (long long) cur_replicas, want.replicas);
+        s_note (d.diff, sizeof d.diff, "%sreplicas %lld -> %d", *d.diff ? ", " : "", (long long) cur_replicas, want.replicas);
     }
     else if (want.replicas)
-        S_NOTE (same, "%salready has %d replica%s", *same ? "; it " : "", want.replicas, want.replicas == 1 ? "" : "s");
+        s_note (d.same, sizeof d.same, "%salready has %d replica%s", *d.same ? "; it " : "", want.replicas,
+                want.replicas == 1 ? "" : "s");
     if (*want.tier && strcmp (want.tier, tier)) {
         qs_json_add_str (after, "tier", want.tier);
         qs_strlcpy (c->after.tier, want.tier, sizeof c->after.tier);
-        S_NOTE (diff, "%stier %s -> %s", *diff ? ", " : "", tier, want.tier);
+        s_note (d.diff, sizeof d.diff, "%stier %s -> %s", *d.diff ? ", " : "", tier, want.tier);
     }
     else if (*want.tier)
-        S_NOTE (same, "%sis already on the %s tier", *same ? "; it " : "", tier);
-    if (want.ha >= 0 && want.ha != cur_ha) {
-        qs_json_add_bool (after, "high_availability", want.ha);
-        c->after.ha = want.ha;
-        S_NOTE (diff, "%sHA %s -> %s", *diff ? ", " : "", s_on (cur_ha), s_on (want.ha));
-    }
-    else if (want.ha >= 0)
-        S_NOTE (same, "%shas high availability %s already", *same ? "; it " : "", s_on (cur_ha));
-    if (want.backups >= 0 && want.backups != cur_backups) {
-        qs_json_add_bool (after, "backup_enabled", want.backups);
-        c->after.backups = want.backups;
-        S_NOTE (diff, "%sbackups %s -> %s", *diff ? ", " : "", s_on (cur_backups), s_on (want.backups));
-    }
-    else if (want.backups >= 0)
-        S_NOTE (same, "%shas backups %s already", *same ? "; it " : "", s_on (cur_backups));
-#undef S_NOTE
+        s_note (d.same, sizeof d.same, "%sis already on the %s tier", *d.same ? "; it " : "", tier);
+    s_switch (&d, "high_availability", "HA", want.ha, qs_json_bool (service, "high_availability", false), &c->after.ha);
+    s_switch (&d, "backup_enabled", "backups", want.backups, qs_json_bool (service, "backup_enabled", false),
+              &c->after.backups);
+    const char *diff = d.diff, *same = d.same;
     if (json_object_object_length (after) == 0) {
         json_object_put (after);
         return s_refuse (why, size, "Nothing to change: **%s** %s.", name, same);
