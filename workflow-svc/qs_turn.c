@@ -174,6 +174,7 @@ s_init (qs_turn_t *t, qs_wf_t *wf, qs_req_t *req)
     qs_wf_run_init (&t->run, wf, req, NULL);
     qs_dialogue_init (&t->dlg);
     qs_config_init (&t->said);
+    qs_dialogue_op_read (&t->op, NULL);
     t->actions = json_object_new_array ();
     t->ref.index = -1;
     qs_strlcpy (t->intent, "general_question", sizeof t->intent);

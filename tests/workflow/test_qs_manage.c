@@ -10,6 +10,7 @@
 #include <string.h>
 #include "turn_world.h"
 #include "qs_json.h"
+#include "qs_manage.h"
 
 #define SVC "/api/v1/services/"
 #define PODS "/api/v1/namespaces/qs-acme/pods/"
@@ -339,6 +340,102 @@ START_TEST (test_platform_faults_fail_the_action_without_retry)
 }
 END_TEST
 
+/* ---- the checks alone (pure) ---- */
+
+static json_object *
+J (const char *text)
+{
+    json_object *o = json_tokener_parse (text);
+    ck_assert_ptr_nonnull (o);
+    return o;
+}
+
+static const char *s_pricing_text =
+    "{\"hours_per_month\":730,\"ha_multiplier\":2.0,\"backup_multiplier\":1.2,\"tiers\":{"
+    "\"nano\":{\"hourly\":0.01},\"micro\":{\"hourly\":0.02},\"small\":{\"hourly\":0.04},"
+    "\"medium\":{\"hourly\":0.08},\"large\":{\"hourly\":0.16},\"xlarge\":{\"hourly\":0.32}}}";
+
+START_TEST (test_plan_is_pure_and_minimal)
+{
+    json_object *pricing = J (s_pricing_text);
+    json_object *svc = J ("{\"id\":\"s1\",\"name\":\"db\",\"tier\":\"xlarge\",\"replicas\":2,"
+                          "\"high_availability\":false,\"backup_enabled\":true}");
+    json_object *quotas = J ("{\"plan\":\"pro\",\"max_tier\":\"large\",\"ha_allowed\":true}");
+    qs_auth_t member = {.roles = QS_ROLE_MEMBER};
+    qs_change_t c;
+    memset (&c, 0, sizeof c);
+    char why[600];
+    qs_dlg_op_t op;
+    qs_dialogue_op_read (&op, NULL);
+    /* up from the largest tier: explained */
+    snprintf (op.op, sizeof op.op, "tier");
+    op.direction = 1;
+    ck_assert_int_eq (qs_manage_plan (&op, NULL, svc, &member, quotas, pricing, &c, why, sizeof why), 1);
+    ck_assert_ptr_nonnull (strstr (why, "largest"));
+    /* down is allowed although the plan's max is lower: only a raise is checked */
+    op.direction = -1;
+    ck_assert_int_eq (qs_manage_plan (&op, NULL, svc, &member, quotas, pricing, &c, why, sizeof why), 0);
+    ck_assert_str_eq (c.type, "update_service");
+    ck_assert_str_eq (qs_json_str (qs_json_path (c.change, "after"), "tier", ""), "large");
+    ck_assert_int_eq (json_object_object_length (qs_json_path (c.change, "after")), 1);
+    /* 0.32 * 730 * 2 * 1.2 -> 0.16 * 730 * 2 * 1.2 */
+    ck_assert_double_eq_tol (qs_json_double (c.change, "monthly_cost_before", 0), 560.64, 0.01);
+    ck_assert_double_eq_tol (qs_json_double (c.change, "monthly_cost_after", 0), 280.32, 0.01);
+    /* a revision keeps the earlier fields and adds the new one */
+    qs_config_t base;
+    qs_config_init (&base);
+    base.replicas = 3;
+    qs_dialogue_op_read (&op, NULL);
+    snprintf (op.op, sizeof op.op, "backups");
+    op.enabled = 0;
+    ck_assert_int_eq (qs_manage_plan (&op, &base, svc, &member, quotas, pricing, &c, why, sizeof why), 0);
+    ck_assert_int_eq (qs_json_int (qs_json_path (c.change, "after"), "replicas", 0), 3);
+    ck_assert (!qs_json_bool (qs_json_path (c.change, "after"), "backup_enabled", true));
+    ck_assert_int_eq (c.after.replicas, 3);
+    ck_assert_int_eq (c.after.backups, 0);
+    /* 2 - 3 replicas: out of range */
+    qs_dialogue_op_read (&op, NULL);
+    snprintf (op.op, sizeof op.op, "scale");
+    op.delta = -3;
+    ck_assert_int_eq (qs_manage_plan (&op, NULL, svc, &member, quotas, pricing, &c, why, sizeof why), 1);
+    ck_assert_ptr_nonnull (strstr (why, "1 to 9"));
+    qs_change_clear (&c);
+    json_object_put (svc);
+    json_object_put (quotas);
+    json_object_put (pricing);
+}
+END_TEST
+
+START_TEST (test_failing_pod_first)
+{
+    json_object *pods = J ("[{\"name\":\"p-0\",\"phase\":\"Running\",\"ready\":true,\"restarts\":3},"
+                           "{\"name\":\"p-1\",\"phase\":\"Running\",\"ready\":false,\"restarts\":0},"
+                           "{\"name\":\"p-2\",\"phase\":\"Running\",\"ready\":true,\"restarts\":0}]");
+    ck_assert_str_eq (qs_manage_failing_pod (pods), "p-1");         /* not ready before restarted */
+    json_object_array_del_idx (pods, 1, 1);
+    ck_assert_str_eq (qs_manage_failing_pod (pods), "p-0");
+    json_object_array_del_idx (pods, 0, 1);
+    ck_assert_ptr_null (qs_manage_failing_pod (pods));
+    /* a healthy single pod is still the one to restart; several healthy ones are explained */
+    json_object *pricing = J (s_pricing_text), *svc = J ("{\"id\":\"s1\",\"name\":\"q\",\"tier\":\"small\",\"replicas\":1}");
+    qs_auth_t member = {.roles = QS_ROLE_MEMBER}, viewer = {.roles = QS_ROLE_VIEWER};
+    qs_change_t c;
+    memset (&c, 0, sizeof c);
+    char why[600];
+    ck_assert_int_eq (qs_manage_plan_restart (svc, pods, "restart q", &member, pricing, &c, why, sizeof why), 0);
+    ck_assert_str_eq (c.pod, "p-2");
+    ck_assert_int_eq (qs_manage_plan_restart (svc, pods, "restart q", &viewer, pricing, &c, why, sizeof why), 1);
+    json_object_array_add (pods, J ("{\"name\":\"p-3\",\"phase\":\"Running\",\"ready\":true}"));
+    ck_assert_int_eq (qs_manage_plan_restart (svc, pods, "restart q", &member, pricing, &c, why, sizeof why), 1);
+    ck_assert_int_eq (qs_manage_plan_restart (svc, pods, "restart p-3 please", &member, pricing, &c, why, sizeof why), 0);
+    ck_assert_str_eq (c.pod, "p-3");
+    qs_change_clear (&c);
+    json_object_put (svc);
+    json_object_put (pricing);
+    json_object_put (pods);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -356,6 +453,10 @@ s_suite (void)
     tcase_add_test (tc, test_diagnosis_fixes_are_the_same_actions);
     tcase_add_test (tc, test_platform_faults_fail_the_action_without_retry);
     suite_add_tcase (s, tc);
+    TCase *pure = tcase_create ("pure");
+    tcase_add_test (pure, test_plan_is_pure_and_minimal);
+    tcase_add_test (pure, test_failing_pod_first);
+    suite_add_tcase (s, pure);
     return s;
 }
 
