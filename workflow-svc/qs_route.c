@@ -126,8 +126,11 @@ qs_route_decide (const qs_dialogue_t *d, const qs_route_in_t *in, qs_route_t *ou
             return;
         }
         if (!strcmp (fu, "cancel") || !strcmp (conf, "no")) {
-            s_set (out, QS_ROUTE_CANCEL, s_pending_intent (d), "cancel");
-            return;
+            if (!qs_config_any (in->config)) {
+                s_set (out, QS_ROUTE_CANCEL, s_pending_intent (d), "cancel");
+                return;
+            }
+            fu = "edit_plan";           /* "no wait, small": a correction, not a cancel */
         }
         if (!strcmp (d->pending.action_type, "provision_service")) {
             bool fresh = !fu[0] && !strcmp (intent, "provision_service") && qs_route_new_request (msg)

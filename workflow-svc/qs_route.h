@@ -6,6 +6,7 @@
     used when present; an older intent service gives none, and the rules
     below still decide from the extraction and a few cue words:
       pending plan + yes / no                      -> confirm / cancel
+      pending plan + no and a setting ("no wait, small") -> edit the plan
       pending provision plan + settings, no new request
                                                    -> edit the plan
       pending update_service + settings for it     -> revise the change

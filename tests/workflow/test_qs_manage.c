@@ -234,6 +234,28 @@ START_TEST (test_pending_change_is_editable)
 }
 END_TEST
 
+START_TEST (test_corrections_revise_rather_than_cancel)
+{
+    char first[64], second[64];
+    json_object *r = s_proposed (&s_member, "downsize acme-main-db to medium", "update_service", first, sizeof first);
+    json_object_put (r);
+    r = s_proposed (&s_member, "no wait, small", "update_service", second, sizeof second);
+    ck_assert_str_eq (qs_json_str (qs_json_path (r, "metadata.revision"), "supersedes", ""), first);
+    ck_assert_str_eq (qs_json_str (qs_json_path (r, "actions.0.change.after"), "tier", ""), "small");
+    json_object_put (r);
+    s_conv[0] = '\0';
+    r = s_proposed (&s_member, "scale acme-jobs to 3 replicas", "update_service", first, sizeof first);
+    json_object_put (r);
+    r = s_proposed (&s_member, "actually make it 2", "update_service", second, sizeof second);
+    ck_assert_str_eq (qs_json_str (qs_json_path (r, "metadata.revision"), "supersedes", ""), first);
+    ck_assert_int_eq (qs_json_int (qs_json_path (r, "actions.0.change.after"), "replicas", 0), 2);
+    json_object_put (r);
+    r = s_say (&s_member, "no");                  /* a plain no still cancels */
+    ck_assert_str_eq (qs_json_str (qs_json_path (r, "actions.0"), "status", ""), "cancelled");
+    json_object_put (r);
+}
+END_TEST
+
 START_TEST (test_restart_the_failing_pod)
 {
     char id[64];
@@ -448,6 +470,7 @@ s_suite (void)
     tcase_add_test (tc, test_checks_before_asking);
     tcase_add_test (tc, test_delete_needs_the_typed_name);
     tcase_add_test (tc, test_pending_change_is_editable);
+    tcase_add_test (tc, test_corrections_revise_rather_than_cancel);
     tcase_add_test (tc, test_restart_the_failing_pod);
     tcase_add_test (tc, test_ambiguous_target_asks_then_continues);
     tcase_add_test (tc, test_diagnosis_fixes_are_the_same_actions);

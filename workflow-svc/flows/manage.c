@@ -18,6 +18,7 @@
 #include "qs_answer.h"
 #include "qs_json.h"
 #include "qs_util.h"
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,6 +278,26 @@ s_run_recommendation (qs_turn_t *t, qs_err_t *err)
     return rc;
 }
 
+/*  The one number a message states ("actually make it 2"), or -1. */
+static int
+s_bare_number (const char *message)
+{
+    int found = -1, count = 0;
+    for (const char *p = message; p && *p;) {
+        if (isdigit ((unsigned char) *p)) {
+            found = atoi (p);
+            count++;
+            while (isdigit ((unsigned char) *p))
+                p++;
+        }
+        else
+            p++;
+    }
+    return count == 1 ? found : -1;
+}
+
+static int s_revise (qs_turn_t *t, qs_err_t *err);
+
 static int
 s_run (qs_turn_t *t, qs_err_t *err)
 {
@@ -287,6 +308,13 @@ s_run (qs_turn_t *t, qs_err_t *err)
     qs_config_t base;
     qs_config_init (&base);
     s_said_fields (t, &base);
+    const qs_dlg_pending_t *pd = &t->dlg.pending;
+    int n = s_bare_number (t->message);
+    if (!*t->op.op && !qs_config_any (&base) && !strcmp (pd->action_type, "update_service")
+        && pd->config.replicas && n > 0) {
+        t->said.replicas = n;           /* "actually make it 2" while replicas change: that count */
+        return s_revise (t, err);
+    }
     if (!*t->op.op && !qs_config_any (&base)) {
         t->text = strdup ("I can change a running service: scale its replicas (*\"scale billing-db to 3 "
                           "replicas\"*), change its tier (*\"upgrade it to large\"*), turn high availability "
