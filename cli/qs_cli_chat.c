@@ -207,6 +207,13 @@ s_print_answer (const qs_cli_ctx_t *ctx, json_object *resp)
 int
 qs_cli_chat_action (const qs_cli_ctx_t *ctx, const char *action_id, const char *verb)
 {
+    return qs_cli_chat_decide (ctx, action_id, verb, NULL);
+}
+
+int
+qs_cli_chat_decide (const qs_cli_ctx_t *ctx, const char *action_id, const char *verb,
+                    const char *confirm_name)
+{
     char path[300], what[64];
     //  the id goes into the URL path: letters, digits, - and _ only
     size_t idlen = strlen (action_id);
@@ -219,6 +226,8 @@ qs_cli_chat_action (const qs_cli_ctx_t *ctx, const char *action_id, const char *
     snprintf (path, sizeof path, "/api/v1/actions/%s/%s", action_id, verb);
     snprintf (what, sizeof what, "quickspin %s", verb);
     json_object *body = json_object_new_object (), *resp = NULL;
+    if (confirm_name)
+        qs_json_add_str (body, "confirm_name", confirm_name);
     qs_cli_ctx_t slow = *ctx;
     slow.timeout_ms = S_CHAT_TIMEOUT_MS;
     int rc = qs_cli_call (&slow, what, "POST", path, body, &resp, NULL);

@@ -19,5 +19,9 @@ int qs_cli_chat_repl (const qs_cli_ctx_t *ctx);
 /*  POST /api/v1/actions/{id}/{verb} (verb "confirm" or "cancel") and print
     the resulting answer. Returns an exit status. */
 int qs_cli_chat_action (const qs_cli_ctx_t *ctx, const char *action_id, const char *verb);
+/*  The same with {"confirm_name": confirm_name} in the body when not NULL
+    (a delete: the service's name typed back). */
+int qs_cli_chat_decide (const qs_cli_ctx_t *ctx, const char *action_id, const char *verb,
+                        const char *confirm_name);
 
 #endif

@@ -1,5 +1,6 @@
 /*  qs_cli_cmds - see qs_cli_cmds.h */
 #include "qs_cli_cmds.h"
+#include "qs_cli_apply.h"
 #include "qs_cli_md.h"
 #include "qs_cli_token.h"
 #include "qs_devsecret.h"
@@ -29,7 +30,7 @@ qs_cli_money (double amount, char *out, size_t size)
     return out;
 }
 
-#define S_COLS 6
+#define S_COLS 7
 
 static void
 s_row (const qs_cli_ctx_t *ctx, const int *w, char cells[][64], const char *tail, bool strong)
@@ -37,7 +38,7 @@ s_row (const qs_cli_ctx_t *ctx, const int *w, char cells[][64], const char *tail
     fputs (strong ? qs_cli_sgr (ctx, QS_SGR_BOLD) : "", stdout);
     for (int c = 0; c < S_COLS; c++) {
         //  money right-aligned, words left-aligned
-        if (c >= 3)
+        if (c >= 3 && c < 6)
             printf ("%*s  ", w[c], cells[c]);
         else
             printf ("%-*s  ", w[c], cells[c]);
@@ -48,9 +49,22 @@ s_row (const qs_cli_ctx_t *ctx, const int *w, char cells[][64], const char *tail
 int
 qs_cli_cmd_recommend (const qs_cli_ctx_t *ctx, int argc, char **argv)
 {
-    (void) argv;
-    if (argc > 1) {
-        fprintf (stderr, "quickspin recommend: takes no arguments\n");
+    const char *apply = NULL;
+    bool yes = false;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp (argv[i], "--apply") && i + 1 < argc)
+            apply = argv[++i];
+        else if (!strcmp (argv[i], "--yes") || !strcmp (argv[i], "-y"))
+            yes = true;
+        else {
+            fprintf (stderr, "usage: quickspin recommend [--apply ID [--yes]]\n");
+            return QS_CLI_USAGE;
+        }
+    }
+    if (apply)
+        return qs_cli_apply (ctx, apply, yes);
+    if (yes) {
+        fprintf (stderr, "quickspin recommend: --yes goes with --apply ID\n");
         return QS_CLI_USAGE;
     }
     json_object *resp = NULL;
@@ -67,7 +81,7 @@ qs_cli_cmd_recommend (const qs_cli_ctx_t *ctx, int argc, char **argv)
     }
     json_object *recs = qs_json_get (resp, "recommendations", json_type_array);
     size_t n = recs ? json_object_array_length (recs) : 0;
-    char head[S_COLS][64] = {"SERVICE", "TYPE", "PRIORITY", "CURRENT/MO", "PROJECTED/MO", "SAVINGS/MO"};
+    char head[S_COLS][64] = {"SERVICE", "TYPE", "PRIORITY", "CURRENT/MO", "PROJECTED/MO", "SAVINGS/MO", "ID"};
     int w[S_COLS];
     for (int c = 0; c < S_COLS; c++)
         w[c] = (int) strlen (head[c]);
@@ -86,6 +100,7 @@ qs_cli_cmd_recommend (const qs_cli_ctx_t *ctx, int argc, char **argv)
             qs_cli_money (qs_json_double (r, "current_monthly_cost", 0), cells[i][3], 64);
             qs_cli_money (qs_json_double (r, "projected_monthly_cost", 0), cells[i][4], 64);
             qs_cli_money (qs_json_double (r, "monthly_savings", 0), cells[i][5], 64);
+            snprintf (cells[i][6], 64, "%s", qs_json_str (r, "id", ""));
         }
         else {
             snprintf (cells[i][0], 64, "TOTAL");
@@ -110,6 +125,8 @@ qs_cli_cmd_recommend (const qs_cli_ctx_t *ctx, int argc, char **argv)
         printf ("\nCurrent monthly cost %s across %lld services; potential savings %s/month.\n",
                 qs_cli_money (qs_json_double (ca, "total_monthly_cost", 0), money, sizeof money),
                 (long long) qs_json_int (ca, "services_analyzed", 0), cells[n][5]);
+        if (n)
+            printf ("Apply one with: quickspin recommend --apply ID\n");
     }
     free (cells);
     json_object_put (resp);

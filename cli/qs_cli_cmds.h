@@ -6,7 +6,8 @@
 
 #include "qs_cli_ctx.h"
 
-/*  `recommend`: a table of recommendations with savings and their total. */
+/*  `recommend`: a table of recommendations (with their ids) with savings
+    and their total; `recommend --apply ID [--yes]`: qs_cli_apply. */
 int qs_cli_cmd_recommend (const qs_cli_ctx_t *ctx, int argc, char **argv);
 /*  `conversations list [--limit N]|show <id>|delete <id>`. */
 int qs_cli_cmd_conversations (const qs_cli_ctx_t *ctx, int argc, char **argv);

@@ -17,6 +17,17 @@ s_value (FILE *out, json_object *v)
         fputs (json_object_get_string (v), out);
 }
 
+void
+qs_cli_plan_setting (FILE *out, const char *field, json_object *before, json_object *after)
+{
+    for (const char *p = field; *p; p++)
+        fputc (*p == '_' ? ' ' : *p, out);
+    fputc (' ', out);
+    s_value (out, before);
+    fputs (" -> ", out);
+    s_value (out, after);
+}
+
 char *
 qs_cli_plan_revision (json_object *resp)
 {
@@ -37,12 +48,7 @@ qs_cli_plan_revision (json_object *resp)
         if (!field || !*field)
             continue;
         fputs (shown++ ? ", " : "Revised plan: ", out);
-        for (const char *p = field; *p; p++)
-            fputc (*p == '_' ? ' ' : *p, out);
-        fputc (' ', out);
-        s_value (out, qs_json_path (c, "before"));
-        fputs (" -> ", out);
-        s_value (out, qs_json_path (c, "after"));
+        qs_cli_plan_setting (out, field, qs_json_path (c, "before"), qs_json_path (c, "after"));
     }
     if (!shown && qs_json_str (rev, "supersedes", NULL)) {
         fputs ("Revised plan", out);

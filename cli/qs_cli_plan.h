@@ -15,6 +15,11 @@
     nothing. Caller frees. */
 char *qs_cli_plan_revision (json_object *resp);
 
+/*  Print "high availability on -> off": field with spaces for '_', each
+    value as people read it (on/off, none, the value); before and after lent,
+    may be NULL. The same words for a revision and for a proposed change. */
+void qs_cli_plan_setting (FILE *out, const char *field, json_object *before, json_object *after);
+
 /*  Print resp's revision line and "action <id>: cancelled (superseded)" to
     out, in ctx's colours; nothing when resp revises nothing. */
 void qs_cli_plan_print (const qs_cli_ctx_t *ctx, json_object *resp, FILE *out);

@@ -192,8 +192,10 @@ s_value (FILE *f, json_object *v, int depth, qs_err_t *err)
                 (void) val;
                 size_t used;
                 for (size_t i = 0; key[i] && rc == 0; i += used)
-                    if (s_code_point ((const unsigned char *) key + i, strlen (key + i), &used) < 0)
+                    if (s_code_point ((const unsigned char *) key + i, strlen (key + i), &used) < 0) {
                         rc = qs_err_set (err, 422, "invalid_input", "a member name is not valid UTF-8");
+                        break;          /* used is stale: stepping on could pass the end */
+                    }
                 keys[k++] = key;
             }
             qsort (keys, k, sizeof *keys, s_utf16_cmp);

@@ -74,6 +74,7 @@ main (void)
         { "action_confirm", qs_turn_confirm_op, wf },
         { "action_cancel", qs_turn_cancel_op, wf },
         { "recommendations", qs_optimize_recommendations_op, wf },
+        { "recommendation_apply", qs_turn_apply_op, wf },
         { "conversations_list", qs_conversations_list_op, qs_wf_store (wf) },
         { "conversation_get", qs_conversation_get_op, qs_wf_store (wf) },
         { "conversation_delete", qs_conversation_delete_op, qs_wf_store (wf) },

@@ -1,9 +1,11 @@
 /*  qs_optimize - see qs_optimize.h */
 #include "qs_optimize.h"
+#include "qs_chain.h"
 #include "qs_json.h"
 #include "qs_pricing.h"
 #include "qs_util.h"
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,15 +51,30 @@ typedef struct {
     int backups;
 } cfg_t;
 
+/*  A recommendation found for a service, before chaining: the share of the
+    cost its change keeps (the cost formula is a product, so that share does
+    not depend on what else changes). */
+typedef struct {
+    const char *type;
+    double keep;                /* projected / current, 0..1 */
+    int order;                  /* the rules' order, for equal shares */
+    char description[512];
+    json_object *change;        /* owned */
+} found_t;
+
+#define MAX_FOUND 5
+
 typedef struct {
     json_object *pricing;
     json_object *service;
     json_object *metrics;       /* may be NULL */
     json_object *health;        /* may be NULL */
+    const char *org_id;
     double platform_cost;       /* what the platform bills now */
     double formula_cost;        /* the same from the formula, to scale projections */
     json_object *recs;          /* output array */
-    double service_savings;
+    found_t found[MAX_FOUND];
+    int nfound;
 } svc_ctx_t;
 
 /*  Projected monthly cost of cfg, scaled so the current config maps exactly
@@ -83,36 +100,103 @@ s_priority (double savings, double current)
     return "low";
 }
 
-/*  change: the settings the recommendation sets ({"tier":"small"}, {} for
-    delete_idle), taken; the manage flow turns it into a PATCH. */
+/*  A recommendation the rules found: change (taken) moves the cost from
+    before to after. Chained and emitted by s_emit. */
 static void
 s_add (svc_ctx_t *c, const char *type, double before, double after, const char *description,
        json_object *change)
 {
-    double savings = before - after;
-    if (savings <= 0.005) {
+    if (before - after <= 0.005 || c->nfound == MAX_FOUND) {
         json_object_put (change);
         return;
     }
-    /* the sum over a service can never exceed what it costs */
-    if (c->service_savings + savings > c->platform_cost)
-        savings = c->platform_cost - c->service_savings;
+    found_t *f = &c->found[c->nfound++];
+    f->type = type;
+    f->keep = before > 0 && after > 0 ? after / before : 0;
+    f->order = c->nfound;
+    qs_strlcpy (f->description, description, sizeof f->description);
+    f->change = change;
+}
+
+/*  The id: a hash of what produced the recommendation (the org, the service,
+    the kind, its settings and cost, its metrics without the clock-driven
+    fields), so it stays while they do and changes when any does. */
+static void
+s_id (svc_ctx_t *c, const char *type, char *out, size_t size)
+{
+    json_object *in = json_object_new_object (), *m = json_object_new_object ();
+    static const char *keys[] = {"id", "tier", "replicas", "high_availability", "backup_enabled",
+                                 "environment", "status", "monthly_cost", NULL};
+    qs_json_add_str (in, "org_id", c->org_id ? c->org_id : "");
+    qs_json_add_str (in, "type", type);
+    for (int i = 0; keys[i]; i++) {
+        json_object *v = NULL;
+        if (json_object_object_get_ex (c->service, keys[i], &v))
+            json_object_object_add (in, keys[i], json_object_get (v));
+    }
+    if (c->metrics) {
+        json_object_object_foreach (c->metrics, k, v)
+            if (strcmp (k, "window") && strcmp (k, "last_activity_at"))
+                json_object_object_add (m, k, json_object_get (v));
+    }
+    json_object_object_add (in, "metrics", m);
+    char hash[QS_CHAIN_HASH_LEN + 1];
+    qs_err_t err = {0};
+    if (qs_chain_hash (in, hash, &err) != 0) {
+        json_object_object_del (in, "metrics");                 /* a value JCS refuses */
+        if (qs_chain_hash (in, hash, &err) != 0)
+            snprintf (hash, sizeof hash, "%s", "0000000000000000");
+    }
+    json_object_put (in);
+    snprintf (out, size, "rec-%.16s", hash);
+}
+
+static int
+s_by_keep (const void *a, const void *b)
+{
+    const found_t *fa = a, *fb = b;
+    if (fa->keep != fb->keep)
+        return fa->keep < fb->keep ? -1 : 1;
+    return fa->order - fb->order;
+}
+
+/*  Chain the service's recommendations (contract section 9): the first
+    starts from what the service costs, each next one from the previous
+    one's projection, so nothing is saved twice and the service never saves
+    more than it costs. The biggest cut goes first, so each one saves less
+    than the one before it. */
+static void
+s_emit (svc_ctx_t *c)
+{
+    qsort (c->found, (size_t) c->nfound, sizeof c->found[0], s_by_keep);
     const char *id = qs_json_str (c->service, "id", "");
-    json_object *rec = json_object_new_object ();
-    char rid[160];
-    snprintf (rid, sizeof rid, "rec-%s-%s", id, type);
-    qs_json_add_str (rec, "id", rid);
-    qs_json_add_str (rec, "service_id", id);
-    qs_json_add_str (rec, "service_name", qs_json_str (c->service, "name", id));
-    qs_json_add_str (rec, "type", type);
-    qs_json_add_str (rec, "priority", s_priority (savings, c->platform_cost));
-    qs_json_add_str (rec, "description", description);
-    qs_json_add_double (rec, "current_monthly_cost", s_round2 (before));
-    qs_json_add_double (rec, "projected_monthly_cost", s_round2 (before - savings));
-    qs_json_add_double (rec, "monthly_savings", s_round2 (savings));
-    json_object_object_add (rec, "change", change);
-    json_object_array_add (c->recs, rec);
-    c->service_savings += savings;
+    double current = s_round2 (c->platform_cost);
+    for (int i = 0; i < c->nfound; i++) {
+        found_t *f = &c->found[i];
+        double after = s_round2 (current * f->keep);
+        if (after > current)
+            after = current;
+        if (current - after <= 0.005) {
+            json_object_put (f->change);
+            continue;
+        }
+        json_object *rec = json_object_new_object ();
+        char rid[40];
+        s_id (c, f->type, rid, sizeof rid);
+        qs_json_add_str (rec, "id", rid);
+        qs_json_add_str (rec, "service_id", id);
+        qs_json_add_str (rec, "service_name", qs_json_str (c->service, "name", id));
+        qs_json_add_str (rec, "type", f->type);
+        qs_json_add_str (rec, "priority", s_priority (current - after, c->platform_cost));
+        qs_json_add_str (rec, "description", f->description);
+        qs_json_add_double (rec, "current_monthly_cost", current);
+        qs_json_add_double (rec, "projected_monthly_cost", after);
+        qs_json_add_double (rec, "monthly_savings", s_round2 (current - after));
+        json_object_object_add (rec, "change", f->change);
+        json_object_array_add (c->recs, rec);
+        current = after;
+    }
+    c->nfound = 0;
 }
 
 static double
@@ -269,13 +353,20 @@ s_rule_features (svc_ctx_t *c, cfg_t *cfg, const char *env)
 static int
 s_by_savings (const void *a, const void *b)
 {
-    double sa = qs_json_double (*(json_object *const *) a, "monthly_savings", 0);
-    double sb = qs_json_double (*(json_object *const *) b, "monthly_savings", 0);
-    return sa < sb ? 1 : sa > sb ? -1 : 0;
+    json_object *ra = *(json_object *const *) a, *rb = *(json_object *const *) b;
+    double sa = qs_json_double (ra, "monthly_savings", 0), sb = qs_json_double (rb, "monthly_savings", 0);
+    if (sa != sb)
+        return sa < sb ? 1 : -1;
+    /* equal savings: a service's chain stays in its order (its cost falls along it) */
+    int svc = strcmp (qs_json_str (ra, "service_id", ""), qs_json_str (rb, "service_id", ""));
+    if (svc)
+        return svc;
+    double ca = qs_json_double (ra, "current_monthly_cost", 0), cb = qs_json_double (rb, "current_monthly_cost", 0);
+    return ca < cb ? 1 : ca > cb ? -1 : 0;
 }
 
 json_object *
-qs_optimize_analyze (json_object *services, json_object *metrics, json_object *health,
+qs_optimize_analyze (const char *org_id, json_object *services, json_object *metrics, json_object *health,
                      json_object *pricing, int64_t now_ms, qs_err_t *err)
 {
     if (services && json_object_is_type (services, json_type_object))
@@ -303,14 +394,16 @@ qs_optimize_analyze (json_object *services, json_object *metrics, json_object *h
                        .metrics = qs_json_get (metrics, id, json_type_object),
                        .health = qs_json_get (health, id, json_type_object),
                        .platform_cost = qs_json_double (svc, "monthly_cost", formula > 0 ? formula : 0),
-                       .formula_cost = formula, .recs = recs};
+                       .formula_cost = formula, .recs = recs, .org_id = org_id};
         total += c.platform_cost;
         qs_json_add_double (by_type, type, s_round2 (qs_json_double (by_type, type, 0) + c.platform_cost));
         const char *status = qs_json_str (svc, "status", "running");
         if (!strcmp (status, "provisioning") || !strcmp (status, "failed"))
             continue;          /* advice on a service that is not running would mislead */
-        if (s_rule_idle (&c, now_ms))
+        if (s_rule_idle (&c, now_ms)) {
+            s_emit (&c);
             continue;
+        }
         const char *env = qs_json_str (svc, "environment", "production");
         int production = !strcmp (env, "production");
         /* a service younger than the metrics window has no sustained usage yet */
@@ -323,6 +416,7 @@ qs_optimize_analyze (json_object *services, json_object *metrics, json_object *h
         }
         if (!production)
             s_rule_features (&c, &cfg, env);
+        s_emit (&c);
     }
     json_object_array_sort (recs, s_by_savings);
     json_object *analysis = json_object_new_object ();

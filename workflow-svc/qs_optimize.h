@@ -16,6 +16,14 @@
        Rules 2 and 3 need a full 7-day window: a younger service is left alone.
       4. disable_ha / disable_backups: HA or backups on a non-production
          service.
+    Recommendations of one service chain (contract section 9): the first
+    starts from the service's monthly_cost, each next one from the previous
+    one's projected_monthly_cost; the biggest cut goes first, so a service's
+    savings fall along its chain and the list, sorted by savings, keeps each
+    chain in order. Each has an id: "rec-" and 16 hex digits of the SHA-256
+    of the RFC 8785 form of what produced it (org, service id, kind, tier,
+    replicas, HA, backups, environment, status, monthly cost, the metric
+    values), the same while they do not change.
     Priority follows the savings (high >= 30% of the service's cost or
     >= 100 USD/month, medium >= 10% or >= 20 USD, else low). */
 #ifndef QS_OPTIMIZE_H
@@ -25,7 +33,8 @@
 #include <stdint.h>
 #include "qs_err.h"
 
-/*  services: the platform's {"services":[...]} or the array itself (lent).
+/*  org_id: the caller's org (lent; part of every id).
+    services: the platform's {"services":[...]} or the array itself (lent).
     metrics: {service_id: metrics object of /services/{id}/metrics} (lent;
     a missing entry means "unknown": no utilisation-based advice).
     health: {service_id: {"oom_killed":bool,"restarts":n}} from Kubernetes
@@ -35,7 +44,7 @@
     ({"tier":"small"}, {"replicas":2}, {"high_availability":false},
     {"backup_enabled":false}, {} for delete_idle), which flows/manage.c
     turns into the PATCH. */
-json_object *qs_optimize_analyze (json_object *services, json_object *metrics,
+json_object *qs_optimize_analyze (const char *org_id, json_object *services, json_object *metrics,
                                   json_object *health, json_object *pricing, int64_t now_ms,
                                   qs_err_t *err);
 

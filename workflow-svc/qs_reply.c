@@ -53,10 +53,10 @@ qs_reply_metadata (qs_turn_t *t, const char *engine)
     }
     json_object_object_add (m, "sources", sources);
     const char *keys[] = {"config", "estimate", "validation", "revision", "diagnosis", "data_gaps",
-                          "optimization", "change", "services", "steps_ms"};
+                          "optimization", "change", "services", "candidates", "steps_ms"};
     json_object *vals[] = {t->out.config, t->out.estimate, t->out.validation, t->out.revision,
                            t->out.diagnosis, t->out.data_gaps, t->out.optimization, t->out.change,
-                           t->out.services, t->out.steps_ms};
+                           t->out.services, t->out.candidates, t->out.steps_ms};
     for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
         if (vals[i])
             json_object_object_add (m, keys[i], json_object_get (vals[i]));

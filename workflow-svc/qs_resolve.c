@@ -343,6 +343,16 @@ qs_resolve (json_object *all, const qs_resolve_in_t *in, qs_ref_t *ref)
         rc = s_one (ref, best ? hit : fuzzy, best ? "name" : "fuzzy");
         goto done;
     }
+    /* an explicit name that is none of the org's services (another org's,
+       a typo too far): ask, never swap in a service of the same type */
+    const char *unknown = by_name && !qs_json_bool (in->extract_ref, "resolved", true)
+                        ? qs_json_str (in->extract_ref, "name", NULL) : NULL;
+    if (unknown && strpbrk (unknown, "-_") && !restricted) {
+        ref->named = true;
+        if (n > 0)
+            ref->candidates = json_object_get (services);
+        goto done;
+    }
     /* 3. the last list: "the first one", "#2", "the billing-db one" */
     int index = qs_resolve_list_index (in->message, d);
     if (index >= 0) {

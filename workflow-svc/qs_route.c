@@ -20,6 +20,24 @@ s_word (const char *text, const char *word)
     return false;
 }
 
+static bool s_any (const char *text, const char *const *words);
+
+/*  "is billing-db ok?", "are my caches fine": a yes/no question about state */
+static bool
+s_state_question (const char *text)
+{
+    static const char *const openers[] = {"is", "are", "does", "do", NULL};
+    static const char *const states[] = {"ok", "okay", "fine", "alright", "all right", "good", NULL};
+    while (*text && !isalnum ((unsigned char) *text))
+        text++;
+    for (int i = 0; openers[i]; i++) {
+        size_t n = strlen (openers[i]);
+        if (!strncasecmp (text, openers[i], n) && !isalnum ((unsigned char) text[n]))
+            return s_any (text, states);
+    }
+    return false;
+}
+
 static bool
 s_any (const char *text, const char *const *words)
 {
@@ -59,7 +77,7 @@ static const char *const s_connect[] = {"connect", "connection", "uri", "host", 
 static const char *const s_cost[] = {"cost", "costs", "price", "pay", "expensive", "spend",
                                      "bill", "charge", NULL};
 static const char *const s_saving[] = {"reduce", "save", "saving", "savings", "cheaper", "optimize",
-                                       "optimise", "cut", "lower", NULL};
+                                       "optimise", "cut", "lower", "less", NULL};
 
 bool
 qs_route_new_request (const char *message)
@@ -98,6 +116,18 @@ s_set (qs_route_t *out, qs_route_kind_t kind, const char *intent, const char *fo
     out->kind = kind;
     qs_strlcpy (out->intent, intent, sizeof out->intent);
     qs_strlcpy (out->followup, followup, sizeof out->followup);
+}
+
+/*  What a follow-up's cue words ask about a service already in question:
+    its health (a diagnosis) or its cost (its details); otherwise fallback. */
+static const char *
+s_cue_intent (const char *msg, const char *fallback)
+{
+    if (s_any (msg, s_health) && !s_any (msg, s_connect) && !qs_route_new_request (msg))
+        return "troubleshoot";
+    if (s_any (msg, s_cost) && !s_any (msg, s_saving))
+        return "get_service_info";
+    return fallback;
 }
 
 static const char *
@@ -158,7 +188,8 @@ qs_route_decide (const qs_dialogue_t *d, const qs_route_in_t *in, qs_route_t *ou
     }
     if (!strcmp (d->clarify.asked, "service") && *d->clarify.intent
         && (!strcmp (fu, "answer") || (short_msg && !qs_route_new_request (msg)))) {
-        s_set (out, QS_ROUTE_ANSWER, d->clarify.intent, "answer");
+        /* "is it healthy?" while we ask which one: the same question, now a diagnosis */
+        s_set (out, QS_ROUTE_ANSWER, s_cue_intent (msg, d->clarify.intent), "answer");
         return;
     }
     /* an item of the last list */
@@ -185,19 +216,20 @@ qs_route_decide (const qs_dialogue_t *d, const qs_route_in_t *in, qs_route_t *ou
     /* a follow-up about the subject */
     if (d->nsubject && (!strcmp (fu, "subject") || (!fu[0] && short_msg && !in->names_service
                                                     && qs_resolve_pronoun (msg)))) {
-        const char *to = intent;
         /* the cue words decide even when the intent service read the follow-up:
            "is it healthy?" is never its connection info */
-        if (s_any (msg, s_health) && !s_any (msg, s_connect) && !qs_route_new_request (msg))
-            to = "troubleshoot";
-        else if (s_any (msg, s_cost) && !s_any (msg, s_saving))
-            to = "get_service_info";
-        else if (!fu[0] && (!strcmp (intent, "general_question") || !strcmp (intent, "optimize_costs")))
+        const char *to = s_cue_intent (msg, intent);
+        if (to == intent && !fu[0] && (!strcmp (intent, "general_question") || !strcmp (intent, "optimize_costs")))
             to = "get_service_info";
         s_set (out, QS_ROUTE_FLOW, to, "subject");
         return;
     }
     /* "is my database healthy?" asks for a diagnosis, not the details */
-    if (!fu[0] && !strcmp (intent, "get_service_info") && s_any (msg, s_health) && !s_any (msg, s_connect))
+    if (!fu[0] && !strcmp (intent, "get_service_info") && (s_any (msg, s_health) || s_state_question (msg))
+        && !s_any (msg, s_connect))
         s_set (out, QS_ROUTE_FLOW, "troubleshoot", "");
+    /* "how much does billing-db cost?" is that service's details, not the org's review */
+    if (!fu[0] && !strcmp (intent, "optimize_costs") && in->refers_service && s_any (msg, s_cost)
+        && !s_any (msg, s_saving))
+        s_set (out, QS_ROUTE_FLOW, "get_service_info", "");
 }

@@ -41,6 +41,7 @@ typedef struct {
     const char *confirmation;   /* extract's "yes|no|none" */
     const qs_config_t *config;  /* the settings the message states */
     bool names_service;         /* the message names one of the org's services */
+    bool refers_service;        /* it names or points at one ("the database", "it", a name) */
 } qs_route_in_t;
 
 typedef struct {

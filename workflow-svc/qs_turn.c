@@ -8,6 +8,7 @@
 #include "qs_log.h"
 #include "qs_util.h"
 #include "qs_flows.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,8 +126,8 @@ qs_turn_ask_which (qs_turn_t *t, json_object *candidates, const char *what)
         qs_strlcpy (c->service_type, qs_json_str (s, "service_type", ""), sizeof c->service_type);
     }
     qs_strlcpy (t->out.awaiting, "service", sizeof t->out.awaiting);
-    if (!t->out.services)
-        t->out.services = json_object_get (candidates);
+    /* none of them is used yet: they are the choice, not metadata.services */
+    qs_turn_set (&t->out.candidates, json_object_get (candidates));
 }
 
 bool
@@ -185,7 +186,7 @@ s_free (qs_turn_t *t)
 {
     json_object **wire[] = {&t->out.config, &t->out.estimate, &t->out.validation, &t->out.revision,
                             &t->out.diagnosis, &t->out.data_gaps, &t->out.optimization,
-                            &t->out.change, &t->out.services, &t->out.sources, &t->out.steps_ms,
+                            &t->out.change, &t->out.services, &t->out.candidates, &t->out.sources, &t->out.steps_ms,
                             &t->history, &t->extraction, &t->services, &t->actions};
     for (size_t i = 0; i < sizeof wire / sizeof wire[0]; i++)
         qs_turn_set (wire[i], NULL);
@@ -428,19 +429,21 @@ s_understand (qs_turn_t *t, json_object **cls_p, qs_err_t *err)
     json_object_put (body);
 }
 
-/*  The message names one of the org's services itself (not "it"). */
-static bool
-s_names_service (qs_turn_t *t)
+/*  Whether the message names one of the org's services itself (not "it"),
+    and whether it names or points at one at all ("the database", "it"). */
+static void
+s_refers (qs_turn_t *t, bool *names, bool *refers)
 {
+    *names = *refers = false;
     if (!t->services)
-        return false;
+        return;
     qs_resolve_in_t in = {.message = t->message,
                           .extract_ref = qs_json_get (t->extraction, "service_ref", json_type_object)};
     qs_ref_t ref;
     int hit = qs_resolve (t->services, &in, &ref);
-    bool named = hit && (!strcmp (ref.match, "name") || !strcmp (ref.match, "fuzzy"));
+    *names = hit && (!strcmp (ref.match, "name") || !strcmp (ref.match, "fuzzy"));
+    *refers = ref.named;
     qs_ref_clear (&ref);
-    return named;
 }
 
 static int
@@ -481,8 +484,9 @@ s_dispatch (qs_turn_t *t, qs_err_t *err)
         .message = t->message, .intent = t->intent, .confidence = t->confidence,
         .followup = qs_json_str (cls, "followup", NULL),
         .confirmation = qs_json_str (t->extraction, "confirmation", "none"),
-        .config = &t->said, .names_service = s_names_service (t),
+        .config = &t->said,
     };
+    s_refers (t, &in.names_service, &in.refers_service);
     char old_pending[64];
     qs_strlcpy (old_pending, t->dlg.pending.action_id, sizeof old_pending);
     qs_route_decide (&t->dlg, &in, &t->route);
@@ -537,6 +541,36 @@ s_dispatch (qs_turn_t *t, qs_err_t *err)
     return rc;
 }
 
+/*  The caller's conversation conv_id (404 when not theirs), or a new one
+    when NULL or "", with the user's message appended. 0 or -1. */
+static int
+s_open (qs_turn_t *t, const char *conv_id, const char *text, qs_err_t *err)
+{
+    const qs_auth_t *auth = t->run.pctx.auth;
+    qs_store_t *store = qs_wf_store (t->run.wf);
+    json_object *user_msg = json_object_new_object ();
+    qs_json_add_str (user_msg, "role", "user");
+    qs_json_add_str (user_msg, "content", text);
+    json_object *conv = NULL, *saved = NULL;
+    if (conv_id && *conv_id) {
+        conv = qs_store_conversation_get (store, auth->org_id, auth->sub, conv_id, err);
+        if (conv)
+            saved = qs_store_message_append (store, auth->org_id, auth->sub, conv_id, user_msg, err);
+    }
+    else
+        conv = qs_store_conversation_create (store, auth->org_id, auth->sub, user_msg, err);
+    json_object_put (user_msg);
+    json_object_put (saved);
+    if (!conv || (conv_id && *conv_id && err->status)) {
+        json_object_put (conv);
+        return -1;
+    }
+    qs_strlcpy (t->conv_id, qs_json_str (conv, "id", ""), sizeof t->conv_id);
+    json_object_put (conv);
+    t->run.conversation_id = t->conv_id;
+    return 0;
+}
+
 int
 qs_turn_chat_op (qs_req_t *req, void *arg)
 {
@@ -555,27 +589,10 @@ qs_turn_chat_op (qs_req_t *req, void *arg)
         rc = qs_req_fail (req, 400, "bad_request", "message must be 1 to %d characters of valid UTF-8", QS_CHAT_MESSAGE_MAX);
         goto cleanup;
     }
-    json_object *user_msg = json_object_new_object ();
-    qs_json_add_str (user_msg, "role", "user");
-    qs_json_add_str (user_msg, "content", t.message);
-    json_object *conv = NULL, *saved = NULL;
-    if (conv_id && *conv_id) {
-        conv = qs_store_conversation_get (store, auth->org_id, auth->sub, conv_id, &err);
-        if (conv)
-            saved = qs_store_message_append (store, auth->org_id, auth->sub, conv_id, user_msg, &err);
-    }
-    else
-        conv = qs_store_conversation_create (store, auth->org_id, auth->sub, user_msg, &err);
-    json_object_put (user_msg);
-    json_object_put (saved);
-    if (!conv || (conv_id && *conv_id && err.status)) {
-        json_object_put (conv);
+    if (s_open (&t, conv_id, t.message, &err) != 0) {
         rc = qs_req_fail_err (req, &err);
         goto cleanup;
     }
-    qs_strlcpy (t.conv_id, qs_json_str (conv, "id", ""), sizeof t.conv_id);
-    json_object_put (conv);
-    t.run.conversation_id = t.conv_id;
     t.history = qs_store_message_recent (store, auth->org_id, auth->sub, t.conv_id, HISTORY_TURNS, &err);
     if (!t.history)
         t.history = json_object_new_array ();
@@ -630,4 +647,54 @@ int
 qs_turn_cancel_op (qs_req_t *req, void *arg)
 {
     return s_action_op (req, arg, "cancel");
+}
+
+/*  Apply a recommendation by its id (contract section 9): propose its change
+    in the caller's conversation (or a new one) as the pending plan, so the
+    confirm endpoint or "yes" in chat carries it out. */
+int
+qs_turn_apply_op (qs_req_t *req, void *arg)
+{
+    qs_turn_t t;
+    int64_t t0 = qs_mono_ms ();
+    s_init (&t, arg, req);
+    t.confidence = 1.0;                 /* an explicit request, not a reading */
+    qs_strlcpy (t.intent, "manage_service", sizeof t.intent);
+    json_object *body = qs_req_body (req), *reco = NULL, *rec = NULL;
+    const char *id = qs_json_str (body, "id", "");
+    qs_err_t err = {0};
+    int rc = -1;
+    bool replied = false;
+    if (qs_optimize_recommendations (&t.run, &reco, &err) != 0)
+        goto cleanup;
+    json_object *recs = qs_json_get (reco, "recommendations", json_type_array);
+    for (size_t i = 0; recs && i < json_object_array_length (recs) && !rec; i++)
+        if (!strcmp (qs_json_str (json_object_array_get_idx (recs, i), "id", ""), id))
+            rec = json_object_array_get_idx (recs, i);
+    if (!rec) {
+        qs_err_set (&err, 404, "not_found", "no recommendation %.64s in your organization (an id changes "
+                    "when its service or the service's use does: list them again)", id);
+        goto cleanup;
+    }
+    char text[256];
+    snprintf (text, sizeof text, "Apply recommendation %s (%s for %s)", id, qs_json_str (rec, "type", ""),
+              qs_json_str (rec, "service_name", ""));
+    if (s_open (&t, qs_json_str (body, "conversation_id", NULL), text, &err) != 0)
+        goto cleanup;
+    s_dialogue_load (&t);
+    char old_pending[64];
+    qs_strlcpy (old_pending, t.dlg.pending.action_id, sizeof old_pending);
+    if (qs_manage_propose (&t, rec, "This recommendation", &err) != 0)
+        goto cleanup;
+    qs_strlcpy (t.dlg.last_kind, "manage_service", sizeof t.dlg.last_kind);
+    if (*old_pending && strcmp (old_pending, t.dlg.pending.action_id) && *t.dlg.pending.action_id)
+        s_supersede (&t, old_pending);      /* the newer plan replaces the one that was waiting */
+    rc = s_finish (&t, t0);
+    replied = true;
+cleanup:
+    if (!replied)
+        rc = qs_req_fail_err (req, &err);
+    json_object_put (reco);
+    s_free (&t);
+    return rc;
 }

@@ -9,6 +9,8 @@
                       "intent", "step" and "token" partials
       action_confirm  {"action_id","confirm_name"?} -> ChatResponse of the resumed flow
       action_cancel   {"action_id"} -> ChatResponse
+      recommendation_apply {"id","conversation_id"?} -> ChatResponse
+                      proposing that recommendation (404 unknown / another org's)
 
     The flows (workflow-svc/flows/, one file each) fill a turn through the
     helpers below. Adding a flow = its file + one row of the table in
@@ -35,6 +37,7 @@ typedef struct {
     json_object *optimization;                                 /* optimize */
     json_object *change;                                       /* manage */
     json_object *services;                                     /* the Services used */
+    json_object *candidates;    /* the Services we ask the user to choose from */
     json_object *sources;                                      /* knowledge results cited */
     json_object *steps_ms;                                     /* the graph's node timings */
     char verification[320];
@@ -102,6 +105,7 @@ const qs_flow_t *qs_flow_for_workflow (const char *workflow);
 int qs_turn_chat_op (qs_req_t *req, void *arg);
 int qs_turn_confirm_op (qs_req_t *req, void *arg);
 int qs_turn_cancel_op (qs_req_t *req, void *arg);
+int qs_turn_apply_op (qs_req_t *req, void *arg);
 
 /* ---- for flows ---- */
 /*  Record how long `what` took since `since` (qs_mono_ms). */

@@ -271,6 +271,7 @@ qs_client_op_idempotent (const char *service, const char *op)
 {
     static const char *const effects [][2] = {
         { "workflow", "chat" }, { "workflow", "action_confirm" }, { "workflow", "action_cancel" },
+        { "workflow", "recommendation_apply" },
         { "knowledge", "add_document" }, { "knowledge", "delete_document" },
         { "k8s", "restart" }, { "k8s", "scale" },
     };

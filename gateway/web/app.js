@@ -424,7 +424,10 @@
         el('td', { text: x.priority }),
         el('td', { class: 'num', text: money(x.current_monthly_cost) }),
         el('td', { class: 'num', text: money(x.projected_monthly_cost) }),
-        el('td', { class: 'num', text: money(x.monthly_savings) })]));
+        el('td', { class: 'num', text: money(x.monthly_savings) }),
+        el('td', null, [el('button', { type: 'button', class: 'small apply', text: 'Apply',
+          'aria-label': 'Apply: ' + x.type.replace(/_/g, ' ') + ' for ' + (x.service_name || x.service_id),
+          onclick: function () { applyRecommendation(x, this); } })])]));
     });
     $('recs-total').textContent = money(total);
     $('recs-table').hidden = recs.length === 0;
@@ -452,6 +455,93 @@
       chart.appendChild(svg('text', { x: labelW + w + 6, y: y + 17 }, money(x.monthly_savings)));
     });
     wrap.appendChild(chart);
+  }
+
+  // ---- applying a recommendation (contract section 9) -----------------------
+  // Apply asks the server to propose the change (a pending action in a new
+  // conversation); the dialog shows it and asks; Confirm executes it (a
+  // delete needs the service's name typed back), Cancel cancels it.
+
+  var applying = null;            // {action, name, delete, done}
+
+  function applyRecommendation(rec, button) {
+    button.disabled = true;
+    api('POST', '/recommendations/' + encodeURIComponent(rec.id) + '/apply', {}).then(function (resp) {
+      var action = ((resp && resp.actions) || []).filter(function (a) {
+        return a.status === 'pending_confirmation';
+      })[0];
+      showApplyDialog(rec, resp, action);
+    }).catch(function (err) {
+      $('recs-summary').textContent = err instanceof ApiError ? err.message : 'Could not reach QuickSpin AI.';
+    }).then(function () { button.disabled = false; });
+  }
+
+  function showApplyDialog(rec, resp, action) {
+    var dialog = $('apply-dialog'), change = (action && action.change) || {};
+    var del = !!action && action.type === 'delete_service';
+    var name = (action && action.config && action.config.name) || rec.service_name || rec.service_id;
+    applying = { action: action, name: name, delete: del, done: !action };
+    $('apply-title').textContent = (del ? 'Delete ' : 'Change ') + name;
+    $('apply-summary').textContent = action ? rec.description || '' : '';
+    var list = $('apply-changes');
+    list.textContent = '';
+    window.QSPlan.changeLines(change).forEach(function (line) { list.appendChild(el('li', { text: line })); });
+    $('apply-cost').textContent = action ? 'Monthly cost ' + money(change.monthly_cost_before) + ' -> ' +
+      money(change.monthly_cost_after) + ' (saves ' + money((change.monthly_cost_before || 0) -
+      (change.monthly_cost_after || 0)) + ' per month)' : '';
+    $('apply-name-wrap').hidden = !del;
+    $('apply-name-hint').textContent = name;
+    $('apply-name').value = '';
+    var result = $('apply-result');
+    result.textContent = '';
+    // refused before asking (role, plan): the answer says why, nothing to confirm
+    if (!action) result.innerHTML = window.QSMarkdown.render((resp && resp.message) || 'Nothing to apply.');
+    var confirmBtn = $('apply-confirm');
+    confirmBtn.hidden = !action;
+    confirmBtn.textContent = del ? 'Delete' : 'Apply change';
+    confirmBtn.className = del ? 'danger' : 'primary';
+    confirmBtn.disabled = del;
+    $('apply-close').textContent = action ? 'Cancel' : 'Close';
+    dialog.showModal();
+    (del ? $('apply-name') : action ? confirmBtn : $('apply-close')).focus();
+  }
+
+  function settleApply(verb) {
+    var a = applying;
+    if (!a) return;
+    if (a.done || !a.action) { closeApply(); return; }
+    var body = verb === 'confirm' && a.delete ? { confirm_name: $('apply-name').value } : {};
+    $('apply-confirm').disabled = true;
+    $('apply-close').disabled = true;
+    var result = $('apply-result');
+    result.textContent = verb === 'confirm' ? 'Executing…' : 'Cancelling…';
+    api('POST', '/actions/' + encodeURIComponent(a.action.id) + '/' + verb, body).then(function (resp) {
+      var mine = ((resp && resp.actions) || []).filter(function (x) { return x.id === a.action.id; })[0];
+      var status = mine ? mine.status : (verb === 'confirm' ? 'executed' : 'cancelled');
+      a.done = true;
+      if (verb === 'cancel') { closeApply(); return; }
+      result.textContent = '';
+      result.appendChild(el('p', null, ['Status: ', el('span', { class: 'status ' + status, text: status.replace(/_/g, ' ') })]));
+      var msg = el('div');
+      msg.innerHTML = window.QSMarkdown.render((resp && resp.message) || '');
+      result.appendChild(msg);
+      $('apply-confirm').hidden = true;
+      $('apply-close').textContent = 'Close';
+    }).catch(function (err) {
+      result.textContent = err instanceof ApiError ? err.message : 'Could not reach QuickSpin AI.';
+      if (err && err.status === 409) a.done = true;
+      $('apply-confirm').disabled = a.done || (a.delete && $('apply-name').value !== a.name);
+    }).then(function () { $('apply-close').disabled = false; });
+  }
+
+  function closeApply() {
+    var a = applying;
+    applying = null;
+    if ($('apply-dialog').open) $('apply-dialog').close();
+    if (a && a.done) {
+      loadRecommendations();
+      refreshConversations();
+    }
   }
 
   // ---- views and wiring -----------------------------------------------------
@@ -505,6 +595,13 @@
     $('tab-chat').addEventListener('click', function () { showView('chat'); });
     $('tab-savings').addEventListener('click', function () { showView('savings'); });
     $('refresh-recs').addEventListener('click', loadRecommendations);
+    $('apply-confirm').addEventListener('click', function () { settleApply('confirm'); });
+    $('apply-close').addEventListener('click', function () { settleApply('cancel'); });
+    $('apply-name').addEventListener('input', function () {
+      if (applying) $('apply-confirm').disabled = applying.done || this.value !== applying.name;
+    });
+    // Escape is a Cancel: the pending action must not outlive the dialog
+    $('apply-dialog').addEventListener('cancel', function (ev) { ev.preventDefault(); settleApply('cancel'); });
     $('toggle-convs').addEventListener('click', function () {
       var open = $('sidebar').classList.toggle('open');
       this.setAttribute('aria-expanded', String(open));

@@ -1,7 +1,8 @@
 /*  The quickspin binary against the whole suite on loopback: one-shot chat,
     --json, the recommendations table, conversations list/show/delete,
     confirm, exit codes (401, unreachable, usage, 404, 409), the config file,
-    and the interactive session in tmux (question, y/N prompt, Ctrl-D). */
+    the interactive session in tmux (question, y/N prompt, Ctrl-D), and
+    recommend --apply (scripted and at a terminal). */
 #include "../qs_test.h"
 #include <fcntl.h>
 #include <poll.h>
@@ -347,6 +348,81 @@ START_TEST (test_config_file)
 }
 END_TEST
 
+//  The first recommendation of the org that token sees whose type is (or,
+//  with negate, is not) type; its id into id, its service name into name.
+static void
+s_reco (const char *token, const char *type, bool negate, char *id, char *name)
+{
+    json_object *api = NULL;
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_gateway (s_h), "/api/v1/recommendations", token, NULL, &api), 200);
+    json_object *recs = qs_json_get (api, "recommendations", json_type_array);
+    id[0] = '\0';
+    for (size_t i = 0; recs && i < json_object_array_length (recs) && !id[0]; i++) {
+        json_object *r = json_object_array_get_idx (recs, i);
+        if (!strcmp (qs_json_str (r, "type", ""), type) != negate) {
+            snprintf (id, 64, "%s", qs_json_str (r, "id", ""));
+            snprintf (name, 64, "%s", qs_json_str (r, "service_name", ""));
+        }
+    }
+    json_object_put (api);
+    ck_assert_msg (id[0], "no %s%s recommendation", negate ? "non-" : "", type);
+}
+
+//  recommend --apply: --yes for scripts, --json, and the errors
+START_TEST (test_recommend_apply)
+{
+    char id[64], name[64];
+    s_reco (s_globex, "delete_idle", true, id, name);
+    s_run_t r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend"));
+    ck_assert_msg (strstr (r.out, id) != NULL, "the table does not show the id %s: %s", id, r.out);
+    s_run_free (&r);
+    //  without a terminal or an answer: shown, not applied
+    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend", "--apply", id));
+    ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
+    char change[128];
+    snprintf (change, sizeof change, "Change %s (action ", name);
+    ck_assert_msg (strstr (r.out, change) != NULL, "no change shown: %s", r.out);
+    ck_assert_ptr_nonnull (strstr (r.out, " -> "));
+    ck_assert_ptr_nonnull (strstr (r.out, "monthly cost $"));
+    ck_assert_ptr_nonnull (strstr (r.out, "Apply this change? [y/N]"));
+    ck_assert_ptr_nonnull (strstr (r.out, "Not applied; nothing changed."));
+    ck_assert_ptr_nonnull (strstr (r.out, "(update_service): cancelled"));
+    s_run_free (&r);
+    //  --yes --json: the apply answer, then the confirm answer, as JSON
+    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("--json", "recommend", "--apply", id, "--yes"));
+    ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
+    ck_assert_ptr_nonnull (strstr (r.out, "\"pending_confirmation\""));
+    ck_assert_ptr_nonnull (strstr (r.out, "\"executed\""));
+    ck_assert_ptr_nonnull (strstr (r.out, "\"monthly_cost_before\""));
+    s_run_free (&r);
+    //  applied: the service changed, so that id is gone
+    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend", "--apply", id, "--yes"));
+    ck_assert_int_eq (r.status, 1);
+    ck_assert_ptr_nonnull (strstr (r.err, "not_found"));
+    s_run_free (&r);
+    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend", "--apply", "../etc"));
+    ck_assert_int_eq (r.status, 2);
+    s_run_free (&r);
+    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend", "--yes"));
+    ck_assert_int_eq (r.status, 2);
+    s_run_free (&r);
+    //  --yes never deletes: the name must be typed (none here)
+    char *admin = qs_harness_token ("cli-admin", "org-globex", "admin");
+    s_reco (admin, "delete_idle", false, id, name);
+    r = s_cli_run (qs_harness_gateway (s_h), admin, S_ARGS ("recommend", "--apply", id, "--yes"));
+    ck_assert_int_eq (r.status, 2);
+    ck_assert_ptr_nonnull (strstr (r.out, "--yes does not delete"));
+    ck_assert_ptr_nonnull (strstr (r.out, "(delete_service): cancelled"));
+    s_run_free (&r);
+    //  a member may not delete: told why, exit 4
+    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend", "--apply", id));
+    ck_assert_int_eq (r.status, 4);
+    ck_assert_ptr_nonnull (strstr (r.err, "role"));
+    s_run_free (&r);
+    free (admin);
+}
+END_TEST
+
 //  ---- interactive, in tmux (private socket) -------------------------------
 
 static const char *s_target = "qs";    // the tmux session s_pane/s_keys work on
@@ -521,6 +597,67 @@ START_TEST (test_prompt_takes_a_change_tmux)
 }
 END_TEST
 
+//  recommend --apply at a terminal: the change, y/N, "y" applies it; a
+//  delete asks for the name and a wrong one deletes nothing.
+START_TEST (test_recommend_apply_tmux)
+{
+    char cmd[4096], id[64], name[64];
+    s_target = "apply";
+    s_reco (s_globex, "delete_idle", true, id, name);
+    snprintf (cmd, sizeof cmd,
+              "tmux -L %s new-session -d -s apply -x 160 -y 50 "
+              "\"env HOME=%s QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s %s recommend --apply %s; "
+              "echo QS_EXIT=\\$?; sleep 60\"",
+              s_sock, s_home, qs_harness_gateway (s_h), s_globex, s_cli, id);
+    ck_assert_int_eq (system (cmd), 0);
+    char *pane = s_pane_wait ("Apply this change? [y/N]", 1, 30000);
+    ck_assert_msg (pane != NULL, "no y/N prompt: %s", s_pane ());
+    ck_assert_ptr_nonnull (strstr (pane, name));
+    ck_assert_ptr_nonnull (strstr (pane, "monthly cost $"));
+    free (pane);
+    s_keys ("y", true);
+    s_keys ("Enter", false);
+    pane = s_pane_wait ("QS_EXIT=", 1, 30000);
+    ck_assert_msg (pane != NULL, "the command did not end: %s", s_pane ());
+    ck_assert_msg (strstr (pane, "(update_service): executed") != NULL, "not executed: %s", pane);
+    ck_assert_msg (strstr (pane, "QS_EXIT=0") != NULL, "exit status: %s", strstr (pane, "QS_EXIT="));
+    free (pane);
+    snprintf (cmd, sizeof cmd, "tmux -L %s kill-session -t apply 2>/dev/null", s_sock);
+    ck_assert_int_eq (system (cmd), 0);
+    //  a delete: the name typed back, and a wrong one changes nothing
+    char *admin = qs_harness_token ("cli-admin", "org-globex", "admin");
+    s_reco (admin, "delete_idle", false, id, name);
+    s_target = "del";
+    snprintf (cmd, sizeof cmd,
+              "tmux -L %s new-session -d -s del -x 160 -y 50 "
+              "\"env HOME=%s QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s %s recommend --apply %s; "
+              "echo QS_EXIT=\\$?; sleep 60\"",
+              s_sock, s_home, qs_harness_gateway (s_h), admin, s_cli, id);
+    ck_assert_int_eq (system (cmd), 0);
+    pane = s_pane_wait ("Type the service's name to delete it:", 1, 30000);
+    ck_assert_msg (pane != NULL, "no name prompt: %s", s_pane ());
+    ck_assert_ptr_nonnull (strstr (pane, "Delete "));
+    ck_assert_ptr_nonnull (strstr (pane, "status running -> deleted"));
+    free (pane);
+    s_keys ("yes", true);
+    s_keys ("Enter", false);
+    pane = s_pane_wait ("QS_EXIT=", 1, 30000);
+    ck_assert_msg (pane != NULL, "the command did not end: %s", s_pane ());
+    ck_assert_msg (strstr (pane, "The name does not match; nothing changed.") != NULL, "%s", pane);
+    ck_assert_msg (strstr (pane, "QS_EXIT=1") != NULL, "exit status: %s", strstr (pane, "QS_EXIT="));
+    free (pane);
+    snprintf (cmd, sizeof cmd, "tmux -L %s kill-session -t del 2>/dev/null", s_sock);
+    ck_assert_int_eq (system (cmd), 0);
+    json_object *svc = NULL;
+    char path[160];
+    s_reco (admin, "delete_idle", false, id, name);          /* still there, still idle */
+    snprintf (path, sizeof path, "/api/v1/recommendations/%s/apply", id);
+    ck_assert_int_eq (qs_harness_http ("POST", qs_harness_gateway (s_h), path, admin, "{}", &svc), 200);
+    json_object_put (svc);
+    free (admin);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -537,6 +674,8 @@ s_suite (void)
     tcase_add_test (tc, test_interactive_tmux);
     tcase_add_test (tc, test_one_shot_prompt_tmux);
     tcase_add_test (tc, test_prompt_takes_a_change_tmux);
+    tcase_add_test (tc, test_recommend_apply);
+    tcase_add_test (tc, test_recommend_apply_tmux);
     suite_add_tcase (s, tc);
     return s;
 }

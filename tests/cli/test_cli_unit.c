@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "qs_cli_apply.h"
 #include "qs_cli_cmds.h"
 #include "qs_cli_config.h"
 #include "qs_cli_ctx.h"
@@ -191,6 +192,44 @@ START_TEST (test_history)
 }
 END_TEST
 
+//  ---- a recommendation's change, before it is confirmed ----------------------
+
+START_TEST (test_apply_render)
+{
+    json_object *r = json_tokener_parse (
+        "{\"conversation_id\":\"c1\",\"actions\":[{\"id\":\"act-9\",\"type\":\"update_service\","
+        "\"status\":\"pending_confirmation\",\"service_id\":\"svc-1\",\"config\":{\"name\":\"billing-db\"},"
+        "\"change\":{\"before\":{\"tier\":\"large\",\"high_availability\":true},"
+        "\"after\":{\"tier\":\"small\",\"high_availability\":false},"
+        "\"monthly_cost_before\":1343.2,\"monthly_cost_after\":80.3}}]}");
+    ck_assert_ptr_nonnull (r);
+    char *text = qs_cli_apply_render (r);
+    ck_assert_str_eq (text, "Change billing-db (action act-9):\n"
+                            "  tier large -> small\n"
+                            "  high availability on -> off\n"
+                            "  monthly cost $1,343.20 -> $80.30 (saves $1,262.90/month)\n");
+    free (text);
+    json_object_put (r);
+    //  a delete reads as one, with the service's status
+    r = json_tokener_parse (
+        "{\"actions\":[{\"id\":\"act-2\",\"type\":\"delete_service\",\"status\":\"pending_confirmation\","
+        "\"service_id\":\"svc-2\",\"change\":{\"before\":{\"status\":\"running\"},\"after\":{\"status\":\"deleted\"},"
+        "\"monthly_cost_before\":40,\"monthly_cost_after\":0}}]}");
+    text = qs_cli_apply_render (r);
+    ck_assert_str_eq (text, "Delete svc-2 (action act-2):\n  status running -> deleted\n"
+                            "  monthly cost $40.00 -> $0.00 (saves $40.00/month)\n");
+    free (text);
+    json_object_put (r);
+    //  nothing pending (a refusal, a settled action): nothing to show
+    r = json_tokener_parse ("{\"actions\":[{\"id\":\"a\",\"status\":\"executed\"}],\"message\":\"done\"}");
+    ck_assert_ptr_null (qs_cli_apply_render (r));
+    json_object_put (r);
+    r = json_tokener_parse ("{\"message\":\"Your role cannot change services\"}");
+    ck_assert_ptr_null (qs_cli_apply_render (r));
+    json_object_put (r);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -204,6 +243,7 @@ s_suite (void)
     tcase_add_test (tc, test_config_path);
     tcase_add_test (tc, test_money_and_exit_codes);
     tcase_add_test (tc, test_history);
+    tcase_add_test (tc, test_apply_render);
     suite_add_tcase (s, tc);
     return s;
 }

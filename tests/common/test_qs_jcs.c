@@ -99,6 +99,12 @@ START_TEST (test_rejects_what_has_no_canonical_form)
     ck_assert_ptr_null (qs_jcs_serialize (o, &err));
     ck_assert_int_eq (err.status, 422);
     json_object_put (o);
+    /* a bad member name right after a two-byte character (found by fuzz_optimize) */
+    o = json_object_new_object ();
+    json_object_object_add (o, "\xc3\xa9\xe2", json_object_new_int (1));
+    ck_assert_ptr_null (qs_jcs_serialize (o, &err));
+    ck_assert_int_eq (err.status, 422);
+    json_object_put (o);
     o = json_object_new_double (1.0 / 0.0);
     ck_assert_ptr_null (qs_jcs_serialize (o, &err));
     json_object_put (o);

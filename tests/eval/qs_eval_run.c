@@ -343,6 +343,26 @@ s_request (s_script_t *s, json_object *turn, json_object **reply_p, char *why, s
     return st;
 }
 
+/*  A reply about a service the org did not have when the ids were read (one
+    this turn created): read the org's services again, as the platform is
+    what says whose a service is. */
+static void
+s_org_ids_fresh (s_script_t *s, json_object *reply)
+{
+    json_object *subject = qs_eval_subject (reply);
+    bool unknown = false;
+    json_object_object_foreach (subject, id, unused) {
+        (void) unused;
+        unknown = unknown || (s->org_ids && !json_object_object_get_ex (s->org_ids, id, NULL));
+    }
+    json_object_put (subject);
+    json_object *ids = unknown ? s_org_ids (s, NULL) : NULL;
+    if (ids) {
+        json_object_put (s->org_ids);
+        s->org_ids = ids;
+    }
+}
+
 static bool
 s_turn (s_script_t *s, json_object *turn, char *why, size_t size)
 {
@@ -358,6 +378,7 @@ s_turn (s_script_t *s, json_object *turn, char *why, size_t size)
     else if (ok && st != 200 && !qs_json_str (qs_json_path (reply, "error"), "code", NULL))
         ok = qs_eval_fail (why, size, "HTTP %ld without the contract's error shape", st);
     if (ok && st == 200) {
+        s_org_ids_fresh (s, reply);
         qs_eval_seen_t seen = {.conversation_id = s->conv, .current = s->current,
                                .previous = s->previous, .org_ids = s->org_ids,
                                .pricing = s->env->pricing, .recs = s->recs, .list = s->list};

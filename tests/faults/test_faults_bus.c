@@ -117,6 +117,7 @@ START_TEST (test_two_brokers)
              (long long) (qs_mono_ms () - t0));
     /* idempotency is the op's: chat turns and other effects are not */
     ck_assert (!qs_client_op_idempotent ("workflow", "chat"));
+    ck_assert (!qs_client_op_idempotent ("workflow", "recommendation_apply"));     /* proposes an action */
     ck_assert (!qs_client_op_idempotent ("knowledge", "add_document"));
     ck_assert (!qs_client_op_idempotent ("k8s", "restart"));
     ck_assert (qs_client_op_idempotent ("knowledge", "search"));

@@ -54,7 +54,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     }
     qs_err_t err;
     qs_err_clear (&err);
-    json_object *out = qs_optimize_analyze (services, metrics, health, pricing, now_ms, &err);
+    json_object *out = qs_optimize_analyze ("org-fuzz", services, metrics, health, pricing, now_ms, &err);
     if (out) {
         json_object *recs = qs_json_get (out, "recommendations", json_type_array);
         QS_FUZZ_CHECK (recs);

@@ -3,7 +3,9 @@
     data: another user's conversation or action is 404 (never 403, so ids
     cannot be probed), a viewer's confirm is 403 (changes to running services
     too: a delete is an admin's, with the name typed back), recommendations come from
-    the caller's org only, the document routes are admin-only. */
+    the caller's org only, the document routes are admin-only, a
+    recommendation is applied only in its org and settled only by its
+    proposer. */
 #include "../qs_test.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -337,6 +339,64 @@ START_TEST (test_documents_scoped_to_org)
 }
 END_TEST
 
+//  POST /api/v1/recommendations/{id}/apply (contract section 9): the owner
+//  gets a pending action that only they can settle; a colleague, an admin
+//  and another org see 404 for it; another org's recommendation id is 404;
+//  a viewer may ask (an explanation, no action) but never confirm (403)
+START_TEST (test_apply_route)
+{
+    char *viewer = qs_harness_token ("gwen", "org-globex", "viewer");
+    char *colleague = qs_harness_token ("dave", "org-globex", "member");
+    json_object *reco = NULL, *r = NULL;
+    ck_assert_int_eq (s_http ("GET", "/api/v1/recommendations", s_carol, NULL, &reco), 200);
+    json_object *recs = qs_json_get (reco, "recommendations", json_type_array), *rec = NULL;
+    for (size_t i = 0; recs && i < json_object_array_length (recs) && !rec; i++)
+        if (strcmp (qs_json_str (json_object_array_get_idx (recs, i), "type", ""), "delete_idle"))
+            rec = json_object_array_get_idx (recs, i);
+    ck_assert_msg (rec, "globex has no recommendation to apply");
+    char apply[200], path[200], conv[80], action[80], body[200];
+    snprintf (apply, sizeof apply, "/api/v1/recommendations/%s/apply", qs_json_str (rec, "id", ""));
+    //  no token; a body that is not an object; another org's id; an unknown id
+    s_expect ("POST", apply, NULL, "{}", 401, NULL);
+    s_expect ("POST", apply, s_carol, "[1]", 400, NULL);
+    s_expect ("POST", apply, s_alice, "{}", 404, "not_found");
+    s_expect ("POST", apply, s_acme_admin, "{}", 404, "not_found");
+    s_expect ("POST", "/api/v1/recommendations/rec-0000000000000000/apply", s_carol, "{}", 404, "not_found");
+    //  a viewer may ask: told why, nothing to confirm
+    ck_assert_int_eq (s_http ("POST", apply, viewer, "{}", &r), 200);
+    ck_assert_int_eq ((int) json_object_array_length (qs_json_get (r, "actions", json_type_array)), 0);
+    ck_assert_ptr_nonnull (strstr (qs_json_str (r, "message", ""), "role"));
+    json_object_put (r);
+    //  the owner's proposal
+    ck_assert_int_eq (s_http ("POST", apply, s_carol, "{}", &r), 200);
+    snprintf (conv, sizeof conv, "%s", qs_json_str (r, "conversation_id", ""));
+    snprintf (action, sizeof action, "%s", qs_json_str (qs_json_path (r, "actions.0"), "id", ""));
+    ck_assert_msg (*action, "no pending action: %s", json_object_to_json_string (r));
+    json_object_put (r);
+    //  nobody else settles it or proposes into the owner's conversation
+    const char *others[] = { colleague, s_globex_admin, s_alice_globex, s_alice };
+    snprintf (body, sizeof body, "{\"conversation_id\":\"%s\"}", conv);
+    for (size_t i = 0; i < 4; i++) {
+        snprintf (path, sizeof path, "/api/v1/actions/%s/confirm", action);
+        s_expect ("POST", path, others[i], "{}", 404, "not_found");
+        snprintf (path, sizeof path, "/api/v1/actions/%s/cancel", action);
+        s_expect ("POST", path, others[i], "{}", 404, "not_found");
+        if (i < 3)              /* the same org: the id is known, the conversation is not theirs */
+            s_expect ("POST", apply, others[i], body, 404, "not_found");
+    }
+    snprintf (path, sizeof path, "/api/v1/actions/%s/confirm", action);
+    s_expect ("POST", path, viewer, "{}", 403, "forbidden");
+    //  still pending for its owner, who cancels it
+    snprintf (path, sizeof path, "/api/v1/actions/%s/cancel", action);
+    ck_assert_int_eq (s_http ("POST", path, s_carol, "{}", &r), 200);
+    ck_assert_str_eq (qs_json_str (qs_json_path (r, "actions.0"), "status", ""), "cancelled");
+    json_object_put (r);
+    json_object_put (reco);
+    free (viewer);
+    free (colleague);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -351,6 +411,7 @@ s_suite (void)
     tcase_add_test (tc, test_recommendations_scoped_to_org);
     tcase_add_test (tc, test_document_routes_admin_only);
     tcase_add_test (tc, test_documents_scoped_to_org);
+    tcase_add_test (tc, test_apply_route);
     suite_add_tcase (s, tc);
     return s;
 }

@@ -9,6 +9,8 @@ const src = readFileSync(fileURLToPath(new URL('../../gateway/web/plan.js', impo
 const sandbox = {};
 vm.runInNewContext(src, { globalThis: sandbox });
 const { revisionText, supersedes } = sandbox.QSPlan;
+// arrays from the script's own realm, compared as plain ones
+const changeLines = (c) => Array.from(sandbox.QSPlan.changeLines(c));
 
 const rev = { supersedes: 'act-1', changes: [
   { field: 'tier', before: 'small', after: 'large' },
@@ -31,4 +33,12 @@ assert.equal(supersedes({ revision: rev }), 'act-1');
 assert.equal(supersedes({ revision: { supersedes: 7 } }), '');
 assert.equal(supersedes({}), '');
 assert.equal(supersedes(undefined), '');
-console.log('plan.js: 11 checks passed');
+// a proposed change (contract section 9), as the CLI's recommend --apply says it
+assert.deepEqual(changeLines({ before: { tier: 'large', high_availability: true },
+  after: { tier: 'small', high_availability: false }, monthly_cost_before: 1343.2, monthly_cost_after: 80.3 }),
+  ['tier large -> small', 'high availability on -> off']);
+assert.deepEqual(changeLines({ before: { status: 'running' }, after: { status: 'deleted' } }), ['status running -> deleted']);
+assert.deepEqual(changeLines({ after: { replicas: 2 } }), ['replicas none -> 2']);
+assert.deepEqual(changeLines(undefined), []);
+assert.deepEqual(changeLines({ after: 'nonsense' }), []);
+console.log('plan.js: 16 checks passed');

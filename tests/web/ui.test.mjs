@@ -1,8 +1,8 @@
 // The web UI in headless Chromium (Debian's /usr/bin/chromium, driven by
 // playwright-core): starts the whole suite with scripts/run-local on its own
 // ports, signs in with a dev token, asks a question, provisions with
-// confirmation, deletes a conversation, looks at the savings chart and the
-// phone layout. Screenshots go to <build>/tests/out/web-*.png.
+// confirmation, deletes a conversation, looks at the savings chart, applies a
+// recommendation from it, and the phone layout. Screenshots go to <build>/tests/out/web-*.png.
 // Usage: node tests/web/ui.test.mjs <build dir>
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
@@ -194,6 +194,31 @@ try {
   check((await page.locator('#recs-table tbody tr').count()) === api.recommendations.length, 'table rows != recommendations');
   await page.screenshot({ path: path.join(out, 'web-5-savings.png'), fullPage: true });
   log(`savings: ${bars} bars, total ${total}`);
+
+  // Apply a recommendation a member may carry out: the change, Apply change,
+  // executed, and the platform's service has the new settings
+  const target = api.recommendations.find((x) => x.type !== 'delete_idle');
+  check(target, 'org-globex has no recommendation a member may apply');
+  await page.getByRole('button', { name: `Apply: ${target.type.replace(/_/g, ' ')} for ${target.service_name}` }).click();
+  const dialog = page.locator('#apply-dialog');
+  await dialog.getByRole('button', { name: 'Apply change' }).waitFor()
+    .catch(async () => { throw new Failure(`Apply showed no change to confirm: ${await dialog.innerText().catch(() => '')}`); });
+  check((await page.locator('#apply-changes li').count()) === Object.keys(target.change).length,
+    'the dialog does not list each setting the recommendation changes');
+  check(/^Monthly cost \$[\d,.]+ -> \$[\d,.]+/.test(await page.locator('#apply-cost').innerText()), 'no monthly cost before -> after');
+  await page.screenshot({ path: path.join(out, 'web-7-apply.png') });
+  await dialog.getByRole('button', { name: 'Apply change' }).click();
+  await dialog.locator('.status.executed').waitFor({ timeout: 30000 })
+    .catch(async () => { throw new Failure(`the applied change is not "executed": ${await dialog.innerText()}`); });
+  const changed = await (await fetch(`${sandbox}/api/v1/services/${target.service_id}`,
+    { headers: { Authorization: `Bearer ${globex}` } })).json();
+  for (const [k, v] of Object.entries(target.change)) check(changed[k] === v, `the platform's ${k} is ${changed[k]}, not ${v}`);
+  const after = await (await fetch(`${base}/api/v1/recommendations`, { headers: { Authorization: `Bearer ${globex}` } })).json();
+  check(!after.recommendations.some((x) => x.id === target.id), 'the applied recommendation kept its id');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await page.waitForFunction((n) => document.querySelectorAll('#recs-table tbody tr').length === n, after.recommendations.length)
+    .catch(() => { throw new Failure('the Savings page was not read again after the change'); });
+  log(`applied ${target.type} to ${target.service_name}`);
 
   // phone width: nothing wider than the screen, the composer reachable
   await page.setViewportSize({ width: 390, height: 844 });

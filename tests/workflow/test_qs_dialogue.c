@@ -137,6 +137,17 @@ START_TEST (test_forgiving_names)
     int n = 0;
     ck_assert_str_eq (s_resolve (svcs, NULL, "what about evnts", &n), "s4");
     ck_assert_str_eq (s_resolve (svcs, NULL, "what about evts", &n), "");
+    /* a name of none of the org's services (another org's) is not swapped for
+       the org's only cache: the user is asked, nothing is resolved */
+    json_object *unknown = json_tokener_parse ("{\"name\":\"acme-cache\",\"resolved\":false,\"match\":\"name\"}");
+    qs_resolve_in_t in = {.message = "is acme-cache healthy?", .extract_ref = unknown};
+    qs_ref_t ref;
+    ck_assert_int_eq (qs_resolve (svcs, &in, &ref), 0);
+    ck_assert_ptr_null (ref.service);
+    ck_assert_int_eq ((int) json_object_array_length (ref.candidates), 4);
+    qs_ref_clear (&ref);
+    json_object_put (unknown);
+    ck_assert_str_eq (s_resolve (svcs, NULL, "is the cache healthy?", NULL), "s3");   /* a type still resolves */
     ck_assert_int_eq (qs_resolve_distance ("kitten", "sitting", 5), 3);
     ck_assert_int_eq (qs_resolve_distance ("abc", "abcdefgh", 2), 3);
     json_object_put (svcs);
@@ -257,11 +268,47 @@ START_TEST (test_route_follow_ups)
     r = s_route (&d, "what about orders-db?", "optimize_costs", NULL, "none", NULL);
     ck_assert_str_eq (r.intent, "get_connection_info");
     ck_assert_str_eq (r.followup, "what_about");
+    /* a named service's cost is its details; a saving question stays the review */
+    qs_dialogue_t fresh;
+    qs_dialogue_init (&fresh);
+    qs_config_t none;
+    qs_config_init (&none);
+    qs_route_in_t in = {.message = "how much does billing-db cost me per month?", .intent = "optimize_costs",
+                        .confidence = 0.8, .confirmation = "none", .config = &none,
+                        .names_service = true, .refers_service = true};
+    qs_route_decide (&fresh, &in, &r);
+    ck_assert_str_eq (r.intent, "get_service_info");
+    in.message = "how can billing-db cost me less?";
+    qs_route_decide (&fresh, &in, &r);
+    ck_assert_str_eq (r.intent, "optimize_costs");
+    in.message = "how much do I spend in total?";
+    in.names_service = in.refers_service = false;
+    qs_route_decide (&fresh, &in, &r);
+    ck_assert_str_eq (r.intent, "optimize_costs");
+    /* "is X ok?" asks for its health */
+    in.message = "is my postgres database ok?";
+    in.intent = "get_service_info";
+    in.refers_service = true;
+    qs_route_decide (&fresh, &in, &r);
+    ck_assert_str_eq (r.intent, "troubleshoot");
+    in.message = "what version is billing-db on? ok";
+    qs_route_decide (&fresh, &in, &r);
+    ck_assert_str_eq (r.intent, "get_service_info");
     /* an open question is answered */
     snprintf (d.clarify.asked, sizeof d.clarify.asked, "service_type");
     r = s_route (&d, "postgres", "general_question", NULL, "none", "{\"service_type\":\"postgresql\"}");
     ck_assert_int_eq (r.kind, QS_ROUTE_ANSWER);
     ck_assert_str_eq (r.intent, "provision_service");
+    qs_dialogue_clarify_clear (&d);
+    /* we asked which service to connect to: a health question takes over the
+       open question (still about the service we asked for) */
+    snprintf (d.clarify.asked, sizeof d.clarify.asked, "service");
+    snprintf (d.clarify.intent, sizeof d.clarify.intent, "get_connection_info");
+    r = s_route (&d, "is it healthy?", "get_connection_info", NULL, "none", NULL);
+    ck_assert_int_eq (r.kind, QS_ROUTE_ANSWER);
+    ck_assert_str_eq (r.intent, "troubleshoot");
+    r = s_route (&d, "the main one", "general_question", "answer", "none", NULL);
+    ck_assert_str_eq (r.intent, "get_connection_info");
     qs_dialogue_clarify_clear (&d);
     /* recommendations by position go to manage */
     json_object *recs = json_tokener_parse ("[{\"id\":\"r1\",\"service_id\":\"s3\",\"type\":\"rightsize\"}]");

@@ -125,7 +125,7 @@ s_run_one (json_object *pricing, json_object *svc, json_object *m, json_object *
     if (health_entry)
         json_object_object_add (health, id, health_entry);
     qs_err_t err = {0};
-    json_object *resp = qs_optimize_analyze (services, metrics, health, pricing, NOW, &err);
+    json_object *resp = qs_optimize_analyze ("org-test", services, metrics, health, pricing, NOW, &err);
     ck_assert_ptr_nonnull (resp);
     s_check_invariants (resp);
     json_object_put (services);
@@ -239,7 +239,7 @@ START_TEST (test_cost_analysis_and_bad_input)
     json_object_array_add (services, s_service (p, "b", "redis", "micro", 1, 0, 0, "production", 30));
     json_object_array_add (services, s_service (p, "c", "kafka", "medium", 1, 0, 0, "production", 30));
     qs_err_t err = {0};
-    json_object *r = qs_optimize_analyze (services, NULL, NULL, p, NOW, &err);
+    json_object *r = qs_optimize_analyze ("org-test", services, NULL, NULL, p, NOW, &err);
     ck_assert_ptr_nonnull (r);
     json_object *ca = qs_json_path (r, "cost_analysis");
     ck_assert_int_eq (qs_json_int (ca, "services_analyzed", 0), 3);
@@ -247,12 +247,144 @@ START_TEST (test_cost_analysis_and_bad_input)
     ck_assert (fabs (redis - (0.055 + 0.027) * 730) < 0.02);
     ck_assert_int_eq ((int) json_object_array_length (qs_json_path (r, "recommendations")), 0);
     json_object_put (r);
-    ck_assert_ptr_null (qs_optimize_analyze (NULL, NULL, NULL, p, NOW, &err));
+    ck_assert_ptr_null (qs_optimize_analyze ("org-test", NULL, NULL, NULL, p, NOW, &err));
     ck_assert_int_eq (err.status, 502);
-    ck_assert_ptr_null (qs_optimize_analyze (services, NULL, NULL, NULL, NOW, &err));
+    ck_assert_ptr_null (qs_optimize_analyze ("org-test", services, NULL, NULL, NULL, NOW, &err));
     ck_assert (s_cost (p, "huge", 1, 0, 0) < 0);
     json_object_put (services);
     json_object_put (p);
+}
+END_TEST
+
+
+/*  Each service's recommendations, in list order, form a chain (contract
+    section 9): the first starts at the service's monthly_cost, each next at
+    the previous projection; a saving is exactly current - projected. Returns
+    how many recommendations service_id has. */
+static int
+s_check_chain (json_object *resp, json_object *service)
+{
+    json_object *recs = qs_json_get (resp, "recommendations", json_type_array);
+    const char *id = qs_json_str (service, "id", "");
+    double expect = round (qs_json_double (service, "monthly_cost", 0) * 100) / 100, saved = 0;
+    int n = 0;
+    for (size_t i = 0; i < json_object_array_length (recs); i++) {
+        json_object *r = json_object_array_get_idx (recs, i);
+        if (strcmp (qs_json_str (r, "service_id", ""), id))
+            continue;
+        double cur = qs_json_double (r, "current_monthly_cost", -1);
+        double proj = qs_json_double (r, "projected_monthly_cost", -1);
+        double save = qs_json_double (r, "monthly_savings", -1);
+        ck_assert_msg (fabs (cur - expect) < 1e-9, "%s #%d starts at %.2f, not %.2f", id, n, cur, expect);
+        ck_assert (fabs (save - (cur - proj)) < 1e-6 && proj >= 0 && save > 0);
+        expect = proj;
+        saved += save;
+        n++;
+    }
+    ck_assert (saved <= qs_json_double (service, "monthly_cost", 0) + 1e-6);
+    return n;
+}
+
+START_TEST (test_chained_costs_on_one_service)
+{
+    json_object *p = s_parse (s_pricing_text);
+    json_object *services = json_object_new_array (), *metrics = json_object_new_object ();
+    /* every rule fires on "all"; "stg" has two; "idle" one */
+    json_object *all = s_service (p, "all", "kafka", "large", 4, 1, 1, "development", 60);
+    json_object *stg = s_service (p, "stg", "mongodb", "medium", 1, 1, 1, "staging", 60);
+    json_object *idle = s_service (p, "idle", "redis", "small", 2, 1, 1, "staging", 60);
+    json_object_array_add (services, all);
+    json_object_array_add (services, stg);
+    json_object_array_add (services, idle);
+    json_object_object_add (metrics, "all", s_metrics (0.05, 0.08, 0.05, 0.08, 0.1, 0));
+    json_object_object_add (metrics, "stg", s_metrics (0.5, 0.6, 0.5, 0.6, 0.3, 0));
+    json_object_object_add (metrics, "idle", s_metrics (0.01, 0.02, 0.01, 0.02, 0.1, 20));
+    qs_err_t err = {0};
+    json_object *r = qs_optimize_analyze ("org-test", services, metrics, NULL, p, NOW, &err);
+    ck_assert_ptr_nonnull (r);
+    s_check_invariants (r);
+    ck_assert_int_eq (s_check_chain (r, all), 4);
+    ck_assert_int_eq (s_check_chain (r, stg), 2);
+    ck_assert_int_eq (s_check_chain (r, idle), 1);
+    /* the whole chain of "all" saves what its final configuration saves, once */
+    double all_cost = qs_json_double (all, "monthly_cost", 0), sum = 0;
+    const char *tier = "large";
+    int replicas = 4;
+    json_object *recs = qs_json_path (r, "recommendations");
+    for (size_t i = 0; i < json_object_array_length (recs); i++) {
+        json_object *rec = json_object_array_get_idx (recs, i);
+        if (strcmp (qs_json_str (rec, "service_id", ""), "all"))
+            continue;
+        sum += qs_json_double (rec, "monthly_savings", 0);
+        tier = qs_json_str (qs_json_get (rec, "change", json_type_object), "tier", tier);
+        replicas = (int) qs_json_int (qs_json_get (rec, "change", json_type_object), "replicas", replicas);
+    }
+    ck_assert (strcmp (tier, "large") && replicas < 4);
+    ck_assert (sum < all_cost);
+    ck_assert_msg (fabs (sum - (all_cost - s_cost (p, tier, replicas, 0, 0))) < 0.05, "%s x%d: saved %.2f of %.2f",
+                   tier, replicas, sum, all_cost);
+    /* idle: one recommendation, delete, that saves the whole cost and nothing else */
+    for (size_t i = 0; i < json_object_array_length (recs); i++) {
+        json_object *rec = json_object_array_get_idx (recs, i);
+        if (!strcmp (qs_json_str (rec, "service_id", ""), "idle")) {
+            ck_assert_str_eq (qs_json_str (rec, "type", ""), "delete_idle");
+            ck_assert (qs_json_double (rec, "projected_monthly_cost", -1) == 0);
+        }
+    }
+    json_object_put (r);
+    json_object_put (services);
+    json_object_put (metrics);
+    json_object_put (p);
+}
+END_TEST
+
+/*  The ids of a fresh analysis of the given inputs, joined. */
+static void
+s_ids (const char *org, const char *tier, int replicas, double cpu95, int64_t now, char *out, size_t size)
+{
+    json_object *p = s_parse (s_pricing_text);
+    json_object *services = json_object_new_array (), *metrics = json_object_new_object ();
+    json_object_array_add (services, s_service (p, "svc", "kafka", tier, replicas, 1, 1, "development", 60));
+    json_object *m = s_metrics (cpu95, 0.08, 0.05, 0.08, 0.1, 0);
+    char ts[40];
+    /* an active service's last activity moves with the clock: not an input */
+    json_object_object_add (m, "last_activity_at", json_object_new_string (qs_time_rfc3339 (now - 60000, ts, sizeof ts)));
+    json_object_object_add (metrics, "svc", m);
+    qs_err_t err = {0};
+    json_object *r = qs_optimize_analyze (org, services, metrics, NULL, p, now, &err);
+    ck_assert_ptr_nonnull (r);
+    out[0] = '\0';
+    json_object *recs = qs_json_path (r, "recommendations");
+    for (size_t i = 0; i < json_object_array_length (recs); i++) {
+        const char *id = qs_json_str (json_object_array_get_idx (recs, i), "id", "");
+        ck_assert_int_eq ((int) strlen (id), 20);
+        ck_assert (!strncmp (id, "rec-", 4));
+        ck_assert_ptr_null (strstr (out, id));           /* distinct within one answer */
+        size_t n = strlen (out);
+        snprintf (out + n, size - n, "%s%s", n ? "," : "", id);
+    }
+    ck_assert_int_ge ((int) json_object_array_length (recs), 3);
+    json_object_put (r);
+    json_object_put (services);
+    json_object_put (metrics);
+    json_object_put (p);
+}
+
+START_TEST (test_ids_stable_until_inputs_change)
+{
+    char a[256], b[256];
+    s_ids ("org-a", "large", 4, 0.05, NOW, a, sizeof a);
+    s_ids ("org-a", "large", 4, 0.05, NOW + 3600 * 1000, b, sizeof b);
+    ck_assert_str_eq (a, b);                             /* nothing changed: same ids, an hour on */
+    s_ids ("org-b", "large", 4, 0.05, NOW, b, sizeof b);
+    ck_assert_str_ne (a, b);                             /* another org */
+    ck_assert_ptr_null (strstr (a, strtok (b, ",")));
+    s_ids ("org-a", "large", 3, 0.05, NOW, b, sizeof b);
+    ck_assert_ptr_null (strstr (a, strtok (b, ",")));    /* the service changed */
+    s_ids ("org-a", "xlarge", 4, 0.05, NOW, b, sizeof b);
+    ck_assert_ptr_null (strstr (a, strtok (b, ",")));
+    s_ids ("org-a", "large", 4, 0.06, NOW, b, sizeof b);
+    ck_assert_ptr_null (strstr (a, strtok (b, ",")));    /* its metrics changed */
 }
 END_TEST
 
@@ -265,6 +397,8 @@ s_suite (void)
     tcase_add_test (tc, test_downgrade_and_its_guards);
     tcase_add_test (tc, test_non_production_features_no_double_counting);
     tcase_add_test (tc, test_cost_analysis_and_bad_input);
+    tcase_add_test (tc, test_chained_costs_on_one_service);
+    tcase_add_test (tc, test_ids_stable_until_inputs_change);
     suite_add_tcase (s, tc);
     return s;
 }

@@ -152,6 +152,9 @@ START_TEST (test_ambiguous_reference_asks_then_continues)
     const char *text = qs_json_str (r, "message", "");
     ck_assert_ptr_nonnull (strstr (text, "acme-main-db"));
     ck_assert_ptr_nonnull (strstr (text, "acme-users-db"));
+    /* the candidates are offered, none is used yet */
+    ck_assert_ptr_null (qs_json_path (r, "metadata.services"));
+    ck_assert_int_ge ((int) json_object_array_length (qs_json_path (r, "metadata.candidates")), 2);
     json_object_put (r);
     r = s_say (&s_acme, "the main one");
     ck_assert_str_eq (qs_json_str (r, "intent", ""), "troubleshoot");

@@ -7,7 +7,7 @@
 #include "qs_k8s_ops.h"
 #include "qs_json.h"
 #include "qs_sbx_server.h"
-#include "qs_turn.h"
+#include "qs_flows.h"
 #include "qs_util.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,6 +227,22 @@ turn_world_fault (turn_world_t *self, const char *rule)
     int rc = resp.status == 201 ? 0 : -1;
     qs_sbx_resp_clear (&resp);
     return rc;
+}
+
+int
+turn_world_apply (turn_world_t *self, const qs_auth_t *auth, const char *id, const char *conv,
+                  json_object **resp_p)
+{
+    json_object *body = json_object_new_object (), *reply = NULL;
+    qs_json_add_str (body, "id", id);
+    if (conv)
+        qs_json_add_str (body, "conversation_id", conv);
+    qs_err_t err = {0};
+    int rc = s_local (id ? qs_turn_apply_op : qs_optimize_recommendations_op, self->wf,
+                      id ? "recommendation_apply" : "recommendations", body, auth, self->deadline_ms, &reply, &err);
+    json_object_put (body);
+    *resp_p = reply;
+    return rc == 0 ? 200 : err.status;
 }
 
 json_object *

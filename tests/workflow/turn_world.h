@@ -47,6 +47,11 @@ int turn_world_requests (turn_world_t *self, const char *method, const char *pat
 /*  Add a sandbox fault rule (qs_sbx_faults JSON text). 0 or -1. */
 int turn_world_fault (turn_world_t *self, const char *rule);
 
+/*  POST /recommendations/{id}/apply in conv (NULL = a new one), or with id
+    NULL GET /recommendations; returns the status and *resp_p the body. */
+int turn_world_apply (turn_world_t *self, const qs_auth_t *auth, const char *id, const char *conv,
+                      json_object **resp_p);
+
 /*  The org's services on the platform (new array). */
 json_object *turn_world_services (turn_world_t *self, const qs_auth_t *auth);
 

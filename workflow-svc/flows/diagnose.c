@@ -265,7 +265,7 @@ s_propose (json_object *state, void *arg, qs_err_t *err)
         refused = qs_manage_plan_restart (d->service, d->k8s ? json_object_object_get (d->k8s, "pods") : NULL,
                                           NULL, run->pctx.auth, pricing, &c, why, sizeof why);
     if (!refused)
-        rc = qs_manage_propose (run, &c, "fix", err);
+        rc = qs_manage_propose_change (run, &c, "fix", err);
 cleanup:
     qs_change_clear (&c);
     json_object_put (pricing);

@@ -82,7 +82,7 @@ s_propose (json_object *state, void *arg, qs_err_t *err)
     (void) state;
     qs_wf_run_t *run = arg;
     manage_t *m = run->flow;
-    return m->head.action ? QS_NODE_INTERRUPT : qs_manage_propose (run, &m->c, "manage", err);
+    return m->head.action ? QS_NODE_INTERRUPT : qs_manage_propose_change (run, &m->c, "manage", err);
 }
 
 static qs_node_rc_t
@@ -222,7 +222,7 @@ s_said_fields (const qs_turn_t *t, qs_config_t *base)
 }
 
 int
-qs_manage_propose_recommendation (qs_turn_t *t, json_object *rec, qs_err_t *err)
+qs_manage_propose (qs_turn_t *t, json_object *rec, const char *label, qs_err_t *err)
 {
     qs_strlcpy (t->workflow, "manage", sizeof t->workflow);
     qs_dlg_op_t op;
@@ -233,7 +233,7 @@ qs_manage_propose_recommendation (qs_turn_t *t, json_object *rec, qs_err_t *err)
         qs_strlcpy (op.op, "delete", sizeof op.op);
     else
         qs_config_read (&base, qs_json_get (rec, "change", json_type_object));
-    char *intro = qs_strdupf ("Recommendation for **%s**: %s\n\n", qs_json_str (rec, "service_name", "?"),
+    char *intro = qs_strdupf ("%s for **%s**: %s\n\n", label, qs_json_str (rec, "service_name", "?"),
                               qs_json_str (rec, "description", ""));
     int rc = s_plan (t, qs_json_str (rec, "service_id", ""), &op, &base, intro, err);
     free (intro);
@@ -273,7 +273,9 @@ s_run_recommendation (qs_turn_t *t, qs_err_t *err)
                               "changed. Ask me to review the costs again.\n", index + 1, item->type, item->service_name);
         return 0;
     }
-    int rc = qs_manage_propose_recommendation (t, rec, err);
+    char label[32];
+    snprintf (label, sizeof label, "Recommendation #%d", index + 1);
+    int rc = qs_manage_propose (t, rec, label, err);
     json_object_put (rec);
     return rc;
 }

@@ -340,7 +340,7 @@ qs_manage_plan_restart (json_object *service, json_object *pods, const char *mes
 /* ---- proposal and execution ---------------------------------------------- */
 
 qs_node_rc_t
-qs_manage_propose (qs_wf_run_t *run, const qs_change_t *c, const char *key_prefix, qs_err_t *err)
+qs_manage_propose_change (qs_wf_run_t *run, const qs_change_t *c, const char *key_prefix, qs_err_t *err)
 {
     json_object *config = json_object_new_object ();
     qs_json_add_str (config, "service_id", c->service_id);

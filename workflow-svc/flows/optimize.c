@@ -67,7 +67,7 @@ qs_optimize_recommendations (qs_wf_run_t *run, json_object **reco_p, qs_err_t *e
         if (!strcmp (qs_json_str (svc, "status", ""), "running"))
             s_health (run, id, health);
     }
-    *reco_p = qs_optimize_analyze (services, metrics, health, pricing, qs_now_ms (), err);
+    *reco_p = qs_optimize_analyze (run->pctx.auth->org_id, services, metrics, health, pricing, qs_now_ms (), err);
     rc = *reco_p ? 0 : -1;
 cleanup:
     json_object_put (services);

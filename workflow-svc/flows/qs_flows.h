@@ -37,15 +37,15 @@ const qs_graph_def_t *qs_diagnose_graph (void);
 /*  Gather what the optimizer needs and run it; *reco_p is a new
     RecommendationResponse. */
 int qs_optimize_recommendations (qs_wf_run_t *run, json_object **reco_p, qs_err_t *err);
+/*  Propose recommendation rec (lent, as qs_optimize_analyze gives it) as
+    the turn's pending action (flows/manage.c): update_service, or
+    delete_service for delete_idle, with service_id and change, and the
+    dialogue's pending plan so "yes" (or the name) confirms it; a change the
+    caller's role forbids (or that changes nothing) is explained with no
+    action (qs_manage_plan, the checks of every change). label names it in the
+    answer ("Recommendation #2"). 0, or -1 with err. */
+int qs_manage_propose (qs_turn_t *t, json_object *rec, const char *label, qs_err_t *err);
 /*  The recommendations op: {} -> RecommendationResponse (arg: the qs_wf_t). */
 int qs_optimize_recommendations_op (qs_req_t *req, void *arg);
-
-/*  Propose the change of a recommendation (lent: an entry of a
-    RecommendationResponse as it stands now) as the turn's pending action:
-    update_service, or delete_service for delete_idle, checked like any
-    change (qs_manage_plan); a refusal is the turn's answer with no action.
-    Fills t's text, metadata.change, actions and dialogue state. 0, or -1
-    with err when the platform cannot be read. */
-int qs_manage_propose_recommendation (qs_turn_t *t, json_object *rec, qs_err_t *err);
 
 #endif

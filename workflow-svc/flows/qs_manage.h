@@ -6,7 +6,7 @@
                          (pure: role, plan quotas, the platform's limits,
                          nothing to change), with the diff and the monthly
                          cost before and after (qs_pricing, section 5)
-      qs_manage_propose  the pending action (update_service, delete_service,
+      qs_manage_propose_change  the pending action (update_service, delete_service,
                          restart_pod) with service_id and change
       qs_manage_execute  the one platform call (PATCH / DELETE / the pod's
                          DELETE through k8s-svc), never retried, then the
@@ -67,8 +67,8 @@ json_object *qs_manage_change_json (json_object *service, json_object *fields, b
 
 /*  Store c as the run's pending action (key "<key_prefix>-<run id>"): config
     {service_id, name, pod?, change}. As qs_wf_propose. */
-qs_node_rc_t qs_manage_propose (qs_wf_run_t *run, const qs_change_t *c, const char *key_prefix,
-                                qs_err_t *err);
+qs_node_rc_t qs_manage_propose_change (qs_wf_run_t *run, const qs_change_t *c, const char *key_prefix,
+                                       qs_err_t *err);
 
 /*  Carry out a confirmed change action (lent: the stored Action) with the
     user's token and the action's idempotency key: exactly one platform call,
