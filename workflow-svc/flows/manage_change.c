@@ -186,8 +186,8 @@ qs_manage_plan (const qs_dlg_op_t *op, const qs_config_t *base, json_object *ser
                          "member or admin of your organization.", name);
     if (delete) {
         if (!qs_auth_is_admin (auth))
-            return s_refuse (why, size, "Only an admin can delete services: ask an admin of your "
-                             "organization to delete **%s**.", name);
+            return s_refuse (why, size, "Your role (member) cannot delete services, only an admin's "
+                             "can: ask an admin of your organization to delete **%s**.", name);
         c->change = qs_manage_change_json (service, NULL, true, pricing);
         snprintf (c->summary, sizeof c->summary, "Delete %s ($%.2f -> $0.00/month)", name,
                   qs_json_double (c->change, "monthly_cost_before", 0));
