@@ -1,5 +1,6 @@
 /*  quickspin - the command-line client of QuickSpin AI: parses the command
     line, resolves the configuration and hands over to the command. */
+#include "qs_cli_audit.h"
 #include "qs_cli_keygen.h"
 #include "qs_cli_chat.h"
 #include "qs_cli_cmds.h"
@@ -31,6 +32,10 @@ s_usage (FILE *out)
         "  conversations [list] [--limit N] [--cursor C]\n"
         "  conversations show <id>    a conversation with its messages\n"
         "  conversations delete <id>  delete a conversation\n"
+        "  audit [--limit N] [--cursor C] [--all]\n"
+        "                             the audit log, oldest first (an admin sees the org's,\n"
+        "                             anyone else their own entries); --all follows every page\n"
+        "  audit verify               fetch every page and check the hash chain\n"
         "  health                     gateway liveness and readiness (no token needed)\n"
         "  token --sub U --org O [--roles member[,admin]] [--tier pro] [--ttl SECONDS]\n"
         "                             mint a development token from QS_JWT_SECRET\n"
@@ -51,7 +56,8 @@ s_usage (FILE *out)
         "  1  the server answered with an error (bad request, not found, conflict, 5xx...)\n"
         "  2  usage: bad command line or configuration file\n"
         "  3  the gateway could not be reached (or the connection broke)\n"
-        "  4  not authorized: missing, invalid or expired token (401) or role (403)\n");
+        "  4  not authorized: missing, invalid or expired token (401) or role (403)\n"
+        "  5  audit verify: the audit chain is broken (the first broken entry is named)\n");
 }
 
 static int
@@ -166,6 +172,8 @@ main (int argc, char **argv)
             rc = qs_cli_cmd_recommend (&ctx, cargc, cargv);
         else if (!strcmp (cmd, "conversations") || !strcmp (cmd, "conv"))
             rc = qs_cli_cmd_conversations (&ctx, cargc, cargv);
+        else if (!strcmp (cmd, "audit"))
+            rc = qs_cli_cmd_audit (&ctx, cargc, cargv);
         else if (!strcmp (cmd, "health"))
             rc = qs_cli_cmd_health (&ctx, cargc, cargv);
         else if ((!strcmp (cmd, "confirm") || !strcmp (cmd, "cancel")) && cargc == 2)

@@ -17,6 +17,7 @@ enum {
     QS_CLI_USAGE = 2,           /* bad command line or config file */
     QS_CLI_UNREACHABLE = 3,     /* no answer from the gateway (down, wrong URL, timeout, cut stream) */
     QS_CLI_UNAUTHORIZED = 4,    /* 401 (missing, bad or expired token) or 403 (role) */
+    QS_CLI_BROKEN = 5,          /* audit verify: the audit chain does not verify */
 };
 
 typedef struct {

@@ -16,7 +16,7 @@
     to each (a SUB filter is a prefix, and the org comes second). */
 static const char *s_topics [] = {
     "action.pending", "action.executed", "action.failed", "action.cancelled",
-    "service.provisioned", "diagnosis.finished", "recommendations.changed", NULL
+    "service.provisioned", "diagnosis.finished", "recommendations.changed", "audit.appended", NULL
 };
 
 struct _qsc_events_t {

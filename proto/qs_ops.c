@@ -28,6 +28,7 @@ static const qs_ops_row_t s_ops[] = {
     { "GET",    "/api/v1/recommendations", QS_OP_BUS, "workflow", "recommendations", V, false, false, false, NULL, 0, 0 },
     //  a viewer may ask: it only proposes; confirming needs member or admin
     { "POST",   "/api/v1/recommendations/{id}/apply", QS_OP_BUS, "workflow", "recommendation_apply", V, true, false, false, NULL, 0, 0 },
+    { "GET",    "/api/v1/audit",         QS_OP_BUS, "workflow", "audit_list", V, false, false, false, NULL, 0, 0 },
     { "GET",    "/api/v1/knowledge/search", QS_OP_BUS, "knowledge", "search", V, false, false, false, NULL, 0, 0 },
     { "POST",   "/api/v1/knowledge/documents", QS_OP_BUS, "knowledge", "add_document", A, true, false, false, NULL, 0, 0 },
     { "DELETE", "/api/v1/knowledge/documents/{id}", QS_OP_BUS, "knowledge", "delete_document", A, false, false, false, NULL, 0, 0 },

@@ -78,6 +78,7 @@ main (void)
         { "conversations_list", qs_conversations_list_op, qs_wf_store (wf) },
         { "conversation_get", qs_conversation_get_op, qs_wf_store (wf) },
         { "conversation_delete", qs_conversation_delete_op, qs_wf_store (wf) },
+        { "audit_list", qs_audit_list_op, qs_wf_store (wf) },
     };
     if (qs_ops_register (worker, "workflow", handlers, sizeof handlers / sizeof handlers[0], &err)) {
         qs_error (NULL, "workflow: %s", err.message);

@@ -57,6 +57,17 @@ s_str_param (json_object *body, const char *key)
     return val ? json_object_get_string (val) : NULL;
 }
 
+/*  The page size of a list op ("limit", default 20, 1..100); a bad one is
+    answered 400 here (-1). */
+static int
+s_page_limit (qs_req_t *req, int *limit)
+{
+    if (s_int_param (qs_req_body (req), "limit", QS_STORE_LIMIT_DEFAULT, 1, QS_STORE_LIMIT_MAX, limit) != 0)
+        return qs_req_fail (req, 400, "bad_request", "limit must be an integer from 1 to %d",
+                            QS_STORE_LIMIT_MAX);
+    return 0;
+}
+
 int
 qs_conversations_list_op (qs_req_t *req, void *arg)
 {
@@ -65,13 +76,11 @@ qs_conversations_list_op (qs_req_t *req, void *arg)
     const qs_auth_t *auth = s_owner (req);
     if (!auth)
         return -1;
-    json_object *body = qs_req_body (req);
     int limit;
-    if (s_int_param (body, "limit", QS_STORE_LIMIT_DEFAULT, 1, QS_STORE_LIMIT_MAX, &limit) != 0)
-        return qs_req_fail (req, 400, "bad_request", "limit must be an integer from 1 to %d",
-                            QS_STORE_LIMIT_MAX);
+    if (s_page_limit (req, &limit) != 0)
+        return -1;
     json_object *out = qs_store_conversation_list (store, auth->org_id, auth->sub, limit,
-                                                   s_str_param (body, "cursor"), &err);
+                                                   s_str_param (qs_req_body (req), "cursor"), &err);
     if (!out)
         return qs_req_fail_err (req, &err);
     return qs_req_reply (req, &out);
@@ -123,4 +132,24 @@ qs_conversation_delete_op (qs_req_t *req, void *arg)
     if (qs_store_conversation_delete (store, auth->org_id, auth->sub, id, &err) != 0)
         return qs_req_fail_err (req, &err);
     return qs_req_reply_status (req, 204, NULL);
+}
+
+int
+qs_audit_list_op (qs_req_t *req, void *arg)
+{
+    qs_store_t *store = arg;
+    qs_err_t err = {0};
+    const qs_auth_t *auth = s_owner (req);
+    if (!auth)
+        return -1;
+    int limit;
+    if (s_page_limit (req, &limit) != 0)
+        return -1;
+    //  contract section 10: an admin sees the org's log, anyone else their own entries
+    json_object *out = qs_store_audit_list (store, auth->org_id,
+                                            qs_auth_is_admin (auth) ? NULL : auth->sub, limit,
+                                            s_str_param (qs_req_body (req), "cursor"), &err);
+    if (!out)
+        return qs_req_fail_err (req, &err);
+    return qs_req_reply (req, &out);
 }

@@ -231,14 +231,15 @@ s_dialogue_save (qs_turn_t *t)
     qs_warn (qs_req_id (t->run.req), "dialogue state not saved: %s", err.message);
 }
 
-/*  Cancel a pending action that a newer plan replaced, so it can never run. */
+/*  Cancel a pending action that a newer plan (the pending one now) replaced,
+    so it can never run; the audit log says "superseded" by the new one. */
 static void
 s_supersede (qs_turn_t *t, const char *old_id)
 {
     const qs_auth_t *auth = t->run.pctx.auth;
     qs_err_t err = {0};
-    json_object *done = qs_store_action_transition (qs_wf_store (t->run.wf), auth->org_id, auth->sub,
-                                                    old_id, "cancelled", NULL, &err);
+    json_object *done = qs_store_action_supersede (qs_wf_store (t->run.wf), auth->org_id, auth->sub,
+                                                   old_id, t->dlg.pending.action_id, &err);
     if (done) {
         qs_events_action (t->run.req, QS_EVENT_ACTION_CANCELLED, done);     /* issue 11 */
         qs_strlcpy (t->superseded, old_id, sizeof t->superseded);

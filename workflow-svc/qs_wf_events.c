@@ -30,7 +30,24 @@ qs_events_action (qs_req_t *req, const char *topic, json_object *action)
     s_copy (data, "service_type", config, "service_type");
     if (result && qs_json_get (result, "error", json_type_string))
         qs_json_add_str (data, "error", "the action failed");   /* no upstream text: it may echo input */
-    return qs_events_publish (req, topic, &data);
+    int rc = qs_events_publish (req, topic, &data);
+    json_object *audit = qs_json_get (action, "audit", json_type_array);
+    for (size_t i = 0; audit && i < json_object_array_length (audit); i++)
+        qs_events_audit (req, json_object_array_get_idx (audit, i));
+    return rc;
+}
+
+int
+qs_events_audit (qs_req_t *req, json_object *entry)
+{
+    if (!entry)
+        return -1;
+    json_object *data = json_object_new_object ();
+    static const char *keys[] = {"seq", "event", "actor", "action_id", "type", "service_id",
+                                 "summary", "prev_hash", "hash", NULL};
+    for (int i = 0; keys[i]; i++)
+        s_copy (data, keys[i], entry, keys[i]);
+    return qs_events_publish (req, QS_EVENT_AUDIT_APPENDED, &data);
 }
 
 int

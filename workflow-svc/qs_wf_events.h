@@ -16,10 +16,16 @@
 #define QS_EVENT_SERVICE_PROVISIONED "service.provisioned"
 #define QS_EVENT_DIAGNOSIS_FINISHED  "diagnosis.finished"
 #define QS_EVENT_RECOMMENDATIONS_CHANGED "recommendations.changed"
+#define QS_EVENT_AUDIT_APPENDED   "audit.appended"
 
 /*  An Action event (topic action.*): action_id, type, status, summary,
-    conversation_id and service_id (from config or result) when present. */
+    conversation_id and service_id (from config or result) when present.
+    Then one audit.appended per entry the store appended with that change
+    (the Action's "audit" member, qs_store.h). */
 int qs_events_action (qs_req_t *req, const char *topic, json_object *action);
+/*  audit.appended for an AuditEntry: seq, event, actor, action_id, type,
+    service_id, summary, prev_hash, hash (no details). */
+int qs_events_audit (qs_req_t *req, json_object *entry);
 /*  service.provisioned (or another service.* topic): id, name,
     service_type, tier, status, region, environment of a Service. */
 int qs_events_service (qs_req_t *req, const char *topic, json_object *service);

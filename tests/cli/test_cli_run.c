@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <sqlite3.h>
 #include "qs_cli_cmds.h"
 #include "qs_harness.h"
 #include "qs_json.h"
@@ -172,6 +173,96 @@ START_TEST (test_one_shot_chat_and_confirm)
     ck_assert_int_eq (r.status, 1);
     ck_assert_ptr_nonnull (strstr (r.err, "409"));
     s_run_free (&r);
+}
+END_TEST
+
+/*  A pending action of token's from a chat message through the API; its id into id. */
+static void
+s_propose (const char *token, const char *message, char id[64])
+{
+    char body[300];
+    snprintf (body, sizeof body, "{\"message\":\"%s\"}", message);
+    json_object *r = NULL;
+    ck_assert_int_eq (qs_harness_http ("POST", qs_harness_gateway (s_h), "/api/v1/chat", token, body, &r), 200);
+    snprintf (id, 64, "%s", qs_json_str (qs_json_path (r, "actions.0"), "id", ""));
+    ck_assert_msg (id[0], "no pending action: %s", json_object_to_json_string (r));
+    json_object_put (r);
+}
+
+START_TEST (test_audit_and_verify)
+{
+    char *lee = qs_harness_token ("lee", "org-ledger", "member");
+    char *ada = qs_harness_token ("ada", "org-ledger", "admin");
+    char id[64];
+    s_propose (lee, "create a redis cache called ledger-cache for staging", id);
+    s_run_t r = s_cli_run (qs_harness_gateway (s_h), lee, S_ARGS ("confirm", id));
+    ck_assert_msg (r.status == 0, "confirm exit %d: %s", r.status, r.err);
+    s_run_free (&r);
+    s_propose (lee, "create a postgres database called ledger-db for staging", id);
+    r = s_cli_run (qs_harness_gateway (s_h), lee, S_ARGS ("cancel", id));
+    ck_assert_msg (r.status == 0, "cancel exit %d: %s", r.status, r.err);
+    s_run_free (&r);
+
+    //  the table, oldest first
+    r = s_cli_run (qs_harness_gateway (s_h), lee, S_ARGS ("audit"));
+    ck_assert_msg (r.status == 0, "audit exit %d: %s", r.status, r.err);
+    const char *p = strstr (r.out, "proposed"), *q = p ? strstr (p, "confirmed") : NULL;
+    ck_assert_msg (q && strstr (q, "executed") && strstr (q, "cancelled"), "table: %s", r.out);
+    s_run_free (&r);
+    //  --json is the API's page; --all follows next_cursor
+    r = s_cli_run (qs_harness_gateway (s_h), lee, S_ARGS ("--json", "audit", "--limit", "2"));
+    json_object *j = s_expect_json (&r);
+    ck_assert_int_eq ((int) json_object_array_length (qs_json_get (j, "entries", json_type_array)), 2);
+    ck_assert_ptr_nonnull (qs_json_str (j, "next_cursor", NULL));
+    json_object_put (j);
+    s_run_free (&r);
+    r = s_cli_run (qs_harness_gateway (s_h), lee, S_ARGS ("--json", "audit", "--limit", "2", "--all"));
+    j = s_expect_json (&r);
+    ck_assert_int_eq ((int) json_object_array_length (qs_json_get (j, "entries", json_type_array)), 5);
+    ck_assert_ptr_null (qs_json_str (j, "next_cursor", NULL));
+    json_object_put (j);
+    s_run_free (&r);
+    r = s_cli_run (qs_harness_gateway (s_h), lee, S_ARGS ("audit", "--limit", "0"));
+    ck_assert_int_eq (r.status, 2);
+    s_run_free (&r);
+
+    //  an intact chain: the admin checks the org's, a member their own
+    r = s_cli_run (qs_harness_gateway (s_h), ada, S_ARGS ("audit", "verify"));
+    ck_assert_msg (r.status == 0 && strstr (r.out, "verified 5 entries of the organisation"),
+                   "exit %d: %s %s", r.status, r.out, r.err);
+    s_run_free (&r);
+    r = s_cli_run (qs_harness_gateway (s_h), lee, S_ARGS ("audit", "verify"));
+    ck_assert_msg (r.status == 0 && strstr (r.out, "verified 5 entries of your own"),
+                   "exit %d: %s %s", r.status, r.out, r.err);
+    s_run_free (&r);
+
+    //  history rewritten behind the API: both views name the entry
+    char path[300];
+    snprintf (path, sizeof path, "%s/qs.db", qs_harness_dir (s_h));
+    sqlite3 *db = NULL;
+    ck_assert_int_eq (sqlite3_open (path, &db), SQLITE_OK);
+    sqlite3_busy_timeout (db, 5000);
+    ck_assert_int_eq (sqlite3_exec (db, "UPDATE audit SET summary = 'nothing happened'"
+                                        " WHERE organization_id = 'org-ledger' AND seq = 3",
+                                    NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_eq (sqlite3_changes (db), 1);
+    sqlite3_close (db);
+    const char *tokens[] = {ada, lee};
+    for (int i = 0; i < 2; i++) {
+        r = s_cli_run (qs_harness_gateway (s_h), tokens[i], S_ARGS ("audit", "verify"));
+        ck_assert_msg (r.status == 5 && strstr (r.err, "broken at entry 3"), "exit %d: %s %s",
+                       r.status, r.out, r.err);
+        s_run_free (&r);
+    }
+    r = s_cli_run (qs_harness_gateway (s_h), ada, S_ARGS ("--json", "audit", "verify"));
+    ck_assert_int_eq (r.status, 5);
+    j = s_expect_json (&r);
+    ck_assert_int_eq (qs_json_int (j, "broken_seq", 0), 3);
+    ck_assert_int_eq (qs_json_int (j, "checked", 0), 2);
+    json_object_put (j);
+    s_run_free (&r);
+    free (lee);
+    free (ada);
 }
 END_TEST
 
@@ -667,6 +758,7 @@ s_suite (void)
     tcase_set_timeout (tc, 120);
     tcase_add_test (tc, test_one_shot_chat_and_confirm);
     tcase_add_test (tc, test_json_output);
+    tcase_add_test (tc, test_audit_and_verify);
     tcase_add_test (tc, test_recommend_table);
     tcase_add_test (tc, test_conversations_list_show_delete);
     tcase_add_test (tc, test_exit_codes);

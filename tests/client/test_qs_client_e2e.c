@@ -121,18 +121,35 @@ START_TEST (test_integration_drives_the_real_suite)
     ck_assert_str_eq (qs_json_str (event, "action_id", ""), action_id);
     ck_assert_str_eq (qs_json_str (event, "type", ""), "provision_service");
     json_object_put (event);
+    /* each audit entry of the change follows its action event (contract section 10) */
+    char hash[80] = "";
+    const char *audit[] = {"proposed", "confirmed", "executed"};
+    for (int i = 0; i < 3; i++) {
+        if (i == 1) {
+            json_object *body = json_object_new_object ();
+            qs_json_add_str (body, "action_id", action_id);
+            ck_assert_msg (qsc_call (client, "workflow", "action_confirm", body, false, NULL, NULL, &reply, &err) == 0,
+                           "%s", err.message);
+            ck_assert_str_eq (qs_json_str (qs_json_path (reply, "actions.0"), "status", ""), "executed");
+            json_object_put (reply);
+            json_object_put (body);
+            event = s_wait_event (events, "action.executed", 10000);
+            ck_assert (event != NULL);
+            ck_assert_str_eq (qs_json_str (event, "action_id", ""), action_id);
+            json_object_put (event);
+        }
+        event = s_wait_event (events, "audit.appended", 10000);
+        ck_assert (event != NULL);
+        ck_assert_str_eq (qs_json_str (event, "event", ""), audit[i]);
+        ck_assert_str_eq (qs_json_str (event, "action_id", ""), action_id);
+        ck_assert_str_eq (qs_json_str (event, "actor", ""), "alice");
+        if (i > 0)      /* linked to the entry before */
+            ck_assert_str_eq (qs_json_str (event, "prev_hash", "-"), hash);
+        ck_assert_ptr_null (qs_json_get (event, "details", json_type_object));
+        qs_strlcpy (hash, qs_json_str (event, "hash", ""), sizeof hash);
+        json_object_put (event);
+    }
 
-    json_object *body = json_object_new_object ();
-    qs_json_add_str (body, "action_id", action_id);
-    ck_assert_msg (qsc_call (client, "workflow", "action_confirm", body, false, NULL, NULL, &reply, &err) == 0,
-                   "%s", err.message);
-    ck_assert_str_eq (qs_json_str (qs_json_path (reply, "actions.0"), "status", ""), "executed");
-    json_object_put (reply);
-    json_object_put (body);
-    event = s_wait_event (events, "action.executed", 10000);
-    ck_assert (event != NULL);
-    ck_assert_str_eq (qs_json_str (event, "action_id", ""), action_id);
-    json_object_put (event);
     event = s_wait_event (events, "service.provisioned", 10000);
     ck_assert (event != NULL);
     ck_assert_str_eq (qs_json_str (event, "name", ""), "int-cache");

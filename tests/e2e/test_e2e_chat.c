@@ -1,7 +1,8 @@
 /*  End to end through the gateway against the sandbox: every intent, the
     confirm / cancel / double confirm / other user / viewer paths, no platform
     write before confirmation, a worker killed between the interrupt and the
-    confirmation, SSE event order. */
+    confirmation, SSE event order, the audit trail of a confirmed and a
+    cancelled plan. */
 #include "../qs_test.h"
 #include <signal.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include "qs_harness.h"
 #include "qs_json.h"
 #include "qs_cli_http.h"
+#include "qs_chain.h"
 
 static char *s_member, *s_other, *s_viewer_same, *s_globex;
 static const qs_harness_user_t s_users[] = {
@@ -90,6 +92,92 @@ START_TEST (test_provision_confirm_once)
     json_object_put (resp);
     ck_assert_int_eq (s_platform_count (s_member), before + 1);
     json_object_put (r);
+}
+END_TEST
+
+START_TEST (test_audit_trail)
+{
+    /* an org of its own, so the log holds exactly this story */
+    char *owner = qs_harness_token ("erin", "org-audit", "member");
+    char *admin = qs_harness_token ("olga", "org-audit", "admin");
+    json_object *r = s_chat (owner, NULL, "create a redis cache called audit-cache with 1GB of memory for staging");
+    char id[64];
+    snprintf (id, sizeof id, "%s", qs_json_str (qs_json_path (r, "actions.0"), "id", ""));
+    ck_assert_msg (id[0], "no pending action: %s", json_object_to_json_string (r));
+    ck_assert_ptr_null (qs_json_path (r, "actions.0.audit"));    /* not part of the public Action */
+    json_object_put (r);
+    json_object *resp = NULL;
+    ck_assert_int_eq (s_action (owner, id, "confirm", &resp), 200);
+    ck_assert_str_eq (qs_json_str (qs_json_path (resp, "actions.0"), "status", ""), "executed");
+    json_object_put (resp);
+
+    json_object *mine = qs_harness_audit_all (qs_harness_gateway (qs_harness_fixture_get ()), owner, 2), *org = qs_harness_audit_all (qs_harness_gateway (qs_harness_fixture_get ()), admin, 2);
+    ck_assert (mine && org);
+    ck_assert_str_eq (json_object_to_json_string (mine), json_object_to_json_string (org));
+    const char *events[] = {"proposed", "confirmed", "executed"};
+    ck_assert_int_eq ((int) json_object_array_length (org), 3);
+    qs_chain_walk_t walk;
+    qs_chain_walk_init (&walk, true);
+    qs_err_t err = {0};
+    for (size_t i = 0; i < 3; i++) {
+        json_object *e = json_object_array_get_idx (org, i);
+        ck_assert_int_eq (qs_json_int (e, "seq", 0), (int64_t) i + 1);
+        ck_assert_str_eq (qs_json_str (e, "event", ""), events[i]);
+        ck_assert_str_eq (qs_json_str (e, "action_id", ""), id);
+        ck_assert_str_eq (qs_json_str (e, "actor", ""), "erin");
+        ck_assert_str_eq (qs_json_str (e, "org_id", ""), "org-audit");
+        ck_assert_str_eq (qs_json_str (e, "type", ""), "provision_service");
+        ck_assert_msg (qs_chain_walk_next (&walk, e, &err) == 0, "%s", err.message);
+    }
+    /* proposed holds the plan, executed the platform's answer */
+    ck_assert_str_eq (qs_json_str (qs_json_path (json_object_array_get_idx (org, 0), "details.config"), "name", ""),
+                      "audit-cache");
+    ck_assert_ptr_nonnull (qs_json_path (json_object_array_get_idx (org, 2), "details.result.service_id"));
+    /* a cancelled plan is one more linked entry; another org sees none of it */
+    r = s_chat (owner, NULL, "create a postgres database called audit-db for staging");
+    snprintf (id, sizeof id, "%s", qs_json_str (qs_json_path (r, "actions.0"), "id", ""));
+    json_object_put (r);
+    ck_assert_int_eq (s_action (owner, id, "cancel", &resp), 200);
+    json_object_put (resp);
+    json_object *after = qs_harness_audit_all (qs_harness_gateway (qs_harness_fixture_get ()), admin, 2);
+    ck_assert_ptr_nonnull (after);
+    ck_assert_int_eq ((int) json_object_array_length (after), 5);
+    ck_assert_str_eq (qs_json_str (json_object_array_get_idx (after, 4), "event", ""), "cancelled");
+    ck_assert_str_eq (qs_json_str (json_object_array_get_idx (after, 4), "prev_hash", ""),
+                      qs_json_str (json_object_array_get_idx (after, 3), "hash", "-"));
+    /* a revised plan supersedes the pending one: proposed, proposed, superseded */
+    char conv[64], a1[64], a2[64];
+    r = s_chat (owner, NULL, "I need a postgres database for e2e audit");
+    snprintf (conv, sizeof conv, "%s", qs_json_str (r, "conversation_id", ""));
+    snprintf (a1, sizeof a1, "%s", qs_json_str (qs_json_path (r, "actions.0"), "id", ""));
+    json_object_put (r);
+    r = s_chat (owner, conv, "make it large");
+    snprintf (a2, sizeof a2, "%s", qs_json_str (qs_json_path (r, "actions.0"), "id", ""));
+    json_object_put (r);
+    ck_assert_str_ne (a1, a2);
+    json_object_put (after);
+    after = qs_harness_audit_all (qs_harness_gateway (qs_harness_fixture_get ()), admin, 2);
+    ck_assert_ptr_nonnull (after);
+    ck_assert_int_eq ((int) json_object_array_length (after), 8);
+    json_object *sup = json_object_array_get_idx (after, 7);
+    ck_assert_str_eq (qs_json_str (json_object_array_get_idx (after, 6), "action_id", ""), a2);
+    ck_assert_str_eq (qs_json_str (sup, "event", ""), "superseded");
+    ck_assert_str_eq (qs_json_str (sup, "action_id", ""), a1);
+    ck_assert_str_eq (qs_json_str (qs_json_get (sup, "details", json_type_object), "superseded_by", ""), a2);
+    qs_chain_walk_init (&walk, true);
+    for (size_t i = 0; i < json_object_array_length (after); i++)
+        ck_assert_msg (qs_chain_walk_next (&walk, json_object_array_get_idx (after, i), &err) == 0,
+                       "%s", err.message);
+    json_object *foreign = qs_harness_audit_all (qs_harness_gateway (qs_harness_fixture_get ()), s_globex, 2);
+    ck_assert_ptr_nonnull (foreign);
+    for (size_t i = 0; i < json_object_array_length (foreign); i++)
+        ck_assert_str_ne (qs_json_str (json_object_array_get_idx (foreign, i), "org_id", ""), "org-audit");
+    json_object_put (foreign);
+    json_object_put (after);
+    json_object_put (mine);
+    json_object_put (org);
+    free (owner);
+    free (admin);
 }
 END_TEST
 
@@ -319,6 +407,7 @@ s_suite (void)
     tcase_set_timeout (tc, 120);
     tcase_add_test (tc, test_provision_confirm_once);
     tcase_add_test (tc, test_provision_yes_no_in_conversation);
+    tcase_add_test (tc, test_audit_trail);
     tcase_add_test (tc, test_viewer_gets_no_pending_action);
     tcase_add_test (tc, test_info_and_follow_up);
     tcase_add_test (tc, test_troubleshoot_and_optimize);

@@ -199,6 +199,11 @@ long qs_harness_http_timed (const char *method, const char *base, const char *pa
 long qs_harness_http (const char *method, const char *base, const char *path,
                       const char *token, const char *body, json_object **json_p);
 
+/*  Every entry of the caller's audit log view (GET base/api/v1/audit,
+    following next_cursor with pages of page_size), oldest first, as a new
+    array; NULL when a page does not answer 200 with entries. */
+json_object *qs_harness_audit_all (const char *base, const char *token, int page_size);
+
 /*  The sandbox's control routes: seed again with faults cleared; add a
     fault rule (JSON text). 0 or -1. */
 int qs_harness_sandbox_reset (qs_harness_t *self);

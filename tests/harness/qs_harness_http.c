@@ -71,6 +71,33 @@ qs_harness_http (const char *method, const char *base, const char *path, const c
     return qs_harness_http_timed (method, base, path, token, body, 60000, NULL, json_p);
 }
 
+json_object *
+qs_harness_audit_all (const char *base, const char *token, int page_size)
+{
+    json_object *all = json_object_new_array ();
+    char path[300];
+    snprintf (path, sizeof path, "/api/v1/audit?limit=%d", page_size);
+    for (;;) {
+        json_object *page = NULL;
+        long status = qs_harness_http ("GET", base, path, token, NULL, &page);
+        json_object *entries = qs_json_get (page, "entries", json_type_array);
+        if (status != 200 || !entries) {
+            fprintf (stderr, "GET %s -> %ld\n", path, status);
+            json_object_put (page);
+            json_object_put (all);
+            return NULL;
+        }
+        for (size_t i = 0; i < json_object_array_length (entries); i++)
+            json_object_array_add (all, json_object_get (json_object_array_get_idx (entries, i)));
+        const char *next = qs_json_str (page, "next_cursor", NULL);
+        if (next)
+            snprintf (path, sizeof path, "/api/v1/audit?limit=%d&cursor=%s", page_size, next);
+        json_object_put (page);
+        if (!next)
+            return all;
+    }
+}
+
 int
 qs_harness_sandbox_reset (qs_harness_t *self)
 {

@@ -280,6 +280,7 @@ START_TEST (test_register)
         { "action_cancel", s_handler, NULL }, { "recommendations", s_handler, NULL },
         { "conversations_list", s_handler, NULL }, { "conversation_get", s_handler, NULL },
         { "conversation_delete", s_handler, NULL }, { "recommendation_apply", s_handler, NULL },
+        { "audit_list", s_handler, NULL },
     };
     ck_assert_int_eq (qs_ops_register (worker, "workflow", wf, sizeof wf / sizeof wf[0], &err), 0);
     qs_worker_destroy (&worker);

@@ -5,7 +5,8 @@
     too: a delete is an admin's, with the name typed back), recommendations come from
     the caller's org only, the document routes are admin-only, a
     recommendation is applied only in its org and settled only by its
-    proposer. */
+    proposer, the audit log shows an admin the org's entries and anyone
+    else only their own. */
 #include "../qs_test.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,6 +230,57 @@ START_TEST (test_manage_action_routes)
 }
 END_TEST
 
+/*  How many entries of caller's audit view are about action_id; asserts
+    that every entry belongs to org and, unless all_actors, to actor. */
+static int
+s_audit_hits (const char *token, const char *org, const char *actor, bool all_actors,
+              const char *action_id)
+{
+    json_object *all = qs_harness_audit_all (qs_harness_gateway (qs_harness_fixture_get ()), token, 3);
+    ck_assert_ptr_nonnull (all);
+    int hits = 0;
+    for (size_t i = 0; i < json_object_array_length (all); i++) {
+        json_object *e = json_object_array_get_idx (all, i);
+        ck_assert_str_eq (qs_json_str (e, "org_id", ""), org);
+        if (!all_actors)
+            ck_assert_str_eq (qs_json_str (e, "actor", ""), actor);
+        hits += !strcmp (qs_json_str (e, "action_id", ""), action_id);
+    }
+    json_object_put (all);
+    return hits;
+}
+
+START_TEST (test_audit_route)
+{
+    json_object *r = s_chat (s_alice, "create a redis cache called sec-audit with 1GB for staging");
+    char id[80], path[200];
+    snprintf (id, sizeof id, "%s", qs_json_str (qs_json_path (r, "actions.0"), "id", ""));
+    ck_assert_msg (id[0], "no pending action: %s", json_object_to_json_string (r));
+    json_object_put (r);
+    snprintf (path, sizeof path, "/api/v1/actions/%s/cancel", id);
+    s_expect ("POST", path, s_alice, "{}", 200, NULL);
+    char *dan = qs_harness_token ("dan", "org-acme", "member");
+    //  the owner sees proposed and cancelled; the org's admins see them too
+    ck_assert_int_eq (s_audit_hits (s_alice, "org-acme", "alice", false, id), 2);
+    ck_assert_int_eq (s_audit_hits (s_acme_admin, "org-acme", NULL, true, id), 2);
+    ck_assert_int_eq (s_audit_hits (s_bob, "org-acme", NULL, true, id), 2);
+    //  a colleague or a viewer of the same org sees only their own entries
+    ck_assert_int_eq (s_audit_hits (dan, "org-acme", "dan", false, id), 0);
+    ck_assert_int_eq (s_audit_hits (s_viewer, "org-acme", "vic", false, id), 0);
+    //  another org never sees an entry of this one, whatever its role or sub
+    ck_assert_int_eq (s_audit_hits (s_carol, "org-globex", "carol", false, id), 0);
+    ck_assert_int_eq (s_audit_hits (s_globex_admin, "org-globex", NULL, true, id), 0);
+    ck_assert_int_eq (s_audit_hits (s_alice_globex, "org-globex", NULL, true, id), 0);
+    //  no token, bad paging
+    s_expect ("GET", "/api/v1/audit", NULL, NULL, 401, NULL);
+    s_expect ("GET", "/api/v1/audit?limit=0", s_alice, NULL, 400, "bad_request");
+    s_expect ("GET", "/api/v1/audit?limit=abc", s_alice, NULL, 400, "bad_request");
+    s_expect ("GET", "/api/v1/audit?cursor=%25%25", s_acme_admin, NULL, 400, "bad_request");
+    s_expect ("POST", "/api/v1/audit", s_acme_admin, "{}", 405, NULL);
+    free (dan);
+}
+END_TEST
+
 //  Service ids of an org, from the platform as that org sees it
 static json_object *
 s_platform_ids (const char *token)
@@ -408,6 +460,7 @@ s_suite (void)
     tcase_add_test (tc, test_stream_with_foreign_conversation);
     tcase_add_test (tc, test_action_routes);
     tcase_add_test (tc, test_manage_action_routes);
+    tcase_add_test (tc, test_audit_route);
     tcase_add_test (tc, test_recommendations_scoped_to_org);
     tcase_add_test (tc, test_document_routes_admin_only);
     tcase_add_test (tc, test_documents_scoped_to_org);

@@ -38,12 +38,13 @@ s_auth (const char *org, const char *sub)
 /*  Run op with body (a JSON text) as (org, sub); returns the status and puts
     a new reference to the reply in *reply_p (may be NULL for 204). */
 static int
-s_call (qs_op_fn *fn, const char *org, const char *sub, const char *body_text,
-        json_object **reply_p)
+s_call_as (qs_op_fn *fn, const char *org, const char *sub, unsigned roles, const char *body_text,
+           json_object **reply_p)
 {
     json_object *body = qs_json_parse (body_text, strlen (body_text), NULL);
     ck_assert_ptr_nonnull (body);
     qs_auth_t auth = s_auth (org ? org : "", sub ? sub : "");
+    auth.roles = roles;
     qs_req_t *req = qs_req_new_local ("op", body, org ? &auth : NULL, 5000);
     json_object_put (body);
     fn (req, s_store);
@@ -51,6 +52,13 @@ s_call (qs_op_fn *fn, const char *org, const char *sub, const char *body_text,
     *reply_p = json_object_get (qs_req_local_reply (req));
     qs_req_destroy_local (&req);
     return status;
+}
+
+static int
+s_call (qs_op_fn *fn, const char *org, const char *sub, const char *body_text,
+        json_object **reply_p)
+{
+    return s_call_as (fn, org, sub, QS_ROLE_VIEWER, body_text, reply_p);
 }
 
 static void
@@ -186,6 +194,73 @@ START_TEST (test_delete_op)
 }
 END_TEST
 
+/*  The seqs of a reply's entries, joined by ",". */
+static void
+s_seqs (json_object *reply, char *out, size_t size)
+{
+    json_object *entries = qs_json_get (reply, "entries", json_type_array);
+    out[0] = '\0';
+    for (size_t i = 0; entries && i < json_object_array_length (entries); i++) {
+        size_t used = strlen (out);
+        snprintf (out + used, size - used, "%s%lld", i ? "," : "",
+                  (long long) qs_json_int (json_object_array_get_idx (entries, i), "seq", 0));
+    }
+}
+
+START_TEST (test_audit_op)
+{
+    qs_err_t err = {0};
+    const char *actors[] = {"alice", "bob", "alice", "carol", "alice"};
+    for (int i = 0; i < 5; i++) {
+        json_object *in = json_object_new_object ();
+        qs_json_add_str (in, "actor", actors[i]);
+        qs_json_add_str (in, "event", "proposed");
+        json_object *e = qs_store_audit_append (s_store, "o1", in, &err);
+        ck_assert_msg (e, "%s", err.message);
+        json_object_put (e);
+        json_object_put (in);
+    }
+    json_object *r = NULL;
+    char seqs[64], cursor[128];
+    /* an admin sees the org's log, oldest first, page by page */
+    ck_assert_int_eq (s_call_as (qs_audit_list_op, "o1", "carol", QS_ROLE_ADMIN, "{\"limit\":\"3\"}", &r), 200);
+    s_seqs (r, seqs, sizeof seqs);
+    ck_assert_str_eq (seqs, "1,2,3");
+    qs_strlcpy (cursor, qs_json_str (r, "next_cursor", ""), sizeof cursor);
+    json_object_put (r);
+    char body[256];
+    snprintf (body, sizeof body, "{\"limit\":\"3\",\"cursor\":\"%s\"}", cursor);
+    ck_assert_int_eq (s_call_as (qs_audit_list_op, "o1", "carol", QS_ROLE_ADMIN, body, &r), 200);
+    s_seqs (r, seqs, sizeof seqs);
+    ck_assert_str_eq (seqs, "4,5");
+    ck_assert_ptr_null (qs_json_str (r, "next_cursor", NULL));
+    json_object_put (r);
+    /* a member or viewer sees only their own entries */
+    ck_assert_int_eq (s_call_as (qs_audit_list_op, "o1", "alice", QS_ROLE_MEMBER, "{}", &r), 200);
+    s_seqs (r, seqs, sizeof seqs);
+    ck_assert_str_eq (seqs, "1,3,5");
+    json_object_put (r);
+    ck_assert_int_eq (s_call (qs_audit_list_op, "o1", "bob", "{}", &r), 200);
+    s_seqs (r, seqs, sizeof seqs);
+    ck_assert_str_eq (seqs, "2");
+    json_object_put (r);
+    /* another org's admin sees nothing of o1 */
+    ck_assert_int_eq (s_call_as (qs_audit_list_op, "o2", "carol", QS_ROLE_ADMIN, "{}", &r), 200);
+    s_seqs (r, seqs, sizeof seqs);
+    ck_assert_str_eq (seqs, "");
+    json_object_put (r);
+    /* bad limits and cursors are 400; no caller is 401 */
+    const char *bad[] = {"{\"limit\":\"0\"}", "{\"limit\":\"101\"}", "{\"limit\":\"x\"}",
+                         "{\"cursor\":\"%%%\"}", "{\"cursor\":\"YWJj\"}"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq (s_call_as (qs_audit_list_op, "o1", "carol", QS_ROLE_ADMIN, bad[i], &r), 400);
+        json_object_put (r);
+    }
+    ck_assert_int_eq (s_call (qs_audit_list_op, NULL, NULL, "{}", &r), 401);
+    json_object_put (r);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -195,6 +270,7 @@ s_suite (void)
     tcase_add_test (tc, test_list_op);
     tcase_add_test (tc, test_get_op);
     tcase_add_test (tc, test_delete_op);
+    tcase_add_test (tc, test_audit_op);
     suite_add_tcase (s, tc);
     return s;
 }

@@ -8,12 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct _qs_store_t {
-    qs_db_t *db;
-    const qs_store_ops_t *ops;
-    void *impl;                /* the db's connection, lent to the backend */
-};
-
 static const char *s_ckpt_status[] = {"running", "waiting_confirmation", "finished", "failed",
                                       "cancelled", NULL};
 static const char *s_final_status[] = {"executed", "cancelled", "failed", NULL};
@@ -236,21 +230,7 @@ qs_store_message_list (qs_store_t *self, const char *org_id, const char *user_id
         return NULL;
     json_object *rows = self->ops->msg_list (self->impl, org_id, user_id, conversation_id,
                                              after, limit + 1, false, err);
-    if (!rows)
-        return NULL;
-    json_object *out = json_object_new_object ();
-    json_object *next = NULL;
-    if ((int) json_object_array_length (rows) > limit) {
-        json_object_array_del_idx (rows, (size_t) limit, 1);
-        json_object *last = json_object_array_get_idx (rows, (size_t) limit - 1);
-        char raw[40], enc[64];
-        snprintf (raw, sizeof raw, "m1:%lld", (long long) qs_json_int (last, "seq", 0));
-        qs_store_cursor_encode (raw, enc, sizeof enc);
-        next = json_object_new_string (enc);
-    }
-    json_object_object_add (out, "messages", rows);
-    json_object_object_add (out, "next_cursor", next);
-    return out;
+    return rows ? qs_store_seq_page (rows, limit, "messages") : NULL;
 }
 
 json_object *
@@ -422,6 +402,22 @@ qs_store_action_transition (qs_store_t *self, const char *org_id, const char *us
     out = self->ops->act_transition (self->impl, org_id, user_id, id, to, text, qs_now_ms (), err);
 cleanup:
     free (text);
+    return out;
+}
+
+json_object *
+qs_store_action_supersede (qs_store_t *self, const char *org_id, const char *user_id,
+                           const char *id, const char *by_id, qs_err_t *err)
+{
+    assert (self);
+    if (!by_id || !qs_id_valid (by_id)) {
+        qs_err_set (err, 400, "bad_request", "malformed id of the superseding action");
+        return NULL;
+    }
+    json_object *result = json_object_new_object ();
+    qs_json_add_str (result, "superseded_by", by_id);
+    json_object *out = qs_store_action_transition (self, org_id, user_id, id, "cancelled", result, err);
+    json_object_put (result);
     return out;
 }
 

@@ -140,6 +140,18 @@ long qs_store_checkpoint_prune (qs_store_t *self, int64_t cutoff_ms, qs_err_t *e
     Action: {"id","type","status","summary","config"?,"estimate"?,"result"?,
              "conversation_id","run_id","idempotency_key"?,"created_at","updated_at"} */
 
+/*  Every change of an action's state is appended to the org's audit log
+    (below) in the same step (SQLite: the same transaction; MongoDB: right
+    after the action's own write, see qs_store_mongo.c): create -> proposed;
+    executed|failed -> confirmed then executed|failed; cancelled ->
+    cancelled or superseded. The Action returned by create, transition and
+    supersede then carries "audit": [AuditEntry], the entries this call
+    appended (for the audit.appended events; not part of the stored action
+    and absent when nothing was appended, e.g. an idempotent create).
+    Audit details hold the action's config and estimate (proposed) or
+    result (executed/failed), without any key that names a password, token,
+    secret or key. */
+
 /*  Create a pending_confirmation action from {"id"? (else generated),
     "conversation_id","run_id"?,"type","summary","config"?,"estimate"?,
     "idempotency_key"?}. An existing action of the owner with the same
@@ -155,10 +167,47 @@ json_object *qs_store_action_get (qs_store_t *self, const char *org_id, const ch
 json_object *qs_store_action_transition (qs_store_t *self, const char *org_id,
                                          const char *user_id, const char *id, const char *to,
                                          json_object *result, qs_err_t *err);
+/*  Cancel a pending action because a revised plan (the action by_id)
+    replaces it: the same compare-and-set as a transition to "cancelled",
+    with result {"superseded_by": by_id}, and the audit log says
+    "superseded" instead of "cancelled". Returns the updated Action (409 /
+    404 as for a transition; 400 when by_id is malformed). */
+json_object *qs_store_action_supersede (qs_store_t *self, const char *org_id,
+                                        const char *user_id, const char *id, const char *by_id,
+                                        qs_err_t *err);
 /*  Pending actions of a conversation, oldest first, as an array. */
 json_object *qs_store_action_pending (qs_store_t *self, const char *org_id,
                                       const char *user_id, const char *conversation_id,
                                       qs_err_t *err);
+
+/* ---- audit log (per organization, contract section 10) -------------------
+    AuditEntry: {"seq","at","org_id","actor","action_id","type","event",
+    "service_id","summary","details","prev_hash","hash"}: seq 1, 2, 3 ... per
+    org; hash = SHA-256 hex of the RFC 8785 form of the entry without "hash"
+    (qs_chain.h); prev_hash = the org's previous entry's hash ("" for seq 1).
+    Append-only: there is no call that changes or removes an entry. Two
+    writers (threads, processes, replicas) appending for one org at once
+    never fork the chain: (org, seq) is unique (SQLite UNIQUE; MongoDB a
+    unique index and a conditional insert) and the loser re-reads the head
+    and retries. */
+
+#define QS_AUDIT_EVENTS "proposed", "superseded", "confirmed", "cancelled", "executed", "failed"
+
+/*  Append {"actor","event" (one of QS_AUDIT_EVENTS),"action_id"?,"type"?,
+    "service_id"?,"summary"?,"details"? (object)} to org's chain (the action
+    repository does this itself; this call is for other events and tests).
+    Keys of details that name a secret are dropped. Returns the sealed
+    entry; 400 bad input, 503 when the chain stayed contended. */
+json_object *qs_store_audit_append (qs_store_t *self, const char *org_id, json_object *entry,
+                                    qs_err_t *err);
+
+/*  {"entries":[AuditEntry],"next_cursor":str|null} in seq order, oldest
+    first. actor NULL = the whole org (an admin's view), else only that
+    actor's entries. limit 0 = 20, else 1..100 (400 outside); cursor NULL or
+    "" = from the start, a bad cursor is 400. Entries are only ever
+    appended, so paging never skips or repeats one. */
+json_object *qs_store_audit_list (qs_store_t *self, const char *org_id, const char *actor,
+                                  int limit, const char *cursor, qs_err_t *err);
 
 /* ---- diagnosis history (per organization) ------------------------------
     Diagnosis: {"id","service_id"?,"service_type","findings":[code],"fix",

@@ -171,6 +171,24 @@ qs_store_msg_cursor_parse (const char *cursor, int64_t *seq, qs_err_t *err)
     return 0;
 }
 
+json_object *
+qs_store_seq_page (json_object *rows, int limit, const char *key)
+{
+    json_object *out = json_object_new_object ();
+    json_object *next = NULL;
+    if ((int) json_object_array_length (rows) > limit) {
+        json_object_array_del_idx (rows, (size_t) limit, (size_t) json_object_array_length (rows) - (size_t) limit);
+        json_object *last = json_object_array_get_idx (rows, (size_t) limit - 1);
+        char raw[40], enc[64];
+        snprintf (raw, sizeof raw, "m1:%lld", (long long) qs_json_int (last, "seq", 0));
+        qs_store_cursor_encode (raw, enc, sizeof enc);
+        next = json_object_new_string (enc);
+    }
+    json_object_object_add (out, key, rows);
+    json_object_object_add (out, "next_cursor", next);
+    return out;
+}
+
 bool
 qs_store_code_valid (const char *s)
 {

@@ -4,6 +4,7 @@
 #ifndef QS_STORE_IMPL_H
 #define QS_STORE_IMPL_H
 
+#include "qs_chain.h"
 #include "qs_db.h"
 #include "qs_db_json.h"
 #include "qs_store.h"
@@ -39,6 +40,14 @@ typedef struct {
     const char *fix, *outcome;
     int64_t at;
 } qs_store_diag_in_t;
+
+/*  One audit entry before it is sealed (qs_store_audit.c adds seq, at,
+    org_id, prev_hash and hash). Strings lent, validated; details an object
+    (lent, NULL = {}) already stripped of secrets. */
+typedef struct {
+    const char *actor, *action_id, *type, *event, *service_id, *summary;
+    json_object *details;
+} qs_store_audit_in_t;
 
 /*  Every function returns 0 / a new object on success, -1 / NULL with err set.
     Lists return JSON arrays; conversation_list returns up to limit+1 rows so
@@ -96,12 +105,62 @@ typedef struct {
                               qs_err_t *err);
     json_object *(*diag_find) (void *impl, const char *org, const char *code, int limit,
                                qs_err_t *err);
+
+    /*  Append one entry to org's chain (qs_store_audit.c: qs_store_audit_chain
+        inside the backend's own transaction, if any). */
+    json_object *(*audit_append) (void *impl, const char *org, const qs_store_audit_in_t *in,
+                                  qs_err_t *err);
+    /*  Entries with seq > after_seq ascending, at most limit; actor NULL =
+        every actor of org. */
+    json_object *(*audit_list) (void *impl, const char *org, const char *actor, int64_t after_seq,
+                                int limit, qs_err_t *err);
 } qs_store_ops_t;
+
+struct _qs_store_t {
+    qs_db_t *db;
+    const qs_store_ops_t *ops;
+    void *impl;                /* the db's connection, lent to the backend */
+};
 
 /*  Backend set-up on an open database: create or migrate the schema (the
     indexes), then *ops is the backend's vtable over the lent connection. */
 int qs_store_sqlite_init (qs_lite_t *lite, const qs_store_ops_t **ops, qs_err_t *err);
 int qs_store_mongo_init (qs_mongo_t *mongo, const qs_store_ops_t **ops, qs_err_t *err);
+
+/* ---- qs_store_audit.c: the chain both backends append to ----------------
+
+    How a backend reads the head of an org's chain and inserts a sealed
+    entry; the caller holds whatever lock or transaction the backend needs. */
+typedef struct {
+    /*  seq and hash of org's last entry (0 and "" when it has none). 0 or -1. */
+    int (*last) (void *impl, const char *org, int64_t *seq, char hash[QS_CHAIN_HASH_LEN + 1],
+                 qs_err_t *err);
+    /*  Insert entry (a sealed AuditEntry, lent) unless (org, seq) is taken,
+        which is 409 conflict. 0 or -1. */
+    int (*insert) (void *impl, const char *org, json_object *entry, qs_err_t *err);
+} qs_store_audit_io_t;
+
+extern const qs_store_audit_io_t qs_lite_audit_io;
+extern const qs_store_audit_io_t qs_mongo_audit_io;
+
+/*  Read the head, seal in as the next entry, insert; on 409 (another writer
+    took that seq) read again and retry, a bounded number of times (then
+    503). Returns the stored entry (new object). */
+json_object *qs_store_audit_chain (const qs_store_audit_io_t *io, void *impl, const char *org,
+                                   const qs_store_audit_in_t *in, qs_err_t *err);
+/*  Append the events that action (a stored Action, lent) just went through,
+    as its status says: pending_confirmation -> proposed; executed|failed ->
+    confirmed then executed|failed; cancelled -> superseded when its result
+    has "superseded_by", else cancelled. Adds "audit": [entries] to action.
+    actor is the user. 0 or -1. */
+int qs_store_audit_action (const qs_store_audit_io_t *io, void *impl, const char *org,
+                           const char *actor, json_object *action, qs_err_t *err);
+/*  An AuditEntry from stored fields (details: JSON object text). New
+    object; NULL only on allocation failure. */
+json_object *qs_store_rec_audit (const char *org, int64_t seq, const char *at, const char *actor,
+                                 const char *action_id, const char *type, const char *event,
+                                 const char *service_id, const char *summary,
+                                 const char *details, const char *prev_hash, const char *hash);
 
 /* ---- record builders (new objects; NULL only on allocation failure) ---- */
 json_object *qs_store_rec_conversation (const char *id, const char *title, int64_t created,
@@ -145,5 +204,9 @@ void qs_store_cursor_encode (const char *in, char *out, size_t size);
 int qs_store_conv_cursor_parse (const char *cursor, int64_t *ms, char id[QS_ID_LEN + 1],
                                 qs_err_t *err);
 int qs_store_msg_cursor_parse (const char *cursor, int64_t *seq, qs_err_t *err);
+/*  {key: rows, "next_cursor"} from up to limit + 1 rows in seq order (takes
+    rows): the extra row only says there is a next page, whose cursor ("m1:")
+    is the last kept row's seq. */
+json_object *qs_store_seq_page (json_object *rows, int limit, const char *key);
 
 #endif

@@ -86,7 +86,7 @@ int
 qs_store_mongo_init (qs_mongo_t *mongo, const qs_store_ops_t **ops, qs_err_t *err)
 {
     *ops = &s_ops;
-    return s_ensure_indexes (mongo, err);
+    return s_ensure_indexes (mongo, err) != 0 || qs_mongo_audit_indexes (mongo, err) != 0 ? -1 : 0;
 }
 
 /* ---- conversations and messages ----------------------------------------- */
@@ -308,4 +308,6 @@ static const qs_store_ops_t s_ops = {
     .act_pending = qs_mongo_act_pending,
     .diag_put = qs_mongo_diag_put,
     .diag_find = qs_mongo_diag_find,
+    .audit_append = qs_mongo_audit_append,
+    .audit_list = qs_mongo_audit_list,
 };

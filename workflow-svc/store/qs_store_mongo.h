@@ -30,5 +30,15 @@ json_object *qs_mongo_diag_put (void *impl, const char *org, const qs_store_diag
                                 qs_err_t *err);
 json_object *qs_mongo_diag_find (void *impl, const char *org, const char *code, int limit,
                                  qs_err_t *err);
+int qs_mongo_audit_indexes (qs_mongo_t *self, qs_err_t *err);
+json_object *qs_mongo_audit_append (void *impl, const char *org, const qs_store_audit_in_t *in,
+                                    qs_err_t *err);
+json_object *qs_mongo_audit_list (void *impl, const char *org, const char *actor,
+                                  int64_t after_seq, int limit, qs_err_t *err);
+/*  Append action's (lent, may be NULL) entries after its own write; a
+    failure is logged, never turned into an error of the action's call (the
+    action has already changed). */
+void qs_mongo_audit_action (qs_mongo_t *self, const char *org, const char *actor,
+                            json_object *action);
 
 #endif

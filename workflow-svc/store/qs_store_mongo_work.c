@@ -199,9 +199,11 @@ qs_mongo_act_create (void *impl, const char *org, const char *user, const qs_sto
         }
         return NULL;
     }
-    return qs_store_rec_action (in->id, in->type, "pending_confirmation", in->summary,
-                                in->config, in->estimate, NULL, in->conversation_id, in->run_id,
-                                in->idempotency_key, in->now, in->now);
+    json_object *out = qs_store_rec_action (in->id, in->type, "pending_confirmation", in->summary,
+                                            in->config, in->estimate, NULL, in->conversation_id,
+                                            in->run_id, in->idempotency_key, in->now, in->now);
+    qs_mongo_audit_action (self, org, user, out);
+    return out;
 }
 
 json_object *
@@ -231,6 +233,8 @@ qs_mongo_act_transition (void *impl, const char *org, const char *user, const ch
     json_object *out = qs_mongo_modify (self, "actions", query, update, s_act_row, &found, err);
     bson_destroy (query);
     bson_destroy (update);
+    if (found)
+        qs_mongo_audit_action (self, org, user, out);
     if (found || (err && err->status != 0))
         return out;
     json_object *now_obj = qs_mongo_act_get (self, org, user, id, err);

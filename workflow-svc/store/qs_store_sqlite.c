@@ -53,6 +53,14 @@ static const char *const s_migrations[] = {
     /* 1 -> 2: per-conversation dialogue state (contract section 8) */
     "ALTER TABLE conversations ADD COLUMN dialogue_state TEXT NOT NULL DEFAULT '{}';"
     "ALTER TABLE conversations ADD COLUMN dialogue_version INTEGER NOT NULL DEFAULT 0;",
+    /* 2 -> 3: the audit log (contract section 10; qs_store_audit_sqlite.c); IF NOT
+       EXISTS: a database rewound to an older version keeps its log */
+    "CREATE TABLE IF NOT EXISTS audit ("
+    "  organization_id TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL,"
+    "  actor TEXT NOT NULL, action_id TEXT NOT NULL, type TEXT NOT NULL, event TEXT NOT NULL,"
+    "  service_id TEXT NOT NULL, summary TEXT NOT NULL, details TEXT NOT NULL,"
+    "  prev_hash TEXT NOT NULL, hash TEXT NOT NULL, UNIQUE (organization_id, seq));"
+    "CREATE INDEX IF NOT EXISTS audit_org_actor_seq ON audit (organization_id, actor, seq);",
 };
 #define S_SCHEMA_VERSION ((int) (sizeof s_migrations / sizeof s_migrations[0]))
 
@@ -342,4 +350,6 @@ static const qs_store_ops_t s_ops = {
     .act_pending = qs_lite_act_pending,
     .diag_put = qs_lite_diag_put,
     .diag_find = qs_lite_diag_find,
+    .audit_append = qs_lite_audit_append,
+    .audit_list = qs_lite_audit_list,
 };

@@ -30,5 +30,9 @@ json_object *qs_lite_diag_put (void *impl, const char *org, const qs_store_diag_
                                qs_err_t *err);
 json_object *qs_lite_diag_find (void *impl, const char *org, const char *code, int limit,
                                 qs_err_t *err);
+json_object *qs_lite_audit_append (void *impl, const char *org, const qs_store_audit_in_t *in,
+                                   qs_err_t *err);
+json_object *qs_lite_audit_list (void *impl, const char *org, const char *actor,
+                                 int64_t after_seq, int limit, qs_err_t *err);
 
 #endif

@@ -158,11 +158,15 @@ qs_lite_act_create (void *impl, const char *org, const char *user, const qs_stor
             qs_err_set (err, 409, "conflict", "an action with this id already exists");
         goto cleanup;
     }
-    if (qs_lite_exec (self, "COMMIT", err) != 0)
-        goto cleanup;
+    //  the entry "proposed" commits with the action or not at all
     out = qs_store_rec_action (in->id, in->type, "pending_confirmation", in->summary,
                                in->config, in->estimate, NULL, in->conversation_id, in->run_id,
                                in->idempotency_key, in->now, in->now);
+    if (qs_store_audit_action (&qs_lite_audit_io, self, org, user, out, err) != 0
+        || qs_lite_exec (self, "COMMIT", err) != 0) {
+        json_object_put (out);
+        out = NULL;
+    }
 cleanup:
     qs_lite_rollback (self);
     QS_LITE_UNLOCK (self);
@@ -201,7 +205,8 @@ qs_lite_act_transition (void *impl, const char *org, const char *user, const cha
         json_object_put (out);
         out = NULL;
     }
-    if (out && qs_lite_exec (self, "COMMIT", err) != 0) {
+    if (out && (qs_store_audit_action (&qs_lite_audit_io, self, org, user, out, err) != 0
+                || qs_lite_exec (self, "COMMIT", err) != 0)) {
         json_object_put (out);
         out = NULL;
     }
