@@ -117,6 +117,7 @@ qs_turn_ask_which (qs_turn_t *t, json_object *candidates, const char *what)
         return;                         /* nothing to choose from: no open question */
     qs_strlcpy (t->dlg.clarify.asked, "service", sizeof t->dlg.clarify.asked);
     qs_strlcpy (t->dlg.clarify.intent, t->intent, sizeof t->dlg.clarify.intent);
+    t->dlg.clarify.op = t->op;
     for (size_t i = 0; i < n && t->dlg.clarify.ncandidates < QS_DLG_CANDIDATES; i++) {
         json_object *s = json_object_array_get_idx (candidates, i);
         qs_dlg_service_t *c = &t->dlg.clarify.candidates[t->dlg.clarify.ncandidates++];
@@ -127,6 +128,18 @@ qs_turn_ask_which (qs_turn_t *t, json_object *candidates, const char *what)
     qs_strlcpy (t->out.awaiting, "service", sizeof t->out.awaiting);
     /* none of them is used yet: they are the choice, not metadata.services */
     qs_turn_set (&t->out.candidates, json_object_get (candidates));
+}
+
+bool
+qs_turn_revised (qs_turn_t *t, const qs_dlg_pending_t *old)
+{
+    if (!strcmp (t->dlg.pending.action_id, old->action_id))
+        return false;
+    json_object *rev = json_object_new_object ();
+    qs_json_add_str (rev, "supersedes", old->action_id);
+    json_object_object_add (rev, "changes", qs_config_changes (&old->config, &t->dlg.pending.config));
+    qs_turn_set (&t->out.revision, rev);
+    return true;
 }
 
 qs_run_rc_t
@@ -162,6 +175,7 @@ s_init (qs_turn_t *t, qs_wf_t *wf, qs_req_t *req)
     qs_wf_run_init (&t->run, wf, req, NULL);
     qs_dialogue_init (&t->dlg);
     qs_config_init (&t->said);
+    qs_dialogue_op_read (&t->op, NULL);
     t->actions = json_object_new_array ();
     t->ref.index = -1;
     qs_strlcpy (t->intent, "general_question", sizeof t->intent);
@@ -411,6 +425,7 @@ s_understand (qs_turn_t *t, json_object **cls_p, qs_err_t *err)
         qs_config_read (&t->said, qs_json_get (t->extraction, "config", json_type_object));
         if (qs_json_get (t->extraction, "memory_mb", json_type_int) && !*t->said.tier)
             t->said.memory_mb = (int) qs_json_int (t->extraction, "memory_mb", 0);
+        qs_dialogue_op_read (&t->op, qs_json_get (t->extraction, "operation", json_type_object));
     }
     json_object_put (body);
 }
@@ -484,8 +499,11 @@ s_dispatch (qs_turn_t *t, qs_err_t *err)
         qs_resolve_in_t rin = {.message = t->message, .dlg = &t->dlg, .among_candidates = true,
                                .extract_ref = qs_json_get (t->extraction, "service_ref", json_type_object)};
         json_object *services = qs_turn_services (t, err);
-        if (services && qs_resolve (services, &rin, &t->ref) == 1)
+        if (services && qs_resolve (services, &rin, &t->ref) == 1) {
             t->ref_done = true;
+            if (*t->dlg.clarify.op.op)
+                t->op = t->dlg.clarify.op;      /* "scale it" asked which: the answer scales */
+        }
         else {
             qs_ref_clear (&t->ref);
             qs_dialogue_clarify_clear (&t->dlg);
