@@ -251,7 +251,9 @@ qs_k8s_api_request (qs_k8s_api_t *self, const char *method, const char *path,
     qs_http_resp_t resp = {0};
     int rc = -1;
     bool reauthed = false;
-    bool retry = strcmp (method, "POST") != 0;
+    /* a pod's DELETE is a restart: a repeat would restart the recreated pod
+       again, so it is sent exactly once (contract section 9) */
+    bool retry = strcmp (method, "POST") != 0 && strcmp (method, "DELETE") != 0;
     if (status_p)
         *status_p = 0;
     if (text_p)

@@ -11,6 +11,7 @@ qs_dialogue_init (qs_dialogue_t *d)
     qs_config_init (&d->pending.given);
     qs_config_init (&d->pending.config);
     qs_config_init (&d->clarify.given);
+    qs_dialogue_op_read (&d->clarify.op, NULL);
 }
 
 static void
@@ -87,6 +88,7 @@ qs_dialogue_from_json (qs_dialogue_t *d, json_object *obj)
     json_object *c = qs_json_get (obj, "clarify", json_type_object);
     s_copy (d->clarify.intent, sizeof d->clarify.intent, c, "intent");
     s_config_field (&d->clarify.given, c, "given");
+    qs_dialogue_op_read (&d->clarify.op, qs_json_get (c, "operation", json_type_object));
     json_object *cands = qs_json_get (c, "candidates", json_type_array);
     for (size_t i = 0; cands && i < json_object_array_length (cands) && d->clarify.ncandidates < QS_DLG_CANDIDATES; i++)
         s_service_read (&d->clarify.candidates[d->clarify.ncandidates++], json_object_array_get_idx (cands, i));
@@ -158,9 +160,47 @@ qs_dialogue_to_json (const qs_dialogue_t *d)
         json_object *c = json_object_new_object ();
         qs_json_add_str (c, "intent", d->clarify.intent);
         json_object_object_add (c, "given", qs_config_to_json (&d->clarify.given, true));
+        if (*d->clarify.op.op)
+            json_object_object_add (c, "operation", qs_dialogue_op_json (&d->clarify.op));
         json_object_object_add (c, "candidates", s_services_json (d->clarify.candidates, d->clarify.ncandidates));
         json_object_object_add (o, "clarify", c);
     }
+    return o;
+}
+
+void
+qs_dialogue_op_read (qs_dlg_op_t *op, json_object *obj)
+{
+    memset (op, 0, sizeof *op);
+    op->enabled = -1;
+    s_copy (op->op, sizeof op->op, obj, "op");
+    op->replicas = (int) qs_json_int (obj, "replicas", 0);
+    op->delta = (int) qs_json_int (obj, "delta", 0);
+    s_copy (op->tier, sizeof op->tier, obj, "tier");
+    const char *dir = qs_json_str (obj, "direction", "");
+    op->direction = !strcmp (dir, "up") ? 1 : !strcmp (dir, "down") ? -1 : 0;
+    json_object *en = qs_json_get (obj, "enabled", json_type_boolean);
+    if (en)
+        op->enabled = json_object_get_boolean (en);
+}
+
+json_object *
+qs_dialogue_op_json (const qs_dlg_op_t *op)
+{
+    if (!*op->op)
+        return NULL;
+    json_object *o = json_object_new_object ();
+    qs_json_add_str (o, "op", op->op);
+    if (op->replicas)
+        qs_json_add_int (o, "replicas", op->replicas);
+    if (op->delta)
+        qs_json_add_int (o, "delta", op->delta);
+    if (*op->tier)
+        qs_json_add_str (o, "tier", op->tier);
+    if (op->direction)
+        qs_json_add_str (o, "direction", op->direction > 0 ? "up" : "down");
+    if (op->enabled >= 0)
+        qs_json_add_bool (o, "enabled", op->enabled);
     return o;
 }
 
@@ -237,6 +277,7 @@ qs_dialogue_clarify_clear (qs_dialogue_t *d)
 {
     memset (&d->clarify, 0, sizeof d->clarify);
     qs_config_init (&d->clarify.given);
+    qs_dialogue_op_read (&d->clarify.op, NULL);
 }
 
 int
@@ -290,6 +331,8 @@ qs_dialogue_sync_pending (qs_store_t *store, const char *org_id, const char *use
             qs_config_read (&p->config, config);
             p->given = p->config;
         }
+        else if (!strcmp (p->action_type, "update_service"))
+            qs_config_read (&p->config, qs_json_path (config, "change.after"));
         else if (!strcmp (p->action_type, "delete_service"))
             s_copy (p->service_name, sizeof p->service_name, config, "name");
     }

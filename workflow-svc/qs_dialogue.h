@@ -38,19 +38,32 @@ typedef struct {
     char type[24];
 } qs_dlg_item_t;
 
+/*  An operation on a running service (manage_service, contract section 9),
+    as extract's "operation" {"op","replicas","delta","tier","direction",
+    "enabled"} says it. */
+typedef struct {
+    char op[12];                /* "" none, scale, tier, ha, backups, restart, delete */
+    int replicas;               /* 0 = not given */
+    int delta;                  /* 0 = none */
+    char tier[12];              /* "" = not given */
+    int direction;              /* +1 up, -1 down, 0 not given */
+    int enabled;                /* -1 not given, else 0 / 1 */
+} qs_dlg_op_t;
+
 typedef struct {
     char action_id[64];         /* "" = no plan awaiting confirmation */
     char action_type[24];       /* provision_service, update_service, delete_service, ... */
     char service_id[64];        /* the service an update/delete changes */
     char service_name[64];
     qs_config_t given;          /* what the user asked for (provision) */
-    qs_config_t config;         /* the full plan (provision) */
+    qs_config_t config;         /* the full plan (provision); the fields that change (update_service) */
 } qs_dlg_pending_t;
 
 typedef struct {
     char asked[16];             /* "" = none, "service_type", "service", "confirm_name" */
     char intent[32];            /* the request it belongs to */
     qs_config_t given;          /* the settings already given (provision) */
+    qs_dlg_op_t op;             /* the operation asked for (manage_service) */
     qs_dlg_service_t candidates[QS_DLG_CANDIDATES];
     int ncandidates;
 } qs_dlg_clarify_t;
@@ -88,6 +101,12 @@ const qs_dlg_service_t *qs_dialogue_subject (const qs_dialogue_t *d);
 /*  Remember a list shown to the user: kind "services" (array of Service) or
     "recommendations" (array of recommendations), in order. */
 void qs_dialogue_list_set (qs_dialogue_t *d, const char *kind, json_object *items);
+
+/*  Read an operation (lent, extract's "operation" or the stored form; may be
+    NULL = none) into op. */
+void qs_dialogue_op_read (qs_dlg_op_t *op, json_object *obj);
+/*  Its wire form, NULL when op->op is "". New object. */
+json_object *qs_dialogue_op_json (const qs_dlg_op_t *op);
 
 /*  Drop the pending plan / the open clarification. */
 void qs_dialogue_pending_clear (qs_dialogue_t *d);

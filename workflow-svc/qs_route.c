@@ -156,8 +156,11 @@ qs_route_decide (const qs_dialogue_t *d, const qs_route_in_t *in, qs_route_t *ou
             return;
         }
         if (!strcmp (fu, "cancel") || !strcmp (conf, "no")) {
-            s_set (out, QS_ROUTE_CANCEL, s_pending_intent (d), "cancel");
-            return;
+            if (!qs_config_any (in->config)) {
+                s_set (out, QS_ROUTE_CANCEL, s_pending_intent (d), "cancel");
+                return;
+            }
+            fu = "edit_plan";           /* "no wait, small": a correction, not a cancel */
         }
         if (!strcmp (d->pending.action_type, "provision_service")) {
             bool fresh = !fu[0] && !strcmp (intent, "provision_service") && qs_route_new_request (msg)
@@ -167,6 +170,14 @@ qs_route_decide (const qs_dialogue_t *d, const qs_route_in_t *in, qs_route_t *ou
                 s_set (out, QS_ROUTE_EDIT, "provision_service", "edit_plan");
                 return;
             }
+        }
+        /* "make it 4 replicas instead", "and turn on HA too": a pending change revised */
+        if (!strcmp (d->pending.action_type, "update_service")
+            && (!strcmp (fu, "edit_plan")
+                || (!fu[0] && !strcmp (intent, "manage_service") && !in->names_service
+                    && qs_config_any (in->config)))) {
+            s_set (out, QS_ROUTE_EDIT, "manage_service", "edit_plan");
+            return;
         }
     }
     /* an open question: its answer continues the request that asked */

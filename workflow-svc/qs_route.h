@@ -6,8 +6,10 @@
     used when present; an older intent service gives none, and the rules
     below still decide from the extraction and a few cue words:
       pending plan + yes / no                      -> confirm / cancel
+      pending plan + no and a setting ("no wait, small") -> edit the plan
       pending provision plan + settings, no new request
                                                    -> edit the plan
+      pending update_service + settings for it     -> revise the change
       open "which type?" + a service type          -> continue the plan
       open "which service?" + an answer            -> continue the question
       last list of recommendations + "apply the first one" / "#2" / a name

@@ -15,145 +15,6 @@
 
 #define HISTORY_TURNS     10
 
-/* ---- helpers for flows --------------------------------------------------- */
-
-void
-qs_turn_time (qs_turn_t *t, const char *what, int64_t since)
-{
-    if (t->ntimings < QS_TURN_TIMINGS) {
-        qs_strlcpy (t->timings[t->ntimings].what, what, sizeof t->timings[0].what);
-        t->timings[t->ntimings++].ms = qs_mono_ms () - since;
-    }
-}
-
-void
-qs_turn_set (json_object **member, json_object *value)
-{
-    json_object_put (*member);
-    *member = value;
-}
-
-json_object *
-qs_turn_public_action (json_object *a)
-{
-    json_object *out = json_object_new_object ();
-    static const char *keys[] = {"id", "type", "status", "summary", "config", "estimate",
-                                 "service_id", "change", NULL};
-    json_object *config = qs_json_get (a, "config", json_type_object);
-    for (int i = 0; keys[i]; i++) {
-        json_object *v;
-        /* a change to a service keeps service_id and change in its config */
-        if (json_object_object_get_ex (a, keys[i], &v) || (i >= 6 && json_object_object_get_ex (config, keys[i], &v)))
-            json_object_object_add (out, keys[i], json_object_get (v));
-    }
-    return out;
-}
-
-void
-qs_turn_mention (qs_turn_t *t, json_object *service)
-{
-    if (!service)
-        return;
-    if (!t->out.services)
-        t->out.services = json_object_new_array ();
-    json_object_array_add (t->out.services, json_object_get (service));
-    qs_dialogue_subject_push (&t->dlg, service);
-}
-
-int
-qs_turn_call (qs_turn_t *t, const char *service, const char *op, json_object *body,
-              json_object **reply_p, qs_err_t *err)
-{
-    int64_t t0 = qs_mono_ms ();
-    int rc = qs_wf_call (&t->run, service, op, body, reply_p, err);
-    qs_turn_time (t, op, t0);
-    return rc;
-}
-
-json_object *
-qs_turn_services (qs_turn_t *t, qs_err_t *err)
-{
-    if (!t->services) {
-        int64_t t0 = qs_mono_ms ();
-        if (qs_platform_list_services (qs_wf_platform (t->run.wf), &t->run.pctx, &t->services, err) != 0)
-            return NULL;
-        qs_turn_time (t, "services", t0);
-    }
-    return t->services;
-}
-
-int
-qs_turn_resolve (qs_turn_t *t, qs_err_t *err)
-{
-    if (t->ref_done)
-        return t->ref.service ? 1 : 0;
-    json_object *services = qs_turn_services (t, err);
-    if (!services)
-        return -1;
-    qs_resolve_in_t in = {
-        .message = t->message,
-        .extract_ref = qs_json_get (t->extraction, "service_ref", json_type_object),
-        .type = *t->said.service_type ? t->said.service_type : NULL,
-        .dlg = &t->dlg,
-    };
-    t->ref_done = true;
-    int rc = qs_resolve (services, &in, &t->ref);
-    if (rc && !t->ref.named && !strcmp (t->route.followup, "what_about")) {
-        /* "what about X?" names X: an unknown X is never the subject */
-        qs_ref_clear (&t->ref);
-        t->ref.candidates = json_object_get (services);
-        rc = 0;
-    }
-    return rc;
-}
-
-void
-qs_turn_ask_which (qs_turn_t *t, json_object *candidates, const char *what)
-{
-    free (t->text);
-    t->text = qs_answer_which (candidates, what);
-    qs_dialogue_clarify_clear (&t->dlg);
-    size_t n = candidates ? json_object_array_length (candidates) : 0;
-    if (n < 2)
-        return;                         /* nothing to choose from: no open question */
-    qs_strlcpy (t->dlg.clarify.asked, "service", sizeof t->dlg.clarify.asked);
-    qs_strlcpy (t->dlg.clarify.intent, t->intent, sizeof t->dlg.clarify.intent);
-    for (size_t i = 0; i < n && t->dlg.clarify.ncandidates < QS_DLG_CANDIDATES; i++) {
-        json_object *s = json_object_array_get_idx (candidates, i);
-        qs_dlg_service_t *c = &t->dlg.clarify.candidates[t->dlg.clarify.ncandidates++];
-        qs_strlcpy (c->id, qs_json_str (s, "id", ""), sizeof c->id);
-        qs_strlcpy (c->name, qs_json_str (s, "name", ""), sizeof c->name);
-        qs_strlcpy (c->service_type, qs_json_str (s, "service_type", ""), sizeof c->service_type);
-    }
-    qs_strlcpy (t->out.awaiting, "service", sizeof t->out.awaiting);
-    /* none of them is used yet: they are the choice, not metadata.services */
-    qs_turn_set (&t->out.candidates, json_object_get (candidates));
-}
-
-qs_run_rc_t
-qs_turn_run_graph (qs_turn_t *t, const qs_graph_def_t *g, const qs_flow_state_t *type, void *flow,
-                   qs_err_t *err)
-{
-    json_object *checkpoint = json_object_new_object ();
-    qs_id_new (t->run.run_id);
-    t->run.flow = flow;
-    t->run.flow_type = type;
-    qs_graph_hooks_t hooks = qs_wf_hooks (&t->run);
-    int64_t t0 = qs_mono_ms ();
-    qs_run_rc_t rc = qs_graph_run (g, t->run.run_id, checkpoint, &t->run, &hooks, err);
-    qs_turn_time (t, g->name, t0);
-    t->run.flow = NULL;
-    qs_strlcpy (t->workflow, g->name, sizeof t->workflow);
-    qs_turn_set (&t->out.steps_ms, json_object_get (qs_json_path (checkpoint, "_run.timings_ms")));
-    json_object_put (checkpoint);
-    json_object *action = ((qs_flow_head_t *) flow)->action;
-    if (action && rc == QS_RUN_INTERRUPTED) {
-        json_object_array_add (t->actions, qs_turn_public_action (action));
-        qs_events_action (t->run.req, QS_EVENT_ACTION_PENDING, action);     /* issue 11 */
-    }
-    return rc;
-}
-
 /* ---- the turn's life ----------------------------------------------------- */
 
 static void
@@ -163,6 +24,7 @@ s_init (qs_turn_t *t, qs_wf_t *wf, qs_req_t *req)
     qs_wf_run_init (&t->run, wf, req, NULL);
     qs_dialogue_init (&t->dlg);
     qs_config_init (&t->said);
+    qs_dialogue_op_read (&t->op, NULL);
     t->actions = json_object_new_array ();
     t->ref.index = -1;
     qs_strlcpy (t->intent, "general_question", sizeof t->intent);
@@ -413,6 +275,7 @@ s_understand (qs_turn_t *t, json_object **cls_p, qs_err_t *err)
         qs_config_read (&t->said, qs_json_get (t->extraction, "config", json_type_object));
         if (qs_json_get (t->extraction, "memory_mb", json_type_int) && !*t->said.tier)
             t->said.memory_mb = (int) qs_json_int (t->extraction, "memory_mb", 0);
+        qs_dialogue_op_read (&t->op, qs_json_get (t->extraction, "operation", json_type_object));
     }
     json_object_put (body);
 }
@@ -486,8 +349,11 @@ s_dispatch (qs_turn_t *t, qs_err_t *err)
         qs_resolve_in_t rin = {.message = t->message, .dlg = &t->dlg, .among_candidates = true,
                                .extract_ref = qs_json_get (t->extraction, "service_ref", json_type_object)};
         json_object *services = qs_turn_services (t, err);
-        if (services && qs_resolve (services, &rin, &t->ref) == 1)
+        if (services && qs_resolve (services, &rin, &t->ref) == 1) {
             t->ref_done = true;
+            if (*t->dlg.clarify.op.op)
+                t->op = t->dlg.clarify.op;      /* "scale it" asked which: the answer scales */
+        }
         else {
             qs_ref_clear (&t->ref);
             qs_dialogue_clarify_clear (&t->dlg);

@@ -62,6 +62,8 @@ typedef struct {
     qs_route_t route;
     json_object *extraction;    /* intent.extract's reply, or NULL */
     qs_config_t said;           /* the settings the message states */
+    qs_dlg_op_t op;             /* the operation it asks for (manage_service), or the one a
+                                   "which service?" answer continues */
     json_object *services;      /* the org's services, listed once per turn, or NULL */
     qs_ref_t ref;               /* the service the message is about */
     bool ref_done;
@@ -121,6 +123,10 @@ int qs_turn_resolve (qs_turn_t *t, qs_err_t *err);
 /*  Ask which service (candidates: array of Service, lent) for `what`
     ("diagnose"), and keep the question open for the answer. */
 void qs_turn_ask_which (qs_turn_t *t, json_object *candidates, const char *what);
+/*  After a flow revised the pending plan old (lent): true, with
+    metadata.revision {supersedes, changes}, when a new plan replaced it;
+    false when the old one still waits (the change could not be made). */
+bool qs_turn_revised (qs_turn_t *t, const qs_dlg_pending_t *old);
 /*  Remember a Service the turn talked about: metadata.services and the
     subject. */
 void qs_turn_mention (qs_turn_t *t, json_object *service);

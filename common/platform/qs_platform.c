@@ -285,7 +285,7 @@ s_call (qs_platform_t *self, const qs_platform_ctx_t *ctx, const char *method,
             break;
         }
         qs_platform_map_error (err, resp.status, resp.fail, resp.body, resp.retry_after, what);
-        if (!retry || !s_retryable (&resp) || attempt + 1 >= S_MAX_ATTEMPTS)
+        if (!retry || ctx->once || !s_retryable (&resp) || attempt + 1 >= S_MAX_ATTEMPTS)
             goto cleanup;
         int64_t wait = s_backoff_ms (attempt, resp.retry_after);
         remaining = ctx->deadline_ms - qs_now_ms ();

@@ -8,7 +8,8 @@
     deadline) on transport failures, 429 and 5xx, for idempotent calls only:
     GET, DELETE (a 404 on a retry means the first attempt succeeded), PATCH
     (its fields are absolute values, so repeating it converges) and POST with
-    its Idempotency-Key (the platform replays the first result).
+    its Idempotency-Key (the platform replays the first result). A context
+    with `once` set is never retried (a confirmed change, contract section 9).
 
     Errors come back as qs_err_t with a message a user can act on (never the
     token): 401 unauthorized, 403 forbidden, 404 not_found, 409 conflict,
@@ -23,6 +24,7 @@
 #ifndef QS_PLATFORM_H
 #define QS_PLATFORM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <json-c/json.h>
 #include "qs_auth.h"
@@ -40,6 +42,8 @@ typedef struct {
     int64_t deadline_ms;
     const char *request_id;
     const char *idempotency_key;    /* sent with PATCH and DELETE when set (may be NULL) */
+    bool once;                      /* never retry: a confirmed action calls the platform
+                                       exactly once (contract section 9) */
 } qs_platform_ctx_t;
 
 /*  New client for base_url (copied; a trailing '/' is dropped). NULL means

@@ -1,8 +1,8 @@
 /*  The quickspin binary against the whole suite on loopback: one-shot chat,
     --json, the recommendations table, conversations list/show/delete,
     confirm, exit codes (401, unreachable, usage, 404, 409), the config file,
-    the interactive session in tmux (question, y/N prompt, Ctrl-D), and
-    recommend --apply (scripted and at a terminal). */
+    recommend --apply, audit and the MCP bridge; the sessions at a terminal
+    are in test_cli_tmux.c. */
 #include "../qs_test.h"
 #include <fcntl.h>
 #include <poll.h>
@@ -16,44 +16,45 @@
 #include "qs_cli_cmds.h"
 #include "qs_harness.h"
 #include "qs_json.h"
+#include "cli_run.h"
 
 extern char **environ;
 
-static qs_harness_t *s_h;
-static char *s_token, *s_globex, *s_cli;
-static char s_home[64];
-static char s_sock[64];     // the tmux server of this run
+qs_harness_t *cli_h;
+char *cli_token, *cli_globex, *cli_bin;
+char cli_home[64];
+char cli_sock[64];          // the tmux server of this run
 
 static void
 s_setup (void)
 {
     qs_harness_spec_t whole = qs_harness_whole ();
-    ck_assert_msg ((s_h = qs_harness_new (&whole)) != NULL, "the suite did not become ready");
-    s_token = qs_harness_token ("cli-user", "org-acme", "member");
-    s_globex = qs_harness_token ("cli-user", "org-globex", "member");
-    s_cli = qs_build_path ("cli/quickspin");
+    ck_assert_msg ((cli_h = qs_harness_new (&whole)) != NULL, "the suite did not become ready");
+    cli_token = qs_harness_token ("cli-user", "org-acme", "member");
+    cli_globex = qs_harness_token ("cli-user", "org-globex", "member");
+    cli_bin = qs_build_path ("cli/quickspin");
     //  a HOME without a config file, so the developer's own can't interfere
-    snprintf (s_home, sizeof s_home, "/tmp/qs-cli-home-XXXXXX");
-    ck_assert_ptr_nonnull (mkdtemp (s_home));
-    snprintf (s_sock, sizeof s_sock, "qs-cli-test-%d", (int) getpid ());
+    snprintf (cli_home, sizeof cli_home, "/tmp/qs-cli-home-XXXXXX");
+    ck_assert_ptr_nonnull (mkdtemp (cli_home));
+    snprintf (cli_sock, sizeof cli_sock, "qs-cli-test-%d", (int) getpid ());
 }
 
 static void
 s_teardown (void)
 {
     char kill_tmux[128];
-    snprintf (kill_tmux, sizeof kill_tmux, "tmux -L %s kill-server 2>/dev/null", s_sock);
+    snprintf (kill_tmux, sizeof kill_tmux, "tmux -L %s kill-server 2>/dev/null", cli_sock);
     if (system (kill_tmux) != 0) {
         //  nothing was running: the interactive test cleaned up itself
     }
-    qs_harness_destroy (&s_h);
-    free (s_token);
-    free (s_globex);
-    free (s_cli);
+    qs_harness_destroy (&cli_h);
+    free (cli_token);
+    free (cli_globex);
+    free (cli_bin);
     char cmd[160];
-    snprintf (cmd, sizeof cmd, "rm -rf '%s'", s_home);
-    if (strncmp (s_home, "/tmp/qs-cli-home-", 17) == 0 && system (cmd) != 0)
-        fprintf (stderr, "could not remove %s\n", s_home);
+    snprintf (cmd, sizeof cmd, "rm -rf '%s'", cli_home);
+    if (strncmp (cli_home, "/tmp/qs-cli-home-", 17) == 0 && system (cmd) != 0)
+        fprintf (stderr, "could not remove %s\n", cli_home);
 }
 
 typedef struct {
@@ -111,15 +112,15 @@ s_cli_run_in (const char *url, const char *token, const char *const *args, const
         unsetenv ("QUICKSPIN_TOKEN");
         unsetenv ("QUICKSPIN_CONFIG");
         unsetenv ("XDG_CONFIG_HOME");
-        setenv ("HOME", s_home, 1);
+        setenv ("HOME", cli_home, 1);
         if (url)
             setenv ("QUICKSPIN_URL", url, 1);
         if (token)
             setenv ("QUICKSPIN_TOKEN", token, 1);
-        char *argv[32] = {s_cli};
+        char *argv[32] = {cli_bin};
         for (int i = 0; args[i] && i < 30; i++)
             argv[i + 1] = (char *) args[i];
-        execv (s_cli, argv);
+        execv (cli_bin, argv);
         _exit (127);
     }
     close (in);
@@ -165,7 +166,7 @@ s_expect_json (const s_run_t *r)
 
 START_TEST (test_one_shot_chat_and_confirm)
 {
-    s_run_t r = s_cli_run (qs_harness_gateway (s_h), s_token,
+    s_run_t r = s_cli_run (qs_harness_gateway (cli_h), cli_token,
                            S_ARGS ("chat", "create a redis cache called cli-cache for staging"));
     ck_assert_msg (r.status == 0, "exit %d, stderr: %s", r.status, r.err);
     ck_assert_ptr_nonnull (strstr (r.out, "cli-cache"));
@@ -179,12 +180,12 @@ START_TEST (test_one_shot_chat_and_confirm)
     ck_assert_int_gt (strlen (action), 0);
     s_run_free (&r);
 
-    r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("confirm", action));
+    r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("confirm", action));
     ck_assert_msg (r.status == 0, "confirm exit %d: %s", r.status, r.err);
     ck_assert_ptr_nonnull (strstr (r.out, "executed"));
     s_run_free (&r);
     //  a second confirmation is a conflict: the server's error, status 1
-    r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("confirm", action));
+    r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("confirm", action));
     ck_assert_int_eq (r.status, 1);
     ck_assert_ptr_nonnull (strstr (r.err, "409"));
     s_run_free (&r);
@@ -198,7 +199,7 @@ s_propose (const char *token, const char *message, char id[64])
     char body[300];
     snprintf (body, sizeof body, "{\"message\":\"%s\"}", message);
     json_object *r = NULL;
-    ck_assert_int_eq (qs_harness_http ("POST", qs_harness_gateway (s_h), "/api/v1/chat", token, body, &r), 200);
+    ck_assert_int_eq (qs_harness_http ("POST", qs_harness_gateway (cli_h), "/api/v1/chat", token, body, &r), 200);
     snprintf (id, 64, "%s", qs_json_str (qs_json_path (r, "actions.0"), "id", ""));
     ck_assert_msg (id[0], "no pending action: %s", json_object_to_json_string (r));
     json_object_put (r);
@@ -210,50 +211,50 @@ START_TEST (test_audit_and_verify)
     char *ada = qs_harness_token ("ada", "org-ledger", "admin");
     char id[64];
     s_propose (lee, "create a redis cache called ledger-cache for staging", id);
-    s_run_t r = s_cli_run (qs_harness_gateway (s_h), lee, S_ARGS ("confirm", id));
+    s_run_t r = s_cli_run (qs_harness_gateway (cli_h), lee, S_ARGS ("confirm", id));
     ck_assert_msg (r.status == 0, "confirm exit %d: %s", r.status, r.err);
     s_run_free (&r);
     s_propose (lee, "create a postgres database called ledger-db for staging", id);
-    r = s_cli_run (qs_harness_gateway (s_h), lee, S_ARGS ("cancel", id));
+    r = s_cli_run (qs_harness_gateway (cli_h), lee, S_ARGS ("cancel", id));
     ck_assert_msg (r.status == 0, "cancel exit %d: %s", r.status, r.err);
     s_run_free (&r);
 
     //  the table, oldest first
-    r = s_cli_run (qs_harness_gateway (s_h), lee, S_ARGS ("audit"));
+    r = s_cli_run (qs_harness_gateway (cli_h), lee, S_ARGS ("audit"));
     ck_assert_msg (r.status == 0, "audit exit %d: %s", r.status, r.err);
     const char *p = strstr (r.out, "proposed"), *q = p ? strstr (p, "confirmed") : NULL;
     ck_assert_msg (q && strstr (q, "executed") && strstr (q, "cancelled"), "table: %s", r.out);
     s_run_free (&r);
     //  --json is the API's page; --all follows next_cursor
-    r = s_cli_run (qs_harness_gateway (s_h), lee, S_ARGS ("--json", "audit", "--limit", "2"));
+    r = s_cli_run (qs_harness_gateway (cli_h), lee, S_ARGS ("--json", "audit", "--limit", "2"));
     json_object *j = s_expect_json (&r);
     ck_assert_int_eq ((int) json_object_array_length (qs_json_get (j, "entries", json_type_array)), 2);
     ck_assert_ptr_nonnull (qs_json_str (j, "next_cursor", NULL));
     json_object_put (j);
     s_run_free (&r);
-    r = s_cli_run (qs_harness_gateway (s_h), lee, S_ARGS ("--json", "audit", "--limit", "2", "--all"));
+    r = s_cli_run (qs_harness_gateway (cli_h), lee, S_ARGS ("--json", "audit", "--limit", "2", "--all"));
     j = s_expect_json (&r);
     ck_assert_int_eq ((int) json_object_array_length (qs_json_get (j, "entries", json_type_array)), 5);
     ck_assert_ptr_null (qs_json_str (j, "next_cursor", NULL));
     json_object_put (j);
     s_run_free (&r);
-    r = s_cli_run (qs_harness_gateway (s_h), lee, S_ARGS ("audit", "--limit", "0"));
+    r = s_cli_run (qs_harness_gateway (cli_h), lee, S_ARGS ("audit", "--limit", "0"));
     ck_assert_int_eq (r.status, 2);
     s_run_free (&r);
 
     //  an intact chain: the admin checks the org's, a member their own
-    r = s_cli_run (qs_harness_gateway (s_h), ada, S_ARGS ("audit", "verify"));
+    r = s_cli_run (qs_harness_gateway (cli_h), ada, S_ARGS ("audit", "verify"));
     ck_assert_msg (r.status == 0 && strstr (r.out, "verified 5 entries of the organisation"),
                    "exit %d: %s %s", r.status, r.out, r.err);
     s_run_free (&r);
-    r = s_cli_run (qs_harness_gateway (s_h), lee, S_ARGS ("audit", "verify"));
+    r = s_cli_run (qs_harness_gateway (cli_h), lee, S_ARGS ("audit", "verify"));
     ck_assert_msg (r.status == 0 && strstr (r.out, "verified 5 entries of your own"),
                    "exit %d: %s %s", r.status, r.out, r.err);
     s_run_free (&r);
 
     //  history rewritten behind the API: both views name the entry
     char path[300];
-    snprintf (path, sizeof path, "%s/qs.db", qs_harness_dir (s_h));
+    snprintf (path, sizeof path, "%s/qs.db", qs_harness_dir (cli_h));
     sqlite3 *db = NULL;
     ck_assert_int_eq (sqlite3_open (path, &db), SQLITE_OK);
     sqlite3_busy_timeout (db, 5000);
@@ -264,12 +265,12 @@ START_TEST (test_audit_and_verify)
     sqlite3_close (db);
     const char *tokens[] = {ada, lee};
     for (int i = 0; i < 2; i++) {
-        r = s_cli_run (qs_harness_gateway (s_h), tokens[i], S_ARGS ("audit", "verify"));
+        r = s_cli_run (qs_harness_gateway (cli_h), tokens[i], S_ARGS ("audit", "verify"));
         ck_assert_msg (r.status == 5 && strstr (r.err, "broken at entry 3"), "exit %d: %s %s",
                        r.status, r.out, r.err);
         s_run_free (&r);
     }
-    r = s_cli_run (qs_harness_gateway (s_h), ada, S_ARGS ("--json", "audit", "verify"));
+    r = s_cli_run (qs_harness_gateway (cli_h), ada, S_ARGS ("--json", "audit", "verify"));
     ck_assert_int_eq (r.status, 5);
     j = s_expect_json (&r);
     ck_assert_int_eq (qs_json_int (j, "broken_seq", 0), 3);
@@ -283,7 +284,7 @@ END_TEST
 
 START_TEST (test_json_output)
 {
-    s_run_t r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("--json", "chat", "why is acme-cache failing?"));
+    s_run_t r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("--json", "chat", "why is acme-cache failing?"));
     ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
     json_object *j = s_expect_json (&r);
     ck_assert_str_eq (qs_json_str (j, "intent", ""), "troubleshoot");
@@ -292,14 +293,14 @@ START_TEST (test_json_output)
     json_object_put (j);
     s_run_free (&r);
 
-    r = s_cli_run (qs_harness_gateway (s_h), NULL, S_ARGS ("health", "--json"));
+    r = s_cli_run (qs_harness_gateway (cli_h), NULL, S_ARGS ("health", "--json"));
     ck_assert_int_eq (r.status, 0);
     j = s_expect_json (&r);
     ck_assert_str_eq (qs_json_str (qs_json_get (j, "health", json_type_object), "status", ""), "ok");
     json_object_put (j);
     s_run_free (&r);
 
-    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("--json", "recommend"));
+    r = s_cli_run (qs_harness_gateway (cli_h), cli_globex, S_ARGS ("--json", "recommend"));
     ck_assert_int_eq (r.status, 0);
     j = s_expect_json (&r);
     ck_assert_ptr_nonnull (qs_json_get (j, "recommendations", json_type_array));
@@ -312,10 +313,10 @@ END_TEST
 START_TEST (test_recommend_table)
 {
     json_object *api = NULL;
-    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_gateway (s_h), "/api/v1/recommendations", s_globex, NULL, &api), 200);
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_gateway (cli_h), "/api/v1/recommendations", cli_globex, NULL, &api), 200);
     json_object *recs = qs_json_get (api, "recommendations", json_type_array);
     ck_assert_int_gt (json_object_array_length (recs), 0);
-    s_run_t r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend"));
+    s_run_t r = s_cli_run (qs_harness_gateway (cli_h), cli_globex, S_ARGS ("recommend"));
     ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
     ck_assert_ptr_nonnull (strstr (r.out, "SAVINGS/MO"));
     //  one row per recommendation with its service and savings, then the total
@@ -341,7 +342,7 @@ END_TEST
 
 START_TEST (test_conversations_list_show_delete)
 {
-    s_run_t r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("--json", "chat", "how do I connect to acme-db?"));
+    s_run_t r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("--json", "chat", "how do I connect to acme-db?"));
     ck_assert_int_eq (r.status, 0);
     json_object *j = s_expect_json (&r);
     char id[128];
@@ -349,20 +350,20 @@ START_TEST (test_conversations_list_show_delete)
     json_object_put (j);
     s_run_free (&r);
 
-    r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("conversations", "list"));
+    r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("conversations", "list"));
     ck_assert_int_eq (r.status, 0);
     ck_assert_msg (strstr (r.out, id) != NULL, "%s not listed: %s", id, r.out);
     ck_assert_ptr_nonnull (strstr (r.out, "how do I connect to acme-db?"));
     s_run_free (&r);
 
-    r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("conversations", "show", id));
+    r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("conversations", "show", id));
     ck_assert_int_eq (r.status, 0);
     ck_assert_ptr_nonnull (strstr (r.out, "user"));
     ck_assert_ptr_nonnull (strstr (r.out, "assistant"));
     ck_assert_ptr_nonnull (strstr (r.out, "how do I connect to acme-db?"));
     s_run_free (&r);
 
-    r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("--json", "conversations", "show", id));
+    r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("--json", "conversations", "show", id));
     ck_assert_int_eq (r.status, 0);
     j = s_expect_json (&r);
     ck_assert_int_eq (json_object_array_length (qs_json_get (j, "messages", json_type_array)), 2);
@@ -371,19 +372,19 @@ START_TEST (test_conversations_list_show_delete)
 
     //  another user's token: 404, not 403
     char *bob = qs_harness_token ("bob", "org-acme", "member");
-    r = s_cli_run (qs_harness_gateway (s_h), bob, S_ARGS ("conversations", "show", id));
+    r = s_cli_run (qs_harness_gateway (cli_h), bob, S_ARGS ("conversations", "show", id));
     ck_assert_int_eq (r.status, 1);
     ck_assert_ptr_nonnull (strstr (r.err, "404"));
     s_run_free (&r);
     free (bob);
 
-    r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("conversations", "delete", id));
+    r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("conversations", "delete", id));
     ck_assert_msg (r.status == 0, "delete exit %d: %s", r.status, r.err);
     s_run_free (&r);
-    r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("conversations", "show", id));
+    r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("conversations", "show", id));
     ck_assert_int_eq (r.status, 1);
     s_run_free (&r);
-    r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("conversations"));
+    r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("conversations"));
     ck_assert_int_eq (r.status, 0);
     ck_assert_ptr_null (strstr (r.out, id));
     s_run_free (&r);
@@ -392,21 +393,21 @@ END_TEST
 
 START_TEST (test_exit_codes)
 {
-    s_run_t r = s_cli_run (qs_harness_gateway (s_h), "not-a-token", S_ARGS ("recommend"));
+    s_run_t r = s_cli_run (qs_harness_gateway (cli_h), "not-a-token", S_ARGS ("recommend"));
     ck_assert_int_eq (r.status, 4);
     ck_assert_ptr_nonnull (strstr (r.err, "401"));
     ck_assert_ptr_null (strstr (r.err, "not-a-token"));     // the token is never echoed
     s_run_free (&r);
-    r = s_cli_run (qs_harness_gateway (s_h), NULL, S_ARGS ("chat", "hello"));
+    r = s_cli_run (qs_harness_gateway (cli_h), NULL, S_ARGS ("chat", "hello"));
     ck_assert_int_eq (r.status, 4);
     s_run_free (&r);
     //  a port nobody listens on
     char dead[64];
     snprintf (dead, sizeof dead, "http://127.0.0.1:%d", qs_free_port ());
-    r = s_cli_run (dead, s_token, S_ARGS ("recommend"));
+    r = s_cli_run (dead, cli_token, S_ARGS ("recommend"));
     ck_assert_int_eq (r.status, 3);
     s_run_free (&r);
-    r = s_cli_run (dead, s_token, S_ARGS ("chat", "hello"));
+    r = s_cli_run (dead, cli_token, S_ARGS ("chat", "hello"));
     ck_assert_int_eq (r.status, 3);
     s_run_free (&r);
     r = s_cli_run (dead, NULL, S_ARGS ("health"));
@@ -417,16 +418,16 @@ START_TEST (test_exit_codes)
                                 S_ARGS ("conversations", "show"), S_ARGS ("confirm"),
                                 S_ARGS ("conversations", "show", "../etc"), S_ARGS ("token", "--sub", "x")};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        r = s_cli_run (qs_harness_gateway (s_h), s_token, bad[i]);
+        r = s_cli_run (qs_harness_gateway (cli_h), cli_token, bad[i]);
         ck_assert_msg (r.status == 2, "'%s %s' exit %d", bad[i][0], bad[i][1] ? bad[i][1] : "", r.status);
         s_run_free (&r);
     }
-    r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("--help"));
+    r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("--help"));
     ck_assert_int_eq (r.status, 0);
     ck_assert_ptr_nonnull (strstr (r.out, "exit status"));
     s_run_free (&r);
     //  an unknown action: the server's 404
-    r = s_cli_run (qs_harness_gateway (s_h), s_token, S_ARGS ("cancel", "no-such-action"));
+    r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("cancel", "no-such-action"));
     ck_assert_int_eq (r.status, 1);
     s_run_free (&r);
 }
@@ -465,7 +466,7 @@ START_TEST (test_mcp_stdio)
         //  the stateless revision: the bridge adds the headers the gateway checks
         "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"list_services\","
         "\"arguments\":{},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"}}}\n";
-    s_run_t r = s_cli_run_in (qs_harness_gateway (s_h), s_token, S_ARGS ("mcp"), input);
+    s_run_t r = s_cli_run_in (qs_harness_gateway (cli_h), cli_token, S_ARGS ("mcp"), input);
     ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
     int lines = 0;
     json_object *pong = s_line (r.out, 0, &lines), *bad = s_line (r.out, 1, &lines);
@@ -489,7 +490,7 @@ START_TEST (test_mcp_stdio)
     //  nothing; the bridge goes on and ends at EOF with status 0
     char dead[64];
     snprintf (dead, sizeof dead, "http://127.0.0.1:%d", qs_free_port ());
-    r = s_cli_run_in (dead, s_token, S_ARGS ("mcp"),
+    r = s_cli_run_in (dead, cli_token, S_ARGS ("mcp"),
                       "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n"
                       "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\"}\n");
     ck_assert_int_eq (r.status, 0);
@@ -503,7 +504,7 @@ START_TEST (test_mcp_stdio)
     json_object_put (down);
     s_run_free (&r);
     //  no token: the gateway's 401 as a JSON-RPC error, never on stdout otherwise
-    r = s_cli_run_in (qs_harness_gateway (s_h), NULL, S_ARGS ("mcp"), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n");
+    r = s_cli_run_in (qs_harness_gateway (cli_h), NULL, S_ARGS ("mcp"), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n");
     ck_assert_int_eq (r.status, 0);
     json_object *denied = s_line (r.out, 0, &lines);
     ck_assert_int_eq (qs_json_int (qs_json_path (denied, "error.data"), "status", 0), 401);
@@ -515,14 +516,14 @@ END_TEST
 START_TEST (test_config_file)
 {
     char dir[128], path[200];
-    snprintf (dir, sizeof dir, "%s/.config/quickspin", s_home);
+    snprintf (dir, sizeof dir, "%s/.config/quickspin", cli_home);
     char cmd[300];
     snprintf (cmd, sizeof cmd, "mkdir -p '%s'", dir);
     ck_assert_int_eq (system (cmd), 0);
     snprintf (path, sizeof path, "%s/config", dir);
     FILE *f = fopen (path, "w");
     ck_assert_ptr_nonnull (f);
-    fprintf (f, "# written by the test\nurl=%s\ntoken=%s\n", qs_harness_gateway (s_h), s_globex);
+    fprintf (f, "# written by the test\nurl=%s\ntoken=%s\n", qs_harness_gateway (cli_h), cli_globex);
     fclose (f);
     s_run_t r = s_cli_run (NULL, NULL, S_ARGS ("--json", "recommend"));
     unlink (path);
@@ -536,11 +537,11 @@ END_TEST
 
 //  The first recommendation of the org that token sees whose type is (or,
 //  with negate, is not) type; its id into id, its service name into name.
-static void
-s_reco (const char *token, const char *type, bool negate, char *id, char *name)
+void
+cli_reco (const char *token, const char *type, bool negate, char *id, char *name)
 {
     json_object *api = NULL;
-    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_gateway (s_h), "/api/v1/recommendations", token, NULL, &api), 200);
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_gateway (cli_h), "/api/v1/recommendations", token, NULL, &api), 200);
     json_object *recs = qs_json_get (api, "recommendations", json_type_array);
     id[0] = '\0';
     for (size_t i = 0; recs && i < json_object_array_length (recs) && !id[0]; i++) {
@@ -558,12 +559,12 @@ s_reco (const char *token, const char *type, bool negate, char *id, char *name)
 START_TEST (test_recommend_apply)
 {
     char id[64], name[64];
-    s_reco (s_globex, "delete_idle", true, id, name);
-    s_run_t r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend"));
+    cli_reco (cli_globex, "delete_idle", true, id, name);
+    s_run_t r = s_cli_run (qs_harness_gateway (cli_h), cli_globex, S_ARGS ("recommend"));
     ck_assert_msg (strstr (r.out, id) != NULL, "the table does not show the id %s: %s", id, r.out);
     s_run_free (&r);
     //  without a terminal or an answer: shown, not applied
-    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend", "--apply", id));
+    r = s_cli_run (qs_harness_gateway (cli_h), cli_globex, S_ARGS ("recommend", "--apply", id));
     ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
     char change[128];
     snprintf (change, sizeof change, "Change %s (action ", name);
@@ -575,33 +576,33 @@ START_TEST (test_recommend_apply)
     ck_assert_ptr_nonnull (strstr (r.out, "(update_service): cancelled"));
     s_run_free (&r);
     //  --yes --json: the apply answer, then the confirm answer, as JSON
-    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("--json", "recommend", "--apply", id, "--yes"));
+    r = s_cli_run (qs_harness_gateway (cli_h), cli_globex, S_ARGS ("--json", "recommend", "--apply", id, "--yes"));
     ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
     ck_assert_ptr_nonnull (strstr (r.out, "\"pending_confirmation\""));
     ck_assert_ptr_nonnull (strstr (r.out, "\"executed\""));
     ck_assert_ptr_nonnull (strstr (r.out, "\"monthly_cost_before\""));
     s_run_free (&r);
     //  applied: the service changed, so that id is gone
-    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend", "--apply", id, "--yes"));
+    r = s_cli_run (qs_harness_gateway (cli_h), cli_globex, S_ARGS ("recommend", "--apply", id, "--yes"));
     ck_assert_int_eq (r.status, 1);
     ck_assert_ptr_nonnull (strstr (r.err, "not_found"));
     s_run_free (&r);
-    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend", "--apply", "../etc"));
+    r = s_cli_run (qs_harness_gateway (cli_h), cli_globex, S_ARGS ("recommend", "--apply", "../etc"));
     ck_assert_int_eq (r.status, 2);
     s_run_free (&r);
-    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend", "--yes"));
+    r = s_cli_run (qs_harness_gateway (cli_h), cli_globex, S_ARGS ("recommend", "--yes"));
     ck_assert_int_eq (r.status, 2);
     s_run_free (&r);
     //  --yes never deletes: the name must be typed (none here)
     char *admin = qs_harness_token ("cli-admin", "org-globex", "admin");
-    s_reco (admin, "delete_idle", false, id, name);
-    r = s_cli_run (qs_harness_gateway (s_h), admin, S_ARGS ("recommend", "--apply", id, "--yes"));
+    cli_reco (admin, "delete_idle", false, id, name);
+    r = s_cli_run (qs_harness_gateway (cli_h), admin, S_ARGS ("recommend", "--apply", id, "--yes"));
     ck_assert_int_eq (r.status, 2);
     ck_assert_ptr_nonnull (strstr (r.out, "--yes does not delete"));
     ck_assert_ptr_nonnull (strstr (r.out, "(delete_service): cancelled"));
     s_run_free (&r);
     //  a member may not delete: told why, exit 4
-    r = s_cli_run (qs_harness_gateway (s_h), s_globex, S_ARGS ("recommend", "--apply", id));
+    r = s_cli_run (qs_harness_gateway (cli_h), cli_globex, S_ARGS ("recommend", "--apply", id));
     ck_assert_int_eq (r.status, 4);
     ck_assert_ptr_nonnull (strstr (r.err, "role"));
     s_run_free (&r);
@@ -610,239 +611,6 @@ START_TEST (test_recommend_apply)
 END_TEST
 
 //  ---- interactive, in tmux (private socket) -------------------------------
-
-static const char *s_target = "qs";    // the tmux session s_pane/s_keys work on
-
-static char *
-s_pane (void)
-{
-    char cmd[160];
-    snprintf (cmd, sizeof cmd, "tmux -L %s capture-pane -p -J -S -300 -t %s 2>/dev/null", s_sock,
-              s_target);
-    FILE *p = popen (cmd, "r");
-    ck_assert_ptr_nonnull (p);
-    char *buf = calloc (1, 1);
-    size_t len = 0;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread (chunk, 1, sizeof chunk, p)) > 0) {
-        buf = realloc (buf, len + n + 1);
-        memcpy (buf + len, chunk, n);
-        len += n;
-        buf[len] = '\0';
-    }
-    pclose (p);
-    return buf;
-}
-
-//  Wait until the pane shows needle (at least `times` times); the pane text
-//  or NULL after timeout_ms.
-static char *
-s_pane_wait (const char *needle, int times, int timeout_ms)
-{
-    for (int waited = 0; waited <= timeout_ms; waited += 100) {
-        char *text = s_pane ();
-        int seen = 0;
-        for (const char *p = text; (p = strstr (p, needle)); p += strlen (needle))
-            seen++;
-        if (seen >= times)
-            return text;
-        free (text);
-        usleep (100 * 1000);
-    }
-    return NULL;
-}
-
-static void
-s_keys (const char *keys, bool literal)
-{
-    char cmd[600];
-    snprintf (cmd, sizeof cmd, "tmux -L %s send-keys -t %s %s '%s'", s_sock, s_target,
-              literal ? "-l" : "", keys);
-    ck_assert_int_eq (system (cmd), 0);
-}
-
-START_TEST (test_interactive_tmux)
-{
-    char cmd[4096];
-    //  the exit status goes into the pane; `sleep` keeps the pane to read it
-    snprintf (cmd, sizeof cmd,
-              "tmux -L %s new-session -d -s qs -x 160 -y 50 "
-              "\"env HOME=%s QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s TERM=xterm-256color %s chat; "
-              "echo QS_EXIT=\\$?; sleep 60\"",
-              s_sock, s_home, qs_harness_gateway (s_h), s_token, s_cli);
-    ck_assert_int_eq (system (cmd), 0);
-    char *pane = s_pane_wait ("you>", 1, 10000);
-    ck_assert_msg (pane != NULL, "no prompt");
-    free (pane);
-    s_keys ("create a redis cache called tmux-cache for staging", true);
-    s_keys ("Enter", false);
-    pane = s_pane_wait ("Confirm? [y/N]", 1, 30000);
-    ck_assert_msg (pane != NULL, "no y/N prompt: %s", s_pane ());
-    ck_assert_ptr_nonnull (strstr (pane, "tmux-cache"));
-    ck_assert_ptr_nonnull (strstr (pane, "pending action"));
-    free (pane);
-    s_keys ("y", true);
-    s_keys ("Enter", false);
-    pane = s_pane_wait ("executed", 1, 30000);
-    ck_assert_msg (pane != NULL, "not executed: %s", s_pane ());
-    free (pane);
-    pane = s_pane_wait ("you>", 2, 10000);
-    ck_assert_msg (pane != NULL, "no prompt after the action");
-    free (pane);
-    //  history: Up brings the question back (shown on the prompt line)
-    s_keys ("Up", false);
-    pane = s_pane_wait ("called tmux-cache for staging", 2, 5000);
-    ck_assert_msg (pane != NULL, "history did not recall the question: %s", s_pane ());
-    free (pane);
-    s_keys ("C-u", false);
-    s_keys ("C-d", false);
-    pane = s_pane_wait ("QS_EXIT=", 1, 10000);
-    ck_assert_msg (pane != NULL, "the session did not end on Ctrl-D: %s", s_pane ());
-    ck_assert_msg (strstr (pane, "QS_EXIT=0") != NULL, "Ctrl-D exit status: %s", strstr (pane, "QS_EXIT="));
-    free (pane);
-    snprintf (cmd, sizeof cmd, "tmux -L %s kill-server 2>/dev/null", s_sock);
-    ck_assert_int_eq (system (cmd), 0);
-}
-END_TEST
-
-//  One question from a terminal: the pending action gets a y/N prompt; "n"
-//  cancels it.
-START_TEST (test_one_shot_prompt_tmux)
-{
-    char cmd[4096];
-    s_target = "one";
-    snprintf (cmd, sizeof cmd,
-              "tmux -L %s new-session -d -s one -x 160 -y 50 "
-              "\"env HOME=%s QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s %s chat "
-              "'create a postgres database called tmux-one-db for staging'; "
-              "echo QS_EXIT=\\$?; sleep 60\"",
-              s_sock, s_home, qs_harness_gateway (s_h), s_token, s_cli);
-    ck_assert_int_eq (system (cmd), 0);
-    char *pane = s_pane_wait ("Confirm? [y/N]", 1, 30000);
-    ck_assert_msg (pane != NULL, "no y/N prompt: %s", s_pane ());
-    ck_assert_ptr_nonnull (strstr (pane, "tmux-one-db"));
-    free (pane);
-    s_keys ("n", true);
-    s_keys ("Enter", false);
-    pane = s_pane_wait ("QS_EXIT=", 1, 30000);
-    ck_assert_msg (pane != NULL, "the command did not end: %s", s_pane ());
-    ck_assert_msg (strstr (pane, "cancelled") != NULL, "not cancelled: %s", pane);
-    ck_assert_msg (strstr (pane, "QS_EXIT=0") != NULL, "exit status: %s", strstr (pane, "QS_EXIT="));
-    free (pane);
-    snprintf (cmd, sizeof cmd, "tmux -L %s kill-session -t one 2>/dev/null", s_sock);
-    ck_assert_int_eq (system (cmd), 0);
-}
-END_TEST
-
-//  A change typed at the y/N prompt is the conversation's next message
-//  (contract section 8: a pending plan is edited, not cancelled).
-START_TEST (test_prompt_takes_a_change_tmux)
-{
-    char cmd[4096];
-    s_target = "edit";
-    snprintf (cmd, sizeof cmd,
-              "tmux -L %s new-session -d -s edit -x 160 -y 50 "
-              "\"env HOME=%s QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s %s chat "
-              "'create a postgres database called tmux-edit-db for staging'; "
-              "echo QS_EXIT=\\$?; sleep 60\"",
-              s_sock, s_home, qs_harness_gateway (s_h), s_token, s_cli);
-    ck_assert_int_eq (system (cmd), 0);
-    char *pane = s_pane_wait ("Confirm? [y/N]", 1, 30000);
-    ck_assert_msg (pane != NULL, "no y/N prompt: %s", s_pane ());
-    free (pane);
-    s_keys ("make it large", true);
-    s_keys ("Enter", false);
-    //  the answer to the change: a revised plan's prompt, or the end
-    for (int waited = 0; waited < 300; waited++) {
-        pane = s_pane ();
-        const char *typed = strstr (pane, "make it large");
-        if (strstr (pane, "QS_EXIT=") || (typed && strstr (typed, "Confirm? [y/N]")))
-            break;
-        free (pane);
-        pane = NULL;
-        usleep (100 * 1000);
-    }
-    ck_assert_msg (pane != NULL, "no answer to the change: %s", s_pane ());
-    ck_assert_msg (strstr (pane, "(provision_service): cancelled") == NULL,
-                   "the change cancelled the plan: %s", pane);
-    const char *typed = strstr (pane, "make it large");
-    ck_assert_msg (typed != NULL, "the change was not echoed: %s", pane);
-    bool prompted = strstr (typed, "Confirm? [y/N]") != NULL;
-    free (pane);
-    if (prompted) {
-        s_keys ("n", true);
-        s_keys ("Enter", false);
-    }
-    pane = s_pane_wait ("QS_EXIT=", 1, 30000);
-    ck_assert_msg (pane != NULL, "the command did not end: %s", s_pane ());
-    ck_assert_msg (strstr (pane, "QS_EXIT=0") != NULL, "exit status: %s", strstr (pane, "QS_EXIT="));
-    free (pane);
-    snprintf (cmd, sizeof cmd, "tmux -L %s kill-session -t edit 2>/dev/null", s_sock);
-    ck_assert_int_eq (system (cmd), 0);
-}
-END_TEST
-
-//  recommend --apply at a terminal: the change, y/N, "y" applies it; a
-//  delete asks for the name and a wrong one deletes nothing.
-START_TEST (test_recommend_apply_tmux)
-{
-    char cmd[4096], id[64], name[64];
-    s_target = "apply";
-    s_reco (s_globex, "delete_idle", true, id, name);
-    snprintf (cmd, sizeof cmd,
-              "tmux -L %s new-session -d -s apply -x 160 -y 50 "
-              "\"env HOME=%s QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s %s recommend --apply %s; "
-              "echo QS_EXIT=\\$?; sleep 60\"",
-              s_sock, s_home, qs_harness_gateway (s_h), s_globex, s_cli, id);
-    ck_assert_int_eq (system (cmd), 0);
-    char *pane = s_pane_wait ("Apply this change? [y/N]", 1, 30000);
-    ck_assert_msg (pane != NULL, "no y/N prompt: %s", s_pane ());
-    ck_assert_ptr_nonnull (strstr (pane, name));
-    ck_assert_ptr_nonnull (strstr (pane, "monthly cost $"));
-    free (pane);
-    s_keys ("y", true);
-    s_keys ("Enter", false);
-    pane = s_pane_wait ("QS_EXIT=", 1, 30000);
-    ck_assert_msg (pane != NULL, "the command did not end: %s", s_pane ());
-    ck_assert_msg (strstr (pane, "(update_service): executed") != NULL, "not executed: %s", pane);
-    ck_assert_msg (strstr (pane, "QS_EXIT=0") != NULL, "exit status: %s", strstr (pane, "QS_EXIT="));
-    free (pane);
-    snprintf (cmd, sizeof cmd, "tmux -L %s kill-session -t apply 2>/dev/null", s_sock);
-    ck_assert_int_eq (system (cmd), 0);
-    //  a delete: the name typed back, and a wrong one changes nothing
-    char *admin = qs_harness_token ("cli-admin", "org-globex", "admin");
-    s_reco (admin, "delete_idle", false, id, name);
-    s_target = "del";
-    snprintf (cmd, sizeof cmd,
-              "tmux -L %s new-session -d -s del -x 160 -y 50 "
-              "\"env HOME=%s QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s %s recommend --apply %s; "
-              "echo QS_EXIT=\\$?; sleep 60\"",
-              s_sock, s_home, qs_harness_gateway (s_h), admin, s_cli, id);
-    ck_assert_int_eq (system (cmd), 0);
-    pane = s_pane_wait ("Type the service's name to delete it:", 1, 30000);
-    ck_assert_msg (pane != NULL, "no name prompt: %s", s_pane ());
-    ck_assert_ptr_nonnull (strstr (pane, "Delete "));
-    ck_assert_ptr_nonnull (strstr (pane, "status running -> deleted"));
-    free (pane);
-    s_keys ("yes", true);
-    s_keys ("Enter", false);
-    pane = s_pane_wait ("QS_EXIT=", 1, 30000);
-    ck_assert_msg (pane != NULL, "the command did not end: %s", s_pane ());
-    ck_assert_msg (strstr (pane, "The name does not match; nothing changed.") != NULL, "%s", pane);
-    ck_assert_msg (strstr (pane, "QS_EXIT=1") != NULL, "exit status: %s", strstr (pane, "QS_EXIT="));
-    free (pane);
-    snprintf (cmd, sizeof cmd, "tmux -L %s kill-session -t del 2>/dev/null", s_sock);
-    ck_assert_int_eq (system (cmd), 0);
-    json_object *svc = NULL;
-    char path[160];
-    s_reco (admin, "delete_idle", false, id, name);          /* still there, still idle */
-    snprintf (path, sizeof path, "/api/v1/recommendations/%s/apply", id);
-    ck_assert_int_eq (qs_harness_http ("POST", qs_harness_gateway (s_h), path, admin, "{}", &svc), 200);
-    json_object_put (svc);
-    free (admin);
-}
-END_TEST
 
 static Suite *
 s_suite (void)
@@ -859,11 +627,8 @@ s_suite (void)
     tcase_add_test (tc, test_exit_codes);
     tcase_add_test (tc, test_mcp_stdio);
     tcase_add_test (tc, test_config_file);
-    tcase_add_test (tc, test_interactive_tmux);
-    tcase_add_test (tc, test_one_shot_prompt_tmux);
-    tcase_add_test (tc, test_prompt_takes_a_change_tmux);
     tcase_add_test (tc, test_recommend_apply);
-    tcase_add_test (tc, test_recommend_apply_tmux);
+    cli_tmux_add (tc);
     suite_add_tcase (s, tc);
     return s;
 }

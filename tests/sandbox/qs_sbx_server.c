@@ -10,6 +10,7 @@
 #include "qs_log.h"
 #include "qs_util.h"
 #include <civetweb.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,13 @@ struct _qs_sbx_server_t {
     qs_sbx_world_t *world;
     qs_sbx_faults_t *faults;
     struct mg_context *ctx;
+    pthread_mutex_t lock;       /* guards the request log */
+    struct {
+        char method[8];
+        char path[160];
+        bool key;
+    } log[QS_SBX_LOG];
+    int nlog;
 };
 
 int
@@ -81,6 +89,7 @@ qs_sbx_server_new (const qs_sbx_config_t *cfg, int64_t now_ms)
     if (!self)
         return NULL;
     self->cfg = *cfg;
+    pthread_mutex_init (&self->lock, NULL);
     self->world = qs_sbx_world_new (cfg->provision_delay_ms);
     self->faults = qs_sbx_faults_new ();
     if (!self->world || !self->faults || qs_sbx_seed_apply (self->world, now_ms) != 0)
@@ -98,6 +107,7 @@ qs_sbx_server_destroy (qs_sbx_server_t **self_p)
         mg_stop (self->ctx);
     qs_sbx_world_destroy (&self->world);
     qs_sbx_faults_destroy (&self->faults);
+    pthread_mutex_destroy (&self->lock);
     memset (self->cfg.secret, 0, sizeof self->cfg.secret);
     free (self);
     *self_p = NULL;
@@ -164,6 +174,13 @@ qs_sbx_server_handle (qs_sbx_server_t *self, const qs_sbx_req_t *req, qs_sbx_res
         s_control (self, req, resp);
         return;
     }
+    pthread_mutex_lock (&self->lock);
+    if (self->nlog < QS_SBX_LOG) {
+        qs_strlcpy (self->log[self->nlog].method, req->method, sizeof self->log[0].method);
+        qs_strlcpy (self->log[self->nlog].path, req->path, sizeof self->log[0].path);
+        self->log[self->nlog++].key = req->idempotency_key && *req->idempotency_key;
+    }
+    pthread_mutex_unlock (&self->lock);
     int faulted = qs_sbx_faults_take (self->faults, req->method, req->path, &fault);
     if (faulted && fault.status && !fault.truncate) {
         /* answer without touching state: the platform "failed" */
@@ -193,6 +210,23 @@ qs_sbx_server_handle (qs_sbx_server_t *self, const qs_sbx_req_t *req, qs_sbx_res
         if (fault.status)
             resp->status = fault.status;
     }
+}
+
+int
+qs_sbx_server_count (qs_sbx_server_t *self, const char *method, const char *path_prefix, int *with_key_p)
+{
+    int n = 0, keyed = 0;
+    pthread_mutex_lock (&self->lock);
+    for (int i = 0; i < self->nlog; i++)
+        if ((!method || !strcmp (self->log[i].method, method))
+            && !strncmp (self->log[i].path, path_prefix, strlen (path_prefix))) {
+            n++;
+            keyed += self->log[i].key;
+        }
+    pthread_mutex_unlock (&self->lock);
+    if (with_key_p)
+        *with_key_p = keyed;
+    return n;
 }
 
 static const char *

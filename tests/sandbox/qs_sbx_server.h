@@ -41,6 +41,14 @@ void qs_sbx_server_destroy (qs_sbx_server_t **self_p);
     Kubernetes. resp->delay_ms tells the transport how long to wait. */
 void qs_sbx_server_handle (qs_sbx_server_t *self, const qs_sbx_req_t *req, qs_sbx_resp_t *resp);
 
+/*  How many requests (control routes aside) were served whose method (NULL =
+    any) and path prefix match; *with_key_p (may be NULL) how many of them
+    carried an Idempotency-Key. Tests count the platform calls a workflow
+    made with it (the last QS_SBX_LOG requests are kept). */
+#define QS_SBX_LOG 4096
+int qs_sbx_server_count (qs_sbx_server_t *self, const char *method, const char *path_prefix,
+                         int *with_key_p);
+
 /*  Start the civetweb listener on cfg host:port. 0, or -1 with err. */
 int qs_sbx_server_start (qs_sbx_server_t *self, qs_err_t *err);
 

@@ -1,7 +1,8 @@
 /*  test_sec_access - cross-user and cross-org access over the real suite,
     for every route of contract section 4 that names or returns someone's
     data: another user's conversation or action is 404 (never 403, so ids
-    cannot be probed), a viewer's confirm is 403, recommendations come from
+    cannot be probed), a viewer's confirm is 403 (changes to running services
+    too: a delete is an admin's, with the name typed back), recommendations come from
     the caller's org only, the document routes are admin-only, a
     recommendation is applied only in its org and settled only by its
     proposer, the audit log shows an admin the org's entries and anyone
@@ -170,6 +171,65 @@ START_TEST (test_action_routes)
     ck_assert_int_eq (s_http ("POST", path, s_alice, "{}", &resp), 200);
     ck_assert_str_eq (qs_json_str (qs_json_path (resp, "actions.0"), "status", ""), "cancelled");
     json_object_put (resp);
+}
+END_TEST
+
+//  The replicas of an acme service as the platform has them
+static int64_t
+s_replicas (const char *id)
+{
+    char path[128];
+    json_object *svc = NULL;
+    snprintf (path, sizeof path, "/api/v1/services/%s", id);
+    ck_assert_int_eq (qs_harness_http ("GET", qs_harness_sandbox (qs_harness_fixture_get ()), path, s_alice, NULL, &svc), 200);
+    int64_t n = qs_json_int (svc, "replicas", -1);
+    json_object_put (svc);
+    return n;
+}
+
+//  Changes to running services (section 9): only the owner confirms, a
+//  viewer gets 403, everyone else 404; a delete needs an admin and the name
+START_TEST (test_manage_action_routes)
+{
+    char id[80], path[200], body[120];
+    json_object *r = s_chat (s_viewer, "scale acme-api-cache to 2 replicas");
+    ck_assert_int_eq ((int) json_object_array_length (qs_json_get (r, "actions", json_type_array)), 0);
+    json_object_put (r);
+    r = s_chat (s_alice, "delete acme-events");          //  a member cannot delete
+    ck_assert_int_eq ((int) json_object_array_length (qs_json_get (r, "actions", json_type_array)), 0);
+    json_object_put (r);
+    r = s_chat (s_alice, "scale acme-api-cache to 2 replicas");
+    snprintf (id, sizeof id, "%s", qs_json_str (qs_json_path (r, "actions.0"), "id", ""));
+    ck_assert_str_eq (qs_json_str (qs_json_path (r, "actions.0"), "type", ""), "update_service");
+    json_object_put (r);
+    snprintf (path, sizeof path, "/api/v1/actions/%s/confirm", id);
+    const char *others[] = { s_bob, s_acme_admin, s_carol, s_globex_admin, s_alice_globex };
+    for (size_t i = 0; i < 5; i++)
+        s_expect ("POST", path, others[i], "{}", 404, "not_found");
+    s_expect ("POST", path, s_viewer, "{}", 403, "forbidden");
+    ck_assert_int_eq (s_replicas ("svc-acme-api-cache"), 1);
+    json_object *resp = NULL;
+    ck_assert_int_eq (s_http ("POST", path, s_alice, "{}", &resp), 200);
+    ck_assert_str_eq (qs_json_str (qs_json_path (resp, "actions.0"), "status", ""), "executed");
+    json_object_put (resp);
+    ck_assert_int_eq (s_replicas ("svc-acme-api-cache"), 2);
+    s_expect ("POST", path, s_alice, "{}", 409, NULL);
+    //  an admin's delete: the name, from the admin only
+    r = s_chat (s_acme_admin, "delete acme-events");
+    snprintf (id, sizeof id, "%s", qs_json_str (qs_json_path (r, "actions.0"), "id", ""));
+    ck_assert_str_eq (qs_json_str (qs_json_path (r, "actions.0"), "type", ""), "delete_service");
+    json_object_put (r);
+    snprintf (path, sizeof path, "/api/v1/actions/%s/confirm", id);
+    snprintf (body, sizeof body, "{\"confirm_name\":\"acme-events\"}");
+    const char *not_owner[] = { s_alice, s_bob, s_carol, s_globex_admin, s_alice_globex };
+    for (size_t i = 0; i < 5; i++)
+        s_expect ("POST", path, not_owner[i], body, 404, "not_found");
+    s_expect ("POST", path, s_viewer, body, 403, "forbidden");
+    s_expect ("POST", path, s_acme_admin, "{\"confirm_name\":\"ACME-EVENTS\"}", 422, "confirmation_mismatch");
+    ck_assert_int_eq (s_replicas ("svc-acme-events"), 1);        //  still there
+    snprintf (path, sizeof path, "/api/v1/actions/%s/cancel", id);
+    s_expect ("POST", path, s_acme_admin, "{}", 200, NULL);
+    ck_assert_int_eq (s_replicas ("svc-acme-events"), 1);
 }
 END_TEST
 
@@ -576,6 +636,7 @@ s_suite (void)
     tcase_add_test (tc, test_conversation_routes);
     tcase_add_test (tc, test_stream_with_foreign_conversation);
     tcase_add_test (tc, test_action_routes);
+    tcase_add_test (tc, test_manage_action_routes);
     tcase_add_test (tc, test_audit_route);
     tcase_add_test (tc, test_recommendations_scoped_to_org);
     tcase_add_test (tc, test_document_routes_admin_only);

@@ -96,6 +96,8 @@ START_TEST (test_dialogue_round_trip)
     snprintf (d.clarify.intent, sizeof d.clarify.intent, "troubleshoot");
     d.clarify.ncandidates = 1;
     snprintf (d.clarify.candidates[0].id, sizeof d.clarify.candidates[0].id, "s2");
+    snprintf (d.clarify.op.op, sizeof d.clarify.op.op, "scale");      /* "scale it by 2": which one? */
+    d.clarify.op.delta = 2;
     json_object *recs = json_tokener_parse ("[{\"id\":\"r1\",\"service_id\":\"s1\",\"service_name\":\"billing-db\",\"type\":\"rightsize\"}]");
     qs_dialogue_list_set (&d, "recommendations", recs);
     snprintf (d.last_kind, sizeof d.last_kind, "optimize_costs");

@@ -33,18 +33,7 @@ s_teardown (void)
 static json_object *
 s_say (const qs_auth_t *auth, const char *message)
 {
-    int status = 0;
-    json_object *r = turn_world_chat (s_w, auth, s_conv[0] ? s_conv : NULL, message, &status);
-    ck_assert_msg (r && status == 200, "'%s' -> %d", message, status);
-    snprintf (s_conv, sizeof s_conv, "%s", qs_json_str (r, "conversation_id", ""));
-    /* every ChatResponse carries the metadata of section 4 */
-    json_object *meta = qs_json_get (r, "metadata", json_type_object);
-    ck_assert_ptr_nonnull (qs_json_get (meta, "confidence", json_type_double));
-    ck_assert_ptr_nonnull (qs_json_get (meta, "workflow", json_type_string));
-    ck_assert_ptr_nonnull (qs_json_get (meta, "sources", json_type_array));
-    ck_assert_ptr_nonnull (qs_json_get (meta, "engine", json_type_string));
-    ck_assert_ptr_nonnull (qs_json_get (meta, "timings_ms", json_type_object));
-    return r;
+    return turn_world_say (s_w, auth, s_conv, message);
 }
 
 static int

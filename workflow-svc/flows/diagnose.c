@@ -6,10 +6,13 @@
     The turn resolves which service first (with the dialogue: "is it
     healthy?" is about the subject; an ambiguous reference asks which one and
     runs nothing). Findings come from real Kubernetes and platform data
-    (qs_diagnose); a fix the user can run is proposed, never run unasked. */
+    (qs_diagnose); a fix the user can run is proposed, never run unasked,
+    as the same action a direct request makes (qs_manage: update_service,
+    restart_pod). */
 #include "qs_flows.h"
 #include "qs_answer.h"
 #include "qs_diagnose.h"
+#include "qs_manage.h"
 #include "qs_wf_events.h"
 #include "qs_json.h"
 #include "qs_log.h"
@@ -218,32 +221,10 @@ s_knowledge (json_object *state, void *arg, qs_err_t *err)
     return QS_NODE_OK;
 }
 
-/*  The first pod that is not running and ready (the one to restart). */
-static const char *
-s_unhealthy_pod (const diag_t *d)
-{
-    json_object *pods = d->k8s ? json_object_object_get (d->k8s, "pods") : NULL;
-    json_object *items = pods && json_object_is_type (pods, json_type_array) ? pods
-                                                                               : qs_json_get (pods, "items", json_type_array);
-    const char *first = NULL;
-    for (size_t i = 0; items && i < json_object_array_length (items); i++) {
-        json_object *p = json_object_array_get_idx (items, i);
-        const char *name = qs_json_str (qs_json_get (p, "metadata", json_type_object), "name",
-                                        qs_json_str (p, "name", NULL));
-        json_object *css = qs_json_path (p, "status.containerStatuses");
-        if (!css)
-            css = qs_json_get (p, "containers", json_type_array);
-        if (!first)
-            first = name;
-        for (size_t k = 0; css && k < json_object_array_length (css); k++) {
-            json_object *cs = json_object_array_get_idx (css, k);
-            if (!qs_json_bool (cs, "ready", false) || qs_json_int (cs, "restartCount", 0) > 0)
-                return name;
-        }
-    }
-    return first;
-}
-
+/*  A fix the user can run is the same change as one asked for directly
+    (qs_manage): a tier change is an update_service with its diff and costs,
+    a restart a restart_pod of the failing pod; the same checks apply (a
+    tier above the plan's is advice only). */
 static qs_node_rc_t
 s_propose (json_object *state, void *arg, qs_err_t *err)
 {
@@ -253,7 +234,6 @@ s_propose (json_object *state, void *arg, qs_err_t *err)
     if (d->head.action)
         return QS_NODE_INTERRUPT;
     json_object *recs = qs_json_get (d->diagnosis, "recommendations", json_type_array);
-    json_object *service = d->service;
     const char *kind = NULL;
     for (size_t i = 0; recs && i < json_object_array_length (recs) && !kind; i++) {
         const char *action = qs_json_str (json_object_array_get_idx (recs, i), "action", "");
@@ -262,26 +242,34 @@ s_propose (json_object *state, void *arg, qs_err_t *err)
     }
     if (!kind || !qs_auth_can_execute (run->pctx.auth))
         return QS_NODE_OK;      /* advice only: nothing this user can run from here */
-    char summary[300];
-    const char *name = qs_json_str (service, "name", "?"), *type, *up = NULL, *pod = NULL;
-    if (!strcmp (kind, "upgrade_tier")) {
-        if (!(up = qs_diagnose_next_tier (qs_json_str (service, "tier", NULL))))
-            return QS_NODE_OK;
-        snprintf (summary, sizeof summary, "Move %s from %s to %s", name,
-                  qs_json_str (service, "tier", "?"), up);
-        type = "change_tier";
+    qs_platform_t *p = qs_wf_platform (run->wf);
+    json_object *pricing = NULL, *quotas = NULL;
+    qs_err_t perr = {0};
+    qs_change_t c;
+    memset (&c, 0, sizeof c);
+    char why[600];
+    qs_node_rc_t rc = QS_NODE_OK;
+    bool upgrade = !strcmp (kind, "upgrade_tier");
+    if (qs_platform_pricing (p, &run->pctx, &pricing, &perr) != 0
+        || (upgrade && qs_platform_quotas (p, &run->pctx, &quotas, &perr) != 0))
+        goto cleanup;           /* no costs to show: the advice stands alone */
+    int refused;
+    if (upgrade) {
+        qs_dlg_op_t op;
+        qs_dialogue_op_read (&op, NULL);
+        qs_strlcpy (op.op, "tier", sizeof op.op);
+        op.direction = 1;
+        refused = qs_manage_plan (&op, NULL, d->service, run->pctx.auth, quotas, pricing, &c, why, sizeof why);
     }
-    else {
-        if (!(pod = s_unhealthy_pod (d)))
-            return QS_NODE_OK;
-        snprintf (summary, sizeof summary, "Restart pod %s of %s", pod, name);
-        type = "restart_pod";
-    }
-    json_object *config = json_object_new_object ();
-    qs_json_add_str (config, up ? "tier" : "pod", up ? up : pod);
-    qs_json_add_str (config, "service_id", qs_json_str (service, "id", ""));
-    qs_node_rc_t rc = qs_wf_propose (run, type, summary, config, NULL, "fix", err);
-    json_object_put (config);
+    else
+        refused = qs_manage_plan_restart (d->service, d->k8s ? json_object_object_get (d->k8s, "pods") : NULL,
+                                          NULL, run->pctx.auth, pricing, &c, why, sizeof why);
+    if (!refused)
+        rc = qs_manage_propose_change (run, &c, "fix", err);
+cleanup:
+    qs_change_clear (&c);
+    json_object_put (pricing);
+    json_object_put (quotas);
     return rc;
 }
 
@@ -307,34 +295,15 @@ s_execute (json_object *state, void *arg, qs_err_t *err)
     diag_t *d = run->flow;
     if (d->executed || *d->head.error)
         return QS_NODE_OK;                      /* recorded outcome: never twice */
-    json_object *action = d->head.action;
-    json_object *config = qs_json_get (action, "config", json_type_object);
-    const char *type = qs_json_str (action, "type", "");
-    int rc;
-    if (!strcmp (type, "change_tier")) {
-        json_object *fields = json_object_new_object (), *svc = NULL;
-        qs_json_add_str (fields, "tier", qs_json_str (config, "tier", ""));
-        rc = qs_platform_patch_service (qs_wf_platform (run->wf), &run->pctx,
-                                        qs_json_str (config, "service_id", ""), fields, &svc, err);
-        json_object_put (fields);
-        if (svc) {
-            json_object_put (d->service);
-            d->service = svc;
-        }
+    json_object *svc = NULL;
+    if (qs_manage_execute (run, d->head.action, d->head.idempotency_key, &svc, err) != 0) {
+        qs_strlcpy (d->head.error, err->message, sizeof d->head.error);
+        qs_err_clear (err);
+        return QS_NODE_OK;                      /* a refused fix is reported, never retried */
     }
-    else {
-        json_object *body = json_object_new_object (), *reply = NULL;
-        qs_json_add_str (body, "service_id", qs_json_str (config, "service_id", ""));
-        qs_json_add_str (body, "pod", qs_json_str (config, "pod", ""));
-        rc = qs_wf_call (run, "k8s", "restart", body, &reply, err);
-        json_object_put (body);
-        json_object_put (reply);
-    }
-    if (rc != 0) {
-        qs_node_rc_t r = qs_wf_platform_rc (err);
-        if (r == QS_NODE_FAIL)
-            qs_strlcpy (d->head.error, err->message, sizeof d->head.error);
-        return r == QS_NODE_RETRY ? r : QS_NODE_OK;   /* a refused fix is reported, not fatal */
+    if (svc) {
+        json_object_put (d->service);
+        d->service = svc;
     }
     d->executed = true;
     qs_strlcpy (d->head.service_id, qs_json_str (d->service, "id", ""), sizeof d->head.service_id);
@@ -441,7 +410,7 @@ static const qs_node_def_t s_nodes[] = {
     {.name = "knowledge", .fn = s_knowledge, .next = "propose"},
     {.name = "propose",   .fn = s_propose,   .route = s_after_propose, .resume = "decide", .max_attempts = 2},
     {.name = "decide",    .fn = qs_wf_node_noop,      .route = s_after_decide},
-    {.name = "execute",   .fn = s_execute,   .next = "verify", .max_attempts = 3},
+    {.name = "execute",   .fn = s_execute,   .next = "verify", .max_attempts = 1},
     {.name = "verify",    .fn = s_verify,    .next = "record"},
     {.name = "record",    .fn = s_record},
 };

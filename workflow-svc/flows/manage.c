@@ -1,21 +1,24 @@
-/*  manage - changes to a running service (contract section 9). For now the
-    path that carries out a recommendation in dialogue ("apply the first
-    one", "do the billing-db one", "apply #2" after an optimisation answer):
+/*  manage - changes to a running service (contract section 9):
 
-      propose [interrupt] -> decide -> execute -> reread -> report
+      propose [interrupt] -> decide -> execute -> report
 
-    A recommendation becomes an update_service action (PATCH of only the
-    fields it changes) or, for delete_idle, a delete_service action (the
-    name typed back confirms it), with service_id and change {before, after,
-    monthly_cost_before, monthly_cost_after}. Executing calls the platform
-    once with the user's token and the action's Idempotency-Key, then reads
-    the service again. Issue 18 extends this file with direct operations
-    (scale, tier, HA, backups, restart, delete). */
+    Direct operations from chat ("scale billing-db to 3 replicas", "upgrade
+    it", "turn off HA on X", "enable backups", "restart X", "delete X"), a
+    recommendation in dialogue ("apply the first one") and the revisions of
+    a pending change ("make it 4 replicas instead", "and turn on HA too").
+    The checks run before anything is asked (qs_manage_plan: role, plan
+    quotas, replicas 1..9, nothing to change); a refusal is explained and
+    leaves no pending action. The change is an update_service, a
+    delete_service (confirmed by the name typed back) or a restart_pod
+    action with service_id and change; executing calls the platform once
+    (qs_manage_execute, shared with the diagnosis's fixes) and reports the
+    service as read again. */
 #include "qs_flows.h"
+#include "qs_manage.h"
 #include "qs_answer.h"
 #include "qs_json.h"
-#include "qs_pricing.h"
 #include "qs_util.h"
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,53 +27,52 @@
 
 typedef struct {
     qs_flow_head_t head;
-    char action_type[24];       /* update_service / delete_service */
-    char service_id[64];
-    char service_name[64];
-    char summary[400];
-    json_object *change;        /* {before, after, monthly_cost_before, monthly_cost_after} */
+    qs_change_t c;
     bool executed;
     json_object *service;       /* read again after the change */
-} change_t;
+} manage_t;
 
 static void
 s_load (void *state, json_object *cp)
 {
-    change_t *c = state;
-    qs_strlcpy (c->action_type, qs_json_str (cp, "action_type", ""), sizeof c->action_type);
-    qs_strlcpy (c->service_id, qs_json_str (cp, "service_id", ""), sizeof c->service_id);
-    qs_strlcpy (c->service_name, qs_json_str (cp, "service_name", ""), sizeof c->service_name);
-    qs_strlcpy (c->summary, qs_json_str (cp, "summary", ""), sizeof c->summary);
-    c->change = json_object_get (qs_json_get (cp, "change", json_type_object));
-    c->service = json_object_get (qs_json_get (cp, "service", json_type_object));
-    c->executed = qs_json_bool (cp, "executed", false);
+    manage_t *m = state;
+    qs_change_clear (&m->c);
+    qs_strlcpy (m->c.type, qs_json_str (cp, "action_type", ""), sizeof m->c.type);
+    qs_strlcpy (m->c.service_id, qs_json_str (cp, "service_id", ""), sizeof m->c.service_id);
+    qs_strlcpy (m->c.service_name, qs_json_str (cp, "service_name", ""), sizeof m->c.service_name);
+    qs_strlcpy (m->c.pod, qs_json_str (cp, "pod", ""), sizeof m->c.pod);
+    qs_strlcpy (m->c.summary, qs_json_str (cp, "summary", ""), sizeof m->c.summary);
+    m->c.change = json_object_get (qs_json_get (cp, "change", json_type_object));
+    m->service = json_object_get (qs_json_get (cp, "service", json_type_object));
+    m->executed = qs_json_bool (cp, "executed", false);
 }
 
 static void
 s_save (const void *state, json_object *cp)
 {
-    const change_t *c = state;
-    qs_json_add_str (cp, "action_type", c->action_type);
-    qs_json_add_str (cp, "service_id", c->service_id);
-    qs_json_add_str (cp, "service_name", c->service_name);
-    qs_json_add_str (cp, "summary", c->summary);
-    qs_json_add_bool (cp, "executed", c->executed);
-    if (c->change)
-        json_object_object_add (cp, "change", json_object_get (c->change));
-    if (c->service)
-        json_object_object_add (cp, "service", json_object_get (c->service));
+    const manage_t *m = state;
+    qs_json_add_str (cp, "action_type", m->c.type);
+    qs_json_add_str (cp, "service_id", m->c.service_id);
+    qs_json_add_str (cp, "service_name", m->c.service_name);
+    qs_json_add_str (cp, "pod", m->c.pod);
+    qs_json_add_str (cp, "summary", m->c.summary);
+    qs_json_add_bool (cp, "executed", m->executed);
+    if (m->c.change)
+        json_object_object_add (cp, "change", json_object_get (m->c.change));
+    if (m->service)
+        json_object_object_add (cp, "service", json_object_get (m->service));
 }
 
 static void
 s_clear (void *state)
 {
-    change_t *c = state;
-    json_object_put (c->change);
-    json_object_put (c->service);
-    c->change = c->service = NULL;
+    manage_t *m = state;
+    qs_change_clear (&m->c);
+    json_object_put (m->service);
+    m->service = NULL;
 }
 
-static const qs_flow_state_t s_state = {sizeof (change_t), s_load, s_save, s_clear};
+static const qs_flow_state_t s_state = {sizeof (manage_t), s_load, s_save, s_clear};
 
 /* ---- the graph ------------------------------------------------------------ */
 
@@ -79,16 +81,8 @@ s_propose (json_object *state, void *arg, qs_err_t *err)
 {
     (void) state;
     qs_wf_run_t *run = arg;
-    change_t *c = run->flow;
-    if (c->head.action)
-        return QS_NODE_INTERRUPT;
-    json_object *config = json_object_new_object ();
-    qs_json_add_str (config, "service_id", c->service_id);
-    qs_json_add_str (config, "name", c->service_name);
-    json_object_object_add (config, "change", json_object_get (c->change));
-    qs_node_rc_t rc = qs_wf_propose (run, c->action_type, c->summary, config, NULL, "manage", err);
-    json_object_put (config);
-    return rc;
+    manage_t *m = run->flow;
+    return m->head.action ? QS_NODE_INTERRUPT : qs_manage_propose_change (run, &m->c, "manage", err);
 }
 
 static qs_node_rc_t
@@ -96,49 +90,24 @@ s_execute (json_object *state, void *arg, qs_err_t *err)
 {
     (void) state;
     qs_wf_run_t *run = arg;
-    change_t *c = run->flow;
-    if (c->executed || *c->head.error)
+    manage_t *m = run->flow;
+    if (m->executed || *m->head.error)
         return QS_NODE_OK;                      /* recorded outcome: never twice */
-    bool delete = !strcmp (c->action_type, "delete_service");
-    if (delete ? !qs_auth_is_admin (run->pctx.auth) : !qs_auth_can_execute (run->pctx.auth)) {
-        qs_strlcpy (c->head.error, "your role cannot make this change", sizeof c->head.error);
+    /* a refusal or failure is the action's outcome, reported, never retried */
+    if (qs_manage_execute (run, m->head.action, m->head.idempotency_key, &m->service, err) != 0) {
+        qs_strlcpy (m->head.error, err->message, sizeof m->head.error);
+        qs_err_clear (err);
         return QS_NODE_OK;
     }
-    qs_platform_ctx_t pctx = run->pctx;
-    pctx.idempotency_key = c->head.idempotency_key;
-    json_object *svc = NULL;
-    int rc = delete ? qs_platform_delete_service (qs_wf_platform (run->wf), &pctx, c->service_id, err)
-                    : qs_platform_patch_service (qs_wf_platform (run->wf), &pctx, c->service_id,
-                                                 qs_json_get (c->change, "after", json_type_object), &svc, err);
-    json_object_put (svc);
-    if (rc != 0) {
-        qs_node_rc_t r = qs_wf_platform_rc (err);
-        if (r == QS_NODE_FAIL)
-            qs_strlcpy (c->head.error, err->message, sizeof c->head.error);
-        return r == QS_NODE_RETRY ? r : QS_NODE_OK;     /* a refusal is reported, not fatal */
-    }
-    c->executed = true;
-    qs_strlcpy (c->head.service_id, c->service_id, sizeof c->head.service_id);
-    return QS_NODE_OK;
-}
-
-static qs_node_rc_t
-s_reread (json_object *state, void *arg, qs_err_t *err)
-{
-    (void) state; (void) err;
-    qs_wf_run_t *run = arg;
-    change_t *c = run->flow;
-    qs_err_t ignored = {0};
-    if (c->executed && !c->service && strcmp (c->action_type, "delete_service"))
-        qs_platform_get_service (qs_wf_platform (run->wf), &run->pctx, c->service_id, &c->service, &ignored);
+    m->executed = true;
+    qs_strlcpy (m->head.service_id, m->c.service_id, sizeof m->head.service_id);
     return QS_NODE_OK;
 }
 
 static const qs_node_def_t s_nodes[] = {
     {.name = "propose", .fn = s_propose, .resume = "decide", .max_attempts = 2},
     {.name = "decide",  .fn = qs_wf_node_noop,    .route = qs_wf_route_decision},
-    {.name = "execute", .fn = s_execute, .next = "reread", .max_attempts = 3},
-    {.name = "reread",  .fn = s_reread,  .next = "report"},
+    {.name = "execute", .fn = s_execute, .next = "report", .max_attempts = 1},
     {.name = "report",  .fn = qs_wf_node_noop},
 };
 static const qs_graph_def_t s_graph = {"manage", "propose", s_nodes, sizeof s_nodes / sizeof s_nodes[0]};
@@ -151,47 +120,124 @@ s_graph_def (void)
 
 /* ---- the turn's side ------------------------------------------------------ */
 
-/*  The monthly cost of service with fields (lent, may be NULL) changed. */
-static double
-s_cost (json_object *pricing, json_object *service, json_object *fields)
+/*  Propose c (taken: its change moves into the flow) for the turn: the
+    pending action, metadata.change, the dialogue's pending plan and the
+    answer (intro, may be "", then the plan). */
+static int
+s_offer (qs_turn_t *t, qs_change_t *c, const char *intro, qs_err_t *err)
 {
-    json_object *c = json_object_new_object ();
-    static const char *keys[] = {"tier", "replicas", "high_availability", "backup_enabled", NULL};
-    for (int i = 0; keys[i]; i++) {
-        json_object *v = NULL;
-        if (!(fields && json_object_object_get_ex (fields, keys[i], &v)))
-            json_object_object_get_ex (service, keys[i], &v);
-        json_object_object_add (c, keys[i], json_object_get (v));
+    manage_t m;
+    memset (&m, 0, sizeof m);
+    qs_strlcpy (m.head.intent, "manage_service", sizeof m.head.intent);
+    m.c = *c;
+    c->change = NULL;
+    qs_run_rc_t r = qs_turn_run_graph (t, &s_graph, &s_state, &m, err);
+    if (r == QS_RUN_INTERRUPTED && m.head.action) {
+        bool delete = !strcmp (m.c.type, "delete_service");
+        qs_turn_set (&t->out.change, json_object_get (m.c.change));
+        qs_dlg_pending_t *pd = &t->dlg.pending;
+        qs_dialogue_pending_clear (&t->dlg);
+        qs_strlcpy (pd->action_id, qs_json_str (m.head.action, "id", ""), sizeof pd->action_id);
+        qs_strlcpy (pd->action_type, m.c.type, sizeof pd->action_type);
+        qs_strlcpy (pd->service_id, m.c.service_id, sizeof pd->service_id);
+        pd->config = m.c.after;
+        if (delete) {
+            qs_strlcpy (pd->service_name, m.c.service_name, sizeof pd->service_name);
+            qs_strlcpy (t->out.awaiting, "confirm_name", sizeof t->out.awaiting);
+        }
+        free (t->text);
+        t->text = qs_strdupf ("%s**%s**. Nothing changes until you confirm: %s\n", intro, m.c.summary,
+                              delete ? "reply with the service's name to delete it, or **no** to keep it."
+                                     : "reply **yes** to go ahead or **no** to cancel.");
     }
-    double hourly = 0, monthly = 0;
-    if (qs_pricing_estimate (pricing, c, &hourly, &monthly, NULL) != 0)
-        monthly = qs_json_double (service, "monthly_cost", 0);
-    json_object_put (c);
-    return monthly;
+    s_clear (&m);
+    qs_flow_head_clear (&m.head);
+    return r == QS_RUN_FAILED ? -1 : 0;
 }
 
-/*  change {before, after, monthly_cost_before, monthly_cost_after} for a
-    recommendation of service. New object. */
-static json_object *
-s_change (json_object *rec, json_object *service, json_object *pricing, bool delete)
+/*  Plan op on the service service_id with base (the fields a recommendation
+    or the pending change sets, may be NULL) and offer it, or explain why
+    not (no pending action). Reads the service as it is now, the pricing,
+    the quotas for an update and the pods for a restart. */
+static int
+s_plan (qs_turn_t *t, const char *service_id, const qs_dlg_op_t *op, const qs_config_t *base,
+        const char *intro, qs_err_t *err)
 {
-    json_object *change = json_object_new_object (), *before = json_object_new_object ();
-    json_object *after = delete ? json_object_new_object () : json_object_get (qs_json_get (rec, "change", json_type_object));
-    if (delete) {
-        qs_json_add_str (before, "status", qs_json_str (service, "status", "running"));
-        qs_json_add_str (after, "status", "deleted");
+    qs_platform_t *p = qs_wf_platform (t->run.wf);
+    json_object *svc = NULL, *pricing = NULL, *quotas = NULL, *pods = NULL;
+    qs_change_t c;
+    memset (&c, 0, sizeof c);
+    char why[600];
+    int rc = -1, refused;
+    bool restart = !strcmp (op->op, "restart");
+    if (qs_platform_get_service (p, &t->run.pctx, service_id, &svc, err) != 0
+        || qs_platform_pricing (p, &t->run.pctx, &pricing, err) != 0
+        || (!restart && strcmp (op->op, "delete") && qs_platform_quotas (p, &t->run.pctx, &quotas, err) != 0))
+        goto cleanup;
+    qs_turn_mention (t, svc);
+    if (restart) {
+        json_object *body = json_object_new_object ();
+        qs_err_t kerr = {0};
+        qs_json_add_str (body, "service_id", service_id);
+        if (qs_turn_call (t, "k8s", "pods", body, &pods, &kerr) != 0) {
+            snprintf (why, sizeof why, "I could not read the pods of **%s**, so I cannot tell which one to "
+                      "restart: %s", qs_json_str (svc, "name", service_id), kerr.message);
+            refused = 1;
+        }
+        else
+            refused = qs_manage_plan_restart (svc, pods, t->message, t->run.pctx.auth, pricing, &c, why, sizeof why);
+        json_object_put (body);
     }
-    json_object_object_foreach (after, k, v) {
-        (void) v;
-        json_object *cur = NULL;
-        if (!delete && json_object_object_get_ex (service, k, &cur))
-            json_object_object_add (before, k, json_object_get (cur));
+    else
+        refused = qs_manage_plan (op, base, svc, t->run.pctx.auth, quotas, pricing, &c, why, sizeof why);
+    if (refused) {
+        free (t->text);
+        t->text = qs_strdupf ("%s%s\n", intro, why);
+        rc = 0;
     }
-    json_object_object_add (change, "before", before);
-    json_object_object_add (change, "after", after);
-    qs_json_add_double (change, "monthly_cost_before", s_cost (pricing, service, NULL));
-    qs_json_add_double (change, "monthly_cost_after", delete ? 0.0 : s_cost (pricing, service, after));
-    return change;
+    else
+        rc = s_offer (t, &c, intro, err);
+cleanup:
+    qs_change_clear (&c);
+    json_object_put (svc);
+    json_object_put (pricing);
+    json_object_put (quotas);
+    json_object_put (pods);
+    return rc;
+}
+
+/*  The settings the message states that a change can make (tier, replicas,
+    HA, backups) over base. */
+static void
+s_said_fields (const qs_turn_t *t, qs_config_t *base)
+{
+    if (*t->said.tier)
+        qs_strlcpy (base->tier, t->said.tier, sizeof base->tier);
+    if (t->said.replicas)
+        base->replicas = t->said.replicas;
+    if (t->said.ha >= 0)
+        base->ha = t->said.ha;
+    if (t->said.backups >= 0)
+        base->backups = t->said.backups;
+}
+
+int
+qs_manage_propose (qs_turn_t *t, json_object *rec, const char *label, qs_err_t *err)
+{
+    qs_strlcpy (t->workflow, "manage", sizeof t->workflow);
+    qs_dlg_op_t op;
+    qs_dialogue_op_read (&op, NULL);
+    qs_config_t base;
+    qs_config_init (&base);
+    if (!strcmp (qs_json_str (rec, "type", ""), "delete_idle"))
+        qs_strlcpy (op.op, "delete", sizeof op.op);
+    else
+        qs_config_read (&base, qs_json_get (rec, "change", json_type_object));
+    char *intro = qs_strdupf ("%s for **%s**: %s\n\n", label, qs_json_str (rec, "service_name", "?"),
+                              qs_json_str (rec, "description", ""));
+    int rc = s_plan (t, qs_json_str (rec, "service_id", ""), &op, &base, intro, err);
+    free (intro);
+    return rc;
 }
 
 /*  The recommendation the user points at, as it stands now (ids stay while
@@ -214,74 +260,10 @@ s_current (qs_turn_t *t, const qs_dlg_item_t *item, qs_err_t *err)
     return hit;
 }
 
-int
-qs_manage_propose (qs_turn_t *t, json_object *rec, const char *label, qs_err_t *err)
-{
-    const char *service_id = qs_json_str (rec, "service_id", "");
-    json_object *service = NULL, *pricing = NULL;
-    qs_platform_t *p = qs_wf_platform (t->run.wf);
-    int rc = -1;
-    qs_strlcpy (t->workflow, "manage", sizeof t->workflow);
-    if (qs_platform_get_service (p, &t->run.pctx, service_id, &service, err) != 0
-        || qs_platform_pricing (p, &t->run.pctx, &pricing, err) != 0)
-        goto cleanup;
-    qs_turn_mention (t, service);
-    bool delete = !strcmp (qs_json_str (rec, "type", ""), "delete_idle");
-    if (delete ? !qs_auth_is_admin (t->run.pctx.auth) : !qs_auth_can_execute (t->run.pctx.auth)) {
-        t->text = qs_strdupf ("Your role cannot %s services: ask an %s of your organization.\n",
-                              delete ? "delete" : "change", delete ? "admin" : "admin or member");
-        rc = 0;
-        goto cleanup;
-    }
-    json_object *change = s_change (rec, service, pricing, delete);
-    const char *name = qs_json_str (service, "name", service_id);
-    char summary[400];
-    snprintf (summary, sizeof summary, "%s: %s ($%.2f -> $%.2f/month)", delete ? "Delete" : "Change",
-              name, qs_json_double (change, "monthly_cost_before", 0), qs_json_double (change, "monthly_cost_after", 0));
-    change_t c;
-    memset (&c, 0, sizeof c);
-    qs_strlcpy (c.head.intent, "manage_service", sizeof c.head.intent);
-    qs_strlcpy (c.action_type, delete ? "delete_service" : "update_service", sizeof c.action_type);
-    qs_strlcpy (c.service_id, service_id, sizeof c.service_id);
-    qs_strlcpy (c.service_name, name, sizeof c.service_name);
-    qs_strlcpy (c.summary, summary, sizeof c.summary);
-    c.change = change;
-    qs_run_rc_t r = qs_turn_run_graph (t, &s_graph, &s_state, &c, err);
-    if (r == QS_RUN_INTERRUPTED && c.head.action) {
-        qs_turn_set (&t->out.change, json_object_get (change));
-        qs_dlg_pending_t *pd = &t->dlg.pending;
-        qs_dialogue_pending_clear (&t->dlg);
-        qs_strlcpy (pd->action_id, qs_json_str (c.head.action, "id", ""), sizeof pd->action_id);
-        qs_strlcpy (pd->action_type, c.action_type, sizeof pd->action_type);
-        qs_strlcpy (pd->service_id, service_id, sizeof pd->service_id);
-        if (delete) {
-            qs_strlcpy (pd->service_name, name, sizeof pd->service_name);
-            qs_strlcpy (t->out.awaiting, "confirm_name", sizeof t->out.awaiting);
-        }
-        t->text = qs_strdupf ("%s for **%s**: %s\n\n**%s**. Nothing changes until you "
-                              "confirm: %s\n", label, name, qs_json_str (rec, "description", ""), summary,
-                              delete ? "reply with the service's name to delete it, or **no** to keep it."
-                                     : "reply **yes** to apply it or **no** to cancel.");
-    }
-    s_clear (&c);
-    qs_flow_head_clear (&c.head);
-    rc = r == QS_RUN_FAILED ? -1 : 0;
-cleanup:
-    json_object_put (service);
-    json_object_put (pricing);
-    return rc;
-}
-
 static int
-s_run (qs_turn_t *t, qs_err_t *err)
+s_run_recommendation (qs_turn_t *t, qs_err_t *err)
 {
-    qs_strlcpy (t->workflow, "manage", sizeof t->workflow);
     int index = t->route.list_index;
-    if (index < 0 || strcmp (t->dlg.list_kind, "recommendations") || index >= t->dlg.nlist) {
-        t->text = strdup ("I can carry out a recommendation from a cost review: ask me *\"how can I "
-                          "reduce my costs?\"*, then say which one to apply (\"apply the first one\").\n");
-        return 0;
-    }
     const qs_dlg_item_t *item = &t->dlg.list[index];
     json_object *rec = s_current (t, item, err);
     if (!rec) {
@@ -298,21 +280,107 @@ s_run (qs_turn_t *t, qs_err_t *err)
     return rc;
 }
 
+/*  The one number a message states ("actually make it 2"), or -1. */
+static int
+s_bare_number (const char *message)
+{
+    int found = -1, count = 0;
+    for (const char *p = message; p && *p;) {
+        if (isdigit ((unsigned char) *p)) {
+            found = atoi (p);
+            count++;
+            while (isdigit ((unsigned char) *p))
+                p++;
+        }
+        else
+            p++;
+    }
+    return count == 1 ? found : -1;
+}
+
+static int s_revise (qs_turn_t *t, qs_err_t *err);
+
+static int
+s_run (qs_turn_t *t, qs_err_t *err)
+{
+    qs_strlcpy (t->workflow, "manage", sizeof t->workflow);
+    int index = t->route.list_index;
+    if (index >= 0 && !strcmp (t->dlg.list_kind, "recommendations") && index < t->dlg.nlist)
+        return s_run_recommendation (t, err);
+    qs_config_t base;
+    qs_config_init (&base);
+    s_said_fields (t, &base);
+    const qs_dlg_pending_t *pd = &t->dlg.pending;
+    int n = s_bare_number (t->message);
+    if (!*t->op.op && !qs_config_any (&base) && !strcmp (pd->action_type, "update_service")
+        && pd->config.replicas && n > 0) {
+        t->said.replicas = n;           /* "actually make it 2" while replicas change: that count */
+        return s_revise (t, err);
+    }
+    if (!*t->op.op && !qs_config_any (&base)) {
+        t->text = strdup ("I can change a running service: scale its replicas (*\"scale billing-db to 3 "
+                          "replicas\"*), change its tier (*\"upgrade it to large\"*), turn high availability "
+                          "or backups on or off, restart its failing pod or delete it. I can also carry out "
+                          "a recommendation from a cost review (*\"apply the first one\"*).\n");
+        return 0;
+    }
+    int found = qs_turn_resolve (t, err);
+    if (found < 0)
+        return -1;
+    if (!found) {
+        if (!t->ref.candidates || !json_object_array_length (t->ref.candidates))
+            t->text = strdup ("You have no services to change yet.\n");
+        else
+            qs_turn_ask_which (t, t->ref.candidates, *t->op.op ? t->op.op : "change");
+        return 0;
+    }
+    return s_plan (t, qs_json_str (t->ref.service, "id", ""), &t->op, &base, "", err);
+}
+
+/*  "make it 4 replicas instead", "and turn on HA too": the pending change
+    with the message's fields on top, as a new action (the turn cancels the
+    old one). */
+static int
+s_revise (qs_turn_t *t, qs_err_t *err)
+{
+    qs_dlg_pending_t old = t->dlg.pending;
+    if (strcmp (old.action_type, "update_service"))
+        return s_run (t, err);
+    qs_strlcpy (t->workflow, "manage", sizeof t->workflow);
+    qs_config_t base = old.config;
+    s_said_fields (t, &base);
+    if (s_plan (t, old.service_id, &t->op, &base, "Revised: ", err) != 0)
+        return -1;
+    if (!qs_turn_revised (t, &old)) {
+        char *more = qs_strdupf ("%s\nThe change that was waiting still is: reply **yes** to make it as it was, "
+                                 "or change something else.\n", t->text ? t->text : "");
+        free (t->text);
+        t->text = more;
+    }
+    return 0;
+}
+
 static void
 s_decided (qs_turn_t *t, json_object *action, void *state, const char *decision)
 {
-    change_t *c = state;
-    t->text = qs_answer_action (action, c->head.error, NULL, decision);
-    qs_turn_set (&t->out.change, json_object_get (c->change));
-    json_object *svc = c->service;
+    manage_t *m = state;
+    t->text = qs_answer_action (action, m->head.error, NULL, decision);
+    qs_turn_set (&t->out.change, json_object_get (m->c.change));
+    json_object *svc = m->service;
+    char *more = NULL;
     if (svc) {
         qs_turn_mention (t, svc);
-        char *more = qs_strdupf ("%s\n**%s** now: tier %s, %lld replica(s), HA %s, backups %s, $%.2f/month.\n",
-                                 t->text ? t->text : "", qs_json_str (svc, "name", "?"), qs_json_str (svc, "tier", "?"),
-                                 (long long) qs_json_int (svc, "replicas", 0),
-                                 qs_json_bool (svc, "high_availability", false) ? "on" : "off",
-                                 qs_json_bool (svc, "backup_enabled", false) ? "on" : "off",
-                                 qs_json_double (svc, "monthly_cost", 0));
+        more = qs_strdupf ("%s\n**%s** now: %s, tier %s, %lld replica(s), HA %s, backups %s, $%.2f/month.\n",
+                           t->text ? t->text : "", qs_json_str (svc, "name", "?"), qs_json_str (svc, "status", "?"),
+                           qs_json_str (svc, "tier", "?"), (long long) qs_json_int (svc, "replicas", 0),
+                           qs_json_bool (svc, "high_availability", false) ? "on" : "off",
+                           qs_json_bool (svc, "backup_enabled", false) ? "on" : "off",
+                           qs_json_double (svc, "monthly_cost", 0));
+    }
+    else if (m->executed && !strcmp (m->c.type, "delete_service"))
+        more = qs_strdupf ("%s\n**%s** is gone: it no longer appears among your services.\n",
+                           t->text ? t->text : "", m->c.service_name);
+    if (more) {
         free (t->text);
         t->text = more;
     }
@@ -320,5 +388,5 @@ s_decided (qs_turn_t *t, json_object *action, void *state, const char *decision)
 
 const qs_flow_t qs_flow_manage = {
     .intent = "manage_service", .workflow = "manage", .run = s_run,
-    .graph = s_graph_def, .state = &s_state, .decided = s_decided,
+    .graph = s_graph_def, .state = &s_state, .revise = s_revise, .decided = s_decided,
 };

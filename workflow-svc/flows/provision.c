@@ -402,13 +402,7 @@ s_revise (qs_turn_t *t, qs_err_t *err)
     qs_config_overlay (&given, &t->said);
     if (s_plan (t, &given, old.config.name, err) != 0)
         return -1;
-    if (strcmp (t->dlg.pending.action_id, old.action_id) != 0) {
-        json_object *rev = json_object_new_object ();
-        qs_json_add_str (rev, "supersedes", old.action_id);
-        json_object_object_add (rev, "changes", qs_config_changes (&old.config, &t->dlg.pending.config));
-        qs_turn_set (&t->out.revision, rev);
-    }
-    else {
+    if (!qs_turn_revised (t, &old)) {
         /* the change cannot be made: the plan that was waiting still is */
         char *more = qs_strdupf ("%s\nYour previous plan is still waiting: reply **yes** to create it as it was, or change something else.\n",
                                  t->text ? t->text : "");

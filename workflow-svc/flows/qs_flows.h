@@ -13,7 +13,7 @@ extern const qs_flow_t qs_flow_info;           /* get_service_info */
 extern const qs_flow_t qs_flow_connection;     /* get_connection_info */
 extern const qs_flow_t qs_flow_diagnose;       /* troubleshoot */
 extern const qs_flow_t qs_flow_optimize;       /* optimize_costs */
-extern const qs_flow_t qs_flow_manage;         /* manage_service (recommendations for now) */
+extern const qs_flow_t qs_flow_manage;         /* manage_service: change, restart, delete */
 extern const qs_flow_t qs_flow_general;        /* general_question */
 
 /* ---- what flows share ---- */
@@ -48,7 +48,8 @@ int qs_optimize_recommendations (qs_wf_run_t *run, json_object **reco_p, qs_err_
     the turn's pending action (flows/manage.c): update_service, or
     delete_service for delete_idle, with service_id and change, and the
     dialogue's pending plan so "yes" (or the name) confirms it; a change the
-    caller's role forbids is explained with no action. label names it in the
+    caller's role forbids (or that changes nothing) is explained with no
+    action (qs_manage_plan, the checks of every change). label names it in the
     answer ("Recommendation #2"). 0, or -1 with err. */
 int qs_manage_propose (qs_turn_t *t, json_object *rec, const char *label, qs_err_t *err);
 /*  The recommendations op: {} -> RecommendationResponse (arg: the qs_wf_t). */
