@@ -47,4 +47,10 @@ bool qs_list_has (const char *list, const char *item);
 /*  Heap copy of a printf result. Caller frees. NULL on allocation failure. */
 char *qs_strdupf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 
+/*  Levenshtein distance of a and b ignoring ASCII case, or max + 1 as soon
+    as it must exceed max (the forgiving service-name match of both the
+    intent and the workflow services). Strings over 63 bytes only match
+    exactly. */
+int qs_edit_distance (const char *a, const char *b, int max);
+
 #endif

@@ -89,36 +89,6 @@ s_joined (const qs_intent_tokens_t *t, int i, int n, char *out, size_t size)
     return 1;
 }
 
-/*  Edit distance of a and b, stopping above limit (returns limit + 1). */
-static int
-s_distance (const char *a, const char *b, int limit)
-{
-    size_t n = strlen (a), m = strlen (b);
-    int row[S_NAME_MAX + 1];
-    if (n > S_NAME_MAX || m > S_NAME_MAX || (n > m ? n - m : m - n) > (size_t) limit)
-        return limit + 1;
-    for (size_t j = 0; j <= m; j++)
-        row[j] = (int) j;
-    for (size_t i = 1; i <= n; i++) {
-        int diag = row[0], best = row[0] = (int) i;
-        for (size_t j = 1; j <= m; j++) {
-            int up = row[j];
-            int v = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < v)
-                v = up + 1;
-            if (row[j - 1] + 1 < v)
-                v = row[j - 1] + 1;
-            row[j] = v;
-            diag = up;
-            if (v < best)
-                best = v;
-        }
-        if (best > limit)
-            return limit + 1;
-    }
-    return row[m];
-}
-
 /*  A reference with candidates: unresolved, the fits listed. */
 static json_object *
 s_ambiguous (json_object **fits, int n, const char *type, const char *match)
@@ -179,7 +149,7 @@ s_by_name (const qs_intent_tokens_t *t, const qs_intent_scope_t *sc, int skip)
             for (size_t k = n; k-- > 0;) {
                 json_object *e = json_object_array_get_idx (sc->known, k);
                 s_norm (qs_json_str (e, "name", ""), name, sizeof name);
-                if (*name && s_distance (word, name, limit) <= limit && nfit < S_MAX_CANDIDATES)
+                if (*name && qs_edit_distance (word, name, limit) <= limit && nfit < S_MAX_CANDIDATES)
                     fits[nfit++] = e;
             }
             if (nfit == 1 || (nfit > 1 && !sc->candidates))

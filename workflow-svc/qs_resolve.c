@@ -60,38 +60,6 @@ s_has2 (const tokens_t *t, const char *a, const char *b)
     return false;
 }
 
-int
-qs_resolve_distance (const char *a, const char *b, int max)
-{
-    size_t la = strlen (a), lb = strlen (b);
-    if ((la > lb ? la - lb : lb - la) > (size_t) max)
-        return max + 1;
-    if (lb > 63)
-        return strcmp (a, b) ? max + 1 : 0;
-    int row[64];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = (int) j;
-    for (size_t i = 1; i <= la; i++) {
-        int diag = row[0], best = row[0] = (int) i;
-        for (size_t j = 1; j <= lb; j++) {
-            int up = row[j];
-            int cost = tolower ((unsigned char) a[i - 1]) != tolower ((unsigned char) b[j - 1]);
-            int v = diag + cost;
-            if (up + 1 < v)
-                v = up + 1;
-            if (row[j - 1] + 1 < v)
-                v = row[j - 1] + 1;
-            row[j] = v;
-            diag = up;
-            if (v < best)
-                best = v;
-        }
-        if (best > max)
-            return max + 1;
-    }
-    return row[lb];
-}
-
 /*  A name as the message's words would write it: lowercase, '-' between. */
 static void
 s_norm_name (const char *name, char *out, size_t size)
@@ -129,7 +97,7 @@ s_name_fit (const tokens_t *msg, const char *name)
             }
             if (!strcmp (win, norm))
                 return 2;
-            if (max && qs_resolve_distance (win, norm, max) <= max)
+            if (max && qs_edit_distance (win, norm, max) <= max)
                 best = 1;
         }
     }

@@ -59,7 +59,5 @@ bool qs_resolve_pronoun (const char *message);
     written into types (room for 8). Returns how many. */
 int qs_resolve_type_words (const char *message, const char **types);
 
-/*  Edit distance of a and b, or max + 1 once it is sure to exceed max. */
-int qs_resolve_distance (const char *a, const char *b, int max);
 
 #endif

@@ -8,6 +8,7 @@
 #include "qs_config.h"
 #include "qs_dialogue.h"
 #include "qs_json.h"
+#include "qs_util.h"
 #include "qs_resolve.h"
 #include "qs_route.h"
 
@@ -148,8 +149,8 @@ START_TEST (test_forgiving_names)
     qs_ref_clear (&ref);
     json_object_put (unknown);
     ck_assert_str_eq (s_resolve (svcs, NULL, "is the cache healthy?", NULL), "s3");   /* a type still resolves */
-    ck_assert_int_eq (qs_resolve_distance ("kitten", "sitting", 5), 3);
-    ck_assert_int_eq (qs_resolve_distance ("abc", "abcdefgh", 2), 3);
+    ck_assert_int_eq (qs_edit_distance ("kitten", "sitting", 5), 3);
+    ck_assert_int_eq (qs_edit_distance ("abc", "abcdefgh", 2), 3);
     json_object_put (svcs);
 }
 END_TEST
