@@ -57,13 +57,9 @@ s_teardown (void)
         fprintf (stderr, "could not remove %s\n", cli_home);
 }
 
-typedef struct {
-    int status;             // exit status, or 128 + signal
-    char *out, *err;
-} s_run_t;
 
-static void
-s_run_free (s_run_t *r)
+void
+cli_run_free (cli_run_t *r)
 {
     free (r->out);
     free (r->err);
@@ -84,10 +80,10 @@ s_drain (int fd, char **buf, size_t *len)
 
 //  Run the CLI with args (NULL-terminated) under url/token (NULL = unset),
 //  stdin from input (NULL = /dev/null), capturing stdout and stderr.
-static s_run_t
-s_cli_run_in (const char *url, const char *token, const char *const *args, const char *input)
+cli_run_t
+cli_run_in (const char *url, const char *token, const char *const *args, const char *input)
 {
-    s_run_t r = {.status = -1, .out = strdup (""), .err = strdup ("")};
+    cli_run_t r = {.status = -1, .out = strdup (""), .err = strdup ("")};
     int out[2], err[2], in = open ("/dev/null", O_RDONLY);
     if (input) {
         char path[] = "/tmp/qs-cli-stdin-XXXXXX";
@@ -148,16 +144,15 @@ s_cli_run_in (const char *url, const char *token, const char *const *args, const
     return r;
 }
 
-static s_run_t
+static cli_run_t
 s_cli_run (const char *url, const char *token, const char *const *args)
 {
-    return s_cli_run_in (url, token, args, NULL);
+    return cli_run_in (url, token, args, NULL);
 }
 
-#define S_ARGS(...) ((const char *const[]) {__VA_ARGS__, NULL})
 
 static json_object *
-s_expect_json (const s_run_t *r)
+s_expect_json (const cli_run_t *r)
 {
     json_object *j = qs_json_parse (r->out, strlen (r->out), NULL);
     ck_assert_msg (j != NULL, "--json printed something that is not JSON: %s", r->out);
@@ -166,7 +161,7 @@ s_expect_json (const s_run_t *r)
 
 START_TEST (test_one_shot_chat_and_confirm)
 {
-    s_run_t r = s_cli_run (qs_harness_gateway (cli_h), cli_token,
+    cli_run_t r = s_cli_run (qs_harness_gateway (cli_h), cli_token,
                            S_ARGS ("chat", "create a redis cache called cli-cache for staging"));
     ck_assert_msg (r.status == 0, "exit %d, stderr: %s", r.status, r.err);
     ck_assert_ptr_nonnull (strstr (r.out, "cli-cache"));
@@ -178,17 +173,17 @@ START_TEST (test_one_shot_chat_and_confirm)
     char action[64] = "";
     sscanf (cmd + strlen ("quickspin confirm "), "%63s", action);
     ck_assert_int_gt (strlen (action), 0);
-    s_run_free (&r);
+    cli_run_free (&r);
 
     r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("confirm", action));
     ck_assert_msg (r.status == 0, "confirm exit %d: %s", r.status, r.err);
     ck_assert_ptr_nonnull (strstr (r.out, "executed"));
-    s_run_free (&r);
+    cli_run_free (&r);
     //  a second confirmation is a conflict: the server's error, status 1
     r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("confirm", action));
     ck_assert_int_eq (r.status, 1);
     ck_assert_ptr_nonnull (strstr (r.err, "409"));
-    s_run_free (&r);
+    cli_run_free (&r);
 }
 END_TEST
 
@@ -211,46 +206,46 @@ START_TEST (test_audit_and_verify)
     char *ada = qs_harness_token ("ada", "org-ledger", "admin");
     char id[64];
     s_propose (lee, "create a redis cache called ledger-cache for staging", id);
-    s_run_t r = s_cli_run (qs_harness_gateway (cli_h), lee, S_ARGS ("confirm", id));
+    cli_run_t r = s_cli_run (qs_harness_gateway (cli_h), lee, S_ARGS ("confirm", id));
     ck_assert_msg (r.status == 0, "confirm exit %d: %s", r.status, r.err);
-    s_run_free (&r);
+    cli_run_free (&r);
     s_propose (lee, "create a postgres database called ledger-db for staging", id);
     r = s_cli_run (qs_harness_gateway (cli_h), lee, S_ARGS ("cancel", id));
     ck_assert_msg (r.status == 0, "cancel exit %d: %s", r.status, r.err);
-    s_run_free (&r);
+    cli_run_free (&r);
 
     //  the table, oldest first
     r = s_cli_run (qs_harness_gateway (cli_h), lee, S_ARGS ("audit"));
     ck_assert_msg (r.status == 0, "audit exit %d: %s", r.status, r.err);
     const char *p = strstr (r.out, "proposed"), *q = p ? strstr (p, "confirmed") : NULL;
     ck_assert_msg (q && strstr (q, "executed") && strstr (q, "cancelled"), "table: %s", r.out);
-    s_run_free (&r);
+    cli_run_free (&r);
     //  --json is the API's page; --all follows next_cursor
     r = s_cli_run (qs_harness_gateway (cli_h), lee, S_ARGS ("--json", "audit", "--limit", "2"));
     json_object *j = s_expect_json (&r);
     ck_assert_int_eq ((int) json_object_array_length (qs_json_get (j, "entries", json_type_array)), 2);
     ck_assert_ptr_nonnull (qs_json_str (j, "next_cursor", NULL));
     json_object_put (j);
-    s_run_free (&r);
+    cli_run_free (&r);
     r = s_cli_run (qs_harness_gateway (cli_h), lee, S_ARGS ("--json", "audit", "--limit", "2", "--all"));
     j = s_expect_json (&r);
     ck_assert_int_eq ((int) json_object_array_length (qs_json_get (j, "entries", json_type_array)), 5);
     ck_assert_ptr_null (qs_json_str (j, "next_cursor", NULL));
     json_object_put (j);
-    s_run_free (&r);
+    cli_run_free (&r);
     r = s_cli_run (qs_harness_gateway (cli_h), lee, S_ARGS ("audit", "--limit", "0"));
     ck_assert_int_eq (r.status, 2);
-    s_run_free (&r);
+    cli_run_free (&r);
 
     //  an intact chain: the admin checks the org's, a member their own
     r = s_cli_run (qs_harness_gateway (cli_h), ada, S_ARGS ("audit", "verify"));
     ck_assert_msg (r.status == 0 && strstr (r.out, "verified 5 entries of the organisation"),
                    "exit %d: %s %s", r.status, r.out, r.err);
-    s_run_free (&r);
+    cli_run_free (&r);
     r = s_cli_run (qs_harness_gateway (cli_h), lee, S_ARGS ("audit", "verify"));
     ck_assert_msg (r.status == 0 && strstr (r.out, "verified 5 entries of your own"),
                    "exit %d: %s %s", r.status, r.out, r.err);
-    s_run_free (&r);
+    cli_run_free (&r);
 
     //  history rewritten behind the API: both views name the entry
     char path[300];
@@ -268,7 +263,7 @@ START_TEST (test_audit_and_verify)
         r = s_cli_run (qs_harness_gateway (cli_h), tokens[i], S_ARGS ("audit", "verify"));
         ck_assert_msg (r.status == 5 && strstr (r.err, "broken at entry 3"), "exit %d: %s %s",
                        r.status, r.out, r.err);
-        s_run_free (&r);
+        cli_run_free (&r);
     }
     r = s_cli_run (qs_harness_gateway (cli_h), ada, S_ARGS ("--json", "audit", "verify"));
     ck_assert_int_eq (r.status, 5);
@@ -276,7 +271,7 @@ START_TEST (test_audit_and_verify)
     ck_assert_int_eq (qs_json_int (j, "broken_seq", 0), 3);
     ck_assert_int_eq (qs_json_int (j, "checked", 0), 2);
     json_object_put (j);
-    s_run_free (&r);
+    cli_run_free (&r);
     free (lee);
     free (ada);
 }
@@ -284,21 +279,21 @@ END_TEST
 
 START_TEST (test_json_output)
 {
-    s_run_t r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("--json", "chat", "why is acme-cache failing?"));
+    cli_run_t r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("--json", "chat", "why is acme-cache failing?"));
     ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
     json_object *j = s_expect_json (&r);
     ck_assert_str_eq (qs_json_str (j, "intent", ""), "troubleshoot");
     ck_assert_ptr_nonnull (qs_json_get (j, "conversation_id", json_type_string));
     ck_assert_ptr_nonnull (qs_json_path (j, "metadata.diagnosis.findings"));
     json_object_put (j);
-    s_run_free (&r);
+    cli_run_free (&r);
 
     r = s_cli_run (qs_harness_gateway (cli_h), NULL, S_ARGS ("health", "--json"));
     ck_assert_int_eq (r.status, 0);
     j = s_expect_json (&r);
     ck_assert_str_eq (qs_json_str (qs_json_get (j, "health", json_type_object), "status", ""), "ok");
     json_object_put (j);
-    s_run_free (&r);
+    cli_run_free (&r);
 
     r = s_cli_run (qs_harness_gateway (cli_h), cli_globex, S_ARGS ("--json", "recommend"));
     ck_assert_int_eq (r.status, 0);
@@ -306,7 +301,7 @@ START_TEST (test_json_output)
     ck_assert_ptr_nonnull (qs_json_get (j, "recommendations", json_type_array));
     ck_assert (qs_json_double (j, "total_potential_savings", 0) > 0);
     json_object_put (j);
-    s_run_free (&r);
+    cli_run_free (&r);
 }
 END_TEST
 
@@ -316,7 +311,7 @@ START_TEST (test_recommend_table)
     ck_assert_int_eq (qs_harness_http ("GET", qs_harness_gateway (cli_h), "/api/v1/recommendations", cli_globex, NULL, &api), 200);
     json_object *recs = qs_json_get (api, "recommendations", json_type_array);
     ck_assert_int_gt (json_object_array_length (recs), 0);
-    s_run_t r = s_cli_run (qs_harness_gateway (cli_h), cli_globex, S_ARGS ("recommend"));
+    cli_run_t r = s_cli_run (qs_harness_gateway (cli_h), cli_globex, S_ARGS ("recommend"));
     ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
     ck_assert_ptr_nonnull (strstr (r.out, "SAVINGS/MO"));
     //  one row per recommendation with its service and savings, then the total
@@ -336,83 +331,83 @@ START_TEST (test_recommend_table)
     total_line[strcspn (total_line, "\n")] = '\0';
     ck_assert_msg (strstr (total_line, total) != NULL, "total %s not in %s", total, total_line);
     json_object_put (api);
-    s_run_free (&r);
+    cli_run_free (&r);
 }
 END_TEST
 
 START_TEST (test_conversations_list_show_delete)
 {
-    s_run_t r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("--json", "chat", "how do I connect to acme-db?"));
+    cli_run_t r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("--json", "chat", "how do I connect to acme-db?"));
     ck_assert_int_eq (r.status, 0);
     json_object *j = s_expect_json (&r);
     char id[128];
     snprintf (id, sizeof id, "%s", qs_json_str (j, "conversation_id", ""));
     json_object_put (j);
-    s_run_free (&r);
+    cli_run_free (&r);
 
     r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("conversations", "list"));
     ck_assert_int_eq (r.status, 0);
     ck_assert_msg (strstr (r.out, id) != NULL, "%s not listed: %s", id, r.out);
     ck_assert_ptr_nonnull (strstr (r.out, "how do I connect to acme-db?"));
-    s_run_free (&r);
+    cli_run_free (&r);
 
     r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("conversations", "show", id));
     ck_assert_int_eq (r.status, 0);
     ck_assert_ptr_nonnull (strstr (r.out, "user"));
     ck_assert_ptr_nonnull (strstr (r.out, "assistant"));
     ck_assert_ptr_nonnull (strstr (r.out, "how do I connect to acme-db?"));
-    s_run_free (&r);
+    cli_run_free (&r);
 
     r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("--json", "conversations", "show", id));
     ck_assert_int_eq (r.status, 0);
     j = s_expect_json (&r);
     ck_assert_int_eq (json_object_array_length (qs_json_get (j, "messages", json_type_array)), 2);
     json_object_put (j);
-    s_run_free (&r);
+    cli_run_free (&r);
 
     //  another user's token: 404, not 403
     char *bob = qs_harness_token ("bob", "org-acme", "member");
     r = s_cli_run (qs_harness_gateway (cli_h), bob, S_ARGS ("conversations", "show", id));
     ck_assert_int_eq (r.status, 1);
     ck_assert_ptr_nonnull (strstr (r.err, "404"));
-    s_run_free (&r);
+    cli_run_free (&r);
     free (bob);
 
     r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("conversations", "delete", id));
     ck_assert_msg (r.status == 0, "delete exit %d: %s", r.status, r.err);
-    s_run_free (&r);
+    cli_run_free (&r);
     r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("conversations", "show", id));
     ck_assert_int_eq (r.status, 1);
-    s_run_free (&r);
+    cli_run_free (&r);
     r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("conversations"));
     ck_assert_int_eq (r.status, 0);
     ck_assert_ptr_null (strstr (r.out, id));
-    s_run_free (&r);
+    cli_run_free (&r);
 }
 END_TEST
 
 START_TEST (test_exit_codes)
 {
-    s_run_t r = s_cli_run (qs_harness_gateway (cli_h), "not-a-token", S_ARGS ("recommend"));
+    cli_run_t r = s_cli_run (qs_harness_gateway (cli_h), "not-a-token", S_ARGS ("recommend"));
     ck_assert_int_eq (r.status, 4);
     ck_assert_ptr_nonnull (strstr (r.err, "401"));
     ck_assert_ptr_null (strstr (r.err, "not-a-token"));     // the token is never echoed
-    s_run_free (&r);
+    cli_run_free (&r);
     r = s_cli_run (qs_harness_gateway (cli_h), NULL, S_ARGS ("chat", "hello"));
     ck_assert_int_eq (r.status, 4);
-    s_run_free (&r);
+    cli_run_free (&r);
     //  a port nobody listens on
     char dead[64];
     snprintf (dead, sizeof dead, "http://127.0.0.1:%d", qs_free_port ());
     r = s_cli_run (dead, cli_token, S_ARGS ("recommend"));
     ck_assert_int_eq (r.status, 3);
-    s_run_free (&r);
+    cli_run_free (&r);
     r = s_cli_run (dead, cli_token, S_ARGS ("chat", "hello"));
     ck_assert_int_eq (r.status, 3);
-    s_run_free (&r);
+    cli_run_free (&r);
     r = s_cli_run (dead, NULL, S_ARGS ("health"));
     ck_assert_int_eq (r.status, 3);
-    s_run_free (&r);
+    cli_run_free (&r);
     //  usage
     const char *const *bad[] = {S_ARGS ("frobnicate"), S_ARGS ("--bogus", "health"),
                                 S_ARGS ("conversations", "show"), S_ARGS ("confirm"),
@@ -420,99 +415,20 @@ START_TEST (test_exit_codes)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         r = s_cli_run (qs_harness_gateway (cli_h), cli_token, bad[i]);
         ck_assert_msg (r.status == 2, "'%s %s' exit %d", bad[i][0], bad[i][1] ? bad[i][1] : "", r.status);
-        s_run_free (&r);
+        cli_run_free (&r);
     }
     r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("--help"));
     ck_assert_int_eq (r.status, 0);
     ck_assert_ptr_nonnull (strstr (r.out, "exit status"));
-    s_run_free (&r);
+    cli_run_free (&r);
     //  an unknown action: the server's 404
     r = s_cli_run (qs_harness_gateway (cli_h), cli_token, S_ARGS ("cancel", "no-such-action"));
     ck_assert_int_eq (r.status, 1);
-    s_run_free (&r);
+    cli_run_free (&r);
 }
 END_TEST
 
 //  The n-th line of text (0-based) parsed, or NULL; *lines_p = the count
-static json_object *
-s_line (const char *text, int n, int *lines_p)
-{
-    json_object *hit = NULL;
-    int count = 0;
-    for (const char *p = text; *p; count++) {
-        const char *end = strchr (p, '\n');
-        size_t len = end ? (size_t) (end - p) : strlen (p);
-        if (count == n)
-            hit = qs_json_parse (p, len, NULL);
-        p += len + (end ? 1 : 0);
-    }
-    *lines_p = count;
-    return hit;
-}
-
-START_TEST (test_mcp_stdio)
-{
-    //  a request, a line that is not JSON, a notification, a blank line, a
-    //  tool call, invalid UTF-8, a 2026-07-28 tool call: five answers, one
-    //  line each, in order
-    const char *input =
-        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n"
-        "this is not json\n"
-        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n"
-        "\r\n"
-        "{\"jsonrpc\":\"2.0\",\"id\":\"t\",\"method\":\"tools/call\",\"params\":"
-        "{\"name\":\"get_service\",\"arguments\":{\"service\":\"acme-cache\"}}}\r\n"
-        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"\xff\"}\n"
-        //  the stateless revision: the bridge adds the headers the gateway checks
-        "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"list_services\","
-        "\"arguments\":{},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"}}}\n";
-    s_run_t r = s_cli_run_in (qs_harness_gateway (cli_h), cli_token, S_ARGS ("mcp"), input);
-    ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
-    int lines = 0;
-    json_object *pong = s_line (r.out, 0, &lines), *bad = s_line (r.out, 1, &lines);
-    json_object *tool = s_line (r.out, 2, &lines), *utf8 = s_line (r.out, 3, &lines);
-    json_object *modern = s_line (r.out, 4, &lines);
-    ck_assert_msg (lines == 5, "%d lines: %s", lines, r.out);
-    ck_assert_msg (qs_json_path (modern, "result.structuredContent.services"), "%s", r.out);
-    json_object_put (modern);
-    ck_assert_int_eq (qs_json_int (pong, "id", 0), 1);
-    ck_assert_ptr_nonnull (qs_json_get (pong, "result", json_type_object));
-    ck_assert_int_eq (qs_json_int (qs_json_get (bad, "error", json_type_object), "code", 0), -32700);
-    ck_assert_str_eq (qs_json_str (tool, "id", ""), "t");
-    ck_assert_str_eq (qs_json_str (qs_json_path (tool, "result.structuredContent"), "id", ""), "svc-acme-cache");
-    ck_assert_int_eq (qs_json_int (qs_json_get (utf8, "error", json_type_object), "code", 0), -32700);
-    json_object_put (pong);
-    json_object_put (bad);
-    json_object_put (tool);
-    json_object_put (utf8);
-    s_run_free (&r);
-    //  the gateway down: a request gets -32603 naming why, a notification
-    //  nothing; the bridge goes on and ends at EOF with status 0
-    char dead[64];
-    snprintf (dead, sizeof dead, "http://127.0.0.1:%d", qs_free_port ());
-    r = s_cli_run_in (dead, cli_token, S_ARGS ("mcp"),
-                      "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n"
-                      "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\"}\n");
-    ck_assert_int_eq (r.status, 0);
-    json_object *down = s_line (r.out, 0, &lines);
-    ck_assert_msg (lines == 1, "%s", r.out);
-    ck_assert_int_eq (qs_json_int (down, "id", 0), 7);
-    ck_assert_int_eq (qs_json_int (qs_json_get (down, "error", json_type_object), "code", 0), -32603);
-    ck_assert_ptr_nonnull (strstr (qs_json_str (qs_json_get (down, "error", json_type_object), "message", ""),
-                                   "unreachable"));
-    ck_assert_ptr_nonnull (strstr (r.err, "unreachable"));
-    json_object_put (down);
-    s_run_free (&r);
-    //  no token: the gateway's 401 as a JSON-RPC error, never on stdout otherwise
-    r = s_cli_run_in (qs_harness_gateway (cli_h), NULL, S_ARGS ("mcp"), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n");
-    ck_assert_int_eq (r.status, 0);
-    json_object *denied = s_line (r.out, 0, &lines);
-    ck_assert_int_eq (qs_json_int (qs_json_path (denied, "error.data"), "status", 0), 401);
-    json_object_put (denied);
-    s_run_free (&r);
-}
-END_TEST
-
 START_TEST (test_config_file)
 {
     char dir[128], path[200];
@@ -525,13 +441,13 @@ START_TEST (test_config_file)
     ck_assert_ptr_nonnull (f);
     fprintf (f, "# written by the test\nurl=%s\ntoken=%s\n", qs_harness_gateway (cli_h), cli_globex);
     fclose (f);
-    s_run_t r = s_cli_run (NULL, NULL, S_ARGS ("--json", "recommend"));
+    cli_run_t r = s_cli_run (NULL, NULL, S_ARGS ("--json", "recommend"));
     unlink (path);
     ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
     json_object *j = s_expect_json (&r);
     ck_assert (qs_json_double (j, "total_potential_savings", 0) > 0);   // globex's, from the file
     json_object_put (j);
-    s_run_free (&r);
+    cli_run_free (&r);
 }
 END_TEST
 
@@ -560,9 +476,9 @@ START_TEST (test_recommend_apply)
 {
     char id[64], name[64];
     cli_reco (cli_globex, "delete_idle", true, id, name);
-    s_run_t r = s_cli_run (qs_harness_gateway (cli_h), cli_globex, S_ARGS ("recommend"));
+    cli_run_t r = s_cli_run (qs_harness_gateway (cli_h), cli_globex, S_ARGS ("recommend"));
     ck_assert_msg (strstr (r.out, id) != NULL, "the table does not show the id %s: %s", id, r.out);
-    s_run_free (&r);
+    cli_run_free (&r);
     //  without a terminal or an answer: shown, not applied
     r = s_cli_run (qs_harness_gateway (cli_h), cli_globex, S_ARGS ("recommend", "--apply", id));
     ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
@@ -574,25 +490,25 @@ START_TEST (test_recommend_apply)
     ck_assert_ptr_nonnull (strstr (r.out, "Apply this change? [y/N]"));
     ck_assert_ptr_nonnull (strstr (r.out, "Not applied; nothing changed."));
     ck_assert_ptr_nonnull (strstr (r.out, "(update_service): cancelled"));
-    s_run_free (&r);
+    cli_run_free (&r);
     //  --yes --json: the apply answer, then the confirm answer, as JSON
     r = s_cli_run (qs_harness_gateway (cli_h), cli_globex, S_ARGS ("--json", "recommend", "--apply", id, "--yes"));
     ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
     ck_assert_ptr_nonnull (strstr (r.out, "\"pending_confirmation\""));
     ck_assert_ptr_nonnull (strstr (r.out, "\"executed\""));
     ck_assert_ptr_nonnull (strstr (r.out, "\"monthly_cost_before\""));
-    s_run_free (&r);
+    cli_run_free (&r);
     //  applied: the service changed, so that id is gone
     r = s_cli_run (qs_harness_gateway (cli_h), cli_globex, S_ARGS ("recommend", "--apply", id, "--yes"));
     ck_assert_int_eq (r.status, 1);
     ck_assert_ptr_nonnull (strstr (r.err, "not_found"));
-    s_run_free (&r);
+    cli_run_free (&r);
     r = s_cli_run (qs_harness_gateway (cli_h), cli_globex, S_ARGS ("recommend", "--apply", "../etc"));
     ck_assert_int_eq (r.status, 2);
-    s_run_free (&r);
+    cli_run_free (&r);
     r = s_cli_run (qs_harness_gateway (cli_h), cli_globex, S_ARGS ("recommend", "--yes"));
     ck_assert_int_eq (r.status, 2);
-    s_run_free (&r);
+    cli_run_free (&r);
     //  --yes never deletes: the name must be typed (none here)
     char *admin = qs_harness_token ("cli-admin", "org-globex", "admin");
     cli_reco (admin, "delete_idle", false, id, name);
@@ -600,12 +516,12 @@ START_TEST (test_recommend_apply)
     ck_assert_int_eq (r.status, 2);
     ck_assert_ptr_nonnull (strstr (r.out, "--yes does not delete"));
     ck_assert_ptr_nonnull (strstr (r.out, "(delete_service): cancelled"));
-    s_run_free (&r);
+    cli_run_free (&r);
     //  a member may not delete: told why, exit 4
     r = s_cli_run (qs_harness_gateway (cli_h), cli_globex, S_ARGS ("recommend", "--apply", id));
     ck_assert_int_eq (r.status, 4);
     ck_assert_ptr_nonnull (strstr (r.err, "role"));
-    s_run_free (&r);
+    cli_run_free (&r);
     free (admin);
 }
 END_TEST
@@ -625,10 +541,10 @@ s_suite (void)
     tcase_add_test (tc, test_recommend_table);
     tcase_add_test (tc, test_conversations_list_show_delete);
     tcase_add_test (tc, test_exit_codes);
-    tcase_add_test (tc, test_mcp_stdio);
     tcase_add_test (tc, test_config_file);
     tcase_add_test (tc, test_recommend_apply);
     cli_tmux_add (tc);
+    cli_mcp_add (tc);
     suite_add_tcase (s, tc);
     return s;
 }
