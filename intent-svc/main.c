@@ -50,6 +50,7 @@ main (void)
     const qs_ops_handler_t handlers[] = {       /* the "intent" rows of proto/qs_ops.c */
         { "classify", qs_intent_op_classify, service },
         { "extract", qs_intent_op_extract, service },
+        { "understand", qs_intent_op_understand, service },
     };
     qs_err_t err;
     if (!worker)

@@ -158,14 +158,15 @@ s_fallback (qs_intent_service_t *self, qs_req_t *req, const char *op, const qs_e
     }
 }
 
-int
-qs_intent_op_classify (qs_req_t *req, void *arg)
+/*  classify's answer to body in *reply_p (caller's), or -1 after failing
+    req with the reason. */
+static int
+s_classify (qs_intent_service_t *self, qs_req_t *req, json_object *body, json_object **reply_p)
 {
-    qs_intent_service_t *self = arg;
     int64_t started = qs_mono_ms ();
-    json_object *body = qs_req_body (req);
-    json_object *history, *dialogue, *reply = NULL;
+    json_object *history, *dialogue;
     const char *message = s_message (req, body);
+    *reply_p = NULL;
     if (!message || s_optional (req, body, "history", json_type_array, &history)
         || s_optional (req, body, "dialogue", json_type_object, &dialogue))
         return -1;
@@ -174,63 +175,105 @@ qs_intent_op_classify (qs_req_t *req, void *arg)
         qs_err_t err;
         qs_err_clear (&err);
         if (qs_intent_llm_classify (self->llm, qs_req_id (req), message, history, dialogue,
-                                    &reply, &err) == 0
-            && reply) {
+                                    reply_p, &err) == 0
+            && *reply_p) {
             s_observe (self, "classify", "llm", started);
-            return qs_req_reply (req, &reply);
+            return 0;
         }
-        json_object_put (reply);
-        reply = NULL;
+        json_object_put (*reply_p);
+        *reply_p = NULL;
         s_fallback (self, req, "classify", &err);
     }
 #endif
     qs_intent_result_t result;
     qs_intent_classify_dialogue (self->classifier, message, history, dialogue, &result);
-    reply = qs_intent_result_json (&result);
-    if (!reply)
-        return qs_req_fail (req, 500, "internal", "out of memory");
+    if (!(*reply_p = qs_intent_result_json (&result))) {
+        qs_req_fail (req, 500, "internal", "out of memory");
+        return -1;
+    }
     qs_debug (qs_req_id (req), "classify intent=%s confidence=%.3f",
               qs_intent_name (result.intent), (double) result.confidence);
     s_observe (self, "classify", "local", started);
-    return qs_req_reply (req, &reply);
+    return 0;
 }
 
-int
-qs_intent_op_extract (qs_req_t *req, void *arg)
+/*  extract's answer to body in *reply_p (caller's), or -1 after failing
+    req with the reason. */
+static int
+s_extract (qs_intent_service_t *self, qs_req_t *req, json_object *body, json_object **reply_p)
 {
-    qs_intent_service_t *self = arg;
     int64_t started = qs_mono_ms ();
-    json_object *body = qs_req_body (req);
-    json_object *pricing, *services, *dialogue, *context = NULL, *reply = NULL;
+    json_object *pricing, *services, *dialogue, *context = NULL;
     const char *message = s_message (req, body);
+    *reply_p = NULL;
     if (!message || s_optional (req, body, "pricing", json_type_object, &pricing)
         || s_optional (req, body, "services", json_type_array, &services)
         || s_optional (req, body, "dialogue", json_type_object, &dialogue))
         return -1;
     json_object_object_get_ex (body, "context", &context);
     if (context && !json_object_is_type (context, json_type_array)
-        && !json_object_is_type (context, json_type_object))
-        return qs_req_fail (req, 400, "bad_request", "\"context\" must be an array or an object");
+        && !json_object_is_type (context, json_type_object)) {
+        qs_req_fail (req, 400, "bad_request", "\"context\" must be an array or an object");
+        return -1;
+    }
 #ifdef QS_INTENT_HAVE_LLM
     if (self->llm) {
         qs_err_t err;
         qs_err_clear (&err);
         if (qs_intent_llm_extract (self->llm, qs_req_id (req), message, pricing, context,
-                                   services, dialogue, &reply, &err) == 0 && reply) {
+                                   services, dialogue, reply_p, &err) == 0 && *reply_p) {
             s_observe (self, "extract", "llm", started);
-            return qs_req_reply (req, &reply);
+            return 0;
         }
-        json_object_put (reply);
-        reply = NULL;
+        json_object_put (*reply_p);
+        *reply_p = NULL;
         s_fallback (self, req, "extract", &err);
     }
 #endif
     json_object *list = s_context_list (context);
     qs_intent_extract_in_t in = { pricing, list, services, dialogue };
-    reply = qs_intent_extract_with (message, &in);
+    *reply_p = qs_intent_extract_with (message, &in);
     json_object_put (list);
-    if (!reply)
-        return qs_req_fail (req, 500, "internal", "out of memory");
+    if (!*reply_p) {
+        qs_req_fail (req, 500, "internal", "out of memory");
+        return -1;
+    }
     s_observe (self, "extract", "local", started);
+    return 0;
+}
+
+int
+qs_intent_op_classify (qs_req_t *req, void *arg)
+{
+    json_object *reply;
+    if (s_classify (arg, req, qs_req_body (req), &reply) != 0)
+        return -1;
+    return qs_req_reply (req, &reply);
+}
+
+int
+qs_intent_op_extract (qs_req_t *req, void *arg)
+{
+    json_object *reply;
+    if (s_extract (arg, req, qs_req_body (req), &reply) != 0)
+        return -1;
+    return qs_req_reply (req, &reply);
+}
+
+/*  Both readings of one message in one round trip: the chat turn needs
+    both, and a second call costs four bus messages and two hand-offs. */
+int
+qs_intent_op_understand (qs_req_t *req, void *arg)
+{
+    json_object *body = qs_req_body (req), *cls = NULL, *ext = NULL;
+    if (s_classify (arg, req, body, &cls) != 0)
+        return -1;
+    if (s_extract (arg, req, body, &ext) != 0) {
+        json_object_put (cls);
+        return -1;
+    }
+    json_object *reply = json_object_new_object ();
+    json_object_object_add (reply, "classification", cls);
+    json_object_object_add (reply, "extraction", ext);
     return qs_req_reply (req, &reply);
 }

@@ -9,6 +9,8 @@
                (oldest first) or {"services":[Service],"recent_service":{"id",..}}}
            -> {"config":{...},"missing":[...],"service_ref":{...}|null,
                "confirmation":"yes|no|none","memory_mb"?,"engine":"local|llm"}
+    understand  the union of both bodies -> {"classification": classify's
+               reply, "extraction": extract's reply} (one round trip)
     Bad bodies answer 400 bad_request; a message over 8000 characters 413. */
 #ifndef QS_INTENT_HANDLERS_H
 #define QS_INTENT_HANDLERS_H
@@ -37,5 +39,6 @@ void qs_intent_service_destroy (qs_intent_service_t **self_p);
 /*  The ops (arg: the qs_intent_service_t), registered by main. */
 int qs_intent_op_classify (qs_req_t *req, void *arg);
 int qs_intent_op_extract (qs_req_t *req, void *arg);
+int qs_intent_op_understand (qs_req_t *req, void *arg);
 
 #endif

@@ -57,6 +57,7 @@ static const qs_ops_row_t s_ops[] = {
     //  out, so no role applies
     { NULL, NULL, QS_OP_BUS, "intent", "classify", V, false, false, true, NULL, 0, 0 },
     { NULL, NULL, QS_OP_BUS, "intent", "extract",  V, false, false, true, NULL, 0, 0 },
+    { NULL, NULL, QS_OP_BUS, "intent", "understand", V, false, false, true, NULL, 0, 0 },
     { NULL, NULL, QS_OP_BUS, "k8s", "pods",     V, false, false, true, NULL, 0, 0 },
     { NULL, NULL, QS_OP_BUS, "k8s", "pod",      V, false, false, true, NULL, 0, 0 },
     { NULL, NULL, QS_OP_BUS, "k8s", "logs",     V, false, false, true, NULL, 0, 0 },

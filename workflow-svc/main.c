@@ -79,6 +79,12 @@ main (void)
     long threads, triage;
     qs_env_int ("QS_WORKER_THREADS", 4, 1, 64, &threads);
     qs_env_int ("QS_TRIAGE_THREADS", 2, 1, 8, &triage);
+    long cache_ms;                      /* how stale a turn's service list may be */
+    qs_env_int ("QS_SERVICES_CACHE_MS", 1000, 0, 60000, &cache_ms);
+    qs_svccache_t *cache = qs_svccache_new (cache_ms, 256);
+    if (wf && cache)
+        qs_wf_set_services_cache (wf, &cache);
+    qs_svccache_destroy (&cache);
     notifier = qs_notifier_new (settings, qs_env_str ("QS_NOTIFY_ALLOW_HOSTS", ""), NULL);
     if (wf && notifier)
         qs_wf_set_notifier (wf, notifier);

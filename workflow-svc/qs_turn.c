@@ -173,6 +173,7 @@ s_decide (qs_turn_t *t, const char *action_id, const char *decision, const char 
         done = qs_store_action_transition (store, auth->org_id, auth->sub, action_id,
                                            failed ? "failed" : "executed", result, &terr);
         json_object_put (result);
+        qs_wf_services_changed (t->run.wf, auth->org_id);  /* the next turn must see the change */
         if (!done) {                      /* another confirm won the race */
             *err = terr;
             goto cleanup;
@@ -244,12 +245,14 @@ s_finish (qs_turn_t *t, int64_t t0)
 
 /* ---- one chat turn ------------------------------------------------------- */
 
-/*  classify and extract, each with the dialogue summary (DIALOGUE-SPEC). */
+/*  classify and extract with the dialogue summary (DIALOGUE-SPEC), in one
+    round trip ("understand"); an intent worker older than that op answers
+    404 and gets the two calls. */
 static void
 s_understand (qs_turn_t *t, json_object **cls_p, qs_err_t *err)
 {
     json_object *summary = qs_dialogue_summary (&t->dlg);
-    json_object *body = json_object_new_object (), *turns = json_object_new_array ();
+    json_object *body = json_object_new_object (), *turns = json_object_new_array (), *reply = NULL;
     size_t n = json_object_array_length (t->history);
     for (size_t i = n > 7 ? n - 7 : 0; i + 1 < n; i++) {
         json_object *m = json_object_array_get_idx (t->history, i), *turn = json_object_new_object ();
@@ -259,19 +262,24 @@ s_understand (qs_turn_t *t, json_object **cls_p, qs_err_t *err)
     }
     qs_json_add_str (body, "message", t->message);
     json_object_object_add (body, "history", turns);
-    json_object_object_add (body, "dialogue", json_object_get (summary));
-    qs_turn_call (t, "intent", "classify", body, cls_p, err);
-    json_object_put (body);
-    /* extract: the subject as the old "context", the org's services for names */
-    body = json_object_new_object ();
-    qs_json_add_str (body, "message", t->message);
+    /* the subject as the old "context", the org's services for names */
     json_object_object_add (body, "context", json_object_get (qs_json_get (summary, "subject", json_type_array)));
     json_object_object_add (body, "dialogue", summary);
     qs_err_t ignored = {0};
     json_object *services = qs_turn_services (t, &ignored);
     if (services)
         json_object_object_add (body, "services", json_object_get (services));
-    if (qs_turn_call (t, "intent", "extract", body, &t->extraction, &ignored) == 0) {
+    if (qs_turn_call (t, "intent", "understand", body, &reply, err) == 0) {
+        *cls_p = json_object_get (qs_json_get (reply, "classification", json_type_object));
+        t->extraction = json_object_get (qs_json_get (reply, "extraction", json_type_object));
+        json_object_put (reply);
+    }
+    else if (err->status == 404) {
+        qs_err_clear (err);
+        qs_turn_call (t, "intent", "classify", body, cls_p, err);
+        qs_turn_call (t, "intent", "extract", body, &t->extraction, &ignored);
+    }
+    if (t->extraction) {
         qs_config_read (&t->said, qs_json_get (t->extraction, "config", json_type_object));
         if (qs_json_get (t->extraction, "memory_mb", json_type_int) && !*t->said.tier)
             t->said.memory_mb = (int) qs_json_int (t->extraction, "memory_mb", 0);

@@ -70,7 +70,7 @@ qs_turn_services (qs_turn_t *t, qs_err_t *err)
 {
     if (!t->services) {
         int64_t t0 = qs_mono_ms ();
-        if (qs_platform_list_services (qs_wf_platform (t->run.wf), &t->run.pctx, &t->services, err) != 0)
+        if (qs_wf_services (&t->run, &t->services, err) != 0)
             return NULL;
         qs_turn_time (t, "services", t0);
     }

@@ -15,6 +15,7 @@ struct _qs_wf_t {
     qs_llm_t *llm;              /* NULL = templates only */
     qs_wf_io_t io;
     qs_notifier_t *notifier;    /* lent, may be NULL */
+    qs_svccache_t *services;    /* NULL: every turn asks the platform */
     char *platform_url;
     pthread_key_t key;
     pthread_mutex_t lock;
@@ -50,6 +51,7 @@ qs_wf_destroy (qs_wf_t **self_p)
     pthread_key_delete (self->key);
     pthread_mutex_destroy (&self->lock);
     qs_store_destroy (&self->store);
+    qs_svccache_destroy (&self->services);
     qs_llm_destroy (&self->llm);
     free (self->platform_url);
     free (self);
@@ -80,6 +82,32 @@ void
 qs_wf_set_notifier (qs_wf_t *self, qs_notifier_t *notifier)
 {
     self->notifier = notifier;
+}
+
+void
+qs_wf_set_services_cache (qs_wf_t *self, qs_svccache_t **cache_p)
+{
+    qs_svccache_destroy (&self->services);
+    self->services = *cache_p;
+    *cache_p = NULL;
+}
+
+int
+qs_wf_services (qs_wf_run_t *run, json_object **services_p, qs_err_t *err)
+{
+    qs_wf_t *self = run->wf;
+    if ((*services_p = qs_svccache_get (self->services, run->pctx.auth, qs_mono_ms ())))
+        return 0;
+    if (qs_platform_list_services (qs_wf_platform (self), &run->pctx, services_p, err) != 0)
+        return -1;
+    qs_svccache_put (self->services, run->pctx.auth, *services_p, qs_mono_ms ());
+    return 0;
+}
+
+void
+qs_wf_services_changed (qs_wf_t *self, const char *org_id)
+{
+    qs_svccache_forget_org (self->services, org_id);
 }
 
 qs_notifier_t *

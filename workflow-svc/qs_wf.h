@@ -15,6 +15,7 @@
 #include "qs_llm.h"
 #include "qs_platform.h"
 #include "qs_store.h"
+#include "qs_svccache.h"
 #include "qs_worker.h"
 
 typedef struct _qs_wf_t qs_wf_t;
@@ -42,10 +43,23 @@ typedef struct _qs_notifier_t qs_notifier_t;
 void qs_wf_set_notifier (qs_wf_t *self, qs_notifier_t *notifier);
 qs_notifier_t *qs_wf_notifier (qs_wf_t *self);
 
+/*  Take the cache of service lists (*cache_p nulled; NULL = none, the
+    default: every read asks the platform). Call before the worker's threads
+    start. */
+void qs_wf_set_services_cache (qs_wf_t *self, qs_svccache_t **cache_p);
+
+/*  The caller's services for reading (names, subjects, status in answers):
+    the cached list when it is younger than the cache's TTL, else the
+    platform's (then cached). *services_p is the caller's. 0 or -1. Quota
+    checks and explicit listings ask the platform directly. */
+typedef struct _qs_wf_run_t qs_wf_run_t;
+int qs_wf_services (qs_wf_run_t *run, json_object **services_p, qs_err_t *err);
+/*  This worker changed one of org_id's services: forget its cached lists. */
+void qs_wf_services_changed (qs_wf_t *self, const char *org_id);
+
 /*  The calls a workflow makes to other services, replaceable so a unit test
     can answer them in-process (e.g. with intent-svc's local engine). call
     NULL = through the broker with the request's context. */
-typedef struct _qs_wf_run_t qs_wf_run_t;
 typedef int (qs_wf_call_fn) (void *arg, qs_wf_run_t *run, const char *service, const char *op,
                              json_object *body, json_object **reply_p, qs_err_t *err);
 typedef struct {

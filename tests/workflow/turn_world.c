@@ -53,7 +53,8 @@ s_call (void *arg, qs_wf_run_t *run, const char *service, const char *op, json_o
 {
     turn_world_t *self = arg;
     if (!strcmp (service, "intent"))
-        return s_local (!strcmp (op, "classify") ? qs_intent_op_classify : qs_intent_op_extract,
+        return s_local (!strcmp (op, "classify") ? qs_intent_op_classify
+                        : !strcmp (op, "understand") ? qs_intent_op_understand : qs_intent_op_extract,
                         self->intent, op, body, run->pctx.auth, 10000, reply_p, err);
     if (!strcmp (service, "k8s"))
         return qs_k8s_ops_run (self->k8s, op, run->pctx.auth, body, run->pctx.deadline_ms,

@@ -1,7 +1,9 @@
 /*  general - a question for the knowledge base: the best passages of the
-    org's and the shared documents, cited. */
+    org's and the shared documents, cited; a question about the assistant
+    itself is answered by qs_help. */
 #include "qs_flows.h"
 #include "qs_answer.h"
+#include "qs_help.h"
 #include "qs_json.h"
 #include "qs_util.h"
 #include <string.h>
@@ -10,6 +12,12 @@ static int
 s_run (qs_turn_t *t, qs_err_t *err)
 {
     (void) err;
+    if (qs_help_about_assistant (t->message)) {
+        qs_err_t ignored = {0};
+        qs_strlcpy (t->workflow, "answer", sizeof t->workflow);
+        t->text = qs_help_answer (t->run.pctx.auth, qs_turn_services (t, &ignored));
+        return 0;
+    }
     json_object *body = json_object_new_object (), *reply = NULL;
     /* search takes up to 1000 characters: the start of a long message carries its topic */
     char q[1000];
