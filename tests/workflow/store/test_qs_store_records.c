@@ -238,7 +238,7 @@ s_dlg_put (const char *org, const char *user, const char *conv, const char *text
     json_object *state = text ? qs_json_parse (text, strlen (text), NULL) : NULL;
     int rc = qs_store_dialogue_put (s_store, org, user, conv, state, expected, &err);
     if (want_status == 0)
-        ck_assert_msg (rc == 0, "put %s at %lld: %s", text, (long long) expected, err.message);
+        ck_assert_msg (rc == 0, "put %s at %lld: %s", text ? text : "(null)", (long long) expected, err.message);
     else {
         ck_assert_int_eq (rc, -1);
         ck_assert_int_eq (err.status, want_status);
