@@ -9,6 +9,6 @@ extern const float qs_intent_model_bias[QS_INTENT_COUNT];
 qs_intent_model_t *
 qs_intent_model_new_builtin (void)
 {
-    return qs_intent_model_new_from_rows (qs_intent_model_rows, qs_intent_model_nrows,
+    return qs_intent_model_new_lent_rows (qs_intent_model_rows, qs_intent_model_nrows,
                                           qs_intent_model_bias);
 }

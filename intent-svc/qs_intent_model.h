@@ -58,6 +58,10 @@ qs_intent_model_t *qs_intent_model_new (void);
 /*  A model from rows (lent, copied) and biases. NULL on failure. */
 qs_intent_model_t *qs_intent_model_new_from_rows (const qs_intent_weight_row_t *rows, size_t nrows,
                                                   const float bias[QS_INTENT_COUNT]);
+/*  A model reading rows in place (lent: they must outlive it; sorted by
+    bucket, else copied). NULL on failure. */
+qs_intent_model_t *qs_intent_model_new_lent_rows (const qs_intent_weight_row_t *rows, size_t nrows,
+                                                  const float bias[QS_INTENT_COUNT]);
 /*  The model compiled from train.tsv at build time (qs_intent_builtin.c). */
 qs_intent_model_t *qs_intent_model_new_builtin (void);
 void qs_intent_model_destroy (qs_intent_model_t **self_p);
@@ -73,13 +77,14 @@ typedef struct {
     int label;
 } qs_intent_example_t;
 
-/*  Train with AdaGrad on the softmax loss for epochs passes, shuffling with a
-    fixed seed so builds are reproducible. 0 or -1 (allocation). */
+/*  Train a model from qs_intent_model_new with AdaGrad on the softmax loss
+    for epochs passes, shuffling with a fixed seed so builds are
+    reproducible. 0 or -1 (allocation, or a model made from rows). */
 int qs_intent_model_train (qs_intent_model_t *self, const qs_intent_example_t *examples,
                            size_t n, int epochs, float rate, float l2);
 
-/*  Write the model as C source defining qs_intent_model_rows,
-    qs_intent_model_nrows and qs_intent_model_bias. 0 or -1. */
+/*  Write a trained model as C source defining qs_intent_model_rows (sorted
+    by bucket), qs_intent_model_nrows and qs_intent_model_bias. 0 or -1. */
 int qs_intent_model_write_c (const qs_intent_model_t *self, FILE *out);
 
 /*  Softmax of logits into probs (in place allowed). */

@@ -1,4 +1,4 @@
-/*  The classify and extract ops over local requests (no broker). */
+/*  The classify, extract and understand ops over local requests (no broker). */
 #include "../qs_test.h"
 #include <stdlib.h>
 #include <string.h>
@@ -226,6 +226,31 @@ START_TEST (test_llm_failure_falls_back_to_local)
 END_TEST
 #endif
 
+/*  understand answers what classify and extract answer, in one reply. */
+START_TEST (test_understand_is_both)
+{
+    const char *body = "{\"message\":\"scale ordrs-db to 3 replicas\",\"services\":["
+                       "{\"id\":\"svc_1\",\"name\":\"orders-db\",\"service_type\":\"postgresql\"}],"
+                       "\"history\":[{\"role\":\"user\",\"content\":\"hi\"}],\"dialogue\":{\"subject\":[]}}";
+    json_object *both, *cls, *ext;
+    ck_assert_int_eq (s_call (qs_intent_op_understand, "understand", body, &both), 200);
+    ck_assert_int_eq (s_call (qs_intent_op_classify, "classify", body, &cls), 200);
+    ck_assert_int_eq (s_call (qs_intent_op_extract, "extract", body, &ext), 200);
+    ck_assert (json_object_equal (qs_json_get (both, "classification", json_type_object), cls));
+    ck_assert (json_object_equal (qs_json_get (both, "extraction", json_type_object), ext));
+    ck_assert_str_eq (qs_json_str (cls, "intent", ""), "manage_service");
+    json_object_put (both);
+    json_object_put (cls);
+    json_object_put (ext);
+    /* a member either op refuses fails the whole call */
+    ck_assert_int_eq (s_call (qs_intent_op_understand, "understand", "{\"message\":\"hi\",\"history\":3}", &both), 400);
+    json_object_put (both);
+    ck_assert_int_eq (s_call (qs_intent_op_understand, "understand", "{\"message\":\"hi\",\"services\":{}}", &both), 400);
+    ck_assert_str_eq (qs_json_str (qs_json_get (both, "error", json_type_object), "code", ""), "bad_request");
+    json_object_put (both);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -235,6 +260,7 @@ s_suite (void)
     tcase_add_test (tc, test_classify_op);
     tcase_add_test (tc, test_extract_op);
     tcase_add_test (tc, test_bad_bodies);
+    tcase_add_test (tc, test_understand_is_both);
     tcase_add_test (tc, test_dialogue_bodies);
 #ifdef QS_INTENT_HAVE_LLM
     tcase_add_test (tc, test_llm_failure_falls_back_to_local);

@@ -2,6 +2,7 @@
 #include "../qs_test.h"
 #include <math.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "qs_intent_model.h"
@@ -192,12 +193,63 @@ START_TEST (test_rows_rebuild_the_model)
 }
 END_TEST
 
+/*  The sparse model reads rows in any order and scores exactly as the sum
+    of its weights over the message's features. */
+START_TEST (test_sparse_rows_score_like_the_sum)
+{
+    qs_intent_tokens_t *t = malloc (sizeof *t);
+    qs_intent_feat_t f[QS_INTENT_MAX_FEATURES];
+    qs_intent_tokenize ("resize the postgres cluster", t);
+    int nf = qs_intent_features (t, f, QS_INTENT_MAX_FEATURES);
+    ck_assert_int_gt (nf, 4);
+    qs_intent_weight_row_t *rows = calloc ((size_t) nf + 1, sizeof *rows);
+    float bias[QS_INTENT_COUNT] = { 0.1f, 0.2f, 0, 0, 0, 0, -0.3f }, want[QS_INTENT_COUNT];
+    memcpy (want, bias, sizeof want);
+    int n = 0;
+    for (int k = nf - 1; k >= 0; k--) {         /* reversed: not sorted */
+        bool seen = false;
+        for (int j = 0; j < n; j++)
+            seen |= rows[j].bucket == f[k].bucket;
+        if (seen)
+            continue;                   /* a bucket is one row */
+        rows[n].bucket = f[k].bucket;
+        for (int c = 0; c < QS_INTENT_COUNT; c++)
+            rows[n].w[c] = (float) ((k * 7 + c * 3) % 11) / 10.0f - 0.5f;
+        n++;
+    }
+    for (int k = 0; k < nf; k++)
+        for (int j = 0; j < n; j++)
+            if (rows[j].bucket == f[k].bucket)
+                for (int c = 0; c < QS_INTENT_COUNT; c++)
+                    want[c] += rows[j].w[c] * f[k].value;
+    rows[n++].bucket = QS_INTENT_FEATURE_DIM + 5;   /* out of range: ignored */
+    qs_intent_model_t *copied = qs_intent_model_new_from_rows (rows, (size_t) n, bias);
+    qs_intent_model_t *lent = qs_intent_model_new_lent_rows (rows, (size_t) n, bias);
+    ck_assert_ptr_nonnull (copied);
+    ck_assert_ptr_nonnull (lent);
+    float a[QS_INTENT_COUNT], b[QS_INTENT_COUNT];
+    qs_intent_model_logits (copied, t, a);
+    qs_intent_model_logits (lent, t, b);
+    for (int c = 0; c < QS_INTENT_COUNT; c++) {
+        ck_assert_float_eq_tol (a[c], want[c], 1e-4f);
+        ck_assert_float_eq_tol (b[c], want[c], 1e-4f);
+    }
+    /* a sparse model is for prediction only */
+    ck_assert_int_eq (qs_intent_model_train (copied, NULL, 0, 1, 0.1f, 0), -1);
+    qs_intent_model_destroy (&copied);
+    qs_intent_model_destroy (&lent);
+    free (rows);
+    free (t);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
     Suite *s = suite_create ("qs_intent_model");
     TCase *tc = tcase_create ("core");
     tcase_add_test (tc, test_tokenize_keeps_names_and_drops_apostrophes);
+    tcase_add_test (tc, test_sparse_rows_score_like_the_sum);
     tcase_add_test (tc, test_tokenize_bounds_long_input);
     tcase_add_test (tc, test_features_are_normalised);
     tcase_add_test (tc, test_names_round_trip);

@@ -119,6 +119,14 @@ START_TEST (test_plan_two_edits_yes_creates_the_last_plan)
     ck_assert_int_eq (turn_world_decide (s_w, &s_acme, a1, "confirm", NULL), 409);
     ck_assert_int_eq (turn_world_decide (s_w, &s_acme, a2, "confirm", NULL), 409);
     ck_assert_int_eq (s_count (&s_acme), before + 1);
+    /* the next turn knows the new service at once, though the list the
+       earlier turns read is still young enough to be reused */
+    r = s_say (&s_acme, "how do I connect to ledger-db?");
+    ck_assert_str_eq (qs_json_str (r, "intent", ""), "get_connection_info");
+    ck_assert_ptr_nonnull (strstr (qs_json_str (r, "message", ""), "ledger-db"));
+    ck_assert_ptr_null (qs_json_get (r, "metadata", json_type_object) ?
+                        qs_json_path (r, "metadata.candidates") : NULL);
+    json_object_put (r);
 }
 END_TEST
 
@@ -343,6 +351,30 @@ START_TEST (test_confirm_endpoint_has_full_metadata)
 }
 END_TEST
 
+/*  A user's service list is read from the platform once per cache period,
+    not on every turn; another user of the org has their own. */
+START_TEST (test_service_list_reused_between_turns)
+{
+    int before = turn_world_requests (s_w, "GET", "/api/v1/services", NULL);
+    json_object *r = s_say (&s_acme, "what services do I have?");
+    json_object_put (r);
+    int after_one = turn_world_requests (s_w, "GET", "/api/v1/services", NULL);
+    ck_assert_int_ge (after_one, before + 1);
+    r = s_say (&s_acme, "what can you do?");
+    ck_assert_ptr_nonnull (strstr (qs_json_str (r, "message", ""), "acme-"));   /* their own names */
+    json_object_put (r);
+    r = s_say (&s_acme, "is acme-cache healthy?");
+    json_object_put (r);
+    ck_assert_int_eq (turn_world_requests (s_w, "GET", "/api/v1/services", NULL), after_one);
+    qs_auth_t bob;
+    turn_world_auth (s_w, &bob, "bob", "org-acme", "member");
+    char conv[64] = "";
+    r = turn_world_say (s_w, &bob, conv, "what services do I have?");
+    json_object_put (r);
+    ck_assert_int_eq (turn_world_requests (s_w, "GET", "/api/v1/services", NULL), after_one + 1);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -351,6 +383,7 @@ s_suite (void)
     tcase_add_checked_fixture (tc, s_setup, s_teardown);
     tcase_set_timeout (tc, 60);
     tcase_add_test (tc, test_plan_two_edits_yes_creates_the_last_plan);
+    tcase_add_test (tc, test_service_list_reused_between_turns);
     tcase_add_test (tc, test_never_mind_cancels_the_plan);
     tcase_add_test (tc, test_ambiguous_reference_asks_then_continues);
     tcase_add_test (tc, test_missing_type_asks_then_continues);

@@ -103,6 +103,10 @@ turn_world_new (void)
     }
     qs_wf_io_t io = {s_call, self};
     qs_wf_set_io (self->wf, &io);
+    /* the service lists kept for the whole test: every turn after one of
+       this worker's changes must see it without waiting for an expiry */
+    qs_svccache_t *cache = qs_svccache_new (600000, 64);
+    qs_wf_set_services_cache (self->wf, &cache);
     return self;
 }
 

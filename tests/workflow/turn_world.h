@@ -2,7 +2,9 @@
     the workflow (qs_wf) over a SQLite store, its bus calls answered
     in-process (intent-svc's local engine for intent, empty knowledge,
     k8s-svc's ops against the sandbox's Kubernetes API), the platform served by the sandbox's world in this process
-    on a loopback port, and chat / confirm / cancel as local requests. */
+    on a loopback port, and chat / confirm / cancel as local requests. The
+    workflow keeps each user's service list for the whole test (qs_svccache):
+    only its own changes refresh it. */
 #ifndef TURN_WORLD_H
 #define TURN_WORLD_H
 
