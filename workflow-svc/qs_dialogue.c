@@ -294,18 +294,6 @@ qs_dialogue_load (qs_store_t *store, const char *org_id, const char *user_id, co
     return 0;
 }
 
-int
-qs_dialogue_save (qs_store_t *store, const char *org_id, const char *user_id, const char *conv_id,
-                  const qs_dialogue_t *d, int64_t *version_p, qs_err_t *err)
-{
-    json_object *state = qs_dialogue_to_json (d);
-    int rc = qs_store_dialogue_put (store, org_id, user_id, conv_id, state, *version_p, err);
-    json_object_put (state);
-    if (rc == 0)
-        (*version_p)++;
-    return rc;
-}
-
 void
 qs_dialogue_sync_pending (qs_store_t *store, const char *org_id, const char *user_id,
                           const char *conv_id, qs_dialogue_t *d)

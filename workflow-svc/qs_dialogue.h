@@ -119,14 +119,10 @@ void qs_dialogue_clarify_clear (qs_dialogue_t *d);
 void qs_dialogue_sync_pending (qs_store_t *store, const char *org_id, const char *user_id,
                                const char *conv_id, qs_dialogue_t *d);
 
-/*  Load the state of the caller's conversation; *version_p for the save.
-    A conversation without state gives an empty one (version 0). 0 or -1. */
+/*  Load the state of the caller's conversation; *version_p for the save
+    (qs_store_turn_save with qs_dialogue_to_json). A conversation without
+    state gives an empty one (version 0). 0 or -1. */
 int qs_dialogue_load (qs_store_t *store, const char *org_id, const char *user_id,
                       const char *conv_id, qs_dialogue_t *d, int64_t *version_p, qs_err_t *err);
-/*  Save it if the stored version is still *version_p (then *version_p
-    grows); 409 when another writer got there first. 0 or -1. */
-int qs_dialogue_save (qs_store_t *store, const char *org_id, const char *user_id,
-                      const char *conv_id, const qs_dialogue_t *d, int64_t *version_p,
-                      qs_err_t *err);
 
 #endif

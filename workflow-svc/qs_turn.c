@@ -41,6 +41,7 @@ s_free (qs_turn_t *t)
         qs_turn_set (wire[i], NULL);
     qs_ref_clear (&t->ref);
     free (t->text);
+    free (t->user_text);
 }
 
 /*  The conversation's dialogue state, once; a pending action decided
@@ -54,30 +55,53 @@ s_dialogue_load (qs_turn_t *t)
     if (t->dlg_loaded || !*t->conv_id)
         return;
     t->dlg_loaded = true;
+    if (t->conv_new)
+        return;                         /* nothing stored yet: the empty state, version 0 */
     if (qs_dialogue_load (store, auth->org_id, auth->sub, t->conv_id, &t->dlg, &t->dlg_version, &err) != 0)
         qs_warn (qs_req_id (t->run.req), "dialogue state unreadable: %s", err.message);
     qs_dialogue_sync_pending (store, auth->org_id, auth->sub, t->conv_id, &t->dlg);
 }
 
-static void
-s_dialogue_save (qs_turn_t *t)
+static json_object *
+s_message (const char *role, const char *content)
+{
+    json_object *msg = json_object_new_object ();
+    qs_json_add_str (msg, "role", role);
+    qs_json_add_str (msg, "content", content);
+    return msg;
+}
+
+/*  The turn's one write: the user's message (when not stored yet), the
+    reply and the dialogue state together (qs_store_turn_save). A 409 means
+    another turn of this conversation saved meanwhile: this turn is the
+    newer one, so it saves over it. */
+static int
+s_save (qs_turn_t *t, json_object *reply, bool with_state, qs_err_t *err)
 {
     const qs_auth_t *auth = t->run.pctx.auth;
     qs_store_t *store = qs_wf_store (t->run.wf);
-    qs_err_t err = {0};
-    if (!t->dlg_loaded)
-        return;
-    if (qs_dialogue_save (store, auth->org_id, auth->sub, t->conv_id, &t->dlg, &t->dlg_version, &err) == 0)
-        return;
-    if (err.status == 409) {
-        /* another turn of this conversation saved meanwhile: this turn is the newer one */
-        qs_dialogue_t other;
-        qs_err_clear (&err);
-        if (qs_dialogue_load (store, auth->org_id, auth->sub, t->conv_id, &other, &t->dlg_version, &err) == 0
-            && qs_dialogue_save (store, auth->org_id, auth->sub, t->conv_id, &t->dlg, &t->dlg_version, &err) == 0)
-            return;
+    json_object *user = t->user_text ? s_message ("user", t->user_text) : NULL;
+    json_object *state = with_state && t->dlg_loaded ? qs_dialogue_to_json (&t->dlg) : NULL;
+    int rc = qs_store_turn_save (store, auth->org_id, auth->sub, t->conv_id, t->conv_new, user, reply,
+                                 state, t->dlg_version, err);
+    if (rc != 0 && err->status == 409 && state) {
+        json_object *now = NULL;
+        qs_err_clear (err);
+        if (qs_store_dialogue_get (store, auth->org_id, auth->sub, t->conv_id, &now, &t->dlg_version, err) == 0)
+            rc = qs_store_turn_save (store, auth->org_id, auth->sub, t->conv_id, false, user, reply,
+                                     state, t->dlg_version, err);
+        json_object_put (now);
     }
-    qs_warn (qs_req_id (t->run.req), "dialogue state not saved: %s", err.message);
+    if (rc == 0 && state)
+        t->dlg_version++;
+    if (rc == 0) {
+        free (t->user_text);
+        t->user_text = NULL;
+        t->conv_new = false;
+    }
+    json_object_put (user);
+    json_object_put (state);
+    return rc;
 }
 
 /*  Cancel a pending action that a newer plan (the pending one now) replaced,
@@ -202,35 +226,28 @@ cleanup:
 
 /* ---- the reply ----------------------------------------------------------- */
 
-/*  Save the assistant message and the dialogue state; reply with the
-    ChatResponse. */
+/*  Save the turn (s_save); reply with the ChatResponse. */
 static int
 s_finish (qs_turn_t *t, int64_t t0)
 {
-    const qs_auth_t *auth = t->run.pctx.auth;
     if (!t->text)
         t->text = strdup ("Sorry, I could not put an answer together.");
     const char *engine = qs_reply_write (t);
     qs_turn_time (t, "total", t0);
     json_object *meta = qs_reply_metadata (t, engine);
-    json_object *msg = json_object_new_object (), *stored = json_object_get (meta);
-    qs_json_add_str (msg, "role", "assistant");
-    qs_json_add_str (msg, "content", t->text);
+    json_object *msg = s_message ("assistant", t->text), *stored = json_object_get (meta);
     qs_json_add_str (stored, "intent", t->intent);
     json_object_object_add (stored, "actions", json_object_get (t->actions));
     json_object_object_add (msg, "metadata", stored);
     qs_err_t err = {0};
-    json_object *saved = qs_store_message_append (qs_wf_store (t->run.wf), auth->org_id, auth->sub,
-                                                  t->conv_id, msg, &err);
+    int saved = s_save (t, msg, true, &err);
     json_object_object_del (stored, "actions");
     json_object_object_del (stored, "intent");
     json_object_put (msg);
-    if (!saved) {
+    if (saved != 0) {
         json_object_put (meta);
         return qs_req_fail_err (t->run.req, &err);
     }
-    json_object_put (saved);
-    s_dialogue_save (t);
     json_object *resp = json_object_new_object ();
     qs_json_add_str (resp, "conversation_id", t->conv_id);
     qs_json_add_str (resp, "message", t->text);
@@ -244,6 +261,23 @@ s_finish (qs_turn_t *t, int64_t t0)
 }
 
 /* ---- one chat turn ------------------------------------------------------- */
+
+/*  The members of the org's services the intent service reads
+    (proto/intent.md): a full Service list was a quarter of its time to parse. */
+static json_object *
+s_services_brief (json_object *services)
+{
+    static const char *const keys[] = {"id", "name", "service_type", "tier", "environment"};
+    json_object *out = json_object_new_array_ext ((int) json_object_array_length (services));
+    for (size_t i = 0; i < json_object_array_length (services); i++) {
+        json_object *s = json_object_array_get_idx (services, i), *b = json_object_new_object (), *v;
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+            if (json_object_object_get_ex (s, keys[k], &v) && json_object_is_type (v, json_type_string))
+                json_object_object_add (b, keys[k], json_object_get (v));
+        json_object_array_add (out, b);
+    }
+    return out;
+}
 
 /*  classify and extract with the dialogue summary (DIALOGUE-SPEC), in one
     round trip ("understand"); an intent worker older than that op answers
@@ -268,7 +302,7 @@ s_understand (qs_turn_t *t, json_object **cls_p, qs_err_t *err)
     qs_err_t ignored = {0};
     json_object *services = qs_turn_services (t, &ignored);
     if (services)
-        json_object_object_add (body, "services", json_object_get (services));
+        json_object_object_add (body, "services", s_services_brief (services));
     if (qs_turn_call (t, "intent", "understand", body, &reply, err) == 0) {
         *cls_p = json_object_get (qs_json_get (reply, "classification", json_type_object));
         t->extraction = json_object_get (qs_json_get (reply, "extraction", json_type_object));
@@ -400,32 +434,31 @@ s_dispatch (qs_turn_t *t, qs_err_t *err)
     return rc;
 }
 
-/*  The caller's conversation conv_id (404 when not theirs), or a new one
-    when NULL or "", with the user's message appended. 0 or -1. */
+/*  The caller's conversation conv_id (404 when not theirs), or a new id
+    when NULL or "". The user's message (text) and a new conversation are
+    stored at the end of the turn with the answer: one write per turn. 0 or
+    -1. */
 static int
 s_open (qs_turn_t *t, const char *conv_id, const char *text, qs_err_t *err)
 {
     const qs_auth_t *auth = t->run.pctx.auth;
-    qs_store_t *store = qs_wf_store (t->run.wf);
-    json_object *user_msg = json_object_new_object ();
-    qs_json_add_str (user_msg, "role", "user");
-    qs_json_add_str (user_msg, "content", text);
-    json_object *conv = NULL, *saved = NULL;
     if (conv_id && *conv_id) {
-        conv = qs_store_conversation_get (store, auth->org_id, auth->sub, conv_id, err);
-        if (conv)
-            saved = qs_store_message_append (store, auth->org_id, auth->sub, conv_id, user_msg, err);
-    }
-    else
-        conv = qs_store_conversation_create (store, auth->org_id, auth->sub, user_msg, err);
-    json_object_put (user_msg);
-    json_object_put (saved);
-    if (!conv || (conv_id && *conv_id && err->status)) {
+        json_object *conv = qs_store_conversation_get (qs_wf_store (t->run.wf), auth->org_id, auth->sub,
+                                                       conv_id, err);
+        if (!conv)
+            return -1;
+        qs_strlcpy (t->conv_id, qs_json_str (conv, "id", ""), sizeof t->conv_id);
         json_object_put (conv);
-        return -1;
     }
-    qs_strlcpy (t->conv_id, qs_json_str (conv, "id", ""), sizeof t->conv_id);
-    json_object_put (conv);
+    else {
+        char id[QS_ID_LEN + 1];
+        if (qs_id_new (id) != 0)
+            return qs_err_set (err, 500, "internal_error", "no randomness for an id");
+        qs_strlcpy (t->conv_id, id, sizeof t->conv_id);
+        t->conv_new = true;
+    }
+    if (!(t->user_text = strdup (text)))
+        return qs_err_set (err, 500, "internal_error", "out of memory");
     t->run.conversation_id = t->conv_id;
     return 0;
 }
@@ -452,19 +485,20 @@ qs_turn_chat_op (qs_req_t *req, void *arg)
         rc = qs_req_fail_err (req, &err);
         goto cleanup;
     }
-    t.history = qs_store_message_recent (store, auth->org_id, auth->sub, t.conv_id, HISTORY_TURNS, &err);
+    if (!t.conv_new)
+        t.history = qs_store_message_recent (store, auth->org_id, auth->sub, t.conv_id, HISTORY_TURNS, &err);
     if (!t.history)
         t.history = json_object_new_array ();
+    if (t.user_text)                    /* not stored yet: the history ends with it all the same */
+        json_object_array_add (t.history, s_message ("user", t.user_text));
     qs_err_clear (&err);
     if (s_dispatch (&t, &err) != 0) {
         /* keep the conversation whole: the user sees why in the history too */
         free (t.text);
         t.text = qs_strdupf ("I couldn't complete that: %s", err.message[0] ? err.message : "an internal error");
-        json_object *msg = json_object_new_object ();
-        qs_json_add_str (msg, "role", "assistant");
-        qs_json_add_str (msg, "content", t.text);
+        json_object *msg = s_message ("assistant", t.text);
         qs_err_t ignored = {0};
-        json_object_put (qs_store_message_append (store, auth->org_id, auth->sub, t.conv_id, msg, &ignored));
+        s_save (&t, msg, false, &ignored);
         json_object_put (msg);
         rc = qs_req_fail_err (req, &err);
         goto cleanup;

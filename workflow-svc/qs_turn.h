@@ -54,6 +54,8 @@ typedef struct {
     qs_dialogue_t dlg;          /* the conversation's state, saved with the reply */
     int64_t dlg_version;
     bool dlg_loaded;
+    char *user_text;            /* the user's message, stored with the answer (owned; NULL: stored) */
+    bool conv_new;              /* conv_id is created with the answer (s_save) */
     char superseded[64];        /* the pending action this turn replaced, "" none */
     /* what the message says */
     char intent[32];

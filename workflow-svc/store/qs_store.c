@@ -217,6 +217,64 @@ qs_store_message_append (qs_store_t *self, const char *org_id, const char *user_
     return out;
 }
 
+int
+qs_store_turn_save (qs_store_t *self, const char *org_id, const char *user_id, const char *conversation_id,
+                    bool create, json_object *user_message, json_object *reply, json_object *state,
+                    int64_t expected_version, qs_err_t *err)
+{
+    assert (self && reply);
+    qs_store_msg_in_t m[2];
+    json_object *in[2] = {user_message ? user_message : reply, reply};
+    char *meta[2] = {NULL, NULL}, *text = NULL;
+    char title[QS_STORE_TITLE_MAX * 4 + 1];
+    int n = user_message ? 2 : 1, rc = -1, k = 0;
+    memset (m, 0, sizeof m);
+    if (qs_store_check_owner (org_id, user_id, err) != 0
+        || qs_store_check_id ("conversation", conversation_id, err) != 0)
+        goto cleanup;
+    for (int i = 0; i < n; i++)
+        if (qs_store_message_in (in[i], &m[i], &meta[i], err) != 0)
+            goto cleanup;
+    if (state && (expected_version < 0 || expected_version == INT64_MAX)) {
+        qs_err_set (err, 400, "bad_request", "bad dialogue version");
+        goto cleanup;
+    }
+    if (state && qs_db_member_json (state, NULL, true, QS_STORE_META_MAX, &text, err) != 0)
+        goto cleanup;
+    if (create)         /* titled as conversation_create titles it */
+        qs_store_make_title (strcmp (m[0].role, "user") == 0 ? m[0].content : "", title, sizeof title);
+    if (self->ops->turn_save) {
+        rc = self->ops->turn_save (self->impl, org_id, user_id, conversation_id, create ? title : NULL,
+                                   m, n, text, expected_version, err);
+        goto cleanup;
+    }
+    /* no transactions: the conversation (with the first message), then the
+       state, so a 409 writes no message; then the other messages */
+    if (create) {
+        json_object *conv = self->ops->conv_create (self->impl, org_id, user_id, conversation_id, title,
+                                                    m[0].ts, &m[0], err);
+        if (!conv)
+            goto cleanup;
+        json_object_put (conv);
+        k = 1;
+    }
+    if (text && self->ops->dlg_put (self->impl, org_id, user_id, conversation_id, text,
+                                    expected_version, err) != 0)
+        goto cleanup;
+    for (; k < n; k++) {
+        json_object *saved = self->ops->msg_append (self->impl, org_id, user_id, conversation_id, &m[k], err);
+        if (!saved)
+            goto cleanup;
+        json_object_put (saved);
+    }
+    rc = 0;
+cleanup:
+    free (meta[0]);
+    free (meta[1]);
+    free (text);
+    return rc;
+}
+
 json_object *
 qs_store_message_list (qs_store_t *self, const char *org_id, const char *user_id,
                        const char *conversation_id, int limit, const char *cursor,

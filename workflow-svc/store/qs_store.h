@@ -106,6 +106,20 @@ json_object *qs_store_message_append (qs_store_t *self, const char *org_id,
                                       const char *user_id, const char *conversation_id,
                                       json_object *message, qs_err_t *err);
 
+/*  The end of a chat turn in one write: the conversation created when
+    create (conversation_id a fresh qs_id_new id, titled from user_message
+    as conversation_create titles), user_message (may be NULL: a turn
+    without one, e.g. a confirmation) and reply appended in that order, and
+    state (may be NULL: unchanged) replacing the dialogue state when its
+    version is still expected_version. All lent. On SQLite one transaction
+    (nothing is written on a 409); on MongoDB the conversation, the state,
+    then the messages. 0, or -1 with the errors of conversation_create,
+    dialogue_put and message_append. */
+int qs_store_turn_save (qs_store_t *self, const char *org_id, const char *user_id,
+                        const char *conversation_id, bool create, json_object *user_message,
+                        json_object *reply, json_object *state, int64_t expected_version,
+                        qs_err_t *err);
+
 /*  {"messages":[Message],"next_cursor":str|null}, oldest first, at most limit
     (0 = 100, max 1000) per page. */
 json_object *qs_store_message_list (qs_store_t *self, const char *org_id, const char *user_id,

@@ -74,6 +74,14 @@ typedef struct {
     json_object *(*msg_append) (void *impl, const char *org, const char *user,
                                 const char *conv_id, const qs_store_msg_in_t *msg,
                                 qs_err_t *err);
+    /*  The end of a chat turn: the conversation created first when title
+        is not NULL, msgs (n >= 1) appended in order and, when state is not
+        NULL, the dialogue state set as dlg_put does, all or nothing (404 /
+        409 as dlg_put). NULL: qs_store.c writes them one by one (a backend
+        without transactions). */
+    int (*turn_save) (void *impl, const char *org, const char *user, const char *conv_id,
+                      const char *title, const qs_store_msg_in_t *msgs, int n, const char *state,
+                      int64_t expected, qs_err_t *err);
     /*  newest == false: seq > after_seq ascending; true: the last `limit`
         messages (returned oldest first). */
     json_object *(*msg_list) (void *impl, const char *org, const char *user,

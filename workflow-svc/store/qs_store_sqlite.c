@@ -61,6 +61,10 @@ static const char *const s_migrations[] = {
     "  service_id TEXT NOT NULL, summary TEXT NOT NULL, details TEXT NOT NULL,"
     "  prev_hash TEXT NOT NULL, hash TEXT NOT NULL, UNIQUE (organization_id, seq));"
     "CREATE INDEX IF NOT EXISTS audit_org_actor_seq ON audit (organization_id, actor, seq);",
+    /* 3 -> 4: two indexes no query reads (conversations are listed by
+       created_at, messages by seq); each cost a page write per turn */
+    "DROP INDEX IF EXISTS conversations_owner_updated;"
+    "DROP INDEX IF EXISTS messages_conversation_timestamp;",
 };
 #define S_SCHEMA_VERSION ((int) (sizeof s_migrations / sizeof s_migrations[0]))
 
@@ -297,6 +301,63 @@ cleanup:
     return out;
 }
 
+/*  One write transaction per chat turn: the dialogue state and the turn's
+    messages share the conversation's row, so they commit together. */
+static int
+s_turn_save (void *impl, const char *org, const char *user, const char *conv_id, const char *title,
+             const qs_store_msg_in_t *msgs, int n, const char *state, int64_t expected, qs_err_t *err)
+{
+    qs_lite_t *self = impl;
+    int rc = -1;
+    int64_t last = -1;
+    QS_LITE_LOCK (self);
+    if (qs_lite_exec (self, "BEGIN IMMEDIATE", err) != 0)
+        goto cleanup;
+    if (title && qs_lite_run (self, qs_lite_stmt (self, err,
+            "INSERT INTO conversations (id, organization_id, user_id, title, created_at,"
+            " updated_at, message_count) VALUES (?, ?, ?, ?, ?, ?, 0)", "ttttii",
+            conv_id, org, user, title, msgs[0].ts, msgs[0].ts), err) != 0)
+        goto cleanup;
+    sqlite3_stmt *stmt = state
+        ? qs_lite_stmt (self, err,
+              "UPDATE conversations SET message_count = message_count + ?, updated_at = max(updated_at, ?),"
+              " dialogue_state = ?, dialogue_version = ?"
+              " WHERE id = ? AND organization_id = ? AND user_id = ? AND dialogue_version = ?"
+              " RETURNING message_count", "iitittti",
+              (int64_t) n, msgs[n - 1].ts, state, expected + 1, conv_id, org, user, expected)
+        : qs_lite_stmt (self, err,
+              "UPDATE conversations SET message_count = message_count + ?, updated_at = max(updated_at, ?)"
+              " WHERE id = ? AND organization_id = ? AND user_id = ? RETURNING message_count",
+              "iittt", (int64_t) n, msgs[n - 1].ts, conv_id, org, user);
+    if (!stmt)
+        goto cleanup;
+    int step = sqlite3_step (stmt);
+    if (step == SQLITE_ROW)
+        last = sqlite3_column_int64 (stmt, 0);
+    qs_lite_done (self, stmt);
+    if (step != SQLITE_ROW && step != SQLITE_DONE) {
+        qs_lite_fail (self, step, err);
+        goto cleanup;
+    }
+    if (last < 0) {
+        json_object *conv = state ? s_dlg_select (self, org, user, conv_id, err) : NULL;
+        if (conv)
+            qs_err_set (err, 409, "conflict", "the dialogue state changed meanwhile");
+        else if (!err->status)
+            qs_err_set (err, 404, "not_found", "conversation not found");
+        json_object_put (conv);
+        goto cleanup;
+    }
+    for (int k = 0; k < n; k++)
+        if (s_insert_message (self, conv_id, last - n + 1 + k, &msgs[k], err) != 0)
+            goto cleanup;
+    rc = qs_lite_exec (self, "COMMIT", err);
+cleanup:
+    qs_lite_rollback (self);
+    QS_LITE_UNLOCK (self);
+    return rc;
+}
+
 static json_object *
 s_msg_list (void *impl, const char *org, const char *user, const char *conv_id,
             int64_t after_seq, int limit, bool newest, qs_err_t *err)
@@ -338,6 +399,7 @@ static const qs_store_ops_t s_ops = {
     .dlg_get = s_dlg_get,
     .dlg_put = s_dlg_put,
     .msg_append = s_msg_append,
+    .turn_save = s_turn_save,
     .msg_list = s_msg_list,
     .ckpt_put = qs_lite_ckpt_put,
     .ckpt_get = qs_lite_ckpt_get,

@@ -101,6 +101,85 @@ START_TEST (test_actions_cas)
 }
 END_TEST
 
+/*  The end of a chat turn: both messages and the dialogue state in one
+    write; a stale version or another owner writes nothing. */
+START_TEST (test_turn_save)
+{
+    qs_err_t err = {0};
+    char conv[QS_ID_LEN + 1];
+    qs_test_new_conv (s_store, "o", "u", "first", conv);
+    json_object *user = qs_test_msg ("user", "make it large"), *reply = qs_test_msg ("assistant", "Plan updated");
+    json_object *state = json_object_new_object (), *got = NULL;
+    qs_json_add_str (state, "subject", "svc-1");
+    ck_assert_int_eq (qs_store_turn_save (s_store, "o", "u", conv, false, user, reply, state, 0, &err), 0);
+    int64_t version = -1;
+    ck_assert_int_eq (qs_store_dialogue_get (s_store, "o", "u", conv, &got, &version, &err), 0);
+    ck_assert_int_eq (version, 1);
+    ck_assert_str_eq (qs_json_str (got, "subject", ""), "svc-1");
+    json_object_put (got);
+    json_object *recent = qs_store_message_recent (s_store, "o", "u", conv, 10, &err);
+    ck_assert_int_eq ((int) json_object_array_length (recent), 3);
+    ck_assert_str_eq (qs_json_str (json_object_array_get_idx (recent, 1), "content", ""), "make it large");
+    ck_assert_int_eq (qs_json_int (json_object_array_get_idx (recent, 1), "seq", 0), 2);
+    ck_assert_str_eq (qs_json_str (json_object_array_get_idx (recent, 2), "role", ""), "assistant");
+    ck_assert_int_eq (qs_json_int (json_object_array_get_idx (recent, 2), "seq", 0), 3);
+    json_object_put (recent);
+    /* a stale version: 409, and neither the messages nor the state change */
+    ck_assert_int_eq (qs_store_turn_save (s_store, "o", "u", conv, false, user, reply, state, 0, &err), -1);
+    ck_assert_int_eq (err.status, 409);
+    qs_err_clear (&err);
+    json_object *c = qs_store_conversation_get (s_store, "o", "u", conv, &err);
+    ck_assert_int_eq (qs_json_int (c, "message_count", 0), 3);
+    json_object_put (c);
+    /* without a user message or a state: the reply only, the state kept */
+    ck_assert_int_eq (qs_store_turn_save (s_store, "o", "u", conv, false, NULL, reply, NULL, 0, &err), 0);
+    ck_assert_int_eq (qs_store_dialogue_get (s_store, "o", "u", conv, &got, &version, &err), 0);
+    ck_assert_int_eq (version, 1);
+    json_object_put (got);
+    c = qs_store_conversation_get (s_store, "o", "u", conv, &err);
+    ck_assert_int_eq (qs_json_int (c, "message_count", 0), 4);
+    json_object_put (c);
+    /* another owner's conversation is a 404 whatever the version */
+    ck_assert_int_eq (qs_store_turn_save (s_store, "o", "eve", conv, false, user, reply, state, 1, &err), -1);
+    ck_assert_int_eq (err.status, 404);
+    qs_err_clear (&err);
+    ck_assert_int_eq (qs_store_turn_save (s_store, "o", "u", conv, false, user, reply, NULL, 0, &err), 0);
+    /* a bad message is refused before anything is written */
+    json_object *bad = qs_test_msg ("robot", "x");
+    ck_assert_int_eq (qs_store_turn_save (s_store, "o", "u", conv, false, bad, reply, NULL, 0, &err), -1);
+    ck_assert_int_eq (err.status, 422);       /* as message_append */
+    c = qs_store_conversation_get (s_store, "o", "u", conv, &err);
+    ck_assert_int_eq (qs_json_int (c, "message_count", 0), 6);
+    json_object_put (c);
+    json_object_put (bad);
+    /* a new conversation with its first turn, titled from the user's message */
+    char fresh[QS_ID_LEN + 1];
+    ck_assert_int_eq (qs_id_new (fresh), 0);
+    ck_assert_int_eq (qs_store_turn_save (s_store, "o", "u", fresh, true, user, reply, state, 0, &err), 0);
+    c = qs_store_conversation_get (s_store, "o", "u", fresh, &err);
+    ck_assert_ptr_nonnull (c);
+    ck_assert_str_eq (qs_json_str (c, "title", ""), "make it large");
+    ck_assert_int_eq (qs_json_int (c, "message_count", 0), 2);
+    json_object_put (c);
+    ck_assert_int_eq (qs_store_dialogue_get (s_store, "o", "u", fresh, &got, &version, &err), 0);
+    ck_assert_int_eq (version, 1);
+    json_object_put (got);
+    /* an id that exists is not created twice (the MongoDB test server keeps
+       no unique index: tests/storage/README.md) */
+    if (!strcmp (qs_store_backend (s_store), "sqlite")) {
+        ck_assert_int_eq (qs_store_turn_save (s_store, "o", "u", fresh, true, user, reply, NULL, 0, &err), -1);
+        ck_assert_int_ge (err.status, 400);
+        qs_err_clear (&err);
+        c = qs_store_conversation_get (s_store, "o", "u", fresh, &err);
+        ck_assert_int_eq (qs_json_int (c, "message_count", 0), 2);
+        json_object_put (c);
+    }
+    json_object_put (user);
+    json_object_put (reply);
+    json_object_put (state);
+}
+END_TEST
+
 START_TEST (test_checkpoints)
 {
     qs_err_t err = {0};
@@ -333,6 +412,7 @@ s_suite (void)
     TCase *tc = tcase_create ("behaviour");
     tcase_add_checked_fixture (tc, s_setup, s_teardown);
     tcase_add_test (tc, test_actions_cas);
+    tcase_add_test (tc, test_turn_save);
     tcase_add_test (tc, test_checkpoints);
     tcase_add_test (tc, test_dialogue_state);
     tcase_add_test (tc, test_delete_cascades);
