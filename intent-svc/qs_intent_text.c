@@ -80,30 +80,25 @@ qs_intent_word_in (const char *word, const char *const *list)
 int
 qs_intent_find_phrase (const qs_intent_tokens_t *toks, int from, const char *phrase)
 {
-    char words[8][32];
-    int nw = 0;
-    const char *p = phrase;
-    while (*p && nw < 8) {
-        while (*p == ' ')
-            p++;
-        if (!*p)
-            break;
-        size_t k = 0;
-        while (*p && *p != ' ') {
-            if (k < sizeof words[0] - 1)
-                words[nw][k++] = *p;
-            p++;
-        }
-        words[nw++][k] = '\0';
-    }
-    if (nw == 0)
+    /* the rules ask this hundreds of times a message: compare in place */
+    while (*phrase == ' ')
+        phrase++;
+    if (!*phrase)
         return -1;
-    for (int i = from < 0 ? 0 : from; i + nw <= toks->n; i++) {
-        int j = 0;
-        while (j < nw && strcmp (toks->tok[i + j], words[j]) == 0)
-            j++;
-        if (j == nw)
-            return i;
+    for (int i = from < 0 ? 0 : from; i < toks->n; i++) {
+        if (toks->tok[i][0] != *phrase)
+            continue;
+        const char *p = phrase;
+        for (int j = i; j < toks->n; j++) {
+            size_t len = strcspn (p, " ");
+            if (strncmp (toks->tok[j], p, len) != 0 || toks->tok[j][len] != '\0')
+                break;
+            p += len;
+            while (*p == ' ')
+                p++;
+            if (!*p)
+                return i;
+        }
     }
     return -1;
 }

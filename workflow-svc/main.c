@@ -81,7 +81,7 @@ main (void)
     qs_env_int ("QS_TRIAGE_THREADS", 2, 1, 8, &triage);
     long cache_ms;                      /* how stale a turn's service list may be */
     qs_env_int ("QS_SERVICES_CACHE_MS", 1000, 0, 60000, &cache_ms);
-    qs_svccache_t *cache = qs_svccache_new (cache_ms, 256);
+    qs_svccache_t *cache = qs_svccache_new (cache_ms, 64);
     if (wf && cache)
         qs_wf_set_services_cache (wf, &cache);
     qs_svccache_destroy (&cache);

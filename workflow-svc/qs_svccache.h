@@ -8,7 +8,9 @@
     services, so its own changes are never served stale. Another replica's
     change, or one made outside QuickSpin AI, shows within ttl_ms.
 
-    Thread-safe (one mutex); callers get deep copies, never the stored list. */
+    Thread-safe: each thread keeps its own entries (a thread's turns reuse
+    what that thread fetched), and a hit is the stored list itself, shared
+    with the cache: callers only read it. */
 #ifndef QS_SVCCACHE_H
 #define QS_SVCCACHE_H
 
@@ -18,19 +20,22 @@
 
 typedef struct _qs_svccache_t qs_svccache_t;
 
-/*  A cache of at most slots lists, each kept ttl_ms (0 = never kept: every
+/*  A cache of at most slots lists per thread, each kept ttl_ms (0 = never kept: every
     get misses). NULL on allocation failure. */
 qs_svccache_t *qs_svccache_new (int64_t ttl_ms, int slots);
 /*  Free and null; accepts NULL. */
 void qs_svccache_destroy (qs_svccache_t **self_p);
 
-/*  A copy of auth's list stored less than ttl_ms before now_ms (the
-    caller's), or NULL. */
+/*  Auth's list as this thread stored it less than ttl_ms before now_ms (a
+    new reference to the stored list: read it, put it, never change it), or
+    NULL. */
 json_object *qs_svccache_get (qs_svccache_t *self, const qs_auth_t *auth, int64_t now_ms);
-/*  Keep a copy of services (lent) for auth, replacing its entry or the
-    oldest one. */
+/*  Keep services (a reference is taken; the caller must not change it
+    afterwards) for auth in this thread's table, replacing auth's entry or
+    the oldest one. */
 void qs_svccache_put (qs_svccache_t *self, const qs_auth_t *auth, json_object *services, int64_t now_ms);
-/*  Drop every entry of org_id. */
+/*  This worker changed org_id's services: no thread serves a list stored
+    before (every org's, to keep it one atomic step). */
 void qs_svccache_forget_org (qs_svccache_t *self, const char *org_id);
 
 #endif

@@ -1,5 +1,5 @@
-/*  qs_svccache: copies, expiry, keys (org, user, token), forgetting an org,
-    bounded slots, threads. */
+/*  qs_svccache: shared hits, expiry, keys (org, user, token), forgetting
+    after a change, bounded slots, one table per thread. */
 #include "../qs_test.h"
 #include <pthread.h>
 #include <string.h>
@@ -34,26 +34,23 @@ s_name (json_object *list)
     return qs_json_str (json_object_array_get_idx (list, 0), "name", "");
 }
 
-START_TEST (test_hit_is_a_copy_until_the_ttl)
+START_TEST (test_hit_is_the_stored_list_until_the_ttl)
 {
     qs_svccache_t *c = qs_svccache_new (1000, 4);
     qs_auth_t dana = s_auth ("org-acme", "dana", "tok-1");
     json_object *list = s_list ("acme-cache");
     ck_assert_ptr_null (qs_svccache_get (c, &dana, 0));
     qs_svccache_put (c, &dana, list, 100);
-    /* what the caller does to its list afterwards is not the cache's */
-    json_object_object_add (json_object_array_get_idx (list, 0), "name", json_object_new_string ("changed"));
+    json_object_put (list);                 /* the cache holds its own reference */
     json_object *hit = qs_svccache_get (c, &dana, 1099);
     ck_assert_ptr_nonnull (hit);
     ck_assert_str_eq (s_name (hit), "acme-cache");
-    json_object_array_del_idx (hit, 0, 1);          /* nor what it does to a hit */
-    json_object_put (hit);
-    hit = qs_svccache_get (c, &dana, 1099);
-    ck_assert_int_eq (json_object_array_length (hit), 1);
+    json_object *again = qs_svccache_get (c, &dana, 1099);
+    ck_assert_ptr_eq (hit, again);          /* no copy */
+    json_object_put (again);
     json_object_put (hit);
     ck_assert_ptr_null (qs_svccache_get (c, &dana, 1100));     /* ttl_ms after: gone */
     ck_assert_ptr_null (qs_svccache_get (c, &dana, 1101));
-    json_object_put (list);
     qs_svccache_destroy (&c);
     ck_assert_ptr_null (c);
     qs_svccache_destroy (NULL);
@@ -67,18 +64,22 @@ START_TEST (test_keys_never_cross_users_tokens_or_orgs)
     qs_auth_t dana2 = s_auth ("org-acme", "dana", "tok-2");
     qs_auth_t bob = s_auth ("org-acme", "bob", "tok-1");
     qs_auth_t other = s_auth ("org-globex", "dana", "tok-1");
-    json_object *list = s_list ("acme-cache");
+    json_object *list = s_list ("acme-cache"), *other_list = s_list ("globex-db");
     qs_svccache_put (c, &dana, list, 0);
     ck_assert_ptr_null (qs_svccache_get (c, &dana2, 1));
     ck_assert_ptr_null (qs_svccache_get (c, &bob, 1));
     ck_assert_ptr_null (qs_svccache_get (c, &other, 1));
-    json_object *other_list = s_list ("globex-db");
     qs_svccache_put (c, &other, other_list, 0);
-    /* a change in org-acme forgets org-acme only */
-    qs_svccache_forget_org (c, "org-acme");
-    ck_assert_ptr_null (qs_svccache_get (c, &dana, 2));
     json_object *hit = qs_svccache_get (c, &other, 2);
     ck_assert_str_eq (s_name (hit), "globex-db");
+    json_object_put (hit);
+    /* a change forgets what every thread stored before it */
+    qs_svccache_forget_org (c, "org-acme");
+    ck_assert_ptr_null (qs_svccache_get (c, &dana, 2));
+    ck_assert_ptr_null (qs_svccache_get (c, &other, 2));
+    qs_svccache_put (c, &dana, list, 3);     /* stored after the change: served */
+    hit = qs_svccache_get (c, &dana, 4);
+    ck_assert_ptr_eq (hit, list);
     json_object_put (hit);
     json_object_put (list);
     json_object_put (other_list);
@@ -116,6 +117,40 @@ START_TEST (test_bounded_and_disabled)
 }
 END_TEST
 
+/*  Another thread has its own entries: it never shares one's objects. */
+typedef struct {
+    qs_svccache_t *cache;
+    json_object *seen;
+} s_peek_t;
+
+static void *
+s_peek (void *arg)
+{
+    s_peek_t *p = arg;
+    qs_auth_t a = s_auth ("o", "a", "t");
+    p->seen = qs_svccache_get (p->cache, &a, 1);
+    return NULL;
+}
+
+START_TEST (test_threads_keep_their_own)
+{
+    qs_svccache_t *c = qs_svccache_new (1000, 4);
+    qs_auth_t a = s_auth ("o", "a", "t");
+    json_object *list = s_list ("x");
+    qs_svccache_put (c, &a, list, 0);
+    s_peek_t p = {c, NULL};
+    pthread_t th;
+    pthread_create (&th, NULL, s_peek, &p);
+    pthread_join (th, NULL);
+    ck_assert_ptr_null (p.seen);
+    json_object *hit = qs_svccache_get (c, &a, 1);
+    ck_assert_ptr_eq (hit, list);
+    json_object_put (hit);
+    json_object_put (list);
+    qs_svccache_destroy (&c);
+}
+END_TEST
+
 static void *
 s_hammer (void *arg)
 {
@@ -149,7 +184,8 @@ s_suite (void)
 {
     Suite *s = suite_create ("qs_svccache");
     TCase *tc = tcase_create ("core");
-    tcase_add_test (tc, test_hit_is_a_copy_until_the_ttl);
+    tcase_add_test (tc, test_hit_is_the_stored_list_until_the_ttl);
+    tcase_add_test (tc, test_threads_keep_their_own);
     tcase_add_test (tc, test_keys_never_cross_users_tokens_or_orgs);
     tcase_add_test (tc, test_bounded_and_disabled);
     tcase_add_test (tc, test_threads);
