@@ -30,10 +30,6 @@ main (void)
     int status = EXIT_FAILURE;
 
     qs_log_init ("quickspin-k8s");
-    if (qs_http_global_init () != 0) {
-        qs_error (NULL, "libcurl failed to initialise");
-        return EXIT_FAILURE;
-    }
     /* without any Kubernetes configuration the bundled sandbox serves it */
     const char *platform_url = qs_env_str ("QS_PLATFORM_URL", QS_PLATFORM_DEFAULT_URL);
     if (qs_k8s_config_resolve (&k8s, NULL, platform_url, &err) != 0) {

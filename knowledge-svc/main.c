@@ -94,10 +94,6 @@ main (void)
     int status = EXIT_FAILURE;
 
     qs_log_init ("quickspin-knowledge");
-    if (qs_http_global_init () != 0) {
-        qs_error (NULL, "libcurl failed to initialise");
-        return EXIT_FAILURE;
-    }
     const char *corpus = qs_env_str ("QS_KNOWLEDGE_CORPUS", QS_KB_CORPUS_DIR);
     const char *url = qs_env_str ("QS_STORE_URL", NULL);
     store_url = url ? qs_strdupf ("%s", url)

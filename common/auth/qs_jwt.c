@@ -3,10 +3,7 @@
 #include "qs_json.h"
 #include "qs_log.h"
 #include "qs_util.h"
-#include <jwt.h>
-#include <openssl/bio.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
+#include "qs_jwtlib.h"
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -64,25 +61,29 @@ qs_jwt_alg_for_pem (const char *pem, size_t len, qs_err_t *err)
 {
     qs_jwt_alg_t alg = 0;
     EVP_PKEY *key = NULL;
-    BIO *bio = (pem && len > 0 && len < INT32_MAX) ? BIO_new_mem_buf (pem, (int) len) : NULL;
+    char why[160];
+    const qs_jwtlib_t *api = qs_jwtlib (why, sizeof why);
+    if (!api)
+        return qs_err_set (err, 500, "internal_error", "jwt: %s", why), 0;
+    BIO *bio = (pem && len > 0 && len < INT32_MAX) ? api->bio_new_mem_buf (pem, (int) len) : NULL;
     if (bio)
-        key = PEM_read_bio_PUBKEY (bio, NULL, NULL, NULL);
+        key = api->pem_read_bio_pubkey (bio, NULL, NULL, NULL);
     if (!key) {
         qs_err_set (err, 500, "internal_error", "jwt: the key file holds no PEM public key");
         goto cleanup;
     }
-    int id = EVP_PKEY_get_base_id (key);
-    if (id == EVP_PKEY_RSA && EVP_PKEY_get_bits (key) >= 2048)
+    int id = api->evp_pkey_get_base_id (key);
+    if (id == EVP_PKEY_RSA && api->evp_pkey_get_bits (key) >= 2048)
         alg = QS_JWT_RS256;
     else
-    if (id == EVP_PKEY_EC && EVP_PKEY_get_bits (key) == 256)
+    if (id == EVP_PKEY_EC && api->evp_pkey_get_bits (key) == 256)
         alg = QS_JWT_ES256;
     else
         qs_err_set (err, 500, "internal_error",
                     "jwt: the public key must be RSA (2048+ bits) or EC P-256");
 cleanup:
-    EVP_PKEY_free (key);
-    BIO_free (bio);
+    api->evp_pkey_free (key);
+    api->bio_free (bio);
     return alg;
 }
 
@@ -282,19 +283,23 @@ qs_jwt_verify (qs_jwt_t *self, const char *token, int64_t now_s, qs_auth_t *auth
     size_t len = strlen (token);
     if (len > QS_JWT_MAX_TOKEN)
         return qs_err_set (err, 401, "unauthorized", "bearer token too large");
+    char missing[160];
+    const qs_jwtlib_t *api = qs_jwtlib (missing, sizeof missing);
+    if (!api)
+        return qs_err_set (err, 503, "service_unavailable", "jwt: %s", missing);
 
     //  Always with the configured key: a NULL key makes libjwt skip the check
-    if (jwt_decode (&jwt, token, self->key, (int) self->key_len) != 0 || !jwt) {
+    if (api->jwt_decode (&jwt, token, self->key, (int) self->key_len) != 0 || !jwt) {
         qs_err_set (err, 401, "unauthorized", "invalid token");
         goto cleanup;
     }
     //  Pin the algorithm: rejects alg none and key confusion (an HS256 token
     //  signed with the RS256 public key's text verifies in libjwt otherwise)
-    if (jwt_get_alg (jwt) != s_libjwt_alg (self->alg)) {
+    if (api->jwt_get_alg (jwt) != s_libjwt_alg (self->alg)) {
         qs_err_set (err, 401, "unauthorized", "token algorithm not accepted");
         goto cleanup;
     }
-    grants = jwt_get_grants_json (jwt, NULL);
+    grants = api->jwt_get_grants_json (jwt, NULL);
     const char *why = NULL;
     claims = grants ? qs_json_parse (grants, strlen (grants), &why) : NULL;
     if (!claims || !json_object_is_type (claims, json_type_object)) {
@@ -310,7 +315,8 @@ cleanup:
         memset (auth, 0, sizeof *auth);
     json_object_put (claims);
     free (grants);
-    jwt_free (jwt);
+    if (jwt)
+        api->jwt_free (jwt);
     return rc;
 }
 
@@ -321,8 +327,11 @@ qs_jwt_verify_bus (void *arg, const char *token, qs_auth_t *auth, qs_err_t *err)
 {
     if (!token) {
         /* the broker thread is ending: free OpenSSL's state for it now, as
-           czmq's detached threads may still be unwinding at exit */
-        OPENSSL_thread_stop ();
+           czmq's detached threads may still be unwinding at exit (none
+           when no token was ever checked: libcrypto was never loaded) */
+        const qs_jwtlib_t *api = qs_jwtlib_loaded ();
+        if (api)
+            api->openssl_thread_stop ();
         return 0;
     }
     return qs_jwt_verify ((qs_jwt_t *) arg, token, qs_now_ms () / 1000, auth, err);

@@ -1,6 +1,6 @@
 /*  qs_http - see qs_http.h */
 #include "qs_http.h"
-#include <curl/curl.h>
+#include "qs_curl.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 #include "qs_buf.h"
 
 struct _qs_http_t {
-    CURL *curl;
+    CURL *curl;             /* NULL until the first call (libcurl is loaded then) */
     long connections;
 };
 
@@ -17,6 +17,7 @@ struct _qs_http_t {
 
 /*  One call in flight: what the curl callbacks write into. */
 typedef struct {
+    const qs_curl_t *api;
     CURL *curl;
     const qs_http_req_t *req;
     qs_http_resp_t *resp;
@@ -25,29 +26,15 @@ typedef struct {
 } s_call_t;
 
 int
-qs_http_global_init (void)
+qs_http_load (char *why, size_t size)
 {
-    return curl_global_init (CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
-}
-
-void
-qs_http_global_cleanup (void)
-{
-    curl_global_cleanup ();
+    return qs_curl (why, size) ? 0 : -1;
 }
 
 qs_http_t *
 qs_http_new (void)
 {
-    qs_http_t *self = calloc (1, sizeof *self);
-    if (!self)
-        return NULL;
-    self->curl = curl_easy_init ();
-    if (!self->curl) {
-        free (self);
-        return NULL;
-    }
-    return self;
+    return calloc (1, sizeof (qs_http_t));
 }
 
 void
@@ -55,7 +42,8 @@ qs_http_destroy (qs_http_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
-    curl_easy_cleanup ((*self_p)->curl);
+    if ((*self_p)->curl)            /* a handle exists only once libcurl is loaded */
+        qs_curl (NULL, 0)->easy_cleanup ((*self_p)->curl);
     free (*self_p);
     *self_p = NULL;
 }
@@ -106,7 +94,7 @@ s_on_body (char *data, size_t size, size_t nmemb, void *arg)
     size_t n = size * nmemb;
     if (call->req->on_data) {
         long status = 0;
-        curl_easy_getinfo (call->curl, CURLINFO_RESPONSE_CODE, &status);
+        call->api->easy_getinfo (call->curl, CURLINFO_RESPONSE_CODE, &status);
         if (status >= 200 && status < 300) {
             if (call->req->on_data (data, n, call->req->arg) == 0)
                 return n;
@@ -179,37 +167,37 @@ s_classify (CURLcode rc)
 
 /*  Drive the transfer through a multi handle so on_tick runs while waiting. */
 static CURLcode
-s_perform_ticking (CURL *c, const qs_http_req_t *req)
+s_perform_ticking (const qs_curl_t *api, CURL *c, const qs_http_req_t *req)
 {
-    CURLM *multi = curl_multi_init ();
-    if (!multi || curl_multi_add_handle (multi, c) != CURLM_OK) {
+    CURLM *multi = api->multi_init ();
+    if (!multi || api->multi_add_handle (multi, c) != CURLM_OK) {
         if (multi)
-            curl_multi_cleanup (multi);
+            api->multi_cleanup (multi);
         return CURLE_OUT_OF_MEMORY;
     }
     CURLcode cc = CURLE_FAILED_INIT;
     int running = 1;
     while (running) {
-        if (curl_multi_perform (multi, &running) != CURLM_OK)
+        if (api->multi_perform (multi, &running) != CURLM_OK)
             break;
         if (running) {
-            curl_multi_poll (multi, NULL, 0, 100, NULL);
+            api->multi_poll (multi, NULL, 0, 100, NULL);
             req->on_tick (req->arg);
         }
     }
     CURLMsg *msg;
     int left;
-    while ((msg = curl_multi_info_read (multi, &left)))
+    while ((msg = api->multi_info_read (multi, &left)))
         if (msg->msg == CURLMSG_DONE)
             cc = msg->data.result;
-    curl_multi_remove_handle (multi, c);
-    curl_multi_cleanup (multi);
+    api->multi_remove_handle (multi, c);
+    api->multi_cleanup (multi);
     return cc;
 }
 
 /*  The request's header lines; NULL when out of memory. */
 static struct curl_slist *
-s_headers (const qs_http_req_t *req)
+s_headers (const qs_curl_t *api, const qs_http_req_t *req)
 {
     struct curl_slist *hdrs = NULL, *next;
     char line[256];
@@ -220,7 +208,7 @@ s_headers (const qs_http_req_t *req)
         if (!auth)
             return NULL;
         snprintf (auth, n, "Authorization: Bearer %s", req->bearer);
-        hdrs = curl_slist_append (hdrs, auth);
+        hdrs = api->slist_append (hdrs, auth);
         explicit_bzero (auth, n);
         free (auth);
         if (!hdrs)
@@ -228,28 +216,28 @@ s_headers (const qs_http_req_t *req)
     }
     snprintf (line, sizeof line, "Accept: %s",
               req->accept ? req->accept : "application/json, text/plain;q=0.9");
-    if (!(next = curl_slist_append (hdrs, line)))
+    if (!(next = api->slist_append (hdrs, line)))
         goto fail;
     hdrs = next;
     if (req->body) {
         snprintf (line, sizeof line, "Content-Type: %s",
                   req->content_type ? req->content_type : "application/json");
-        if (!(next = curl_slist_append (hdrs, line)))
+        if (!(next = api->slist_append (hdrs, line)))
             goto fail;
         hdrs = next;
     }
     /* no "Expect: 100-continue" round trip */
-    if (!(next = curl_slist_append (hdrs, "Expect:")))
+    if (!(next = api->slist_append (hdrs, "Expect:")))
         goto fail;
     hdrs = next;
     for (size_t i = 0; req->headers && req->headers[i]; i++) {
-        if (!(next = curl_slist_append (hdrs, req->headers[i])))
+        if (!(next = api->slist_append (hdrs, req->headers[i])))
             goto fail;
         hdrs = next;
     }
     return hdrs;
 fail:
-    curl_slist_free_all (hdrs);
+    api->slist_free_all (hdrs);
     return NULL;
 }
 
@@ -263,14 +251,26 @@ qs_http_perform (qs_http_t *self, const qs_http_req_t *req, qs_http_resp_t *resp
                   resp->fail == QS_HTTP_TIMEOUT ? "no time left" : "bad request parameters");
         return -1;
     }
+    char why[sizeof resp->detail];
+    const qs_curl_t *api = qs_curl (why, sizeof why);
+    if (!api) {
+        resp->fail = QS_HTTP_OTHER;
+        snprintf (resp->detail, sizeof resp->detail, "%s", why);
+        return -1;
+    }
+    if (!self->curl && !(self->curl = api->easy_init ())) {
+        resp->fail = QS_HTTP_OTHER;
+        snprintf (resp->detail, sizeof resp->detail, "out of memory");
+        return -1;
+    }
     CURL *c = self->curl;
     s_call_t call = {
-        .curl = c, .req = req, .resp = resp,
+        .api = api, .curl = c, .req = req, .resp = resp,
         .body = qs_buf_new (req->max_body ? req->max_body : 8u << 20),
         .headers = qs_buf_new (S_MAX_HEADERS),
     };
-    struct curl_slist *hdrs = s_headers (req);
-    struct curl_slist *pin = req->resolve ? curl_slist_append (NULL, req->resolve) : NULL;
+    struct curl_slist *hdrs = s_headers (api, req);
+    struct curl_slist *pin = req->resolve ? api->slist_append (NULL, req->resolve) : NULL;
     char errbuf[CURL_ERROR_SIZE] = "";
     int rc = -1;
     if (!hdrs || !call.body || !call.headers || (req->resolve && !pin)) {
@@ -283,38 +283,38 @@ qs_http_perform (qs_http_t *self, const qs_http_req_t *req, qs_http_resp_t *resp
     if (connect_ms > req->timeout_ms)
         connect_ms = req->timeout_ms;
     /* reset options but keep the connection cache and TLS session */
-    curl_easy_reset (c);
-    curl_easy_setopt (c, CURLOPT_URL, req->url);
-    curl_easy_setopt (c, CURLOPT_CUSTOMREQUEST, req->method);
-    curl_easy_setopt (c, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt (c, CURLOPT_USERAGENT, "quickspin-ai/" QS_VERSION);
-    curl_easy_setopt (c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt (c, CURLOPT_TIMEOUT_MS, (long) req->timeout_ms);
-    curl_easy_setopt (c, CURLOPT_CONNECTTIMEOUT_MS, (long) connect_ms);
-    curl_easy_setopt (c, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt (c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt (c, CURLOPT_WRITEFUNCTION, s_on_body);
-    curl_easy_setopt (c, CURLOPT_WRITEDATA, &call);
-    curl_easy_setopt (c, CURLOPT_HEADERFUNCTION, s_on_header);
-    curl_easy_setopt (c, CURLOPT_HEADERDATA, &call);
-    curl_easy_setopt (c, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt (c, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt (c, CURLOPT_TCP_KEEPALIVE, 1L);
+    api->easy_reset (c);
+    api->easy_setopt (c, CURLOPT_URL, req->url);
+    api->easy_setopt (c, CURLOPT_CUSTOMREQUEST, req->method);
+    api->easy_setopt (c, CURLOPT_HTTPHEADER, hdrs);
+    api->easy_setopt (c, CURLOPT_USERAGENT, "quickspin-ai/" QS_VERSION);
+    api->easy_setopt (c, CURLOPT_NOSIGNAL, 1L);
+    api->easy_setopt (c, CURLOPT_TIMEOUT_MS, (long) req->timeout_ms);
+    api->easy_setopt (c, CURLOPT_CONNECTTIMEOUT_MS, (long) connect_ms);
+    api->easy_setopt (c, CURLOPT_FOLLOWLOCATION, 0L);
+    api->easy_setopt (c, CURLOPT_PROTOCOLS_STR, "http,https");
+    api->easy_setopt (c, CURLOPT_WRITEFUNCTION, s_on_body);
+    api->easy_setopt (c, CURLOPT_WRITEDATA, &call);
+    api->easy_setopt (c, CURLOPT_HEADERFUNCTION, s_on_header);
+    api->easy_setopt (c, CURLOPT_HEADERDATA, &call);
+    api->easy_setopt (c, CURLOPT_ERRORBUFFER, errbuf);
+    api->easy_setopt (c, CURLOPT_ACCEPT_ENCODING, "");
+    api->easy_setopt (c, CURLOPT_TCP_KEEPALIVE, 1L);
     if (req->ca_file && *req->ca_file)
-        curl_easy_setopt (c, CURLOPT_CAINFO, req->ca_file);
+        api->easy_setopt (c, CURLOPT_CAINFO, req->ca_file);
     if (pin)
-        curl_easy_setopt (c, CURLOPT_RESOLVE, pin);
+        api->easy_setopt (c, CURLOPT_RESOLVE, pin);
     if (strcmp (req->method, "HEAD") == 0)
-        curl_easy_setopt (c, CURLOPT_NOBODY, 1L);
+        api->easy_setopt (c, CURLOPT_NOBODY, 1L);
     if (req->body) {
-        curl_easy_setopt (c, CURLOPT_POSTFIELDS, req->body);
-        curl_easy_setopt (c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) req->body_len);
+        api->easy_setopt (c, CURLOPT_POSTFIELDS, req->body);
+        api->easy_setopt (c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) req->body_len);
     }
-    CURLcode cc = req->on_tick ? s_perform_ticking (c, req) : curl_easy_perform (c);
+    CURLcode cc = req->on_tick ? s_perform_ticking (api, c, req) : api->easy_perform (c);
     long fresh = 0, status = 0;
-    if (curl_easy_getinfo (c, CURLINFO_NUM_CONNECTS, &fresh) == CURLE_OK)
+    if (api->easy_getinfo (c, CURLINFO_NUM_CONNECTS, &fresh) == CURLE_OK)
         self->connections += fresh;
-    curl_easy_getinfo (c, CURLINFO_RESPONSE_CODE, &status);
+    api->easy_getinfo (c, CURLINFO_RESPONSE_CODE, &status);
     size_t headers_len = qs_buf_len (call.headers);
     resp->headers = qs_buf_steal (call.headers);
     resp->headers_len = resp->headers ? headers_len : 0;
@@ -334,7 +334,7 @@ qs_http_perform (qs_http_t *self, const qs_http_req_t *req, qs_http_resp_t *resp
         resp->fail = overflow ? QS_HTTP_TOO_LARGE : s_classify (cc);
         resp->broken_status = status;
         snprintf (resp->detail, sizeof resp->detail, "%s",
-                  overflow ? "response too large" : errbuf[0] ? errbuf : curl_easy_strerror (cc));
+                  overflow ? "response too large" : errbuf[0] ? errbuf : api->easy_strerror (cc));
     }
 cleanup:
     if (rc != 0) {
@@ -344,12 +344,12 @@ cleanup:
         resp->status = 0;
     }
     /* the header list holds the token: drop it and the handle's reference */
-    curl_easy_setopt (c, CURLOPT_HTTPHEADER, NULL);
-    curl_easy_setopt (c, CURLOPT_ERRORBUFFER, NULL);
-    curl_slist_free_all (hdrs);
+    api->easy_setopt (c, CURLOPT_HTTPHEADER, NULL);
+    api->easy_setopt (c, CURLOPT_ERRORBUFFER, NULL);
+    api->slist_free_all (hdrs);
     if (pin) {
-        curl_easy_setopt (c, CURLOPT_RESOLVE, NULL);
-        curl_slist_free_all (pin);
+        api->easy_setopt (c, CURLOPT_RESOLVE, NULL);
+        api->slist_free_all (pin);
     }
     qs_buf_destroy (&call.body);
     qs_buf_destroy (&call.headers);

@@ -8,9 +8,14 @@
     hands a 2xx body to a callback as it streams in (SSE). Retries, backoff,
     Retry-After policy and idempotency keys belong to the callers.
 
+    libcurl is loaded on the first call of the process (qs_curl.h), so a
+    process that never makes one does not map it nor the twenty-odd libraries
+    it pulls in. Without libcurl every call fails with QS_HTTP_OTHER and a
+    detail saying so (qs_http_fail_err: 503 service_unavailable).
+
     Threads: an instance is NOT thread-safe. Use one instance per thread (or
-    guard it with your own lock). Call qs_http_global_init once in main()
-    before starting threads. */
+    guard it with your own lock); the first call of the process may come from
+    any thread. */
 #ifndef QS_HTTP_H
 #define QS_HTTP_H
 
@@ -72,12 +77,12 @@ typedef struct {
     char detail[160];            /* transport detail for logs (never holds the token) */
 } qs_http_resp_t;
 
-/*  Process-wide libcurl init; call once before threads. 0 or -1. */
-int qs_http_global_init (void);
-/*  Undo one qs_http_global_init (libcurl counts them). */
-void qs_http_global_cleanup (void);
+/*  Load libcurl now instead of at the first call (a process that must not
+    start without it). 0, or -1 with why (size bytes) saying why not. */
+int qs_http_load (char *why, size_t size);
 
-/*  New connection holder, NULL on failure. */
+/*  New connection holder (libcurl's handle is made at its first call), NULL
+    when out of memory. */
 qs_http_t *qs_http_new (void);
 /*  Free and null; accepts NULL. */
 void qs_http_destroy (qs_http_t **self_p);

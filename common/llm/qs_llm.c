@@ -57,13 +57,9 @@ qs_llm_new (const qs_llm_config_t *cfg)
 {
     if (!cfg || !cfg->base_url || !*cfg->base_url)
         return NULL;
-    if (qs_http_global_init () != 0)
-        return NULL;
     qs_llm_t *self = (qs_llm_t *) calloc (1, sizeof *self);
-    if (!self) {
-        qs_http_global_cleanup ();
+    if (!self)
         return NULL;
-    }
     size_t blen = strlen (cfg->base_url);
     while (blen > 0 && cfg->base_url[blen - 1] == '/')
         blen--;
@@ -137,7 +133,6 @@ qs_llm_destroy (qs_llm_t **self_p)
     pthread_mutex_destroy (&self->lock);
     free (self);
     *self_p = NULL;
-    qs_http_global_cleanup ();
 }
 
 const char *

@@ -24,6 +24,10 @@ qs_mongo_t *
 qs_mongo_new (const char *url, qs_err_t *err)
 {
     bson_error_t error;
+    char why[160];
+    if (qs_mongo_load (why, sizeof why) != 0) {
+        return qs_err_set (err, 503, "store_unavailable", "%s", why), NULL;
+    }
     mongoc_init ();     /* idempotent; mongoc_cleanup is left to process exit */
     mongoc_log_set_handler (s_log_handler, NULL);
     qs_mongo_t *self = calloc (1, sizeof *self);

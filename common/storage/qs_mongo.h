@@ -9,7 +9,7 @@
 #ifndef QS_MONGO_H
 #define QS_MONGO_H
 
-#include <mongoc/mongoc.h>
+#include "qs_mongo_api.h"        /* libmongoc, loaded by qs_mongo_new */
 #include <stdbool.h>
 #include <stdint.h>
 #include <json-c/json.h>
@@ -28,7 +28,8 @@ typedef struct {
 } qs_mongo_conn_t;
 
 /*  Open the pool for "mongodb://..." (database from the URL, default
-    "quickspin"). Nothing is contacted yet. NULL with err (400 bad URL). */
+    "quickspin"); the first one loads libmongoc. Nothing is contacted yet.
+    NULL with err (400 bad URL, 503 store_unavailable without libmongoc). */
 qs_mongo_t *qs_mongo_new (const char *url, qs_err_t *err);
 void qs_mongo_destroy (qs_mongo_t **self_p);
 /*  Round trip to the server (readiness). 0 or -1 (503). */

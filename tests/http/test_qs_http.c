@@ -1,11 +1,13 @@
 /*  qs_http: request and response headers, a streamed 2xx body, the body cap,
     timeouts with ticks, transport failures and their qs_err_t mapping,
-    against the scripted loopback fake of tests/platform. */
+    against the scripted loopback fake of tests/platform; libcurl loaded on
+    the first call only, and a missing libcurl failing like a transport. */
 #include "../qs_test.h"
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include "qs_fake_http.h"
+#include "qs_curl.h"
 #include "qs_http.h"
 
 static qs_fake_http_t *s_fake;
@@ -13,7 +15,6 @@ static qs_fake_http_t *s_fake;
 static void
 s_setup (void)
 {
-    ck_assert_int_eq (qs_http_global_init (), 0);
     s_fake = qs_fake_http_start ();
     ck_assert_ptr_nonnull (s_fake);
 }
@@ -22,7 +23,6 @@ static void
 s_teardown (void)
 {
     qs_fake_http_stop (&s_fake);
-    qs_http_global_cleanup ();
 }
 
 static const char *
@@ -223,6 +223,55 @@ START_TEST (test_limits_and_failures)
 }
 END_TEST
 
+/*  (forked: a fresh process) libcurl is mapped by the first call, not by
+    qs_http_new, and stays for the next instances. */
+START_TEST (test_libcurl_on_first_call)
+{
+    qs_fake_http_route (s_fake, "GET", "/l", 200, "{}", 0, 0, 0);
+    qs_http_req_t req = { .method = "GET", .url = s_url ("/l"), .timeout_ms = 2000 };
+    qs_http_t *http = qs_http_new ();
+    ck_assert_ptr_nonnull (http);
+    ck_assert (!qs_test_mapped ("libcurl"));
+    qs_http_resp_t resp;
+    ck_assert_int_eq (qs_http_perform (http, &req, &resp), 0);
+    ck_assert_int_eq (resp.status, 200);
+    ck_assert (qs_test_mapped ("libcurl"));
+    qs_http_resp_clear (&resp);
+    qs_http_destroy (&http);
+    char why[160];
+    ck_assert_int_eq (qs_http_load (why, sizeof why), 0);
+}
+END_TEST
+
+/*  (forked) no libcurl: instances are still made, every call fails as a
+    transport failure saying why, and maps to 503 service_unavailable. */
+START_TEST (test_without_libcurl)
+{
+    qs_curl_use_library ("libcurl-not-installed.so.4");
+    char why[160];
+    ck_assert_int_eq (qs_http_load (why, sizeof why), -1);
+    ck_assert_ptr_nonnull (strstr (why, "libcurl is not available"));
+    qs_http_t *http = qs_http_new ();
+    ck_assert_ptr_nonnull (http);
+    qs_http_req_t req = { .method = "GET", .url = s_url ("/l"), .timeout_ms = 2000 };
+    for (int i = 0; i < 2; i++) {
+        qs_http_resp_t resp;
+        ck_assert_int_eq (qs_http_perform (http, &req, &resp), -1);
+        ck_assert_int_eq (resp.fail, QS_HTTP_OTHER);
+        ck_assert_int_eq (resp.status, 0);
+        ck_assert_ptr_nonnull (strstr (resp.detail, "libcurl-not-installed.so.4"));
+        qs_err_t err;
+        qs_err_clear (&err);
+        ck_assert_int_eq (qs_http_fail_err (&resp, "the embeddings API", &err), -1);
+        ck_assert_int_eq (err.status, 503);
+        ck_assert_str_eq (err.code, "service_unavailable");
+        qs_http_resp_clear (&resp);
+    }
+    ck_assert_int_eq (qs_fake_http_count (s_fake), 0);
+    qs_http_destroy (&http);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -234,6 +283,14 @@ s_suite (void)
     tcase_add_test (tc, test_stream_callback);
     tcase_add_test (tc, test_limits_and_failures);
     suite_add_tcase (s, tc);
+    /*  loading is once per process: these need a process each */
+    if (qs_test_forking ()) {
+        TCase *load = tcase_create ("loading");
+        tcase_add_checked_fixture (load, s_setup, s_teardown);
+        tcase_add_test (load, test_libcurl_on_first_call);
+        tcase_add_test (load, test_without_libcurl);
+        suite_add_tcase (s, load);
+    }
     return s;
 }
 

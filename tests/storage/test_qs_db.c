@@ -1,7 +1,8 @@
 /*  The storage driver (common/storage): URLs, ping, and the SQLite
     migrations runner that lets several components share one database file
     with a schema version each. The backend comes from QS_TEST_STORE_URL
-    (qs_test_db.h); the migration cases are SQLite only. */
+    (qs_test_db.h); the migration cases are SQLite only. libmongoc is loaded
+    by the first mongodb:// store only, and its absence is a 503. */
 #include "../qs_test.h"
 #include "qs_test_db.h"
 #include "qs_db.h"
@@ -176,6 +177,46 @@ START_TEST (test_statement_cache)
 }
 END_TEST
 
+/*  (forked: a fresh process) a SQLite store maps no MongoDB driver; the
+    first mongodb:// store loads it (nothing is contacted). */
+START_TEST (test_mongo_driver_on_demand)
+{
+    qs_err_t err = {0};
+    ck_assert (!qs_test_mapped ("libmongoc"));
+    if (!qs_test_db_is_mongo ()) {
+        qs_db_t *lite = qs_db_new (s_db.url, &err);
+        ck_assert_msg (lite, "%s", err.message);
+        ck_assert (!qs_test_mapped ("libmongoc"));
+        qs_db_destroy (&lite);
+    }
+    qs_db_t *db = qs_db_new ("mongodb://127.0.0.1:1/qs?serverSelectionTimeoutMS=200", &err);
+    ck_assert_msg (db, "%s", err.message);
+    ck_assert (qs_test_mapped ("libmongoc"));
+    qs_db_destroy (&db);
+}
+END_TEST
+
+/*  (forked) no MongoDB driver installed: a mongodb:// store is 503
+    store_unavailable saying so; SQLite is not affected. */
+START_TEST (test_without_mongo_driver)
+{
+    qs_mongo_use_library ("libmongoc-not-installed.so.0");
+    qs_err_t err = {0};
+    for (int i = 0; i < 2; i++) {
+        ck_assert_ptr_null (qs_db_new ("mongodb://127.0.0.1:1/qs", &err));
+        ck_assert_int_eq (err.status, 503);
+        ck_assert_str_eq (err.code, "store_unavailable");
+        ck_assert_ptr_nonnull (strstr (err.message, "MongoDB driver is not available"));
+        ck_assert_ptr_nonnull (strstr (err.message, "libmongoc-not-installed.so.0"));
+    }
+    if (!qs_test_db_is_mongo ()) {
+        qs_db_t *lite = qs_db_new (s_db.url, &err);
+        ck_assert_msg (lite, "%s", err.message);
+        qs_db_destroy (&lite);
+    }
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -186,6 +227,14 @@ s_suite (void)
     tcase_add_test (tc, test_components_migrate_apart);
     tcase_add_test (tc, test_statement_cache);
     suite_add_tcase (s, tc);
+    /*  loading is once per process: these need a process each */
+    if (qs_test_forking ()) {
+        TCase *load = tcase_create ("loading");
+        tcase_add_checked_fixture (load, s_setup, s_teardown);
+        tcase_add_test (load, test_mongo_driver_on_demand);
+        tcase_add_test (load, test_without_mongo_driver);
+        suite_add_tcase (s, load);
+    }
     return s;
 }
 
