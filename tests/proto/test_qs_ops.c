@@ -257,24 +257,25 @@ START_TEST (test_register)
 {
     qs_err_t err;
     qs_ops_handler_t intent[] = {
-        { "classify", s_handler, NULL }, { "extract", s_handler, NULL }, { "guess", s_handler, NULL },
+        { "classify", s_handler, NULL }, { "extract", s_handler, NULL },
+        { "understand", s_handler, NULL }, { "guess", s_handler, NULL },
     };
     //  complete: every row of the service has its handler
     qs_worker_t *worker = s_worker ("intent");
-    ck_assert_int_eq (qs_ops_register (worker, "intent", intent, 2, &err), 0);
+    ck_assert_int_eq (qs_ops_register (worker, "intent", intent, 3, &err), 0);
     ck_assert_int_eq (qs_worker_add_op (worker, "classify", s_handler, NULL), -1);    /* added */
     qs_worker_destroy (&worker);
     //  a row without a handler: named, nothing added
     worker = s_worker ("intent");
-    ck_assert_int_eq (qs_ops_register (worker, "intent", intent, 1, &err), -1);
+    ck_assert_int_eq (qs_ops_register (worker, "intent", intent, 2, &err), -1);
     ck_assert_int_eq (err.status, 500);
-    ck_assert_ptr_nonnull (strstr (err.message, "intent.extract"));
+    ck_assert_ptr_nonnull (strstr (err.message, "intent.understand"));
     ck_assert_ptr_nonnull (strstr (err.message, "no handler"));
     ck_assert_int_eq (qs_worker_add_op (worker, "classify", s_handler, NULL), 0);
     qs_worker_destroy (&worker);
     //  a handler without a row
     worker = s_worker ("intent");
-    ck_assert_int_eq (qs_ops_register (worker, "intent", intent, 3, &err), -1);
+    ck_assert_int_eq (qs_ops_register (worker, "intent", intent, 4, &err), -1);
     ck_assert_ptr_nonnull (strstr (err.message, "\"intent.guess\""));
     ck_assert_ptr_nonnull (strstr (err.message, "no row"));
     //  a handler of another service's op, a handler twice, a missing function
