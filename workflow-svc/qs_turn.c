@@ -262,66 +262,6 @@ s_finish (qs_turn_t *t, int64_t t0)
 
 /* ---- one chat turn ------------------------------------------------------- */
 
-/*  The members of the org's services the intent service reads
-    (proto/intent.md): a full Service list was a quarter of its time to parse. */
-static json_object *
-s_services_brief (json_object *services)
-{
-    static const char *const keys[] = {"id", "name", "service_type", "tier", "environment"};
-    json_object *out = json_object_new_array_ext ((int) json_object_array_length (services));
-    for (size_t i = 0; i < json_object_array_length (services); i++) {
-        json_object *s = json_object_array_get_idx (services, i), *b = json_object_new_object (), *v;
-        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-            if (json_object_object_get_ex (s, keys[k], &v) && json_object_is_type (v, json_type_string))
-                json_object_object_add (b, keys[k], json_object_get (v));
-        json_object_array_add (out, b);
-    }
-    return out;
-}
-
-/*  classify and extract with the dialogue summary (DIALOGUE-SPEC), in one
-    round trip ("understand"); an intent worker older than that op answers
-    404 and gets the two calls. */
-static void
-s_understand (qs_turn_t *t, json_object **cls_p, qs_err_t *err)
-{
-    json_object *summary = qs_dialogue_summary (&t->dlg);
-    json_object *body = json_object_new_object (), *turns = json_object_new_array (), *reply = NULL;
-    size_t n = json_object_array_length (t->history);
-    for (size_t i = n > 7 ? n - 7 : 0; i + 1 < n; i++) {
-        json_object *m = json_object_array_get_idx (t->history, i), *turn = json_object_new_object ();
-        qs_json_add_str (turn, "role", qs_json_str (m, "role", "user"));
-        qs_json_add_str (turn, "content", qs_json_str (m, "content", ""));
-        json_object_array_add (turns, turn);
-    }
-    qs_json_add_str (body, "message", t->message);
-    json_object_object_add (body, "history", turns);
-    /* the subject as the old "context", the org's services for names */
-    json_object_object_add (body, "context", json_object_get (qs_json_get (summary, "subject", json_type_array)));
-    json_object_object_add (body, "dialogue", summary);
-    qs_err_t ignored = {0};
-    json_object *services = qs_turn_services (t, &ignored);
-    if (services)
-        json_object_object_add (body, "services", s_services_brief (services));
-    if (qs_turn_call (t, "intent", "understand", body, &reply, err) == 0) {
-        *cls_p = json_object_get (qs_json_get (reply, "classification", json_type_object));
-        t->extraction = json_object_get (qs_json_get (reply, "extraction", json_type_object));
-        json_object_put (reply);
-    }
-    else if (err->status == 404) {
-        qs_err_clear (err);
-        qs_turn_call (t, "intent", "classify", body, cls_p, err);
-        qs_turn_call (t, "intent", "extract", body, &t->extraction, &ignored);
-    }
-    if (t->extraction) {
-        qs_config_read (&t->said, qs_json_get (t->extraction, "config", json_type_object));
-        if (qs_json_get (t->extraction, "memory_mb", json_type_int) && !*t->said.tier)
-            t->said.memory_mb = (int) qs_json_int (t->extraction, "memory_mb", 0);
-        qs_dialogue_op_read (&t->op, qs_json_get (t->extraction, "operation", json_type_object));
-    }
-    json_object_put (body);
-}
-
 /*  Whether the message names one of the org's services itself (not "it"),
     and whether it names or points at one at all ("the database", "it"). */
 static void
@@ -367,7 +307,7 @@ s_dispatch (qs_turn_t *t, qs_err_t *err)
 {
     s_dialogue_load (t);
     json_object *cls = NULL;
-    s_understand (t, &cls, err);
+    qs_turn_understand (t, &cls, err);
     if (!cls)
         return -1;
     qs_strlcpy (t->intent, qs_json_str (cls, "intent", "general_question"), sizeof t->intent);

@@ -115,6 +115,10 @@ void qs_turn_time (qs_turn_t *t, const char *what, int64_t since);
 /*  Call service.op with the turn's request context, timed. */
 int qs_turn_call (qs_turn_t *t, const char *service, const char *op, json_object *body,
                   json_object **reply_p, qs_err_t *err);
+/*  The message read by the intent service with the dialogue: *cls_p the
+    classification (new, NULL on failure with err), t->extraction, t->said
+    and t->op from the extraction. */
+void qs_turn_understand (qs_turn_t *t, json_object **cls_p, qs_err_t *err);
 /*  The org's services (lent, listed once per turn with the user's token), or
     NULL with err. */
 json_object *qs_turn_services (qs_turn_t *t, qs_err_t *err);

@@ -2,7 +2,6 @@
     on loopback, driven through qs_client and a raw DEALER socket. */
 #include "../qs_test.h"
 #include <czmq.h>
-#include <curl/curl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include "qs_client.h"
 #include "qs_envelope.h"
 #include "qs_harness.h"
+#include "qs_http.h"
 #include "qs_json.h"
 #include "qs_util.h"
 
@@ -53,32 +53,23 @@ s_call (qs_client_t *client, const char *service, const char *op, const char *bo
     return rc;
 }
 
-static size_t
-s_collect (char *data, size_t size, size_t n, void *arg)
-{
-    zchunk_extend ((zchunk_t *) arg, data, size * n);
-    return size * n;
-}
-
-/*  GET url; the body as a new string (caller frees) or NULL. */
+/*  GET url through the one HTTP client (common/http), retried while the
+    listener starts; the body as a new string (caller frees) or NULL. */
 static char *
 s_http_get (const char *url)
 {
-    CURL *curl = curl_easy_init ();
-    zchunk_t *chunk = zchunk_new (NULL, 0);
-    curl_easy_setopt (curl, CURLOPT_URL, url);
-    curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, s_collect);
-    curl_easy_setopt (curl, CURLOPT_WRITEDATA, chunk);
-    curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, 2000L);
+    qs_http_t *http = qs_http_new ();
+    qs_http_req_t req = {.method = "GET", .url = url, .accept = "text/plain", .timeout_ms = 2000};
     char *text = NULL;
     for (int i = 0; i < 20 && !text; i++) {
-        if (curl_easy_perform (curl) == CURLE_OK)
-            text = zchunk_strdup (chunk);
+        qs_http_resp_t resp = {0};
+        if (qs_http_perform (http, &req, &resp) == 0 && resp.status == 200 && resp.body)
+            text = strdup (resp.body);
         else
             usleep (100000);
+        qs_http_resp_clear (&resp);
     }
-    zchunk_destroy (&chunk);
-    curl_easy_cleanup (curl);
+    qs_http_destroy (&http);
     return text;
 }
 
