@@ -262,50 +262,12 @@ cleanup:
     return rc;
 }
 
-static json_object *
-s_msg_append (void *impl, const char *org, const char *user, const char *conv_id,
-              const qs_store_msg_in_t *m, qs_err_t *err)
-{
-    qs_lite_t *self = impl;
-    json_object *out = NULL;
-    int64_t seq = -1;
-    QS_LITE_LOCK (self);
-    if (qs_lite_exec (self, "BEGIN IMMEDIATE", err) != 0)
-        goto cleanup;
-    sqlite3_stmt *stmt = qs_lite_stmt (self, err,
-        "UPDATE conversations SET message_count = message_count + 1,"
-        " updated_at = max(updated_at, ?)"
-        " WHERE id = ? AND organization_id = ? AND user_id = ? RETURNING message_count",
-        "ittt", m->ts, conv_id, org, user);
-    if (!stmt)
-        goto cleanup;
-    int rc = sqlite3_step (stmt);
-    if (rc == SQLITE_ROW)
-        seq = sqlite3_column_int64 (stmt, 0);
-    qs_lite_done (self, stmt);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        qs_lite_fail (self, rc, err);
-        goto cleanup;
-    }
-    if (seq < 0) {
-        qs_err_set (err, 404, "not_found", "conversation not found");
-        goto cleanup;
-    }
-    if (s_insert_message (self, conv_id, seq, m, err) != 0
-        || qs_lite_exec (self, "COMMIT", err) != 0)
-        goto cleanup;
-    out = qs_store_rec_message (m->id, seq, m->role, m->content, m->ts, m->metadata);
-cleanup:
-    qs_lite_rollback (self);
-    QS_LITE_UNLOCK (self);
-    return out;
-}
-
 /*  One write transaction per chat turn: the dialogue state and the turn's
     messages share the conversation's row, so they commit together. */
 static int
-s_turn_save (void *impl, const char *org, const char *user, const char *conv_id, const char *title,
-             const qs_store_msg_in_t *msgs, int n, const char *state, int64_t expected, qs_err_t *err)
+s_turn_write (void *impl, const char *org, const char *user, const char *conv_id, const char *title,
+              const qs_store_msg_in_t *msgs, int n, const char *state, int64_t expected,
+              int64_t *last_p, qs_err_t *err)
 {
     qs_lite_t *self = impl;
     int rc = -1;
@@ -352,10 +314,30 @@ s_turn_save (void *impl, const char *org, const char *user, const char *conv_id,
         if (s_insert_message (self, conv_id, last - n + 1 + k, &msgs[k], err) != 0)
             goto cleanup;
     rc = qs_lite_exec (self, "COMMIT", err);
+    *last_p = last;
 cleanup:
     qs_lite_rollback (self);
     QS_LITE_UNLOCK (self);
     return rc;
+}
+
+static int
+s_turn_save (void *impl, const char *org, const char *user, const char *conv_id, const char *title,
+             const qs_store_msg_in_t *msgs, int n, const char *state, int64_t expected, qs_err_t *err)
+{
+    int64_t last;
+    return s_turn_write (impl, org, user, conv_id, title, msgs, n, state, expected, &last, err);
+}
+
+/*  One message: a turn's write without a state. */
+static json_object *
+s_msg_append (void *impl, const char *org, const char *user, const char *conv_id,
+              const qs_store_msg_in_t *m, qs_err_t *err)
+{
+    int64_t seq;
+    if (s_turn_write (impl, org, user, conv_id, NULL, m, 1, NULL, 0, &seq, err) != 0)
+        return NULL;
+    return qs_store_rec_message (m->id, seq, m->role, m->content, m->ts, m->metadata);
 }
 
 static json_object *
