@@ -398,7 +398,26 @@ qs_diagnose_analyze (json_object *service, json_object *metrics, json_object *lo
         status = "unknown";
     else if (npods == 0 && strcmp (qs_json_str (service, "status", ""), "running") == 0)
         json_object_array_add (gap_list, json_object_new_string ("no pods found for the service"));
-    if (!d.seen && strcmp (status, "unknown") != 0) {
+    else if (npods == 0) {
+        /* no pod because the platform has not started it (or stopped it):
+           not healthy, whatever else looks quiet */
+        const char *said = qs_json_str (service, "status", "");
+        static const char *const coming[] = {"provisioning", "pending", "creating", "updating",
+                                             "scaling", "restarting", NULL};
+        bool starting = false;
+        for (int i = 0; coming[i]; i++)
+            starting |= !strcmp (said, coming[i]);
+        status = starting ? "starting" : "down";
+        char text[256];
+        snprintf (text, sizeof text, "the platform reports the service as %s and no pod exists yet%s",
+                  *said ? said : "not running", starting ? ": it is not serving until it is running" : "");
+        json_object *f = json_object_new_object ();
+        qs_json_add_str (f, "code", starting ? "starting" : "not_running");
+        qs_json_add_str (f, "severity", starting ? "low" : "high");
+        qs_json_add_str (f, "evidence", text);
+        json_object_array_add (d.findings, f);
+    }
+    if (!d.seen && !strcmp (status, "healthy")) {
         json_object *f = json_object_new_object ();
         char text[256];
         snprintf (text, sizeof text, "%zu pod%s running and ready, no restarts%s", npods,

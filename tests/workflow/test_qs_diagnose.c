@@ -81,6 +81,35 @@ START_TEST (test_healthy)
 }
 END_TEST
 
+/*  No pod because the platform has not started the service (or stopped
+    it): never "healthy". */
+START_TEST (test_no_pod_yet_is_not_healthy)
+{
+    const char *cases[][4] = {
+        {"provisioning", "starting", "starting", "low"},
+        {"updating", "starting", "starting", "low"},
+        {"stopped", "down", "not_running", "high"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char text[256];
+        snprintf (text, sizeof text, "{\"id\":\"svc-9\",\"name\":\"ledger-db\",\"service_type\":"
+                  "\"postgresql\",\"tier\":\"large\",\"status\":\"%s\"}", cases[k][0]);
+        json_object *svc = J (text), *pods = J ("{\"kind\":\"PodList\",\"items\":[]}");
+        qs_err_t err = {0};
+        json_object *out = qs_diagnose_analyze (svc, NULL, NULL, pods, NULL, NULL, NULL, &err);
+        ck_assert_str_eq (qs_json_str (out, "status", ""), cases[k][1]);
+        json_object *f = qs_json_path (out, "findings.0");
+        ck_assert_str_eq (qs_json_str (f, "code", ""), cases[k][2]);
+        ck_assert_str_eq (qs_json_str (f, "severity", ""), cases[k][3]);
+        ck_assert_ptr_nonnull (strstr (qs_json_str (f, "evidence", ""), cases[k][0]));
+        ck_assert_int_eq ((int) json_object_array_length (qs_json_path (out, "findings")), 1);
+        json_object_put (out);
+        json_object_put (svc);
+        json_object_put (pods);
+    }
+}
+END_TEST
+
 START_TEST (test_oom_killed)
 {
     json_object *out = s_run (s_pod ("cache-0", "Running", "True",
@@ -199,6 +228,7 @@ s_suite (void)
     Suite *s = suite_create ("qs_diagnose");
     TCase *tc = tcase_create ("core");
     tcase_add_test (tc, test_healthy);
+    tcase_add_test (tc, test_no_pod_yet_is_not_healthy);
     tcase_add_test (tc, test_oom_killed);
     tcase_add_test (tc, test_crash_loop_with_redacted_log);
     tcase_add_test (tc, test_image_pull_and_unschedulable);
