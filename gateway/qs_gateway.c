@@ -191,12 +191,14 @@ s_call (qs_gwctx_t *ctx, const qs_auth_t *auth, const char *service, const char 
     };
 }
 
-int
-qs_gw_call (qs_gwctx_t *ctx, const qs_auth_t *auth, const char *service, const char *op,
-            json_object *body, json_object **reply_p, qs_err_t *err)
+/*  One call with the gateway's error rules; the answer parsed (reply_p)
+    or as text (text_p), whichever is not NULL. */
+static int
+s_call_either (qs_gwctx_t *ctx, const qs_auth_t *auth, const char *service, const char *op,
+               json_object *body, json_object **reply_p, char **text_p, qs_err_t *err)
 {
-    *reply_p = NULL;
     qs_call_t call = s_call (ctx, auth, service, op, body);
+    call.text_p = text_p;
     qs_client_t *client = qs_gw_client (ctx);
     if (!client)
         return qs_err_set (err, 503, "service_unavailable", "the message bus is not reachable");
@@ -205,11 +207,22 @@ qs_gw_call (qs_gwctx_t *ctx, const qs_auth_t *auth, const char *service, const c
         err->retry_after = 1;        /* a full queue drains fast: tell clients to come back */
     if (status < 0 && (err->status < 400 || err->status > 599))
         qs_err_set (err, 502, "bad_gateway", "the service gave an invalid answer");
-    if (status < 0) {
-        json_object_put (*reply_p);
-        *reply_p = NULL;
-    }
     return status;
+}
+
+int
+qs_gw_call (qs_gwctx_t *ctx, const qs_auth_t *auth, const char *service, const char *op,
+            json_object *body, json_object **reply_p, qs_err_t *err)
+{
+    *reply_p = NULL;
+    return s_call_either (ctx, auth, service, op, body, reply_p, NULL, err);
+}
+
+static int
+s_call_text (qs_gwctx_t *ctx, const qs_auth_t *auth, const char *service, const char *op,
+             json_object *body, char **text_p, qs_err_t *err)
+{
+    return s_call_either (ctx, auth, service, op, body, NULL, text_p, err);
 }
 
 static void
@@ -218,7 +231,6 @@ s_dispatch (qs_gwctx_t *ctx, const qs_route_match_t *m, const qs_auth_t *auth)
     qs_err_t err;
     qs_err_clear (&err);
     json_object *body = s_bus_body (ctx, m, &err);
-    json_object *reply = NULL;
     if (!body) {
         qs_gw_send_error (ctx, &err, NULL);
         return;
@@ -229,15 +241,18 @@ s_dispatch (qs_gwctx_t *ctx, const qs_route_match_t *m, const qs_auth_t *auth)
         json_object_put (body);
         return;
     }
-    int status = qs_gw_call (ctx, auth, qs_route_service (m), m->route->op, body, &reply, &err);
+    /* the worker's answer is JSON it wrote itself: relayed as text, not
+       parsed and written again */
+    char *text = NULL;
+    int status = s_call_text (ctx, auth, qs_route_service (m), m->route->op, body, &text, &err);
     if (status < 0)
         qs_gw_send_error (ctx, &err, NULL);
     else
     if (status == 204)
         qs_gw_send (ctx, 204, NULL, NULL, 0, NULL);
     else
-        qs_gw_send_json (ctx, status >= 200 && status < 300 ? status : 200, reply);
-    json_object_put (reply);
+        qs_gw_send (ctx, status, "application/json", text ? text : "{}", text ? strlen (text) : 2, NULL);
+    free (text);
     json_object_put (body);
 }
 

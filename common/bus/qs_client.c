@@ -233,9 +233,10 @@ s_wait (qs_client_t *self, const char *call_id, int64_t deadline_mono, int *cmd_
     }
 }
 
-/*  Turn a FINAL's [status, body] into the call's result. */
+/*  Turn a FINAL's [status, body] into the call's result (a 2xx body as
+    text in *text_p when the call asked for it). */
 static int
-s_final (zmsg_t *msg, json_object **reply_p, qs_err_t *err)
+s_final (zmsg_t *msg, json_object **reply_p, char **text_p, qs_err_t *err)
 {
     char status_text [8];
     if (zmsg_size (msg) != 2 || qs_bus_pop_str (msg, status_text, sizeof status_text))
@@ -243,6 +244,11 @@ s_final (zmsg_t *msg, json_object **reply_p, qs_err_t *err)
     int status = atoi (status_text);
     zframe_t *body_frame = zmsg_pop (msg);
     json_object *body = NULL;
+    if (text_p && status >= 200 && status < 300) {
+        *text_p = zframe_size (body_frame) > 0 ? zframe_strdup (body_frame) : NULL;
+        zframe_destroy (&body_frame);
+        return status;
+    }
     if (zframe_size (body_frame) > 0) {
         const char *why = NULL;
         body = qs_json_parse ((const char *) zframe_data (body_frame), zframe_size (body_frame), &why);
@@ -382,7 +388,7 @@ s_attempt (qs_client_t *self, const qs_call_t *call, int64_t deadline_mono, json
             return qs_err_set (err, 504, "deadline_exceeded", "no reply before the deadline");
         }
         if (cmd == QS_CMD_FINAL) {
-            rc = s_final (reply, reply_p, err);
+            rc = s_final (reply, reply_p, call->text_p, err);
             zmsg_destroy (&reply);
             return rc;
         }
@@ -416,6 +422,8 @@ qs_client_call (qs_client_t *self, const qs_call_t *call, json_object **reply_p,
     assert (self && call);
     if (reply_p)
         *reply_p = NULL;
+    if (call->text_p)
+        *call->text_p = NULL;
     /*  Failover (proto/bus.md, "Several brokers"): a broker that cannot take
         the request, or says it never ran it, is skipped for this call; a
         broker lost with the request in flight costs a retry only when the

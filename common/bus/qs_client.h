@@ -20,6 +20,9 @@ typedef struct {
     int64_t deadline_ms;         /* absolute epoch ms */
     const qs_auth_t *auth;       /* may be NULL for anonymous ops (ping, discovery) */
     json_object *body;           /* lent; NULL = {} */
+    char **text_p;               /* not NULL: a 2xx body comes back here as its JSON
+                                    text (caller frees; NULL when empty) and *reply_p
+                                    stays NULL: a relay need not parse it */
 } qs_call_t;
 
 /*  Partial reply callback: return 0 to go on, -1 to cancel the request (a

@@ -239,6 +239,40 @@ START_TEST (test_queue_waits_for_worker)
 }
 END_TEST
 
+/*  A relay asks for a 2xx answer as its JSON text (no parse); errors stay
+    errors. */
+START_TEST (test_answer_as_text)
+{
+    qs_broker_config_t config = { .endpoint = "tcp://127.0.0.1:*", .heartbeat_ms = 200, .liveness = 5 };
+    qs_broker_t *broker = qs_broker_new (&config);
+    qs_worker_t *worker = s_worker (qs_broker_endpoint (broker));
+    qs_client_t *client = qs_client_new (qs_broker_endpoint (broker));
+    ck_assert_int_eq (s_wait_workers (client, 1), 1);
+    json_object *body = json_object_new_object (), *reply = NULL;
+    qs_json_add_int (body, "ms", 1);
+    char *text = (char *) "untouched";
+    qs_call_t call = { .service = "inproc", .op = "slow", .request_id = "r1",
+                       .deadline_ms = qs_now_ms () + 5000, .body = body, .text_p = &text };
+    qs_err_t err;
+    ck_assert_int_eq (qs_client_call (client, &call, &reply, &err, NULL, NULL), 200);
+    ck_assert_ptr_null (reply);
+    ck_assert_ptr_nonnull (text);
+    json_object *parsed = json_tokener_parse (text);
+    ck_assert (qs_json_bool (parsed, "done", false));
+    json_object_put (parsed);
+    free (text);
+    /* an error is an error, never text */
+    call.op = "no-such-op";
+    ck_assert_int_eq (qs_client_call (client, &call, &reply, &err, NULL, NULL), -1);
+    ck_assert_int_eq (err.status, 404);
+    ck_assert_ptr_null (text);
+    json_object_put (body);
+    qs_client_destroy (&client);
+    qs_worker_destroy (&worker);
+    qs_broker_destroy (&broker);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -246,6 +280,7 @@ s_suite (void)
     TCase *tc = tcase_create ("inproc");
     tcase_set_timeout (tc, 30);
     tcase_add_test (tc, test_embedded_bind);
+    tcase_add_test (tc, test_answer_as_text);
     tcase_add_test (tc, test_graceful_stop_finishes_in_flight);
     tcase_add_test (tc, test_grace_expires);
     tcase_add_test (tc, test_grace_ends_nested_call);
