@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <time.h>
 #include <errno.h>
+#include <pthread.h>
 #include <sys/random.h>
 
 int64_t
@@ -26,10 +27,9 @@ qs_mono_ms (void)
     return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int
-qs_random_bytes (void *buf, size_t n)
+static int
+s_getrandom (unsigned char *p, size_t n)
 {
-    unsigned char *p = buf;
     while (n > 0) {
         ssize_t got = getrandom (p, n, 0);
         if (got < 0) {
@@ -40,6 +40,46 @@ qs_random_bytes (void *buf, size_t n)
         p += got;
         n -= (size_t) got;
     }
+    return 0;
+}
+
+/*  Every request makes ids (the request's, a conversation's, messages'):
+    one getrandom per 512 bytes instead of one per id. Bytes are handed out
+    once; a forked child drops what its parent's thread had left, so parent
+    and child never share an id. */
+#define S_POOL 512
+static __thread unsigned char s_pool[S_POOL];
+static __thread size_t s_pool_left;
+static pthread_once_t s_pool_once = PTHREAD_ONCE_INIT;
+
+static void
+s_pool_forked (void)
+{
+    explicit_bzero (s_pool, sizeof s_pool);
+    s_pool_left = 0;
+}
+
+static void
+s_pool_init (void)
+{
+    pthread_atfork (NULL, NULL, s_pool_forked);
+}
+
+int
+qs_random_bytes (void *buf, size_t n)
+{
+    if (n > S_POOL / 4)
+        return s_getrandom (buf, n);
+    pthread_once (&s_pool_once, s_pool_init);
+    if (s_pool_left < n) {
+        if (s_getrandom (s_pool, S_POOL) != 0)
+            return -1;
+        s_pool_left = S_POOL;
+    }
+    unsigned char *from = s_pool + (S_POOL - s_pool_left);
+    memcpy (buf, from, n);
+    explicit_bzero (from, n);           /* never handed out twice, not left in memory */
+    s_pool_left -= n;
     return 0;
 }
 

@@ -21,7 +21,9 @@ int qs_id_new (char out[QS_ID_LEN + 1]);
     Used to turn malformed ids into 404 before any query. */
 bool qs_id_valid (const char *s);
 
-/*  Fill buf with n random bytes from the kernel. 0 or -1. */
+/*  Fill buf with n random bytes from the kernel (small requests from a
+    per-thread pool refilled 512 bytes at a time, never handed out twice,
+    dropped in a forked child). 0 or -1. */
 int qs_random_bytes (void *buf, size_t n);
 
 /*  Format epoch ms as RFC 3339 UTC with milliseconds ("2026-11-24T05:00:00.000Z")

@@ -1,5 +1,7 @@
 #include "../qs_test.h"
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <string.h>
 #include "qs_util.h"
 #include "qs_err.h"
@@ -16,6 +18,42 @@ START_TEST (test_ids_unique_and_valid)
     ck_assert (!qs_id_valid ("$gt$gt$gt$gt$gt$gt$gt$gt"));
     ck_assert (!qs_id_valid (NULL));
     ck_assert (!qs_id_valid ("aaaaaaaaaaaaaaaaaaaaaaaaa"));   /* 25 */
+}
+END_TEST
+
+/*  Ids come from a per-thread pool: many in a row never repeat (across
+    refills), and a forked child never hands out what its parent will. */
+START_TEST (test_ids_from_the_pool)
+{
+    enum { N = 400 };                   /* 18 bytes each: 14 refills of 512 */
+    static char ids[N][QS_ID_LEN + 1];
+    for (int i = 0; i < N; i++)
+        ck_assert_int_eq (qs_id_new (ids[i]), 0);
+    for (int i = 0; i < N; i++)
+        for (int j = i + 1; j < N; j++)
+            ck_assert_str_ne (ids[i], ids[j]);
+    char mine[QS_ID_LEN + 1], theirs[QS_ID_LEN + 1] = "";
+    int pipefd[2];
+    ck_assert_int_eq (pipe (pipefd), 0);
+    pid_t pid = fork ();
+    if (pid == 0) {
+        char id[QS_ID_LEN + 1];
+        qs_id_new (id);
+        ssize_t w = write (pipefd[1], id, sizeof id);
+        _exit (w == (ssize_t) sizeof id ? 0 : 1);
+    }
+    ck_assert_int_eq (qs_id_new (mine), 0);
+    ck_assert_int_eq ((int) read (pipefd[0], theirs, sizeof theirs), (int) sizeof theirs);
+    int status;
+    waitpid (pid, &status, 0);
+    ck_assert (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+    ck_assert_str_ne (mine, theirs);
+    close (pipefd[0]);
+    close (pipefd[1]);
+    /* a large request bypasses the pool */
+    unsigned char big[4096] = {0}, zero[4096] = {0};
+    ck_assert_int_eq (qs_random_bytes (big, sizeof big), 0);
+    ck_assert (memcmp (big, zero, sizeof big) != 0);
 }
 END_TEST
 
@@ -86,6 +124,7 @@ s_suite (void)
     Suite *s = suite_create ("qs_util");
     TCase *tc = tcase_create ("core");
     tcase_add_test (tc, test_ids_unique_and_valid);
+    tcase_add_test (tc, test_ids_from_the_pool);
     tcase_add_test (tc, test_time_roundtrip);
     tcase_add_test (tc, test_utf8_length);
     tcase_add_test (tc, test_strlcpy_and_err);
