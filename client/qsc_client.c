@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include "qs_client.h"
+#include "qs_ops.h"
 #include "qs_curve.h"
 #include "qs_env.h"
 #include "qs_json.h"
@@ -123,6 +124,8 @@ qsc_client_new (const qsc_config_t *config, qsc_error_t *err)
         qsci_error_set (err, QSC_ERR_CONFIG, 0, "bad_endpoint", "cannot open a socket to the broker endpoint");
         qsc_client_destroy (&self);
     }
+    else
+        qs_client_set_retry (self->bus, qs_ops_retry_safe);     /* the table says what may run twice */
 cleanup:
     explicit_bzero (&keys, sizeof keys);
     return self;

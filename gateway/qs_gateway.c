@@ -43,8 +43,10 @@ qs_gw_client (qs_gwctx_t *ctx)
         return NULL;
     if (!t->client) {
         t->client = qs_client_new (ctx->gw->broker_endpoint);
-        if (t->client)
+        if (t->client) {
+            qs_client_set_retry (t->client, qs_ops_retry_safe);
             qs_client_set_abort (t->client, s_aborting, ctx->gw);
+        }
     }
     return t->client;
 }

@@ -8,6 +8,7 @@
 #include "qs_env.h"
 #include "qs_intent_handlers.h"
 #include "qs_log.h"
+#include "qs_ops.h"
 #include "qs_metrics.h"
 #include "qs_ops_worker.h"
 #include "qs_worker.h"
@@ -44,7 +45,7 @@ main (void)
        more processes for more capacity */
     long threads = 2;
     qs_env_int ("QS_WORKER_THREADS", 2, 1, 64, &threads);
-    qs_worker_config_t config = { .service = "intent", .threads = (int) threads,
+    qs_worker_config_t config = { .service = "intent", .threads = (int) threads, .retry = qs_ops_retry_safe,
                                   .metrics = metrics };
     worker = qs_worker_new (&config);
     const qs_ops_handler_t handlers[] = {       /* the "intent" rows of proto/qs_ops.c */

@@ -10,6 +10,7 @@
 #include "qs_k8s_ops.h"
 #include "qs_k8s_svc.h"
 #include "qs_log.h"
+#include "qs_ops.h"
 #include "qs_metrics.h"
 #include "qs_platform.h"
 #include "qs_util.h"
@@ -52,7 +53,7 @@ main (void)
         qs_error (NULL, "QS_PLATFORM_URL must start with http:// or https://");
         goto cleanup;
     }
-    qs_worker_config_t wc = {.service = "k8s", .metrics = metrics};
+    qs_worker_config_t wc = {.service = "k8s", .metrics = metrics, .retry = qs_ops_retry_safe};
     if (!(worker = qs_worker_new (&wc)))
         goto cleanup;
     if (qs_k8s_svc_register (worker, ops, &err) != 0) {

@@ -16,6 +16,7 @@
 #include "qs_kb.h"
 #include "qs_kb_handlers.h"
 #include "qs_log.h"
+#include "qs_ops.h"
 #include "qs_metrics.h"
 #include "qs_ops_worker.h"
 #include "qs_util.h"
@@ -136,7 +137,7 @@ main (void)
     if (pthread_create (&sync_thread, NULL, s_sync_loop, &syncer) != 0)
         goto cleanup;
     syncing = true;
-    qs_worker_config_t wc = { .service = "knowledge", .metrics = metrics };
+    qs_worker_config_t wc = { .service = "knowledge", .metrics = metrics, .retry = qs_ops_retry_safe };
     const qs_ops_handler_t handlers[] = {       /* the "knowledge" rows of proto/qs_ops.c */
         { "search", qs_kb_handle_search, kb },
         { "add_document", qs_kb_handle_add, kb },

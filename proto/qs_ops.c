@@ -17,55 +17,55 @@
 //  between services. Confirming runs the paused workflow (it executes), so
 //  it needs member; cancelling executes nothing.
 static const qs_ops_row_t s_ops[] = {
-    //  method, path, kind, service, op, role, has_body, stream, internal, validator, limits
-    { "GET",    "/api/v1/health",        QS_OP_HEALTH,  NULL, NULL, 0, false, false, false, NULL, 0, 0 },
-    { "GET",    "/api/v1/health/ready",  QS_OP_READY,   NULL, NULL, 0, false, false, false, NULL, 0, 0 },
-    { "GET",    "/api/v1/metrics",       QS_OP_METRICS, NULL, NULL, 0, false, false, false, NULL, 0, 0 },
-    { "POST",   "/api/v1/chat",          QS_OP_BUS, "workflow", "chat", V, true, false, false, CHAT },
-    { "POST",   "/api/v1/chat/stream",   QS_OP_BUS, "workflow", "chat", V, true, true, false, CHAT },
-    { "GET",    "/api/v1/chat/conversations", QS_OP_BUS, "workflow", "conversations_list", V, false, false, false, NULL, 0, 0 },
-    { "GET",    "/api/v1/chat/conversations/{id}", QS_OP_BUS, "workflow", "conversation_get", V, false, false, false, NULL, 0, 0 },
-    { "DELETE", "/api/v1/chat/conversations/{id}", QS_OP_BUS, "workflow", "conversation_delete", V, false, false, false, NULL, 0, 0 },
-    { "POST",   "/api/v1/actions/{action_id}/confirm", QS_OP_BUS, "workflow", "action_confirm", M, true, false, false, NULL, 0, 0 },
-    { "POST",   "/api/v1/actions/{action_id}/cancel",  QS_OP_BUS, "workflow", "action_cancel", V, true, false, false, NULL, 0, 0 },
-    { "GET",    "/api/v1/recommendations", QS_OP_BUS, "workflow", "recommendations", V, false, false, false, NULL, 0, 0 },
+    //  method, path, kind, service, op, role, has_body, stream, internal, validator, limits, effects
+    { "GET",    "/api/v1/health",        QS_OP_HEALTH,  NULL, NULL, 0, false, false, false, NULL, 0, 0, false },
+    { "GET",    "/api/v1/health/ready",  QS_OP_READY,   NULL, NULL, 0, false, false, false, NULL, 0, 0, false },
+    { "GET",    "/api/v1/metrics",       QS_OP_METRICS, NULL, NULL, 0, false, false, false, NULL, 0, 0, false },
+    { "POST",   "/api/v1/chat",          QS_OP_BUS, "workflow", "chat", V, true, false, false, CHAT, true },
+    { "POST",   "/api/v1/chat/stream",   QS_OP_BUS, "workflow", "chat", V, true, true, false, CHAT, true },
+    { "GET",    "/api/v1/chat/conversations", QS_OP_BUS, "workflow", "conversations_list", V, false, false, false, NULL, 0, 0, false },
+    { "GET",    "/api/v1/chat/conversations/{id}", QS_OP_BUS, "workflow", "conversation_get", V, false, false, false, NULL, 0, 0, false },
+    { "DELETE", "/api/v1/chat/conversations/{id}", QS_OP_BUS, "workflow", "conversation_delete", V, false, false, false, NULL, 0, 0, false },
+    { "POST",   "/api/v1/actions/{action_id}/confirm", QS_OP_BUS, "workflow", "action_confirm", M, true, false, false, NULL, 0, 0, true },
+    { "POST",   "/api/v1/actions/{action_id}/cancel",  QS_OP_BUS, "workflow", "action_cancel", V, true, false, false, NULL, 0, 0, true },
+    { "GET",    "/api/v1/recommendations", QS_OP_BUS, "workflow", "recommendations", V, false, false, false, NULL, 0, 0, false },
     //  a viewer may ask: it only proposes; confirming needs member or admin
-    { "POST",   "/api/v1/recommendations/{id}/apply", QS_OP_BUS, "workflow", "recommendation_apply", V, true, false, false, NULL, 0, 0 },
-    { "GET",    "/api/v1/audit",         QS_OP_BUS, "workflow", "audit_list", V, false, false, false, NULL, 0, 0 },
-    { "GET",    "/api/v1/knowledge/search", QS_OP_BUS, "knowledge", "search", V, false, false, false, NULL, 0, 0 },
-    { "POST",   "/api/v1/knowledge/documents", QS_OP_BUS, "knowledge", "add_document", A, true, false, false, NULL, 0, 0 },
-    { "DELETE", "/api/v1/knowledge/documents/{id}", QS_OP_BUS, "knowledge", "delete_document", A, false, false, false, NULL, 0, 0 },
+    { "POST",   "/api/v1/recommendations/{id}/apply", QS_OP_BUS, "workflow", "recommendation_apply", V, true, false, false, NULL, 0, 0, true },
+    { "GET",    "/api/v1/audit",         QS_OP_BUS, "workflow", "audit_list", V, false, false, false, NULL, 0, 0, false },
+    { "GET",    "/api/v1/knowledge/search", QS_OP_BUS, "knowledge", "search", V, false, false, false, NULL, 0, 0, false },
+    { "POST",   "/api/v1/knowledge/documents", QS_OP_BUS, "knowledge", "add_document", A, true, false, false, NULL, 0, 0, true },
+    { "DELETE", "/api/v1/knowledge/documents/{id}", QS_OP_BUS, "knowledge", "delete_document", A, false, false, false, NULL, 0, 0, true },
     //  Contract section 11: Alertmanager's receiver (a member token of the
     //  org: alerts open incidents and notify; the body within QS_MAX_BODY_BYTES),
     //  incidents for every role, the org's notification settings for admins
-    { "POST",   "/api/v1/alerts/alertmanager", QS_OP_BUS, "workflow", "alert_receive", M, true, false, false, NULL, 0, 0 },
-    { "GET",    "/api/v1/incidents", QS_OP_BUS, "workflow", "incidents_list", V, false, false, false, NULL, 0, 0 },
-    { "GET",    "/api/v1/settings/notifications", QS_OP_BUS, "workflow", "notifications_get", A, false, false, false, NULL, 0, 0 },
-    { "PUT",    "/api/v1/settings/notifications", QS_OP_BUS, "workflow", "notifications_put", A, true, false, false, NULL, 16384, 0 },
+    { "POST",   "/api/v1/alerts/alertmanager", QS_OP_BUS, "workflow", "alert_receive", M, true, false, false, NULL, 0, 0, true },
+    { "GET",    "/api/v1/incidents", QS_OP_BUS, "workflow", "incidents_list", V, false, false, false, NULL, 0, 0, false },
+    { "GET",    "/api/v1/settings/notifications", QS_OP_BUS, "workflow", "notifications_get", A, false, false, false, NULL, 0, 0, false },
+    { "PUT",    "/api/v1/settings/notifications", QS_OP_BUS, "workflow", "notifications_put", A, true, false, false, NULL, 16384, 0, false },
     //  Not contract section 4: one round trip to a worker's built-in ping
     //  (the benchmark's gateway -> broker -> worker path)
-    { "GET",    "/api/v1/ping/{service}", QS_OP_BUS, NULL, "ping", V, false, false, false, NULL, 0, 0 },
+    { "GET",    "/api/v1/ping/{service}", QS_OP_BUS, NULL, "ping", V, false, false, false, NULL, 0, 0, false },
     //  Contract section 11: the MCP server, answered by the gateway (qs_mcp)
     //  with the caller's token; its tools run the bus ops of their rows
-    { "POST",   "/mcp",                  QS_OP_MCP, NULL, NULL, V, true, false, false, NULL, MCP_BODY_MAX, 0 },
+    { "POST",   "/mcp",                  QS_OP_MCP, NULL, NULL, V, true, false, false, NULL, MCP_BODY_MAX, 0, false },
     //  Bus clients only (no REST route): the MCP tools' reads of services
-    { NULL, NULL, QS_OP_BUS, "workflow", "services_list",    V, false, false, false, NULL, 0, 0 },
-    { NULL, NULL, QS_OP_BUS, "workflow", "service_get",      V, false, false, false, NULL, 0, 0 },
-    { NULL, NULL, QS_OP_BUS, "workflow", "service_diagnose", V, false, false, false, NULL, 0, 0 },
-    { NULL, NULL, QS_OP_BUS, "workflow", "connection_info",  V, false, false, false, NULL, 0, 0 },
+    { NULL, NULL, QS_OP_BUS, "workflow", "services_list",    V, false, false, false, NULL, 0, 0, false },
+    { NULL, NULL, QS_OP_BUS, "workflow", "service_get",      V, false, false, false, NULL, 0, 0, false },
+    { NULL, NULL, QS_OP_BUS, "workflow", "service_diagnose", V, false, false, false, NULL, 0, 0, true },
+    { NULL, NULL, QS_OP_BUS, "workflow", "connection_info",  V, false, false, false, NULL, 0, 0, false },
     //  Between services only (proto/bus.md); the broker keeps bus clients
     //  out, so no role applies
-    { NULL, NULL, QS_OP_BUS, "intent", "classify", V, false, false, true, NULL, 0, 0 },
-    { NULL, NULL, QS_OP_BUS, "intent", "extract",  V, false, false, true, NULL, 0, 0 },
-    { NULL, NULL, QS_OP_BUS, "intent", "understand", V, false, false, true, NULL, 0, 0 },
-    { NULL, NULL, QS_OP_BUS, "k8s", "pods",     V, false, false, true, NULL, 0, 0 },
-    { NULL, NULL, QS_OP_BUS, "k8s", "pod",      V, false, false, true, NULL, 0, 0 },
-    { NULL, NULL, QS_OP_BUS, "k8s", "logs",     V, false, false, true, NULL, 0, 0 },
-    { NULL, NULL, QS_OP_BUS, "k8s", "events",   V, false, false, true, NULL, 0, 0 },
-    { NULL, NULL, QS_OP_BUS, "k8s", "metrics",  V, false, false, true, NULL, 0, 0 },
-    { NULL, NULL, QS_OP_BUS, "k8s", "restart",  V, false, false, true, NULL, 0, 0 },
-    { NULL, NULL, QS_OP_BUS, "k8s", "scale",    V, false, false, true, NULL, 0, 0 },
-    { NULL, NULL, QS_OP_BUS, "k8s", "snapshot", V, false, false, true, NULL, 0, 0 },
+    { NULL, NULL, QS_OP_BUS, "intent", "classify", V, false, false, true, NULL, 0, 0, false },
+    { NULL, NULL, QS_OP_BUS, "intent", "extract",  V, false, false, true, NULL, 0, 0, false },
+    { NULL, NULL, QS_OP_BUS, "intent", "understand", V, false, false, true, NULL, 0, 0, false },
+    { NULL, NULL, QS_OP_BUS, "k8s", "pods",     V, false, false, true, NULL, 0, 0, false },
+    { NULL, NULL, QS_OP_BUS, "k8s", "pod",      V, false, false, true, NULL, 0, 0, false },
+    { NULL, NULL, QS_OP_BUS, "k8s", "logs",     V, false, false, true, NULL, 0, 0, false },
+    { NULL, NULL, QS_OP_BUS, "k8s", "events",   V, false, false, true, NULL, 0, 0, false },
+    { NULL, NULL, QS_OP_BUS, "k8s", "metrics",  V, false, false, true, NULL, 0, 0, false },
+    { NULL, NULL, QS_OP_BUS, "k8s", "restart",  V, false, false, true, NULL, 0, 0, true },
+    { NULL, NULL, QS_OP_BUS, "k8s", "scale",    V, false, false, true, NULL, 0, 0, true },
+    { NULL, NULL, QS_OP_BUS, "k8s", "snapshot", V, false, false, true, NULL, 0, 0, false },
 };
 
 #undef V
@@ -111,6 +111,13 @@ qs_ops_find (const char *service, const char *op)
             && !strcmp (s_ops[i].service, service) && !strcmp (s_ops[i].op, op))
             return &s_ops[i];
     return NULL;
+}
+
+bool
+qs_ops_retry_safe (const char *service, const char *op)
+{
+    const qs_ops_row_t *row = service && op ? qs_ops_find (service, op) : NULL;
+    return row && !row->effects;
 }
 
 bool

@@ -51,6 +51,9 @@ struct _qs_ops_row_t {
     qs_ops_validate_fn *validate;   /* body rule for the gateway and the broker; NULL = none */
     size_t body_max;            /* bytes; 0 = the gateway's QS_MAX_BODY_BYTES */
     int chars_max;              /* characters of the validated text field; 0 = none */
+    bool effects;               /* running it twice could do twice what it does (a
+                                   message, an action, an incident): a call lost
+                                   with its broker is never sent again */
 };
 
 /*  The whole table, *count rows: rows with an HTTP route come first, the
@@ -66,6 +69,10 @@ const char *const *qs_ops_services (void);
 /*  The row of service.op, or NULL. Lent. */
 const qs_ops_row_t *qs_ops_find (const char *service, const char *op);
 
+/*  True when service.op may be sent again after its broker was lost with
+    it in flight: a row without effects. An unknown op is not (the bus
+    client's qs_client_retry_fn; installed by every process that calls). */
+bool qs_ops_retry_safe (const char *service, const char *op);
 /*  True when a caller with roles (QS_ROLE_* bits) may run row: viewer rows
     admit everyone, member rows member or admin, admin rows admin. */
 bool qs_ops_allows (const qs_ops_row_t *row, unsigned roles);

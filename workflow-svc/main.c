@@ -14,6 +14,7 @@
 #include "qs_notifier.h"
 #include "qs_env.h"
 #include "qs_log.h"
+#include "qs_ops.h"
 #include "qs_metrics.h"
 #include "qs_ops_worker.h"
 #include "qs_pruner.h"
@@ -89,7 +90,8 @@ main (void)
     if (wf && notifier)
         qs_wf_set_notifier (wf, notifier);
     receiver = wf ? qs_incident_new (wf, incidents, notifier, (int) triage) : NULL;
-    qs_worker_config_t config = {.service = "workflow", .threads = (int) threads, .metrics = metrics};
+    qs_worker_config_t config = {.service = "workflow", .threads = (int) threads, .metrics = metrics,
+                                 .retry = qs_ops_retry_safe};
     worker = qs_worker_new (&config);
     if (!wf || !worker || !notifier || !receiver)
         goto cleanup;

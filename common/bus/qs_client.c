@@ -37,6 +37,7 @@ struct _qs_client_t {
     int nbrokers;
     int current;
     qs_client_abort_fn *abort_fn;
+    qs_client_retry_fn *retry_fn;   /* NULL: no call is sent twice */
     void *abort_arg;
 };
 
@@ -272,21 +273,11 @@ s_final (zmsg_t *msg, json_object **reply_p, char **text_p, qs_err_t *err)
     return -1;
 }
 
-bool
-qs_client_op_idempotent (const char *service, const char *op)
+void
+qs_client_set_retry (qs_client_t *self, qs_client_retry_fn *fn)
 {
-    static const char *const effects [][2] = {
-        { "workflow", "chat" }, { "workflow", "action_confirm" }, { "workflow", "action_cancel" },
-        { "workflow", "recommendation_apply" },
-        { "knowledge", "add_document" }, { "knowledge", "delete_document" },
-        { "k8s", "restart" }, { "k8s", "scale" },
-    };
-    if (!service || !op)
-        return false;
-    for (size_t i = 0; i < sizeof effects / sizeof effects [0]; i++)
-        if (streq (service, effects [i][0]) && streq (op, effects [i][1]))
-            return false;
-    return true;
+    assert (self);
+    self->retry_fn = fn;
 }
 
 void
@@ -428,7 +419,7 @@ qs_client_call (qs_client_t *self, const qs_call_t *call, json_object **reply_p,
         the request, or says it never ran it, is skipped for this call; a
         broker lost with the request in flight costs a retry only when the
         op is idempotent and nothing was streamed yet. */
-    bool idempotent = qs_client_op_idempotent (call->service, call->op);
+    bool idempotent = self->retry_fn && self->retry_fn (call->service, call->op);
     int64_t deadline_mono = qs_mono_ms () + (call->deadline_ms - qs_now_ms ())
                           + QS_CLIENT_DEADLINE_SLACK_MS;
     unsigned tried = 0;

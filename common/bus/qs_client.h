@@ -53,11 +53,14 @@ void qs_client_destroy (qs_client_t **self_p);
 int qs_client_call (qs_client_t *self, const qs_call_t *call, json_object **reply_p,
                     qs_err_t *err, qs_client_partial_fn *on_partial, void *arg);
 
-/*  True unless service.op has effects a retry could repeat (workflow.chat,
-    action_confirm, action_cancel; knowledge.add_document, delete_document;
-    k8s.restart, scale). Only idempotent requests are sent again after a
-    broker was lost with them in flight. */
-bool qs_client_op_idempotent (const char *service, const char *op);
+/*  Whether service.op may be sent again on another broker after the one it
+    went to was lost with it in flight: true only for ops without effects a
+    second run would repeat. The product's answer is qs_ops_retry_safe
+    (proto/qs_ops.h, the table's `effects` column); common/bus names no op. */
+typedef bool (qs_client_retry_fn) (const char *service, const char *op);
+/*  Install fn for this client's calls; NULL (the default) = a call lost with
+    its broker is never sent again (503). */
+void qs_client_set_retry (qs_client_t *self, qs_client_retry_fn *fn);
 
 /*  While fn(arg) returns true, calls in flight give up at once (a cancel
     goes to the broker) with 503 service_unavailable, retry_after 1: a

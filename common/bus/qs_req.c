@@ -12,9 +12,10 @@
 
 void
 qs_req_init (qs_req_t *req, long long seq, zsock_t *pipe, qs_req_flags_t *flags,
-             qs_client_t **client_p, const char *endpoint)
+             qs_client_t **client_p, const char *endpoint, qs_client_retry_fn *retry)
 {
     memset (req, 0, sizeof *req);
+    req->retry = retry;
     req->seq = seq;
     req->pipe = pipe;
     req->flags = flags;
@@ -184,6 +185,7 @@ qs_req_call (qs_req_t *req, const char *service, const char *op, json_object *bo
         client = qs_client_new (req->endpoint);
         if (!client)
             return qs_err_set (err, 503, "service_unavailable", "cannot reach the broker");
+        qs_client_set_retry (client, req->retry);
         if (req->client_p)
             *req->client_p = client;        /* kept for this thread's next calls */
         else

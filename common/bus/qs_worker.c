@@ -43,6 +43,7 @@ struct _qs_worker_t {
     int threads;
     int heartbeat_ms;
     int liveness;
+    qs_client_retry_fn *retry;      /* for nested calls (qs_worker_config_t) */
     qs_metrics_t *metrics;
     qs_metrics_t *owned_metrics;
     /*  A plain array: handler threads only read it once started (a zhash
@@ -125,6 +126,7 @@ qs_worker_new (const qs_worker_config_t *config)
     self->heartbeat_ms = config->heartbeat_ms > 0 ? config->heartbeat_ms : 1000;
     self->liveness = config->liveness > 0 ? config->liveness : 3;
     self->metrics = config->metrics;
+    self->retry = config->retry;
     if (!self->metrics)
         self->metrics = self->owned_metrics = qs_metrics_new ();
     if (!self->endpoint || !self->metrics) {
@@ -193,7 +195,7 @@ s_handle (s_slot_t *slot, zsock_t *pipe, zmsg_t *msg, qs_client_t **client_p)
     char seq_text [24];
     qs_req_t req;
     qs_bus_pop_str (msg, seq_text, sizeof seq_text);
-    qs_req_init (&req, atoll (seq_text), pipe, &slot->flags, client_p, self->endpoint);
+    qs_req_init (&req, atoll (seq_text), pipe, &slot->flags, client_p, self->endpoint, self->retry);
     qs_err_t err;
     int64_t started = qs_mono_ms ();
     if (qs_envelope_decode (&req.env, msg, true, &err) != 0) {

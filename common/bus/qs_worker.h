@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <json-c/json.h>
 #include "qs_auth.h"
+#include "qs_client.h"
 #include "qs_err.h"
 #include "qs_metrics.h"
 
@@ -29,6 +30,8 @@ typedef struct {
     int heartbeat_ms;            /* 0 = 1000 */
     int liveness;                /* silent heartbeats before reconnecting; 0 = 3 */
     qs_metrics_t *metrics;       /* optional, lent */
+    qs_client_retry_fn *retry;   /* nested calls: the ops that may be sent again after
+                                    a lost broker (qs_ops_retry_safe); NULL = none */
 } qs_worker_config_t;
 
 /*  New worker (not yet connected). NULL on bad config. */

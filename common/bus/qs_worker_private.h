@@ -22,6 +22,7 @@ struct _qs_req_t {
     qs_req_flags_t *flags;          /* NULL when local */
     qs_client_t **client_p;         /* the handler thread's client for nested calls */
     const char *endpoint;           /* broker, for nested calls */
+    qs_client_retry_fn *retry;      /* for the nested calls' client (qs_worker_config_t) */
     int status;                     /* 0 until answered */
     /* local requests only */
     bool local;
@@ -31,7 +32,7 @@ struct _qs_req_t {
 
 /*  Reset and fill a request for a handler run (qs_worker.c). */
 void qs_req_init (qs_req_t *req, long long seq, zsock_t *pipe, qs_req_flags_t *flags,
-                  qs_client_t **client_p, const char *endpoint);
+                  qs_client_t **client_p, const char *endpoint, qs_client_retry_fn *retry);
 /*  Release what the request owns (not the struct). */
 void qs_req_fini (qs_req_t *req);
 
