@@ -432,6 +432,14 @@ s_declare_metrics (qs_metrics_t *m)
                         "Server-sent event streams currently open", NULL, 0);
 }
 
+static int
+s_auth_in_handler (struct mg_connection *conn, void *cbdata)
+{
+    (void) conn;
+    (void) cbdata;
+    return 1;
+}
+
 qs_gateway_t *
 qs_gateway_new (const qs_gateway_config_t *config, qs_err_t *err)
 {
@@ -516,6 +524,9 @@ qs_gateway_new (const qs_gateway_config_t *config, qs_err_t *err)
         return NULL;
     }
     mg_set_request_handler (self->ctx, "/", s_handle, self);
+    //  Every route is authorised by s_handle (bearer tokens); without an
+    //  auth handler civetweb looks for a "/.htpasswd" on every request
+    mg_set_auth_handler (self->ctx, "/", s_auth_in_handler, NULL);
     qs_info (NULL, "limits: user %g/s burst %g, org %g/s burst %g (0 = off); head %s B within "
              "%s ms, body %zu B, keep-alive %s ms", config->rate_rps, config->rate_burst,
              config->org_rate_rps, config->org_rate_burst, header_max, timeout, self->max_body,
