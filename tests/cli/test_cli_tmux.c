@@ -61,16 +61,36 @@ s_keys (const char *keys, bool literal)
     ck_assert_int_eq (system (cmd), 0);
 }
 
-START_TEST (test_interactive_tmux)
+//  Start the CLI in a new tmux session (the one s_pane/s_keys then work
+//  on) with token and args (shell words, quoted by the caller); extra_env
+//  may be "". The exit status goes into the pane; `sleep` keeps the pane to
+//  read it.
+static void
+s_start (const char *session, const char *extra_env, const char *token, const char *args)
 {
     char cmd[4096];
-    //  the exit status goes into the pane; `sleep` keeps the pane to read it
+    s_target = session;
     snprintf (cmd, sizeof cmd,
-              "tmux -L %s new-session -d -s qs -x 160 -y 50 "
-              "\"env HOME=%s QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s TERM=xterm-256color %s chat; "
+              "tmux -L %s new-session -d -s %s -x 160 -y 50 "
+              "\"env HOME=%s QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s %s %s %s; "
               "echo QS_EXIT=\\$?; sleep 60\"",
-              cli_sock, cli_home, qs_harness_gateway (cli_h), cli_token, cli_bin);
+              cli_sock, session, cli_home, qs_harness_gateway (cli_h), token, extra_env, cli_bin, args);
     ck_assert_int_eq (system (cmd), 0);
+}
+
+//  End the current session.
+static void
+s_end (void)
+{
+    char cmd[160];
+    snprintf (cmd, sizeof cmd, "tmux -L %s kill-session -t %s 2>/dev/null", cli_sock, s_target);
+    ck_assert_int_eq (system (cmd), 0);
+}
+
+START_TEST (test_interactive_tmux)
+{
+    char cmd[160];
+    s_start ("qs", "TERM=xterm-256color", cli_token, "chat");
     char *pane = s_pane_wait ("you>", 1, 10000);
     ck_assert_msg (pane != NULL, "no prompt");
     free (pane);
@@ -109,15 +129,7 @@ END_TEST
 //  cancels it.
 START_TEST (test_one_shot_prompt_tmux)
 {
-    char cmd[4096];
-    s_target = "one";
-    snprintf (cmd, sizeof cmd,
-              "tmux -L %s new-session -d -s one -x 160 -y 50 "
-              "\"env HOME=%s QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s %s chat "
-              "'create a postgres database called tmux-one-db for staging'; "
-              "echo QS_EXIT=\\$?; sleep 60\"",
-              cli_sock, cli_home, qs_harness_gateway (cli_h), cli_token, cli_bin);
-    ck_assert_int_eq (system (cmd), 0);
+    s_start ("one", "", cli_token, "chat 'create a postgres database called tmux-one-db for staging'");
     char *pane = s_pane_wait ("Confirm? [y/N]", 1, 30000);
     ck_assert_msg (pane != NULL, "no y/N prompt: %s", s_pane ());
     ck_assert_ptr_nonnull (strstr (pane, "tmux-one-db"));
@@ -129,8 +141,7 @@ START_TEST (test_one_shot_prompt_tmux)
     ck_assert_msg (strstr (pane, "cancelled") != NULL, "not cancelled: %s", pane);
     ck_assert_msg (strstr (pane, "QS_EXIT=0") != NULL, "exit status: %s", strstr (pane, "QS_EXIT="));
     free (pane);
-    snprintf (cmd, sizeof cmd, "tmux -L %s kill-session -t one 2>/dev/null", cli_sock);
-    ck_assert_int_eq (system (cmd), 0);
+    s_end ();
 }
 END_TEST
 
@@ -138,15 +149,7 @@ END_TEST
 //  (contract section 8: a pending plan is edited, not cancelled).
 START_TEST (test_prompt_takes_a_change_tmux)
 {
-    char cmd[4096];
-    s_target = "edit";
-    snprintf (cmd, sizeof cmd,
-              "tmux -L %s new-session -d -s edit -x 160 -y 50 "
-              "\"env HOME=%s QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s %s chat "
-              "'create a postgres database called tmux-edit-db for staging'; "
-              "echo QS_EXIT=\\$?; sleep 60\"",
-              cli_sock, cli_home, qs_harness_gateway (cli_h), cli_token, cli_bin);
-    ck_assert_int_eq (system (cmd), 0);
+    s_start ("edit", "", cli_token, "chat 'create a postgres database called tmux-edit-db for staging'");
     char *pane = s_pane_wait ("Confirm? [y/N]", 1, 30000);
     ck_assert_msg (pane != NULL, "no y/N prompt: %s", s_pane ());
     free (pane);
@@ -177,8 +180,7 @@ START_TEST (test_prompt_takes_a_change_tmux)
     ck_assert_msg (pane != NULL, "the command did not end: %s", s_pane ());
     ck_assert_msg (strstr (pane, "QS_EXIT=0") != NULL, "exit status: %s", strstr (pane, "QS_EXIT="));
     free (pane);
-    snprintf (cmd, sizeof cmd, "tmux -L %s kill-session -t edit 2>/dev/null", cli_sock);
-    ck_assert_int_eq (system (cmd), 0);
+    s_end ();
 }
 END_TEST
 
@@ -186,15 +188,10 @@ END_TEST
 //  delete asks for the name and a wrong one deletes nothing.
 START_TEST (test_recommend_apply_tmux)
 {
-    char cmd[4096], id[64], name[64];
-    s_target = "apply";
+    char args[128], id[64], name[64];
     cli_reco (cli_globex, "delete_idle", true, id, name);
-    snprintf (cmd, sizeof cmd,
-              "tmux -L %s new-session -d -s apply -x 160 -y 50 "
-              "\"env HOME=%s QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s %s recommend --apply %s; "
-              "echo QS_EXIT=\\$?; sleep 60\"",
-              cli_sock, cli_home, qs_harness_gateway (cli_h), cli_globex, cli_bin, id);
-    ck_assert_int_eq (system (cmd), 0);
+    snprintf (args, sizeof args, "recommend --apply %s", id);
+    s_start ("apply", "", cli_globex, args);
     char *pane = s_pane_wait ("Apply this change? [y/N]", 1, 30000);
     ck_assert_msg (pane != NULL, "no y/N prompt: %s", s_pane ());
     ck_assert_ptr_nonnull (strstr (pane, name));
@@ -207,18 +204,12 @@ START_TEST (test_recommend_apply_tmux)
     ck_assert_msg (strstr (pane, "(update_service): executed") != NULL, "not executed: %s", pane);
     ck_assert_msg (strstr (pane, "QS_EXIT=0") != NULL, "exit status: %s", strstr (pane, "QS_EXIT="));
     free (pane);
-    snprintf (cmd, sizeof cmd, "tmux -L %s kill-session -t apply 2>/dev/null", cli_sock);
-    ck_assert_int_eq (system (cmd), 0);
+    s_end ();
     //  a delete: the name typed back, and a wrong one changes nothing
     char *admin = qs_harness_token ("cli-admin", "org-globex", "admin");
     cli_reco (admin, "delete_idle", false, id, name);
-    s_target = "del";
-    snprintf (cmd, sizeof cmd,
-              "tmux -L %s new-session -d -s del -x 160 -y 50 "
-              "\"env HOME=%s QUICKSPIN_URL=%s QUICKSPIN_TOKEN=%s %s recommend --apply %s; "
-              "echo QS_EXIT=\\$?; sleep 60\"",
-              cli_sock, cli_home, qs_harness_gateway (cli_h), admin, cli_bin, id);
-    ck_assert_int_eq (system (cmd), 0);
+    snprintf (args, sizeof args, "recommend --apply %s", id);
+    s_start ("del", "", admin, args);
     pane = s_pane_wait ("Type the service's name to delete it:", 1, 30000);
     ck_assert_msg (pane != NULL, "no name prompt: %s", s_pane ());
     ck_assert_ptr_nonnull (strstr (pane, "Delete "));
@@ -231,8 +222,7 @@ START_TEST (test_recommend_apply_tmux)
     ck_assert_msg (strstr (pane, "The name does not match; nothing changed.") != NULL, "%s", pane);
     ck_assert_msg (strstr (pane, "QS_EXIT=1") != NULL, "exit status: %s", strstr (pane, "QS_EXIT="));
     free (pane);
-    snprintf (cmd, sizeof cmd, "tmux -L %s kill-session -t del 2>/dev/null", cli_sock);
-    ck_assert_int_eq (system (cmd), 0);
+    s_end ();
     json_object *svc = NULL;
     char path[160];
     cli_reco (admin, "delete_idle", false, id, name);          /* still there, still idle */
