@@ -170,9 +170,8 @@ qs_svccache_put (qs_svccache_t *self, const qs_auth_t *auth, json_object *servic
 }
 
 void
-qs_svccache_forget_org (qs_svccache_t *self, const char *org_id)
+qs_svccache_forget (qs_svccache_t *self)
 {
-    (void) org_id;              /* changes are rare: every thread's every entry goes */
     if (self)
         atomic_fetch_add (&self->generation, 1);
 }

@@ -34,8 +34,8 @@ json_object *qs_svccache_get (qs_svccache_t *self, const qs_auth_t *auth, int64_
     afterwards) for auth in this thread's table, replacing auth's entry or
     the oldest one. */
 void qs_svccache_put (qs_svccache_t *self, const qs_auth_t *auth, json_object *services, int64_t now_ms);
-/*  This worker changed org_id's services: no thread serves a list stored
-    before (every org's, to keep it one atomic step). */
-void qs_svccache_forget_org (qs_svccache_t *self, const char *org_id);
+/*  This worker changed a service: no thread serves a list stored before
+    (every org's: changes are rare, and it stays one atomic step). */
+void qs_svccache_forget (qs_svccache_t *self);
 
 #endif

@@ -197,7 +197,7 @@ s_decide (qs_turn_t *t, const char *action_id, const char *decision, const char 
         done = qs_store_action_transition (store, auth->org_id, auth->sub, action_id,
                                            failed ? "failed" : "executed", result, &terr);
         json_object_put (result);
-        qs_wf_services_changed (t->run.wf, auth->org_id);  /* the next turn must see the change */
+        qs_wf_services_changed (t->run.wf);  /* the next turn must see the change */
         if (!done) {                      /* another confirm won the race */
             *err = terr;
             goto cleanup;

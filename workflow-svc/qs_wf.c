@@ -105,9 +105,9 @@ qs_wf_services (qs_wf_run_t *run, json_object **services_p, qs_err_t *err)
 }
 
 void
-qs_wf_services_changed (qs_wf_t *self, const char *org_id)
+qs_wf_services_changed (qs_wf_t *self)
 {
-    qs_svccache_forget_org (self->services, org_id);
+    qs_svccache_forget (self->services);
 }
 
 qs_notifier_t *

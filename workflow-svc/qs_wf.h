@@ -54,8 +54,8 @@ void qs_wf_set_services_cache (qs_wf_t *self, qs_svccache_t **cache_p);
     checks and explicit listings ask the platform directly. */
 typedef struct _qs_wf_run_t qs_wf_run_t;
 int qs_wf_services (qs_wf_run_t *run, json_object **services_p, qs_err_t *err);
-/*  This worker changed one of org_id's services: forget its cached lists. */
-void qs_wf_services_changed (qs_wf_t *self, const char *org_id);
+/*  This worker changed a service: the next read asks the platform again. */
+void qs_wf_services_changed (qs_wf_t *self);
 
 /*  The calls a workflow makes to other services, replaceable so a unit test
     can answer them in-process (e.g. with intent-svc's local engine). call

@@ -37,8 +37,8 @@ struct _qs_client_t {
     int nbrokers;
     int current;
     qs_client_abort_fn *abort_fn;
-    qs_client_retry_fn *retry_fn;   /* NULL: no call is sent twice */
     void *abort_arg;
+    qs_client_retry_fn *retry_fn;   /* NULL: no call is sent twice */
 };
 
 /*  Why s_wait returned without a reply. */

@@ -74,7 +74,7 @@ START_TEST (test_keys_never_cross_users_tokens_or_orgs)
     ck_assert_str_eq (s_name (hit), "globex-db");
     json_object_put (hit);
     /* a change forgets what every thread stored before it */
-    qs_svccache_forget_org (c, "org-acme");
+    qs_svccache_forget (c);
     ck_assert_ptr_null (qs_svccache_get (c, &dana, 2));
     ck_assert_ptr_null (qs_svccache_get (c, &other, 2));
     qs_svccache_put (c, &dana, list, 3);     /* stored after the change: served */
@@ -112,7 +112,7 @@ START_TEST (test_bounded_and_disabled)
     /* no cache at all: calls are no-ops */
     qs_svccache_put (NULL, &a, list, 0);
     ck_assert_ptr_null (qs_svccache_get (NULL, &a, 0));
-    qs_svccache_forget_org (NULL, "o");
+    qs_svccache_forget (NULL);
     json_object_put (list);
 }
 END_TEST
@@ -161,7 +161,7 @@ s_hammer (void *arg)
         qs_svccache_put (c, &a, list, i);
         json_object_put (qs_svccache_get (c, &a, i));
         if (i % 100 == 0)
-            qs_svccache_forget_org (c, "o");
+            qs_svccache_forget (c);
     }
     json_object_put (list);
     return NULL;
