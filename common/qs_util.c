@@ -279,3 +279,48 @@ qs_edit_distance (const char *a, const char *b, int max)
     }
     return row[lb];
 }
+
+static int
+s_base64_value (unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+}
+
+long
+qs_base64_decode (const char *src, size_t len, unsigned char *dst, size_t size)
+{
+    if (len % 4)
+        return -1;
+    size_t out = 0;
+    for (size_t i = 0; i < len; i += 4) {
+        bool last = i + 4 == len;
+        int v [4], pad = 0;
+        for (int k = 0; k < 4; k++) {
+            unsigned char c = (unsigned char) src [i + k];
+            //  '=' only ends the last quantum: "xx==" or "xxx="
+            if (c == '=' && last && k >= 2 && (k == 3 || src [i + 3] == '=')) {
+                v [k] = 0;
+                pad++;
+            }
+            else
+            if ((v [k] = s_base64_value (c)) < 0)
+                return -1;
+        }
+        uint32_t q = (uint32_t) v [0] << 18 | (uint32_t) v [1] << 12 | (uint32_t) v [2] << 6 | (uint32_t) v [3];
+        //  canonical: the bits the padding drops are zero
+        if ((pad == 1 && (v [2] & 3)) || (pad == 2 && (v [1] & 15)))
+            return -1;
+        size_t n = (size_t) (3 - pad);
+        if (out + n > size)
+            return -1;
+        unsigned char bytes [3] = { (unsigned char) (q >> 16), (unsigned char) (q >> 8), (unsigned char) q };
+        memcpy (dst + out, bytes, n);
+        out += n;
+    }
+    return (long) out;
+}

@@ -55,4 +55,10 @@ char *qs_strdupf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
     exactly. */
 int qs_edit_distance (const char *a, const char *b, int max);
 
+/*  Decode standard base64 (RFC 4648 section 4, '=' padding required, no
+    whitespace) of src[0..len) into dst. Returns the number of bytes written,
+    or -1 when the text is not canonical base64 or dst (size bytes) is too
+    small. dst is not terminated. */
+long qs_base64_decode (const char *src, size_t len, unsigned char *dst, size_t size);
+
 #endif

@@ -3,7 +3,6 @@
 #include "qs_mcp_tools.h"
 #include "qs_json.h"
 #include "qs_util.h"
-#include <openssl/evp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -228,17 +227,12 @@ s_header_value (const char *value, char *buf, size_t size)
     size_t len = strlen (value);
     if (strncmp (value, pre, sizeof pre - 1) != 0)
         return value;
-    size_t n = len - (sizeof pre - 1);
-    if (len < sizeof pre + 1 || strcmp (value + len - 2, "?=") != 0 || (n - 2) % 4
-        || (n - 2) / 4 * 3 >= size)
+    if (len < sizeof pre + 1 || strcmp (value + len - 2, "?=") != 0)
         return NULL;
-    int out = EVP_DecodeBlock ((unsigned char *) buf, (const unsigned char *) value + sizeof pre - 1,
-                               (int) (n - 2));
+    long out = qs_base64_decode (value + sizeof pre - 1, len - (sizeof pre - 1) - 2,
+                                 (unsigned char *) buf, size - 1);
     if (out < 0)
         return NULL;
-    //  EVP_DecodeBlock counts the padding as zero bytes
-    for (const char *p = value + len - 3; out > 0 && *p == '='; p--)
-        out--;
     buf[out] = '\0';
     return memchr (buf, 0, (size_t) out) ? NULL : buf;
 }

@@ -118,6 +118,30 @@ START_TEST (test_list_has)
 }
 END_TEST
 
+START_TEST (test_base64_decode)
+{
+    unsigned char out [16];
+    //  RFC 4648 section 10 vectors
+    const char *vec [][2] = { { "", "" }, { "Zg==", "f" }, { "Zm8=", "fo" }, { "Zm9v", "foo" },
+                              { "Zm9vYg==", "foob" }, { "Zm9vYmE=", "fooba" }, { "Zm9vYmFy", "foobar" } };
+    for (size_t i = 0; i < sizeof vec / sizeof vec [0]; i++) {
+        long n = qs_base64_decode (vec [i][0], strlen (vec [i][0]), out, sizeof out);
+        ck_assert_int_eq (n, (long) strlen (vec [i][1]));
+        ck_assert (memcmp (out, vec [i][1], (size_t) n) == 0);
+    }
+    ck_assert_int_eq (qs_base64_decode ("+/+/", 4, out, sizeof out), 3);
+    ck_assert_int_eq (out [0], 0xfb);
+    ck_assert_int_eq (out [1], 0xff);
+    ck_assert_int_eq (out [2], 0xbf);
+    const char *bad [] = { "Zg", "Zg=", "Z===", "Zg=a", "Zg==Zg==", "Zh==", "Zm9=", "!!!!", "Zm9v\n", "Zm 9" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad [0]; i++)
+        ck_assert_msg (qs_base64_decode (bad [i], strlen (bad [i]), out, sizeof out) == -1, "%s", bad [i]);
+    //  too small a buffer is refused, not truncated
+    ck_assert_int_eq (qs_base64_decode ("Zm9vYmFy", 8, out, 5), -1);
+    ck_assert_int_eq (qs_base64_decode ("Zm9vYmFy", 8, out, 6), 6);
+}
+END_TEST
+
 static Suite *
 s_suite (void)
 {
@@ -129,6 +153,7 @@ s_suite (void)
     tcase_add_test (tc, test_utf8_length);
     tcase_add_test (tc, test_strlcpy_and_err);
     tcase_add_test (tc, test_list_has);
+    tcase_add_test (tc, test_base64_decode);
     suite_add_tcase (s, tc);
     return s;
 }
