@@ -262,6 +262,72 @@ s_by_part (json_object *cands, const tokens_t *t)
     return hits == 1 ? hit : NULL;
 }
 
+/*  The environment a word of the message names ("prod", "staging", "dev"),
+    as the platform writes it, or NULL. */
+static const char *
+s_env_word (const tokens_t *t)
+{
+    static const char *const words[][2] = {
+        {"production", "production"}, {"prod", "production"}, {"staging", "staging"},
+        {"stage", "staging"}, {"development", "development"}, {"dev", "development"}};
+    for (int i = 0; i < t->n; i++)
+        for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+            if (!strcmp (t->t[i], words[k][0]))
+                return words[k][1];
+    return NULL;
+}
+
+/*  How many words two names share once environment words are dropped
+    ("globex-prod-db" and "globex-staging-db" share globex, db). */
+static int
+s_name_kinship (const char *a, const char *b)
+{
+    tokens_t ta, tb;
+    s_tokens (a, &ta);
+    s_tokens (b, &tb);
+    int shared = 0;
+    for (int i = 0; i < ta.n; i++) {
+        tokens_t one = {.n = 1};
+        qs_strlcpy (one.t[0], ta.t[i], TOKEN_LEN);
+        if (!s_env_word (&one) && s_has (&tb, ta.t[i]))
+            shared++;
+    }
+    return shared;
+}
+
+/*  "same for staging": the subject's counterpart in another environment, of
+    its type; the closest name wins when several are. New array of the tied
+    best in *cands when no single one does. */
+static json_object *
+s_counterpart (json_object *services, json_object *subject, const char *env, json_object **cands)
+{
+    const char *type = qs_json_str (subject, "service_type", "");
+    const char *name = qs_json_str (subject, "name", "");
+    json_object *best = NULL, *tied = json_object_new_array ();
+    int top = -1;
+    for (size_t i = 0; i < json_object_array_length (services); i++) {
+        json_object *s = json_object_array_get_idx (services, i);
+        if (s == subject || strcmp (qs_json_str (s, "service_type", ""), type)
+            || strcmp (qs_json_str (s, "environment", ""), env))
+            continue;
+        int kin = s_name_kinship (name, qs_json_str (s, "name", ""));
+        if (kin > top) {
+            top = kin;
+            best = s;
+            json_object_put (tied);
+            tied = json_object_new_array ();
+        }
+        if (kin == top)
+            json_object_array_add (tied, json_object_get (s));
+    }
+    if (json_object_array_length (tied) > 1) {
+        *cands = tied;
+        return NULL;
+    }
+    json_object_put (tied);
+    return best;
+}
+
 int
 qs_resolve (json_object *all, const qs_resolve_in_t *in, qs_ref_t *ref)
 {
@@ -363,19 +429,40 @@ qs_resolve (json_object *all, const qs_resolve_in_t *in, qs_ref_t *ref)
         ntypes = 1;
     }
     bool pronoun = qs_resolve_pronoun (in->message);
+    /* 5b. "same for staging": the subject's counterpart in the named environment */
+    const char *env = s_env_word (&t);
+    const qs_dlg_service_t *was = d ? qs_dialogue_subject (d) : NULL;
+    json_object *subject = was ? s_by (services, "id", was->id) : NULL;
+    if (env && !ntypes && !pronoun && subject && strcmp (qs_json_str (subject, "environment", ""), env)) {
+        json_object *cands = NULL;
+        if ((hit = s_counterpart (services, subject, env, &cands))) {
+            ref->named = true;
+            rc = s_one (ref, hit, "environment");
+            goto done;
+        }
+        if (cands) {
+            ref->named = true;
+            ref->candidates = cands;
+            goto done;
+        }
+    }
     if (ntypes && !pronoun) {
         ref->named = true;
         json_object *of_type = json_object_new_array ();
         for (int i = d ? d->nsubject : 0; i-- > 0 && !hit;) {
             json_object *s = s_by (services, "id", d->subject[i].id);
-            if (s && s_type_in (qs_json_str (s, "service_type", ""), types, ntypes))
+            if (s && s_type_in (qs_json_str (s, "service_type", ""), types, ntypes)
+                && (!env || !strcmp (qs_json_str (s, "environment", ""), env)))
                 hit = s;
         }
-        for (size_t i = 0; !hit && i < n; i++) {
-            json_object *s = json_object_array_get_idx (services, i);
-            if (s_type_in (qs_json_str (s, "service_type", ""), types, ntypes))
-                json_object_array_add (of_type, json_object_get (s));
-        }
+        /* "the staging database": the environment narrows the type, when any is there */
+        for (int pass = env ? 0 : 1; pass < 2 && !hit && !json_object_array_length (of_type); pass++)
+            for (size_t i = 0; !hit && i < n; i++) {
+                json_object *s = json_object_array_get_idx (services, i);
+                if (s_type_in (qs_json_str (s, "service_type", ""), types, ntypes)
+                    && (pass || !strcmp (qs_json_str (s, "environment", ""), env)))
+                    json_object_array_add (of_type, json_object_get (s));
+            }
         if (!hit && json_object_array_length (of_type) == 1)
             hit = json_object_array_get_idx (of_type, 0);
         if (hit) {
@@ -390,8 +477,7 @@ qs_resolve (json_object *all, const qs_resolve_in_t *in, qs_ref_t *ref)
         json_object_put (of_type);
     }
     /* 7. "it", or nothing named: the subject */
-    const qs_dlg_service_t *subj = d ? qs_dialogue_subject (d) : NULL;
-    if (subj && !restricted && (hit = s_by (services, "id", subj->id))) {
+    if (was && !restricted && (hit = subject)) {
         ref->named = pronoun;
         rc = s_one (ref, hit, pronoun ? "pronoun" : "subject");
         goto done;

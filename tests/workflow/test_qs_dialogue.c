@@ -192,6 +192,38 @@ START_TEST (test_types_pronouns_ordinals_other)
 }
 END_TEST
 
+START_TEST (test_environment_counterpart)
+{
+    json_object *svcs = json_tokener_parse (
+        "[{\"id\":\"p1\",\"name\":\"shop-prod-db\",\"service_type\":\"postgresql\",\"environment\":\"production\"},"
+        " {\"id\":\"p2\",\"name\":\"shop-stage-db\",\"service_type\":\"postgresql\",\"environment\":\"staging\"},"
+        " {\"id\":\"p3\",\"name\":\"ledger-stage\",\"service_type\":\"postgresql\",\"environment\":\"staging\"},"
+        " {\"id\":\"c1\",\"name\":\"shop-cache\",\"service_type\":\"redis\",\"environment\":\"production\"},"
+        " {\"id\":\"c2\",\"name\":\"web-cache\",\"service_type\":\"redis\",\"environment\":\"development\"},"
+        " {\"id\":\"c3\",\"name\":\"api-cache\",\"service_type\":\"redis\",\"environment\":\"development\"}]");
+    qs_dialogue_t d;
+    qs_dialogue_init (&d);
+    int n = 0;
+    qs_dialogue_subject_push (&d, json_object_array_get_idx (svcs, 0));
+    /* of two staging databases, the one whose name is the subject's but for the environment */
+    ck_assert_str_eq (s_resolve (svcs, &d, "same for staging", NULL), "p2");
+    ck_assert_str_eq (s_resolve (svcs, &d, "and in stage?", NULL), "p2");
+    /* a pronoun asks about the subject itself */
+    ck_assert_str_eq (s_resolve (svcs, &d, "is it in staging?", NULL), "p1");
+    /* two dev caches as close to shop-cache: asked, not guessed */
+    qs_dialogue_subject_push (&d, json_object_array_get_idx (svcs, 3));
+    ck_assert_str_eq (s_resolve (svcs, &d, "same for dev", &n), "");
+    ck_assert_int_eq (n, 2);
+    /* an environment narrows a type; none of the type there: every one of the type is asked */
+    qs_dialogue_init (&d);
+    ck_assert_str_eq (s_resolve (svcs, &d, "is the production database healthy?", NULL), "p1");
+    ck_assert_str_eq (s_resolve (svcs, &d, "is the dev database healthy?", &n), "");
+    ck_assert_int_eq (n, 3);
+    ck_assert_str_eq (s_resolve (svcs, &d, "is the prod cache healthy?", NULL), "c1");
+    json_object_put (svcs);
+}
+END_TEST
+
 START_TEST (test_answer_among_candidates)
 {
     json_object *svcs = s_services ();
@@ -331,6 +363,7 @@ s_suite (void)
     tcase_add_test (tc, test_dialogue_round_trip);
     tcase_add_test (tc, test_forgiving_names);
     tcase_add_test (tc, test_types_pronouns_ordinals_other);
+    tcase_add_test (tc, test_environment_counterpart);
     tcase_add_test (tc, test_answer_among_candidates);
     tcase_add_test (tc, test_route_with_a_pending_plan);
     tcase_add_test (tc, test_route_follow_ups);
