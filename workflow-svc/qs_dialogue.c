@@ -12,6 +12,8 @@ qs_dialogue_init (qs_dialogue_t *d)
     qs_config_init (&d->pending.config);
     qs_config_init (&d->clarify.given);
     qs_dialogue_op_read (&d->clarify.op, NULL);
+    qs_config_init (&d->last_change.fields);
+    qs_dialogue_op_read (&d->last_change.op, NULL);
 }
 
 static void
@@ -92,6 +94,9 @@ qs_dialogue_from_json (qs_dialogue_t *d, json_object *obj)
     json_object *cands = qs_json_get (c, "candidates", json_type_array);
     for (size_t i = 0; cands && i < json_object_array_length (cands) && d->clarify.ncandidates < QS_DLG_CANDIDATES; i++)
         s_service_read (&d->clarify.candidates[d->clarify.ncandidates++], json_object_array_get_idx (cands, i));
+    json_object *lc = qs_json_get (obj, "last_change", json_type_object);
+    qs_dialogue_op_read (&d->last_change.op, qs_json_get (lc, "operation", json_type_object));
+    s_config_field (&d->last_change.fields, lc, "fields");
 }
 
 static json_object *
@@ -164,6 +169,13 @@ qs_dialogue_to_json (const qs_dialogue_t *d)
             json_object_object_add (c, "operation", qs_dialogue_op_json (&d->clarify.op));
         json_object_object_add (c, "candidates", s_services_json (d->clarify.candidates, d->clarify.ncandidates));
         json_object_object_add (o, "clarify", c);
+    }
+    if (*d->last_change.op.op || qs_config_any (&d->last_change.fields)) {
+        json_object *lc = json_object_new_object ();
+        if (*d->last_change.op.op)
+            json_object_object_add (lc, "operation", qs_dialogue_op_json (&d->last_change.op));
+        json_object_object_add (lc, "fields", qs_config_to_json (&d->last_change.fields, true));
+        json_object_object_add (o, "last_change", lc);
     }
     return o;
 }

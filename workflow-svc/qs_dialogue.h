@@ -68,6 +68,14 @@ typedef struct {
     int ncandidates;
 } qs_dlg_clarify_t;
 
+/*  The last change asked for in words ("scale acme-jobs to 2 replicas"),
+    kept once decided so that "what about acme-sessions?" offers the same
+    change for another service. */
+typedef struct {
+    qs_dlg_op_t op;
+    qs_config_t fields;         /* the settings it states */
+} qs_dlg_change_t;
+
 typedef struct {
     qs_dlg_service_t subject[QS_DLG_SUBJECTS];   /* most recent LAST */
     int nsubject;
@@ -77,6 +85,7 @@ typedef struct {
     qs_dlg_item_t list[QS_DLG_LIST];
     int nlist;
     qs_dlg_clarify_t clarify;
+    qs_dlg_change_t last_change;
 } qs_dialogue_t;
 
 /*  An empty state. */

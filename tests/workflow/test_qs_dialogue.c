@@ -102,6 +102,9 @@ START_TEST (test_dialogue_round_trip)
     json_object *recs = json_tokener_parse ("[{\"id\":\"r1\",\"service_id\":\"s1\",\"service_name\":\"billing-db\",\"type\":\"rightsize\"}]");
     qs_dialogue_list_set (&d, "recommendations", recs);
     snprintf (d.last_kind, sizeof d.last_kind, "optimize_costs");
+    snprintf (d.last_change.op.op, sizeof d.last_change.op.op, "scale");
+    d.last_change.op.replicas = 2;
+    d.last_change.fields.replicas = 2;
     json_object *stored = qs_dialogue_to_json (&d);
     qs_dialogue_from_json (&back, stored);
     ck_assert_mem_eq (&back, &d, sizeof d);
@@ -111,6 +114,7 @@ START_TEST (test_dialogue_round_trip)
     ck_assert_ptr_null (qs_json_path (sum, "pending.action_id"));
     ck_assert_str_eq (qs_json_str (sum, "asked", ""), "service");
     ck_assert_str_eq (qs_json_str (qs_json_path (sum, "last_list"), "kind", ""), "recommendations");
+    ck_assert_ptr_null (qs_json_get (sum, "last_change", json_type_object));
     json_object_put (sum);
     json_object_put (stored);
     json_object_put (recs);

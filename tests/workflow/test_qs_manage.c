@@ -256,6 +256,36 @@ START_TEST (test_corrections_revise_rather_than_cancel)
 }
 END_TEST
 
+START_TEST (test_what_about_offers_the_same_change)
+{
+    char id[64];
+    json_object *r = s_say (&s_member, "what about acme-jobs?");   /* nothing asked before: no change */
+    ck_assert_uint_eq (s_nactions (r), 0);
+    json_object_put (r);
+    s_conv[0] = '\0';
+    r = s_proposed (&s_member, "scale acme-jobs to 2 replicas", "update_service", id, sizeof id);
+    json_object_put (r);
+    r = s_say (&s_member, "no");
+    json_object_put (r);
+    /* decided or not, "what about X?" offers that change for X */
+    r = s_proposed (&s_member, "what about acme-api-cache?", "update_service", id, sizeof id);
+    ck_assert_str_eq (qs_json_str (qs_json_path (r, "actions.0"), "service_id", ""), "svc-acme-api-cache");
+    ck_assert_int_eq (qs_json_int (qs_json_path (r, "actions.0.change.after"), "replicas", 0), 2);
+    json_object_put (r);
+    r = s_say (&s_member, "no");
+    json_object_put (r);
+    /* a question in between does not make it a change */
+    r = s_say (&s_member, "how much does acme-sessions cost?");
+    ck_assert_str_eq (qs_json_str (r, "intent", ""), "get_service_info");
+    json_object_put (r);
+    r = s_say (&s_member, "and acme-main-db?");
+    ck_assert_str_eq (qs_json_str (r, "intent", ""), "get_service_info");
+    ck_assert_uint_eq (s_nactions (r), 0);
+    json_object_put (r);
+    ck_assert_int_eq (turn_world_requests (s_w, "PATCH", SVC, NULL), 0);
+}
+END_TEST
+
 START_TEST (test_restart_the_failing_pod)
 {
     char id[64];
@@ -471,6 +501,7 @@ s_suite (void)
     tcase_add_test (tc, test_delete_needs_the_typed_name);
     tcase_add_test (tc, test_pending_change_is_editable);
     tcase_add_test (tc, test_corrections_revise_rather_than_cancel);
+    tcase_add_test (tc, test_what_about_offers_the_same_change);
     tcase_add_test (tc, test_restart_the_failing_pod);
     tcase_add_test (tc, test_ambiguous_target_asks_then_continues);
     tcase_add_test (tc, test_diagnosis_fixes_are_the_same_actions);

@@ -317,7 +317,14 @@ s_run (qs_turn_t *t, qs_err_t *err)
         t->said.replicas = n;           /* "actually make it 2" while replicas change: that count */
         return s_revise (t, err);
     }
-    if (!*t->op.op && !qs_config_any (&base)) {
+    qs_dlg_op_t op = t->op;
+    const qs_dlg_change_t *last = &t->dlg.last_change;
+    if (!*op.op && !qs_config_any (&base) && !strcmp (t->route.followup, "what_about")
+        && (*last->op.op || qs_config_any (&last->fields))) {
+        op = last->op;                  /* "what about acme-sessions?": the same change there */
+        base = last->fields;
+    }
+    if (!*op.op && !qs_config_any (&base)) {
         t->text = strdup ("I can change a running service: scale its replicas (*\"scale billing-db to 3 "
                           "replicas\"*), change its tier (*\"upgrade it to large\"*), turn high availability "
                           "or backups on or off, restart its failing pod or delete it. I can also carry out "
@@ -331,10 +338,12 @@ s_run (qs_turn_t *t, qs_err_t *err)
         if (!t->ref.candidates || !json_object_array_length (t->ref.candidates))
             t->text = strdup ("You have no services to change yet.\n");
         else
-            qs_turn_ask_which (t, t->ref.candidates, *t->op.op ? t->op.op : "change");
+            qs_turn_ask_which (t, t->ref.candidates, *op.op ? op.op : "change");
         return 0;
     }
-    return s_plan (t, qs_json_str (t->ref.service, "id", ""), &t->op, &base, "", err);
+    t->dlg.last_change.op = op;
+    t->dlg.last_change.fields = base;
+    return s_plan (t, qs_json_str (t->ref.service, "id", ""), &op, &base, "", err);
 }
 
 /*  "make it 4 replicas instead", "and turn on HA too": the pending change
