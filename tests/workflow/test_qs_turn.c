@@ -219,6 +219,41 @@ START_TEST (test_what_about_keeps_the_question)
 }
 END_TEST
 
+START_TEST (test_which_are_failing_then_the_first_one)
+{
+    json_object *r = s_say (&s_acme, "which of my services are failing?");
+    ck_assert_str_eq (qs_json_str (r, "intent", ""), "troubleshoot");
+    ck_assert_uint_eq (json_object_array_length (qs_json_get (r, "actions", json_type_array)), 0);
+    json_object *listed = qs_json_path (r, "metadata.services");
+    ck_assert_ptr_nonnull (listed);
+    bool broker = false;
+    for (size_t i = 0; i < json_object_array_length (listed); i++) {
+        const char *id = qs_json_str (json_object_array_get_idx (listed, i), "id", "");
+        ck_assert_str_ne (id, "svc-acme-main-db");                 /* the healthy one is not listed */
+        broker |= !strcmp (id, "svc-acme-broker");
+    }
+    ck_assert (broker);
+    ck_assert_msg (strstr (qs_json_str (r, "message", ""), "acme-main-db"), "the healthy ones are named too");
+    char first[64];
+    snprintf (first, sizeof first, "%s", qs_json_str (json_object_array_get_idx (listed, 0), "id", ""));
+    json_object_put (r);
+    r = s_say (&s_acme, "why is the first one down?");
+    ck_assert_str_eq (qs_json_str (r, "intent", ""), "troubleshoot");
+    ck_assert_str_eq (qs_json_str (qs_json_path (r, "metadata.diagnosis"), "service_id", ""), first);
+    json_object_put (r);
+    /* a type narrows the check; one service by name is still one diagnosis */
+    r = s_say (&s_acme, "are my caches all fine?");
+    listed = qs_json_path (r, "metadata.services");
+    for (size_t i = 0; listed && i < json_object_array_length (listed); i++)
+        ck_assert_str_eq (qs_json_str (json_object_array_get_idx (listed, i), "service_type", ""), "redis");
+    ck_assert_ptr_null (qs_json_path (r, "metadata.diagnosis"));
+    json_object_put (r);
+    r = s_say (&s_acme, "is acme-main-db healthy?");
+    ck_assert_str_eq (qs_json_str (qs_json_path (r, "metadata.diagnosis"), "service_id", ""), "svc-acme-main-db");
+    json_object_put (r);
+}
+END_TEST
+
 /*  The position of the first recommendation of a kind other than delete_idle. */
 static int
 s_first_update (json_object *recs)
@@ -389,6 +424,7 @@ s_suite (void)
     tcase_add_test (tc, test_missing_type_asks_then_continues);
     tcase_add_test (tc, test_followups_about_the_subject);
     tcase_add_test (tc, test_what_about_keeps_the_question);
+    tcase_add_test (tc, test_which_are_failing_then_the_first_one);
     tcase_add_test (tc, test_ordinal_over_recommendations);
     tcase_add_test (tc, test_first_one_by_name_and_delete_needs_the_name);
     tcase_add_test (tc, test_forgiving_names);

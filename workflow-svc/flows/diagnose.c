@@ -10,6 +10,8 @@
     as the same action a direct request makes (qs_manage: update_service,
     restart_pod). */
 #include "qs_flows.h"
+#include "qs_fleet.h"
+#include "qs_resolve.h"
 #include "qs_answer.h"
 #include "qs_diagnose.h"
 #include "qs_manage.h"
@@ -197,6 +199,8 @@ s_knowledge (json_object *state, void *arg, qs_err_t *err)
     (void) err; (void) state;
     qs_wf_run_t *run = arg;
     diag_t *d = run->flow;
+    if (!strcmp (s_top_code (d), "healthy"))
+        return QS_NODE_OK;              /* nothing to explain: no passage about a failure */
     json_object *findings = qs_json_get (d->diagnosis, "findings", json_type_array);
     char q[900];
     size_t n = (size_t) snprintf (q, sizeof q, "%s ", qs_json_str (d->service, "service_type", ""));
@@ -424,11 +428,68 @@ qs_diagnose_graph (void)
 
 /* ---- the turn's side ------------------------------------------------------ */
 
+/*  "which ones are failing?": each candidate's Kubernetes state read (one
+    k8s snapshot each) and diagnosed; the ones needing attention become the
+    list that "the first one" points into. */
+static int
+s_fleet (qs_turn_t *t, json_object *services, qs_err_t *err)
+{
+    (void) err;
+    size_t n = json_object_array_length (services);
+    json_object *checked = json_object_new_array (), *diagnoses = json_object_new_array (), *attention = NULL;
+    for (size_t i = 0; i < n && i < QS_FLEET_MAX; i++) {
+        json_object *s = json_object_array_get_idx (services, i), *body = json_object_new_object (), *snap = NULL;
+        qs_err_t kerr = {0};
+        qs_json_add_str (body, "service_id", qs_json_str (s, "id", ""));
+        json_object *diagnosis = NULL;
+        if (qs_turn_call (t, "k8s", "snapshot", body, &snap, &kerr) == 0)
+            diagnosis = qs_diagnose_analyze (s, NULL, NULL, qs_json_path (snap, "pods"), qs_json_path (snap, "events"),
+                                             qs_json_path (snap, "logs"), NULL, &kerr);
+        json_object_array_add (checked, json_object_get (s));
+        json_object_array_add (diagnoses, diagnosis);
+        json_object_put (body);
+        json_object_put (snap);
+    }
+    t->text = qs_fleet_answer (checked, diagnoses, n == json_object_array_length (t->services), &attention);
+    if (attention && json_object_array_length (attention)) {
+        qs_dialogue_list_set (&t->dlg, "services", attention);
+        qs_dialogue_subject_set (&t->dlg, attention);
+        qs_turn_set (&t->out.services, json_object_get (attention));
+    }
+    json_object_put (attention);
+    json_object_put (checked);
+    json_object_put (diagnoses);
+    return t->text ? 0 : -1;
+}
+
 static int
 s_run (qs_turn_t *t, qs_err_t *err)
 {
     if (qs_turn_resolve (t, err) < 0)
         return -1;
+    /* several services asked about: not one by name, position or "it" */
+    const char *how = t->ref.service ? t->ref.match : "";
+    if (t->services && qs_fleet_asked (t->message)
+        && (!*how || !strcmp (how, "subject") || !strcmp (how, "type") || !strcmp (how, "only"))) {
+        const char *types[8];
+        int ntypes = qs_resolve_type_words (t->message, types);
+        json_object *scope = json_object_new_array ();
+        for (size_t i = 0; i < json_object_array_length (t->services); i++) {
+            json_object *s = json_object_array_get_idx (t->services, i);
+            for (int k = 0; k < ntypes; k++)
+                if (!strcmp (qs_json_str (s, "service_type", ""), types[k]))
+                    json_object_array_add (scope, json_object_get (s));
+        }
+        if (!json_object_array_length (scope)) {        /* none of that type: every service */
+            json_object_put (scope);
+            scope = json_object_get (t->services);
+        }
+        qs_strlcpy (t->workflow, "diagnose", sizeof t->workflow);
+        int rc = json_object_array_length (scope) > 1 ? s_fleet (t, scope, err) : 1;
+        json_object_put (scope);
+        if (rc <= 0)
+            return rc;
+    }
     if (!t->ref.service) {
         qs_turn_ask_which (t, t->ref.candidates, "diagnose");
         qs_strlcpy (t->workflow, "diagnose", sizeof t->workflow);
