@@ -34,38 +34,115 @@ s_in (const char *word, const char *const *list)
     return false;
 }
 
+/*  The next lowercase ASCII word of *p into word ("what's" reads "whats"):
+    1, 0 at the end, -1 on a word too long for these messages or a non-ASCII
+    byte (another language: the knowledge base reads it). */
+static int
+s_next_word (const char **p, char *word, size_t size)
+{
+    size_t len = 0;
+    for (;; (*p)++) {
+        unsigned char c = (unsigned char) **p;
+        if (c >= 128)
+            return -1;
+        if (isalnum (c)) {
+            if (len + 1 >= size)
+                return -1;
+            word[len++] = (char) tolower (c);
+        }
+        else if (!(c == '\'' && len) && len) {
+            word[len] = '\0';
+            return 1;
+        }
+        if (!c)
+            return 0;
+    }
+}
+
 bool
 qs_help_about_assistant (const char *message)
 {
     char word[32];
-    size_t len = 0, words = 0;
+    int words = 0, rc;
     bool cue = false;
-    for (const char *p = message;; p++) {
-        unsigned char c = (unsigned char) *p;
-        if (isalnum (c) && c < 128) {
-            if (len + 1 >= sizeof word)
-                return false;           /* no word of such a question is this long */
-            word[len++] = (char) tolower (c);
-            continue;
-        }
-        if (c == '\'' && len)
-            continue;                   /* "what's" reads as "whats" */
-        if (c >= 128)
-            return false;               /* another language: the knowledge base reads it */
-        if (len) {
-            word[len] = '\0';
-            len = 0;
-            if (++words > 14)
-                return false;
-            if (s_in (word, s_cues))
-                cue = true;
-            else if (!s_in (word, s_filler))
-                return false;
-        }
-        if (!c)
-            break;
+    const char *p = message;
+    while ((rc = s_next_word (&p, word, sizeof word)) == 1) {
+        if (++words > 14)
+            return false;
+        if (s_in (word, s_cues))
+            cue = true;
+        else if (!s_in (word, s_filler))
+            return false;
     }
-    return cue;
+    return rc == 0 && cue;
+}
+
+/*  Words of a message that only acknowledges, agrees, declines, thanks or
+    says goodbye; the kind a word gives (the strongest wins: bye > thanks >
+    no > yes > ack). */
+static const struct {
+    const char *word;
+    qs_help_social_t kind;
+} s_social[] = {
+    {"bye", QS_SOCIAL_BYE}, {"goodbye", QS_SOCIAL_BYE}, {"cya", QS_SOCIAL_BYE}, {"later", QS_SOCIAL_BYE},
+    {"thanks", QS_SOCIAL_THANKS}, {"thank", QS_SOCIAL_THANKS}, {"thx", QS_SOCIAL_THANKS},
+    {"ty", QS_SOCIAL_THANKS}, {"cheers", QS_SOCIAL_THANKS}, {"appreciated", QS_SOCIAL_THANKS},
+    {"no", QS_SOCIAL_NO}, {"nope", QS_SOCIAL_NO}, {"nah", QS_SOCIAL_NO}, {"cancel", QS_SOCIAL_NO},
+    {"stop", QS_SOCIAL_NO}, {"never", QS_SOCIAL_NO}, {"forget", QS_SOCIAL_NO}, {"dont", QS_SOCIAL_NO},
+    {"yes", QS_SOCIAL_YES}, {"yeah", QS_SOCIAL_YES}, {"yep", QS_SOCIAL_YES}, {"yup", QS_SOCIAL_YES},
+    {"sure", QS_SOCIAL_YES}, {"confirm", QS_SOCIAL_YES}, {"confirmed", QS_SOCIAL_YES},
+    {"proceed", QS_SOCIAL_YES}, {"go", QS_SOCIAL_YES}, {"ahead", QS_SOCIAL_YES}, {"do", QS_SOCIAL_YES},
+    {"ok", QS_SOCIAL_ACK}, {"okay", QS_SOCIAL_ACK}, {"k", QS_SOCIAL_ACK}, {"alright", QS_SOCIAL_ACK},
+    {"cool", QS_SOCIAL_ACK}, {"great", QS_SOCIAL_ACK}, {"nice", QS_SOCIAL_ACK}, {"good", QS_SOCIAL_ACK},
+    {"perfect", QS_SOCIAL_ACK}, {"awesome", QS_SOCIAL_ACK}, {"fine", QS_SOCIAL_ACK},
+    {"excellent", QS_SOCIAL_ACK}, {"got", QS_SOCIAL_ACK}, {"understood", QS_SOCIAL_ACK},
+    {"it", QS_SOCIAL_NONE}, {"you", QS_SOCIAL_NONE}, {"so", QS_SOCIAL_NONE}, {"much", QS_SOCIAL_NONE},
+    {"very", QS_SOCIAL_NONE}, {"a", QS_SOCIAL_NONE}, {"lot", QS_SOCIAL_NONE}, {"please", QS_SOCIAL_NONE},
+    {"mind", QS_SOCIAL_NONE}, {"that", QS_SOCIAL_NONE}, {"thats", QS_SOCIAL_NONE}, {"then", QS_SOCIAL_NONE},
+    {"see", QS_SOCIAL_NONE}, {"ya", QS_SOCIAL_NONE}, {"for", QS_SOCIAL_NONE}, {"now", QS_SOCIAL_NONE},
+    {"all", QS_SOCIAL_NONE}, {"the", QS_SOCIAL_NONE}, {"help", QS_SOCIAL_NONE}, {"and", QS_SOCIAL_NONE},
+};
+
+qs_help_social_t
+qs_help_social (const char *message)
+{
+    char word[16];
+    int words = 0, rc;
+    qs_help_social_t kind = QS_SOCIAL_NONE;
+    const char *p = message ? message : "";
+    while ((rc = s_next_word (&p, word, sizeof word)) == 1) {
+        if (++words > 6)
+            return QS_SOCIAL_NONE;      /* a longer message says something more */
+        size_t k = 0, n = sizeof s_social / sizeof s_social[0];
+        while (k < n && strcmp (word, s_social[k].word))
+            k++;
+        if (k == n)
+            return QS_SOCIAL_NONE;
+        if (s_social[k].kind > kind)
+            kind = s_social[k].kind;
+    }
+    return rc == 0 ? kind : QS_SOCIAL_NONE;
+}
+
+const char *
+qs_help_social_answer (qs_help_social_t kind, bool question_open)
+{
+    switch (kind) {
+    case QS_SOCIAL_YES:
+        return "Nothing in this conversation is waiting for a confirmation. Tell me what you would like "
+               "to do, for example *\"list my services\"* or *\"is anything down?\"*.\n";
+    case QS_SOCIAL_NO:
+        return question_open ? "All right, I will leave it there.\n"
+                             : "All right: nothing was waiting for a confirmation, so nothing changes.\n";
+    case QS_SOCIAL_THANKS:
+        return "You're welcome. Anything else I can do?\n";
+    case QS_SOCIAL_BYE:
+        return "Goodbye. This conversation is saved: come back to it any time.\n";
+    case QS_SOCIAL_ACK:
+        return "Good. Anything else I can do?\n";
+    default:
+        return NULL;
+    }
 }
 
 /*  Up to three of the caller's service names, for examples. */

@@ -16,6 +16,19 @@
     about connection pooling?" is a knowledge question. */
 bool qs_help_about_assistant (const char *message);
 
+/*  What a message that only acknowledges, agrees, declines, thanks or says
+    goodbye does ("thanks!", "ok", "yes", "no", "bye"); NONE for anything
+    else. Ordered: the strongest word of the message wins. */
+typedef enum {
+    QS_SOCIAL_NONE = 0, QS_SOCIAL_ACK, QS_SOCIAL_YES, QS_SOCIAL_NO, QS_SOCIAL_THANKS, QS_SOCIAL_BYE
+} qs_help_social_t;
+qs_help_social_t qs_help_social (const char *message);
+
+/*  The reply to such a message when nothing awaits a confirmation
+    (question_open: a clarifying question was open and is dropped). Lent,
+    static text; NULL for NONE. */
+const char *qs_help_social_answer (qs_help_social_t kind, bool question_open);
+
 /*  The answer (the caller's, Markdown): services (lent, may be NULL) name
     the examples, auth (lent) the role's limits. NULL on allocation failure. */
 char *qs_help_answer (const qs_auth_t *auth, json_object *services);

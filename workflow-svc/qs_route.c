@@ -1,5 +1,6 @@
 /*  qs_route - see qs_route.h */
 #include "qs_route.h"
+#include "qs_help.h"
 #include "qs_resolve.h"
 #include "qs_util.h"
 #include <ctype.h>
@@ -179,6 +180,11 @@ qs_route_decide (const qs_dialogue_t *d, const qs_route_in_t *in, qs_route_t *ou
             s_set (out, QS_ROUTE_EDIT, "manage_service", "edit_plan");
             return;
         }
+    }
+    /* "thanks", "ok", "bye", or "yes" / "no" with nothing to confirm: no request at all */
+    if (qs_help_social (msg) != QS_SOCIAL_NONE) {
+        s_set (out, QS_ROUTE_FLOW, "general_question", "social");
+        return;
     }
     /* an open question: its answer continues the request that asked */
     if (!strcmp (d->clarify.asked, "service_type")

@@ -286,6 +286,18 @@ START_TEST (test_route_with_a_pending_plan)
     ck_assert_int_eq (s_route (&d, "bigger please", "provision_service", "edit_plan", "none", NULL).kind, QS_ROUTE_EDIT);
     qs_route_t r = s_route (&d, "what does it cost per month?", "get_service_info", "none", "none", NULL);
     ck_assert_int_eq (r.kind, QS_ROUTE_FLOW);
+    /* thanks while a plan waits: a reply, the plan still waits */
+    r = s_route (&d, "thanks!", "general_question", NULL, "none", NULL);
+    ck_assert_int_eq (r.kind, QS_ROUTE_FLOW);
+    ck_assert_str_eq (r.followup, "social");
+    /* with nothing to confirm, "yes" and "no" are no request at all */
+    qs_dialogue_pending_clear (&d);
+    r = s_route (&d, "yes", "manage_service", NULL, "yes", NULL);
+    ck_assert_int_eq (r.kind, QS_ROUTE_FLOW);
+    ck_assert_str_eq (r.intent, "general_question");
+    ck_assert_str_eq (r.followup, "social");
+    ck_assert_str_eq (s_route (&d, "no thanks", "general_question", NULL, "no", NULL).followup, "social");
+    ck_assert_str_ne (s_route (&d, "no wait, make it small", "provision_service", NULL, "no", "{\"tier\":\"small\"}").followup, "social");
 }
 END_TEST
 

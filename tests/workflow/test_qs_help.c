@@ -27,6 +27,29 @@ START_TEST (test_about_the_assistant)
 }
 END_TEST
 
+START_TEST (test_social_messages)
+{
+    const struct { const char *text; qs_help_social_t kind; } cases[] = {
+        {"thanks!", QS_SOCIAL_THANKS}, {"Thank you so much", QS_SOCIAL_THANKS}, {"great, thanks", QS_SOCIAL_THANKS},
+        {"ok", QS_SOCIAL_ACK}, {"cool", QS_SOCIAL_ACK}, {"got it", QS_SOCIAL_ACK}, {"Perfect.", QS_SOCIAL_ACK},
+        {"yes", QS_SOCIAL_YES}, {"yep, go ahead", QS_SOCIAL_YES}, {"ok do it", QS_SOCIAL_YES},
+        {"no", QS_SOCIAL_NO}, {"never mind", QS_SOCIAL_NO}, {"don't", QS_SOCIAL_NO}, {"no thanks", QS_SOCIAL_THANKS},
+        {"bye", QS_SOCIAL_BYE}, {"thanks, see ya later", QS_SOCIAL_BYE},
+        /* anything that asks or names something is a request */
+        {"is it ok?", QS_SOCIAL_NONE}, {"yes create it", QS_SOCIAL_NONE}, {"thanks, now list my services", QS_SOCIAL_NONE},
+        {"no wait, small", QS_SOCIAL_NONE}, {"ok ok ok ok ok ok ok", QS_SOCIAL_NONE}, {"", QS_SOCIAL_NONE},
+        {"please", QS_SOCIAL_NONE}, {"merci", QS_SOCIAL_NONE}, {"d\xc3\xa9j\xc3\xa0 ok", QS_SOCIAL_NONE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        ck_assert_msg (qs_help_social (cases[i].text) == cases[i].kind, "'%s': %d, not %d", cases[i].text,
+                       (int) qs_help_social (cases[i].text), (int) cases[i].kind);
+    ck_assert (qs_help_social (NULL) == QS_SOCIAL_NONE);
+    ck_assert_ptr_null (qs_help_social_answer (QS_SOCIAL_NONE, false));
+    ck_assert (strstr (qs_help_social_answer (QS_SOCIAL_YES, false), "Nothing"));
+    ck_assert (strcmp (qs_help_social_answer (QS_SOCIAL_NO, true), qs_help_social_answer (QS_SOCIAL_NO, false)));
+}
+END_TEST
+
 static qs_auth_t
 s_auth (const char *role)
 {
@@ -74,6 +97,7 @@ s_suite (void)
     Suite *s = suite_create ("qs_help");
     TCase *tc = tcase_create ("core");
     tcase_add_test (tc, test_about_the_assistant);
+    tcase_add_test (tc, test_social_messages);
     tcase_add_test (tc, test_answer_uses_the_callers_services_and_role);
     suite_add_tcase (s, tc);
     return s;

@@ -254,6 +254,31 @@ START_TEST (test_which_are_failing_then_the_first_one)
 }
 END_TEST
 
+START_TEST (test_social_turns_are_not_questions)
+{
+    json_object *r = s_say (&s_acme, "thanks a lot!");
+    ck_assert_str_eq (qs_json_str (r, "intent", ""), "general_question");
+    ck_assert_msg (strstr (qs_json_str (r, "message", ""), "welcome"), "%s", qs_json_str (r, "message", ""));
+    json_object *sources = qs_json_path (r, "metadata.sources");
+    ck_assert (!sources || json_object_array_length (sources) == 0);   /* no knowledge page for a thank-you */
+    json_object_put (r);
+    r = s_say (&s_acme, "yes");
+    ck_assert_msg (strstr (qs_json_str (r, "message", ""), "Nothing"), "%s", qs_json_str (r, "message", ""));
+    ck_assert_uint_eq (json_object_array_length (qs_json_get (r, "actions", json_type_array)), 0);
+    json_object_put (r);
+    /* a question the user was asked is dropped by "never mind" */
+    r = s_say (&s_acme, "restart the database");
+    ck_assert_str_eq (qs_json_str (qs_json_path (r, "metadata"), "awaiting", ""), "service");
+    json_object_put (r);
+    r = s_say (&s_acme, "never mind");
+    ck_assert_str_eq (qs_json_str (r, "intent", ""), "general_question");
+    json_object_put (r);
+    r = s_say (&s_acme, "acme-main-db");        /* no longer the answer to a question */
+    ck_assert_uint_eq (json_object_array_length (qs_json_get (r, "actions", json_type_array)), 0);
+    json_object_put (r);
+}
+END_TEST
+
 /*  The position of the first recommendation of a kind other than delete_idle. */
 static int
 s_first_update (json_object *recs)
@@ -425,6 +450,7 @@ s_suite (void)
     tcase_add_test (tc, test_followups_about_the_subject);
     tcase_add_test (tc, test_what_about_keeps_the_question);
     tcase_add_test (tc, test_which_are_failing_then_the_first_one);
+    tcase_add_test (tc, test_social_turns_are_not_questions);
     tcase_add_test (tc, test_ordinal_over_recommendations);
     tcase_add_test (tc, test_first_one_by_name_and_delete_needs_the_name);
     tcase_add_test (tc, test_forgiving_names);

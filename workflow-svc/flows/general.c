@@ -6,12 +6,20 @@
 #include "qs_help.h"
 #include "qs_json.h"
 #include "qs_util.h"
+#include <stdlib.h>
 #include <string.h>
 
 static int
 s_run (qs_turn_t *t, qs_err_t *err)
 {
     (void) err;
+    if (!strcmp (t->route.followup, "social")) {
+        qs_strlcpy (t->workflow, "answer", sizeof t->workflow);
+        const char *reply = qs_help_social_answer (qs_help_social (t->message), *t->dlg.clarify.asked != '\0');
+        t->text = strdup (reply ? reply : "Anything else I can do?\n");
+        qs_dialogue_clarify_clear (&t->dlg);
+        return t->text ? 0 : -1;
+    }
     if (qs_help_about_assistant (t->message)) {
         qs_err_t ignored = {0};
         qs_strlcpy (t->workflow, "answer", sizeof t->workflow);
