@@ -2,6 +2,7 @@
     a handful of fprintf calls, easy to read next to the Markdown it makes. */
 #include "qs_answer.h"
 #include "qs_json.h"
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -360,6 +361,66 @@ qs_answer_optimize (json_object *reco)
                  qs_json_str (r, "type", "?"), qs_json_str (r, "description", ""));
     }
     return s_close (&o);
+}
+
+/*  Words a question carries that say nothing of its topic. */
+static const char *const s_no_topic[] = {
+    "about", "after", "again", "also", "and", "any", "are", "best", "can", "could", "did", "does",
+    "doing", "done", "explain", "for", "from", "get", "getting", "give", "have", "help", "how",
+    "into", "know", "like", "mean", "need", "not", "our", "please", "quickspin", "service",
+    "services", "should", "show", "tell", "than", "that", "the", "their", "then", "there", "these",
+    "they", "this", "use", "using", "want", "was", "way", "were", "what", "whats", "when", "where",
+    "which", "who", "why", "will", "with", "would", "you", "your", NULL
+};
+
+/*  The next lowercase ASCII word of *p (up to size - 1 letters kept), or 0 at the end. */
+static size_t
+s_word (const char **p, char *w, size_t size)
+{
+    while (**p && !isalnum ((unsigned char) **p))
+        (*p)++;
+    size_t n = 0;
+    for (; isalnum ((unsigned char) **p) || **p == '\''; (*p)++)
+        if (**p != '\'' && n + 1 < size)
+            w[n++] = (char) tolower ((unsigned char) **p);
+    w[n] = '\0';
+    return n;
+}
+
+/*  text has a word that is w, or (w of 5 letters or more) starts like it,
+    with its first 5 letters (6 from 7 letters: "translate" is not
+    "transaction"): "autovacum" finds "autovacuum", "restarting" "restarts". */
+static bool
+s_text_has (const char *text, const char *w)
+{
+    size_t len = strlen (w), stem = len < 5 ? len : len < 7 ? 5 : 6;
+    char t[48];
+    for (const char *p = text; s_word (&p, t, sizeof t);)
+        if (len < 5 ? !strcmp (t, w) : !strncmp (t, w, stem))
+            return true;
+    return false;
+}
+
+bool
+qs_answer_grounded (const char *question, json_object *result)
+{
+    char text[2048];
+    snprintf (text, sizeof text, "%s %s %s %s", qs_json_str (result, "title", ""), qs_json_str (result, "topic", ""),
+              qs_json_str (result, "category", ""), qs_json_str (result, "snippet", ""));
+    int words = 0, found = 0;
+    char w[48];
+    for (const char *p = question ? question : ""; s_word (&p, w, sizeof w);) {
+        bool skip = strlen (w) < 3 || isdigit ((unsigned char) w[0]);
+        for (int i = 0; !skip && s_no_topic[i]; i++)
+            skip = !strcmp (w, s_no_topic[i]);
+        if (skip)
+            continue;
+        words++;
+        found += s_text_has (text, w);
+    }
+    //  a word of the question may be the passage's topic without being in it;
+    //  a third of them is the least a real answer shares with the question
+    return words == 0 || found * 3 >= words;
 }
 
 char *

@@ -49,7 +49,16 @@ char *qs_answer_diagnosis (json_object *service, json_object *diagnosis, json_ob
 /*  A RecommendationResponse in prose and a table. */
 char *qs_answer_optimize (json_object *reco);
 
-/*  General question: the best passages with their titles. */
+/*  True when a knowledge result (lent) answers the question: at least a
+    third of the question's topic words (not "how", "what", "service") are
+    in its title, topic, category or snippet, as words or by their first five
+    or six letters (a typo, another form). A question of no topic word passes.
+    The general flow drops the results when the best one fails: it says it
+    has no page rather than quote one about something else. */
+bool qs_answer_grounded (const char *question, json_object *result);
+
+/*  General question: the best passages with their titles, or that no page
+    answers it (results NULL or empty). */
 char *qs_answer_general (const char *question, json_object *results);
 
 /*  The outcome of a confirmed or cancelled action: error (the platform's

@@ -262,6 +262,13 @@ START_TEST (test_social_turns_are_not_questions)
     json_object *sources = qs_json_path (r, "metadata.sources");
     ck_assert (!sources || json_object_array_length (sources) == 0);   /* no knowledge page for a thank-you */
     json_object_put (r);
+    /* a question no page answers quotes none */
+    r = s_say (&s_acme, "what's the weather in Paris tomorrow?");
+    ck_assert_str_eq (qs_json_str (r, "intent", ""), "general_question");
+    ck_assert_msg (strstr (qs_json_str (r, "message", ""), "don't have a page"), "%s", qs_json_str (r, "message", ""));
+    sources = qs_json_path (r, "metadata.sources");
+    ck_assert (!sources || json_object_array_length (sources) == 0);
+    json_object_put (r);
     r = s_say (&s_acme, "yes");
     ck_assert_msg (strstr (qs_json_str (r, "message", ""), "Nothing"), "%s", qs_json_str (r, "message", ""));
     ck_assert_uint_eq (json_object_array_length (qs_json_get (r, "actions", json_type_array)), 0);

@@ -42,6 +42,9 @@ s_run (qs_turn_t *t, qs_err_t *err)
     if (qs_turn_call (t, "knowledge", "search", body, &reply, &kerr) != 0)
         qs_strlcpy (t->out.knowledge_error, kerr.message, sizeof t->out.knowledge_error);
     json_object *results = qs_json_get (reply, "results", json_type_array);
+    if (results && json_object_array_length (results)
+        && !qs_answer_grounded (t->message, json_object_array_get_idx (results, 0)))
+        results = NULL;                 /* the best page is about something else: no source to quote */
     qs_strlcpy (t->workflow, "answer", sizeof t->workflow);
     t->text = qs_answer_general (t->message, results);
     qs_turn_set (&t->out.sources, json_object_get (results));
