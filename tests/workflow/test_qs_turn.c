@@ -300,6 +300,18 @@ START_TEST (test_ordinal_over_recommendations)
 {
     json_object *r = s_say (&s_globex, "how can I reduce my monthly bill?");
     ck_assert_str_eq (qs_json_str (r, "intent", ""), "optimize_costs");
+    /* the review names the largest cost first ("which is my most expensive service?") */
+    json_object *listed = turn_world_services (s_w, &s_globex), *dearest = NULL;
+    for (size_t i = 0; i < json_object_array_length (listed); i++) {
+        json_object *s = json_object_array_get_idx (listed, i);
+        if (!dearest || qs_json_double (s, "monthly_cost", 0) > qs_json_double (dearest, "monthly_cost", 0))
+            dearest = s;
+    }
+    char expect[128];
+    snprintf (expect, sizeof expect, "Your largest costs: **%s** $%.2f", qs_json_str (dearest, "name", ""),
+              qs_json_double (dearest, "monthly_cost", 0));
+    ck_assert_msg (strstr (qs_json_str (r, "message", ""), expect), "'%s' lacks '%s'", qs_json_str (r, "message", ""), expect);
+    json_object_put (listed);
     json_object *recs = qs_json_path (r, "metadata.optimization.recommendations");
     int k = s_first_update (recs);
     ck_assert_int_ge (k, 0);

@@ -8,6 +8,8 @@
 #include "qs_log.h"
 #include "qs_optimize.h"
 #include "qs_util.h"
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*  Kubernetes' view of a service for the "never shrink what was OOM-killed or
@@ -124,6 +126,36 @@ static const qs_node_def_t s_nodes[] = {
 };
 static const qs_graph_def_t s_graph = {"optimize", "analyze", s_nodes, 1};
 
+/*  "which is my most expensive service?": the three largest monthly costs
+    after the review (the services listed with the turn, lent). New text
+    or NULL. */
+static char *
+s_largest (json_object *services)
+{
+    size_t n = services ? json_object_array_length (services) : 0;
+    json_object *top[3] = {NULL, NULL, NULL};
+    for (size_t i = 0; i < n; i++) {
+        json_object *s = json_object_array_get_idx (services, i);
+        double cost = qs_json_double (s, "monthly_cost", 0);
+        for (int k = 0; k < 3; k++)
+            if (!top[k] || cost > qs_json_double (top[k], "monthly_cost", 0)) {
+                memmove (&top[k + 1], &top[k], (size_t) (2 - k) * sizeof top[0]);
+                top[k] = s;
+                break;
+            }
+    }
+    if (n < 2)
+        return NULL;
+    char line[3][160];
+    for (int k = 0; k < 3; k++) {
+        line[k][0] = '\0';
+        if (top[k])
+            snprintf (line[k], sizeof line[k], "%s**%s** $%.2f", k ? ", " : "",
+                      qs_json_str (top[k], "name", "?"), qs_json_double (top[k], "monthly_cost", 0));
+    }
+    return qs_strdupf ("\nYour largest costs: %s%s%s (a month).\n", line[0], line[1], line[2]);
+}
+
 /*  The org's recommendations, in order: "apply the first one" refers to them. */
 static int
 s_run (qs_turn_t *t, qs_err_t *err)
@@ -134,6 +166,16 @@ s_run (qs_turn_t *t, qs_err_t *err)
     qs_run_rc_t rc = qs_turn_run_graph (t, &s_graph, &s_state, &r, err);
     if (rc != QS_RUN_FAILED) {
         t->text = qs_answer_optimize (r.optimization);
+        qs_err_t ignored = {0};
+        char *largest = s_largest (qs_turn_services (t, &ignored));
+        if (t->text && largest) {
+            char *both = qs_strdupf ("%s%s", t->text, largest);
+            if (both) {
+                free (t->text);
+                t->text = both;
+            }
+        }
+        free (largest);
         qs_turn_set (&t->out.optimization, json_object_get (r.optimization));
         qs_dialogue_list_set (&t->dlg, "recommendations", qs_json_get (r.optimization, "recommendations", json_type_array));
     }
