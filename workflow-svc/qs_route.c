@@ -77,6 +77,10 @@ static const char *const s_connect[] = {"connect", "connection", "uri", "host", 
                                         "credentials", "string", NULL};
 static const char *const s_cost[] = {"cost", "costs", "price", "pay", "expensive", "spend",
                                      "bill", "charge", NULL};
+/*  A price asked ("what will that cost?", "how much would that be per month?"). */
+static const char *const s_price[] = {"cost", "costs", "price", "pay", "expensive", "charge",
+                                      "how much would", "how much will", "how much is", "how much for",
+                                      "per month", "a month", "monthly", NULL};
 static const char *const s_saving[] = {"reduce", "save", "saving", "savings", "cheaper", "optimize",
                                        "optimise", "cut", "lower", "less", NULL};
 
@@ -169,6 +173,16 @@ qs_route_decide (const qs_dialogue_t *d, const qs_route_in_t *in, qs_route_t *ou
             bool other = in->names_service && strcmp (intent, "provision_service");
             if (!strcmp (fu, "edit_plan") || (!fu[0] && qs_config_any (in->config) && !fresh && !other)) {
                 s_set (out, QS_ROUTE_EDIT, "provision_service", "edit_plan");
+                return;
+            }
+        }
+        /* "what will that cost?": the plan's price, not the org's review (a restart has none) */
+        bool priced = !strcmp (d->pending.action_type, "provision_service")
+                      || !strcmp (d->pending.action_type, "update_service");
+        if (priced && (!fu[0] || !strcmp (fu, "subject"))) {
+            if (s_any (msg, s_price) && !s_any (msg, s_saving) && !in->names_service
+                && !qs_config_any (in->config) && short_msg) {
+                s_set (out, QS_ROUTE_PLAN, s_pending_intent (d), "plan");
                 return;
             }
         }

@@ -10,6 +10,7 @@
       pending provision plan + settings, no new request
                                                    -> edit the plan
       pending update_service + settings for it     -> revise the change
+      pending plan + "what will that cost?"        -> the plan's cost, still pending
       open "which type?" + a service type          -> continue the plan
       open "which service?" + an answer            -> continue the question
       last list of recommendations + "apply the first one" / "#2" / a name
@@ -30,7 +31,8 @@ typedef enum {
     QS_ROUTE_CONFIRM,           /* execute the pending plan */
     QS_ROUTE_CANCEL,            /* cancel the pending plan */
     QS_ROUTE_EDIT,              /* revise the pending plan with the message's settings */
-    QS_ROUTE_ANSWER             /* continue the open clarification (intent = its request) */
+    QS_ROUTE_ANSWER,            /* continue the open clarification (intent = its request) */
+    QS_ROUTE_PLAN               /* a question about the pending plan ("what will that cost?") */
 } qs_route_kind_t;
 
 typedef struct {

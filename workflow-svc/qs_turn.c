@@ -359,6 +359,8 @@ s_dispatch (qs_turn_t *t, qs_err_t *err)
         qs_strlcpy (id, t->dlg.pending.action_id, sizeof id);
         return s_decide (t, id, confirm ? "confirm" : "cancel", t->message, err);
     }
+    case QS_ROUTE_PLAN:
+        return qs_turn_plan_info (t, err);
     case QS_ROUTE_ANSWER:
         if (strcmp (t->route.intent, "provision_service"))
             qs_dialogue_clarify_clear (&t->dlg);

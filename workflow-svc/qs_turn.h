@@ -133,6 +133,9 @@ void qs_turn_ask_which (qs_turn_t *t, json_object *candidates, const char *what)
     metadata.revision {supersedes, changes}, when a new plan replaced it;
     false when the old one still waits (the change could not be made). */
 bool qs_turn_revised (qs_turn_t *t, const qs_dlg_pending_t *old);
+/*  "what will that cost?" while a plan waits: its summary and price (the
+    pending action, in the reply's actions), and it keeps waiting. 0 or -1. */
+int qs_turn_plan_info (qs_turn_t *t, qs_err_t *err);
 /*  Remember a Service the turn talked about: metadata.services and the
     subject. */
 void qs_turn_mention (qs_turn_t *t, json_object *service);

@@ -222,3 +222,26 @@ qs_turn_run_graph (qs_turn_t *t, const qs_graph_def_t *g, const qs_flow_state_t 
     return rc;
 }
 
+int
+qs_turn_plan_info (qs_turn_t *t, qs_err_t *err)
+{
+    const qs_auth_t *auth = t->run.pctx.auth;
+    bool provision = !strcmp (t->route.intent, "provision_service");
+    qs_strlcpy (t->intent, t->route.intent, sizeof t->intent);
+    qs_strlcpy (t->workflow, provision ? "provision" : "manage", sizeof t->workflow);
+    json_object *a = qs_store_action_get (qs_wf_store (t->run.wf), auth->org_id, auth->sub,
+                                          t->dlg.pending.action_id, err);
+    if (!a)
+        return -1;
+    /* the summary carries the monthly price (and an update's before and after) */
+    char price[96] = "";
+    json_object *estimate = qs_json_get (a, "estimate", json_type_object);
+    if (estimate)
+        snprintf (price, sizeof price, " By the hour that is $%.4f.", qs_json_double (estimate, "hourly_cost", 0));
+    t->text = qs_strdupf ("The plan waiting for your confirmation: **%s**.%s\n\nNothing changes until you "
+                          "confirm: reply **yes** to go ahead, **no** to cancel, or say what to change.\n",
+                          qs_json_str (a, "summary", "?"), price);
+    json_object_array_add (t->actions, qs_turn_public_action (a));
+    json_object_put (a);
+    return t->text ? 0 : -1;
+}

@@ -284,8 +284,19 @@ START_TEST (test_route_with_a_pending_plan)
                                "{\"service_type\":\"redis\",\"name\":\"c1\"}").kind, QS_ROUTE_FLOW);
     /* the newer intent service's reading is used */
     ck_assert_int_eq (s_route (&d, "bigger please", "provision_service", "edit_plan", "none", NULL).kind, QS_ROUTE_EDIT);
-    qs_route_t r = s_route (&d, "what does it cost per month?", "get_service_info", "none", "none", NULL);
+    qs_route_t r = s_route (&d, "what are my services?", "get_service_info", "none", "none", NULL);
     ck_assert_int_eq (r.kind, QS_ROUTE_FLOW);
+    /* its price asked: the plan itself, still waiting (the plan is what "it" is while it waits) */
+    ck_assert_int_eq (s_route (&d, "what does it cost per month?", "get_service_info", "none", "none", NULL).kind, QS_ROUTE_PLAN);
+    ck_assert_int_eq (s_route (&d, "what will that cost?", "optimize_costs", NULL, "none", NULL).kind, QS_ROUTE_PLAN);
+    ck_assert_int_eq (s_route (&d, "how much would it cost per month", "get_service_info", NULL, "none", NULL).kind,
+                      QS_ROUTE_PLAN);
+    ck_assert_int_ne (s_route (&d, "how can I reduce my costs?", "optimize_costs", NULL, "none", NULL).kind, QS_ROUTE_PLAN);
+    /* a restart has no price: "how much does it cost?" is the service's */
+    qs_dialogue_t restart = d;
+    snprintf (restart.pending.action_type, 24, "restart_pod");
+    ck_assert_int_ne (s_route (&restart, "and how much does it cost?", "get_service_info", NULL, "none", NULL).kind,
+                      QS_ROUTE_PLAN);
     /* thanks while a plan waits: a reply, the plan still waits */
     r = s_route (&d, "thanks!", "general_question", NULL, "none", NULL);
     ck_assert_int_eq (r.kind, QS_ROUTE_FLOW);

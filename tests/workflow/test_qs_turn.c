@@ -286,6 +286,31 @@ START_TEST (test_social_turns_are_not_questions)
 }
 END_TEST
 
+START_TEST (test_plan_cost_question_keeps_the_plan)
+{
+    json_object *r = s_say (&s_acme, "I need a small redis called price-check");
+    char id[64];
+    snprintf (id, sizeof id, "%s", qs_json_str (qs_json_path (r, "actions.0"), "id", ""));
+    ck_assert_str_eq (qs_json_str (qs_json_path (r, "actions.0"), "status", ""), "pending_confirmation");
+    json_object_put (r);
+    r = s_say (&s_acme, "what will that cost?");
+    ck_assert_str_eq (qs_json_str (r, "intent", ""), "provision_service");
+    ck_assert_str_eq (qs_json_str (qs_json_path (r, "actions.0"), "id", ""), id);      /* the same plan, waiting */
+    ck_assert_str_eq (qs_json_str (qs_json_path (r, "actions.0"), "status", ""), "pending_confirmation");
+    ck_assert_msg (strstr (qs_json_str (r, "message", ""), "price-check") && strstr (qs_json_str (r, "message", ""), "/month"),
+                   "%s", qs_json_str (r, "message", ""));
+    ck_assert_ptr_null (qs_json_path (r, "metadata.optimization"));
+    json_object_put (r);
+    r = s_say (&s_acme, "yes");
+    ck_assert_str_eq (qs_json_str (qs_json_path (r, "actions.0"), "id", ""), id);
+    ck_assert_str_eq (qs_json_str (qs_json_path (r, "actions.0"), "status", ""), "executed");
+    json_object_put (r);
+    json_object *svc = s_service_named (&s_acme, "price-check");
+    ck_assert_ptr_nonnull (svc);
+    json_object_put (svc);
+}
+END_TEST
+
 /*  The position of the first recommendation of a kind other than delete_idle. */
 static int
 s_first_update (json_object *recs)
@@ -470,6 +495,7 @@ s_suite (void)
     tcase_add_test (tc, test_what_about_keeps_the_question);
     tcase_add_test (tc, test_which_are_failing_then_the_first_one);
     tcase_add_test (tc, test_social_turns_are_not_questions);
+    tcase_add_test (tc, test_plan_cost_question_keeps_the_plan);
     tcase_add_test (tc, test_ordinal_over_recommendations);
     tcase_add_test (tc, test_first_one_by_name_and_delete_needs_the_name);
     tcase_add_test (tc, test_forgiving_names);
