@@ -93,8 +93,7 @@ START_TEST (test_all_healthy_and_long_evidence)
     char evidence[600] = "a";                                      /* the cut falls inside a character */
     for (int i = 0; i < 150; i++)
         strcat (evidence, "\xc3\xa9");                              /* é: two bytes each */
-    json_object_put (json_object_array_get_idx (diags, 1));
-    json_object_array_put_idx (diags, 1, s_diag ("down", "oom_killed", evidence));
+    json_object_array_put_idx (diags, 1, s_diag ("down", "oom_killed", evidence));     /* puts the old one */
     text = qs_fleet_answer (svcs, diags, false, &attention);
     const char *line = strstr (text, "1. **y**");
     ck_assert_ptr_nonnull (line);
