@@ -1,5 +1,6 @@
 /*  qs_route - see qs_route.h */
 #include "qs_route.h"
+#include "qs_catalog.h"
 #include "qs_help.h"
 #include "qs_resolve.h"
 #include "qs_util.h"
@@ -153,6 +154,11 @@ qs_route_decide (const qs_dialogue_t *d, const qs_route_in_t *in, qs_route_t *ou
     bool short_msg = s_word_count (msg) <= 7;
     s_set (out, QS_ROUTE_FLOW, intent, "");
 
+    /* "what's the difference between small and medium?": a question, never an edit */
+    if (qs_catalog_asked (msg) && strcmp (fu, "confirm") && strcmp (fu, "cancel")) {
+        s_set (out, QS_ROUTE_FLOW, "general_question", "catalog");
+        return;
+    }
     /* a plan awaits confirmation */
     if (*d->pending.action_id) {
         if (!strcmp (fu, "confirm") || !strcmp (conf, "yes")

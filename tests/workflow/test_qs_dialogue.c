@@ -292,6 +292,11 @@ START_TEST (test_route_with_a_pending_plan)
     ck_assert_int_eq (s_route (&d, "how much would it cost per month", "get_service_info", NULL, "none", NULL).kind,
                       QS_ROUTE_PLAN);
     ck_assert_int_ne (s_route (&d, "how can I reduce my costs?", "optimize_costs", NULL, "none", NULL).kind, QS_ROUTE_PLAN);
+    /* a question about the tiers names tiers but edits nothing */
+    r = s_route (&d, "what's the difference between small and large?", "provision_service", NULL, "none",
+                 "{\"tier\":\"large\"}");
+    ck_assert_int_eq (r.kind, QS_ROUTE_FLOW);
+    ck_assert_str_eq (r.followup, "catalog");
     /* a restart has no price: "how much does it cost?" is the service's */
     qs_dialogue_t restart = d;
     snprintf (restart.pending.action_type, 24, "restart_pod");

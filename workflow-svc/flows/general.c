@@ -3,6 +3,7 @@
     itself is answered by qs_help. */
 #include "qs_flows.h"
 #include "qs_answer.h"
+#include "qs_catalog.h"
 #include "qs_help.h"
 #include "qs_json.h"
 #include "qs_util.h"
@@ -12,12 +13,21 @@
 static int
 s_run (qs_turn_t *t, qs_err_t *err)
 {
-    (void) err;
     if (!strcmp (t->route.followup, "social")) {
         qs_strlcpy (t->workflow, "answer", sizeof t->workflow);
         const char *reply = qs_help_social_answer (qs_help_social (t->message), *t->dlg.clarify.asked != '\0');
         t->text = strdup (reply ? reply : "Anything else I can do?\n");
         qs_dialogue_clarify_clear (&t->dlg);
+        return t->text ? 0 : -1;
+    }
+    if (!strcmp (t->route.followup, "catalog")) {
+        json_object *pricing = NULL;
+        if (qs_platform_pricing (qs_wf_platform (t->run.wf), &t->run.pctx, &pricing, err) != 0)
+            return -1;
+        qs_strlcpy (t->workflow, "answer", sizeof t->workflow);
+        bool plan = !strcmp (t->dlg.pending.action_type, "provision_service");
+        t->text = qs_catalog_tiers (pricing, t->message, plan ? t->dlg.pending.config.tier : NULL);
+        json_object_put (pricing);
         return t->text ? 0 : -1;
     }
     if (qs_help_about_assistant (t->message)) {
