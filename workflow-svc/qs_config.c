@@ -1,5 +1,6 @@
 /*  qs_config - see qs_config.h */
 #include "qs_config.h"
+#include <ctype.h>
 #include "qs_json.h"
 #include "qs_pricing.h"
 #include "qs_util.h"
@@ -120,6 +121,80 @@ s_filled (json_object *filled, const char *field)
 {
     if (filled)
         json_object_array_add (filled, json_object_new_string (field));
+}
+
+/*  A word after "for" that can name a service: not an environment, a size,
+    a time, a place, a type or a pronoun. */
+static bool
+s_purpose_word (const char *w)
+{
+    static const char *const no[] = {
+        "production", "prod", "staging", "stage", "development", "dev", "test", "tests", "testing", "qa",
+        "me", "us", "you", "it", "them", "now", "today", "tomorrow", "later", "free", "cheap", "less",
+        "nano", "micro", "small", "medium", "large", "xlarge", "high", "availability", "backups", "ha",
+        "redis", "rabbitmq", "postgres", "postgresql", "mysql", "mongo", "mongodb", "kafka",
+        "elasticsearch", "cache", "database", "db", "queue", "broker", "cluster", "search", "month",
+        "months", "year", "week", "day", "days", "hour", "hours", "region", "europe", "eu", "asia",
+        "america", "usa", "some", "all", "each", "every", "one", "two", "three", "example", "instance",
+        "please", "thanks", "now", NULL};
+    size_t len = strlen (w);
+    if (len < 3 || len > 20 || isdigit ((unsigned char) w[0]))
+        return false;
+    for (int i = 0; no[i]; i++)
+        if (!strcmp (w, no[i]))
+            return false;
+    return true;
+}
+
+void
+qs_config_purpose_name (const char *message, const char *service_type, char *out, size_t size)
+{
+    static const char *const role[][2] = {
+        {"redis", "cache"}, {"postgresql", "db"}, {"mysql", "db"}, {"mongodb", "db"},
+        {"rabbitmq", "mq"}, {"kafka", "kafka"}, {"elasticsearch", "search"}};
+    const char *suffix = NULL;
+    for (size_t i = 0; i < sizeof role / sizeof role[0]; i++)
+        if (service_type && !strcmp (service_type, role[i][0]))
+            suffix = role[i][1];
+    out[0] = '\0';
+    if (!suffix || !message)
+        return;
+    char words[32][24];
+    int n = 0;
+    for (const char *p = message; *p && n < 32;) {
+        while (*p && !isalnum ((unsigned char) *p))
+            p++;
+        size_t len = 0;
+        for (; isalnum ((unsigned char) *p); p++)
+            if (len + 1 < sizeof words[0])
+                words[n][len++] = (char) tolower ((unsigned char) *p);
+        words[n][len] = '\0';
+        if (len)
+            n++;
+    }
+    static const char *const skip[] = {"the", "my", "our", "a", "an", "this", "that", "new", "their", "your", NULL};
+    for (int i = 0; i + 1 < n; i++) {
+        if (strcmp (words[i], "for"))
+            continue;
+        int k = i + 1;
+        for (int s = 0; k < n && skip[s]; s++)
+            if (!strcmp (words[k], skip[s])) {
+                k++;
+                s = -1;
+            }
+        static const char *const verbs[] = {"storing", "keeping", "holding", "caching", "processing",
+                                            "running", "handling", "serving", "saving", "hosting",
+                                            "managing", "collecting", "buffering", "queuing", NULL};
+        for (int v = 0; k < n && verbs[v]; v++)
+            if (!strcmp (words[k], verbs[v])) {
+                k++;                    /* "for storing invoices": the thing stored */
+                break;
+            }
+        if (k < n && s_purpose_word (words[k])) {
+            snprintf (out, size, "%s-%s", words[k], suffix);
+            return;
+        }
+    }
 }
 
 void

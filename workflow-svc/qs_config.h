@@ -39,6 +39,12 @@ void qs_config_overlay (qs_config_t *dst, const qs_config_t *src);
 /*  True when c gives a setting a plan can change (any field). */
 bool qs_config_any (const qs_config_t *c);
 
+/*  A name from what the service is for ("a redis for sessions" ->
+    sessions-cache, "kafka for clickstream" -> clickstream-kafka, "for the
+    orders team" -> orders-db) into out, or "" when the message says no
+    purpose a name can carry (an environment, a place, a size, a verb). */
+void qs_config_purpose_name (const char *message, const char *service_type, char *out, size_t size);
+
 /*  Fill what a plan needs and the user did not give (name from the type,
     version per type, tier small or the smallest that fits memory_mb per
     pricing (lent, may be NULL), us-east-1, production, HA off, backups on in

@@ -79,6 +79,33 @@ START_TEST (test_config_overlay_and_changes)
 }
 END_TEST
 
+START_TEST (test_purpose_names)
+{
+    const char *cases[][3] = {
+        {"I need a redis for sessions", "redis", "sessions-cache"},
+        {"a new Kafka cluster for clickstream, please", "kafka", "clickstream-kafka"},
+        {"create a postgres database for the orders team", "postgresql", "orders-db"},
+        {"set up a mongodb for storing invoices", "mongodb", "invoices-db"},
+        {"rabbitmq for our billing jobs", "rabbitmq", "billing-mq"},
+        /* no purpose a name can carry: an environment, a verb alone, a size, a time, a type */
+        {"a mysql for staging please", "mysql", ""},
+        {"I need a redis for caching", "redis", ""},
+        {"a small postgres for 3 months", "postgresql", ""},
+        {"elasticsearch for production", "elasticsearch", ""},
+        {"redis for my cache", "redis", ""},
+        {"create a redis", "redis", ""},
+        {"a redis for sessions", "memcached", ""},              /* a type of no suffix */
+    };
+    char out[64];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        qs_config_purpose_name (cases[i][0], cases[i][1], out, sizeof out);
+        ck_assert_msg (!strcmp (out, cases[i][2]), "'%s': '%s', not '%s'", cases[i][0], out, cases[i][2]);
+    }
+    qs_config_purpose_name (NULL, "redis", out, sizeof out);
+    ck_assert_str_eq (out, "");
+}
+END_TEST
+
 START_TEST (test_dialogue_round_trip)
 {
     qs_dialogue_t d, back;
@@ -396,6 +423,7 @@ s_suite (void)
     tcase_add_test (tc, test_forgiving_names);
     tcase_add_test (tc, test_types_pronouns_ordinals_other);
     tcase_add_test (tc, test_environment_counterpart);
+    tcase_add_test (tc, test_purpose_names);
     tcase_add_test (tc, test_answer_among_candidates);
     tcase_add_test (tc, test_route_with_a_pending_plan);
     tcase_add_test (tc, test_route_follow_ups);

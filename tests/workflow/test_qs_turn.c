@@ -311,6 +311,23 @@ START_TEST (test_plan_cost_question_keeps_the_plan)
 }
 END_TEST
 
+START_TEST (test_name_from_the_purpose_never_taken)
+{
+    json_object *r = s_say (&s_acme, "I need a small redis for sessions");
+    ck_assert_str_eq (qs_json_str (qs_json_path (r, "metadata.config"), "name", ""), "sessions-cache");
+    json_object_put (r);
+    r = s_say (&s_acme, "yes");
+    ck_assert_str_eq (qs_json_str (qs_json_path (r, "actions.0"), "status", ""), "executed");
+    json_object_put (r);
+    s_conv[0] = '\0';
+    r = s_say (&s_acme, "another small redis for sessions please");
+    const char *name = qs_json_str (qs_json_path (r, "metadata.config"), "name", "");
+    ck_assert_msg (!strncmp (name, "redis-", 6), "a taken name is not proposed again: %s", name);
+    ck_assert (qs_json_bool (qs_json_path (r, "metadata.validation"), "ok", false));
+    json_object_put (r);
+}
+END_TEST
+
 /*  The position of the first recommendation of a kind other than delete_idle. */
 static int
 s_first_update (json_object *recs)
@@ -496,6 +513,7 @@ s_suite (void)
     tcase_add_test (tc, test_which_are_failing_then_the_first_one);
     tcase_add_test (tc, test_social_turns_are_not_questions);
     tcase_add_test (tc, test_plan_cost_question_keeps_the_plan);
+    tcase_add_test (tc, test_name_from_the_purpose_never_taken);
     tcase_add_test (tc, test_ordinal_over_recommendations);
     tcase_add_test (tc, test_first_one_by_name_and_delete_needs_the_name);
     tcase_add_test (tc, test_forgiving_names);

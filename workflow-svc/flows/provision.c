@@ -139,7 +139,11 @@ s_defaults (json_object *state, void *arg, qs_err_t *err)
     p->missing_type = !qs_config_default_version (p->config.service_type);
     if (p->missing_type)
         return QS_NODE_OK;
-    if (!*p->config.name)
+    /* the earlier plan's name, or one from the purpose; never one already taken */
+    bool taken = false;
+    for (size_t i = 0; p->existing_names && i < json_object_array_length (p->existing_names); i++)
+        taken |= !strcmp (json_object_get_string (json_object_array_get_idx (p->existing_names, i)), p->name_hint);
+    if (!*p->config.name && !taken)
         qs_strlcpy (p->config.name, p->name_hint, sizeof p->config.name);
     json_object *filled = NULL;
     qs_config_defaults (&p->config, p->pricing, &filled);
@@ -390,7 +394,9 @@ s_run (qs_turn_t *t, qs_err_t *err)
     if (t->route.kind == QS_ROUTE_ANSWER)
         given = t->dlg.clarify.given;       /* the answer continues the plan */
     qs_config_overlay (&given, &t->said);
-    return s_plan (t, &given, NULL, err);
+    char purpose[64];
+    qs_config_purpose_name (t->message, given.service_type, purpose, sizeof purpose);
+    return s_plan (t, &given, purpose, err);
 }
 
 /*  "make it large", "call it ledger-db", "in eu-west-1": a revised plan. */
