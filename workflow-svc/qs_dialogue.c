@@ -14,6 +14,7 @@ qs_dialogue_init (qs_dialogue_t *d)
     qs_dialogue_op_read (&d->clarify.op, NULL);
     qs_config_init (&d->last_change.fields);
     qs_dialogue_op_read (&d->last_change.op, NULL);
+    qs_config_init (&d->last_done.before);
 }
 
 static void
@@ -97,6 +98,10 @@ qs_dialogue_from_json (qs_dialogue_t *d, json_object *obj)
     json_object *lc = qs_json_get (obj, "last_change", json_type_object);
     qs_dialogue_op_read (&d->last_change.op, qs_json_get (lc, "operation", json_type_object));
     s_config_field (&d->last_change.fields, lc, "fields");
+    json_object *done = qs_json_get (obj, "last_done", json_type_object);
+    s_copy (d->last_done.service_id, sizeof d->last_done.service_id, done, "service_id");
+    s_copy (d->last_done.service_name, sizeof d->last_done.service_name, done, "service_name");
+    s_config_field (&d->last_done.before, done, "before");
 }
 
 static json_object *
@@ -176,6 +181,13 @@ qs_dialogue_to_json (const qs_dialogue_t *d)
             json_object_object_add (lc, "operation", qs_dialogue_op_json (&d->last_change.op));
         json_object_object_add (lc, "fields", qs_config_to_json (&d->last_change.fields, true));
         json_object_object_add (o, "last_change", lc);
+    }
+    if (*d->last_done.service_id) {
+        json_object *done = json_object_new_object ();
+        qs_json_add_str (done, "service_id", d->last_done.service_id);
+        qs_json_add_str (done, "service_name", d->last_done.service_name);
+        json_object_object_add (done, "before", qs_config_to_json (&d->last_done.before, true));
+        json_object_object_add (o, "last_done", done);
     }
     return o;
 }

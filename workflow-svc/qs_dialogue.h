@@ -76,6 +76,14 @@ typedef struct {
     qs_config_t fields;         /* the settings it states */
 } qs_dlg_change_t;
 
+/*  The last change made from this conversation (an executed update_service)
+    and what it replaced, so "undo that" can offer the way back. */
+typedef struct {
+    char service_id[64];        /* "" = none */
+    char service_name[64];
+    qs_config_t before;         /* the fields the change set, as they were */
+} qs_dlg_done_t;
+
 typedef struct {
     qs_dlg_service_t subject[QS_DLG_SUBJECTS];   /* most recent LAST */
     int nsubject;
@@ -86,6 +94,7 @@ typedef struct {
     int nlist;
     qs_dlg_clarify_t clarify;
     qs_dlg_change_t last_change;
+    qs_dlg_done_t last_done;
 } qs_dialogue_t;
 
 /*  An empty state. */

@@ -78,6 +78,10 @@ static const char *const s_connect[] = {"connect", "connection", "uri", "host", 
                                         "credentials", "string", NULL};
 static const char *const s_cost[] = {"cost", "costs", "price", "pay", "expensive", "spend",
                                      "bill", "charge", NULL};
+/*  The last change taken back ("undo that", "put it back"). */
+static const char *const s_undo[] = {"undo", "revert", "roll back", "rollback", "roll it back",
+                                     "put it back", "change it back", "set it back", "go back",
+                                     "as it was", "reverse that", NULL};
 /*  A price asked ("what will that cost?", "how much would that be per month?"). */
 static const char *const s_price[] = {"cost", "costs", "price", "pay", "expensive", "charge",
                                       "how much would", "how much will", "how much is", "how much for",
@@ -204,6 +208,12 @@ qs_route_decide (const qs_dialogue_t *d, const qs_route_in_t *in, qs_route_t *ou
     /* "thanks", "ok", "bye", or "yes" / "no" with nothing to confirm: no request at all */
     if (qs_help_social (msg) != QS_SOCIAL_NONE) {
         s_set (out, QS_ROUTE_FLOW, "general_question", "social");
+        return;
+    }
+    /* "undo that": the last change made here, the other way (no plan waits) */
+    if (!*d->pending.action_id && *d->last_done.service_id && short_msg && s_any (msg, s_undo)
+        && !in->names_service) {
+        s_set (out, QS_ROUTE_FLOW, "manage_service", "undo");
         return;
     }
     /* an open question: its answer continues the request that asked */

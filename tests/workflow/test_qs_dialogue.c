@@ -132,6 +132,9 @@ START_TEST (test_dialogue_round_trip)
     snprintf (d.last_change.op.op, sizeof d.last_change.op.op, "scale");
     d.last_change.op.replicas = 2;
     d.last_change.fields.replicas = 2;
+    snprintf (d.last_done.service_id, sizeof d.last_done.service_id, "s1");
+    snprintf (d.last_done.service_name, sizeof d.last_done.service_name, "billing-db");
+    snprintf (d.last_done.before.tier, sizeof d.last_done.before.tier, "small");
     json_object *stored = qs_dialogue_to_json (&d);
     qs_dialogue_from_json (&back, stored);
     ck_assert_mem_eq (&back, &d, sizeof d);
@@ -324,6 +327,17 @@ START_TEST (test_route_with_a_pending_plan)
                  "{\"tier\":\"large\"}");
     ck_assert_int_eq (r.kind, QS_ROUTE_FLOW);
     ck_assert_str_eq (r.followup, "catalog");
+    /* "undo" takes back a change made here, never a plan that waits */
+    snprintf (d.last_done.service_id, sizeof d.last_done.service_id, "s1");
+    ck_assert_str_ne (s_route (&d, "undo that", "manage_service", NULL, "none", NULL).followup, "undo");
+    d.last_done.service_id[0] = '\0';
+    qs_dialogue_t undo;
+    qs_dialogue_init (&undo);
+    ck_assert_str_ne (s_route (&undo, "undo that", "manage_service", NULL, "none", NULL).followup, "undo");
+    snprintf (undo.last_done.service_id, sizeof undo.last_done.service_id, "s1");
+    r = s_route (&undo, "please put it back", "general_question", NULL, "none", NULL);
+    ck_assert_str_eq (r.intent, "manage_service");
+    ck_assert_str_eq (r.followup, "undo");
     /* a restart has no price: "how much does it cost?" is the service's */
     qs_dialogue_t restart = d;
     snprintf (restart.pending.action_type, 24, "restart_pod");

@@ -286,6 +286,30 @@ START_TEST (test_what_about_offers_the_same_change)
 }
 END_TEST
 
+START_TEST (test_undo_offers_the_way_back)
+{
+    char id[64];
+    json_object *r = s_proposed (&s_member, "scale acme-jobs to 3 replicas", "update_service", id, sizeof id);
+    json_object_put (r);
+    r = s_say (&s_member, "yes");
+    json_object_put (r);
+    json_object *svc = s_service (&s_member, "svc-acme-jobs");
+    ck_assert_int_eq (qs_json_int (svc, "replicas", 0), 3);
+    json_object_put (svc);
+    /* the way back is a plan like any other: nothing changes before the yes */
+    r = s_proposed (&s_member, "undo that", "update_service", id, sizeof id);
+    ck_assert_str_eq (qs_json_str (qs_json_path (r, "actions.0"), "service_id", ""), "svc-acme-jobs");
+    ck_assert_int_eq (qs_json_int (qs_json_path (r, "actions.0.change.after"), "replicas", 0), 1);
+    json_object_put (r);
+    ck_assert_int_eq (turn_world_requests (s_w, "PATCH", SVC, NULL), 1);
+    r = s_say (&s_member, "yes");
+    json_object_put (r);
+    svc = s_service (&s_member, "svc-acme-jobs");
+    ck_assert_int_eq (qs_json_int (svc, "replicas", 0), 1);
+    json_object_put (svc);
+}
+END_TEST
+
 START_TEST (test_restart_the_failing_pod)
 {
     char id[64];
@@ -502,6 +526,7 @@ s_suite (void)
     tcase_add_test (tc, test_pending_change_is_editable);
     tcase_add_test (tc, test_corrections_revise_rather_than_cancel);
     tcase_add_test (tc, test_what_about_offers_the_same_change);
+    tcase_add_test (tc, test_undo_offers_the_way_back);
     tcase_add_test (tc, test_restart_the_failing_pod);
     tcase_add_test (tc, test_ambiguous_target_asks_then_continues);
     tcase_add_test (tc, test_diagnosis_fixes_are_the_same_actions);

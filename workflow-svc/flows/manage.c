@@ -309,6 +309,16 @@ s_run (qs_turn_t *t, qs_err_t *err)
         return s_run_recommendation (t, err);
     qs_config_t base;
     qs_config_init (&base);
+    if (!strcmp (t->route.followup, "undo")) {
+        /* the way back is a change like any other: planned, priced, confirmed */
+        qs_dlg_done_t done = t->dlg.last_done;
+        qs_dlg_op_t none;
+        qs_dialogue_op_read (&none, NULL);
+        char *intro = qs_strdupf ("To undo the last change to **%s**: ", done.service_name);
+        int rc = intro ? s_plan (t, done.service_id, &none, &done.before, intro, err) : -1;
+        free (intro);
+        return rc;
+    }
     s_said_fields (t, &base);
     const qs_dlg_pending_t *pd = &t->dlg.pending;
     int n = s_bare_number (t->message);
@@ -374,6 +384,13 @@ s_decided (qs_turn_t *t, json_object *action, void *state, const char *decision)
 {
     manage_t *m = state;
     t->text = qs_answer_action (action, m->head.error, NULL, decision);
+    if (m->executed && !strcmp (m->c.type, "update_service")) {
+        qs_dlg_done_t *done = &t->dlg.last_done;           /* what "undo that" takes back */
+        qs_strlcpy (done->service_id, m->c.service_id, sizeof done->service_id);
+        qs_strlcpy (done->service_name, qs_json_str (m->service, "name", m->c.service_name), sizeof done->service_name);
+        qs_config_init (&done->before);
+        qs_config_read (&done->before, qs_json_get (m->c.change, "before", json_type_object));
+    }
     qs_turn_set (&t->out.change, json_object_get (m->c.change));
     json_object *svc = m->service;
     char *more = NULL;
