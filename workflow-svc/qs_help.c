@@ -125,8 +125,10 @@ qs_help_social (const char *message)
 }
 
 const char *
-qs_help_social_answer (qs_help_social_t kind, bool question_open)
+qs_help_social_answer (qs_help_social_t kind, bool question_open, bool plan_waiting)
 {
+    if (plan_waiting && kind != QS_SOCIAL_NONE)
+        return "The plan above is still waiting: reply **yes** to go ahead or **no** to cancel it.\n";
     switch (kind) {
     case QS_SOCIAL_YES:
         return "Nothing in this conversation is waiting for a confirmation. Tell me what you would like "

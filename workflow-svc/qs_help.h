@@ -24,10 +24,10 @@ typedef enum {
 } qs_help_social_t;
 qs_help_social_t qs_help_social (const char *message);
 
-/*  The reply to such a message when nothing awaits a confirmation
-    (question_open: a clarifying question was open and is dropped). Lent,
-    static text; NULL for NONE. */
-const char *qs_help_social_answer (qs_help_social_t kind, bool question_open);
+/*  The reply to such a message (question_open: a clarifying question was
+    open and is dropped; plan_waiting: a plan still awaits its yes or no,
+    which the reply recalls). Lent, static text; NULL for NONE. */
+const char *qs_help_social_answer (qs_help_social_t kind, bool question_open, bool plan_waiting);
 
 /*  The answer (the caller's, Markdown): services (lent, may be NULL) name
     the examples, auth (lent) the role's limits. NULL on allocation failure. */

@@ -44,9 +44,11 @@ START_TEST (test_social_messages)
         ck_assert_msg (qs_help_social (cases[i].text) == cases[i].kind, "'%s': %d, not %d", cases[i].text,
                        (int) qs_help_social (cases[i].text), (int) cases[i].kind);
     ck_assert (qs_help_social (NULL) == QS_SOCIAL_NONE);
-    ck_assert_ptr_null (qs_help_social_answer (QS_SOCIAL_NONE, false));
-    ck_assert (strstr (qs_help_social_answer (QS_SOCIAL_YES, false), "Nothing"));
-    ck_assert (strcmp (qs_help_social_answer (QS_SOCIAL_NO, true), qs_help_social_answer (QS_SOCIAL_NO, false)));
+    ck_assert_ptr_null (qs_help_social_answer (QS_SOCIAL_NONE, false, false));
+    ck_assert_ptr_null (qs_help_social_answer (QS_SOCIAL_NONE, false, true));
+    ck_assert (strstr (qs_help_social_answer (QS_SOCIAL_YES, false, false), "Nothing"));
+    ck_assert (strcmp (qs_help_social_answer (QS_SOCIAL_NO, true, false), qs_help_social_answer (QS_SOCIAL_NO, false, false)));
+    ck_assert (strstr (qs_help_social_answer (QS_SOCIAL_THANKS, false, true), "still waiting"));
 }
 END_TEST
 

@@ -15,7 +15,8 @@ s_run (qs_turn_t *t, qs_err_t *err)
 {
     if (!strcmp (t->route.followup, "social")) {
         qs_strlcpy (t->workflow, "answer", sizeof t->workflow);
-        const char *reply = qs_help_social_answer (qs_help_social (t->message), *t->dlg.clarify.asked != '\0');
+        const char *reply = qs_help_social_answer (qs_help_social (t->message), *t->dlg.clarify.asked != '\0',
+                                                   *t->dlg.pending.action_id != '\0');
         t->text = strdup (reply ? reply : "Anything else I can do?\n");
         qs_dialogue_clarify_clear (&t->dlg);
         return t->text ? 0 : -1;
