@@ -15,6 +15,7 @@ qs_dialogue_init (qs_dialogue_t *d)
     qs_config_init (&d->last_change.fields);
     qs_dialogue_op_read (&d->last_change.op, NULL);
     qs_config_init (&d->last_done.before);
+    qs_config_init (&d->last_plan);
 }
 
 static void
@@ -102,6 +103,7 @@ qs_dialogue_from_json (qs_dialogue_t *d, json_object *obj)
     s_copy (d->last_done.service_id, sizeof d->last_done.service_id, done, "service_id");
     s_copy (d->last_done.service_name, sizeof d->last_done.service_name, done, "service_name");
     s_config_field (&d->last_done.before, done, "before");
+    s_config_field (&d->last_plan, obj, "last_plan");
 }
 
 static json_object *
@@ -189,6 +191,8 @@ qs_dialogue_to_json (const qs_dialogue_t *d)
         json_object_object_add (done, "before", qs_config_to_json (&d->last_done.before, true));
         json_object_object_add (o, "last_done", done);
     }
+    if (qs_config_any (&d->last_plan))
+        json_object_object_add (o, "last_plan", qs_config_to_json (&d->last_plan, true));
     return o;
 }
 

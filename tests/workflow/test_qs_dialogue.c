@@ -135,6 +135,8 @@ START_TEST (test_dialogue_round_trip)
     snprintf (d.last_done.service_id, sizeof d.last_done.service_id, "s1");
     snprintf (d.last_done.service_name, sizeof d.last_done.service_name, "billing-db");
     snprintf (d.last_done.before.tier, sizeof d.last_done.before.tier, "small");
+    snprintf (d.last_plan.service_type, sizeof d.last_plan.service_type, "redis");
+    d.last_plan.ha = 1;
     json_object *stored = qs_dialogue_to_json (&d);
     qs_dialogue_from_json (&back, stored);
     ck_assert_mem_eq (&back, &d, sizeof d);

@@ -328,6 +328,26 @@ START_TEST (test_name_from_the_purpose_never_taken)
 }
 END_TEST
 
+START_TEST (test_two_asked_one_at_a_time_then_another)
+{
+    json_object *r = s_say (&s_acme, "we need two small redis caches, one for carts and one for queues");
+    ck_assert_str_eq (qs_json_str (qs_json_path (r, "metadata.config"), "name", ""), "carts-cache");
+    ck_assert_msg (strstr (qs_json_str (r, "message", ""), "You asked for 2"), "%s", qs_json_str (r, "message", ""));
+    json_object_put (r);
+    r = s_say (&s_acme, "yes");
+    json_object_put (r);
+    /* "another one": the last plan's settings, the purpose's name */
+    r = s_say (&s_acme, "and another one for tokens");
+    ck_assert_str_eq (qs_json_str (r, "intent", ""), "provision_service");
+    json_object *config = qs_json_path (r, "metadata.config");
+    ck_assert_str_eq (qs_json_str (config, "service_type", ""), "redis");
+    ck_assert_str_eq (qs_json_str (config, "tier", ""), "small");
+    ck_assert_str_eq (qs_json_str (config, "name", ""), "tokens-cache");
+    ck_assert_str_eq (qs_json_str (qs_json_path (r, "actions.0"), "status", ""), "pending_confirmation");
+    json_object_put (r);
+}
+END_TEST
+
 /*  The position of the first recommendation of a kind other than delete_idle. */
 static int
 s_first_update (json_object *recs)
@@ -514,6 +534,7 @@ s_suite (void)
     tcase_add_test (tc, test_social_turns_are_not_questions);
     tcase_add_test (tc, test_plan_cost_question_keeps_the_plan);
     tcase_add_test (tc, test_name_from_the_purpose_never_taken);
+    tcase_add_test (tc, test_two_asked_one_at_a_time_then_another);
     tcase_add_test (tc, test_ordinal_over_recommendations);
     tcase_add_test (tc, test_first_one_by_name_and_delete_needs_the_name);
     tcase_add_test (tc, test_forgiving_names);

@@ -373,6 +373,7 @@ s_plan (qs_turn_t *t, const qs_config_t *given, const char *name_hint, qs_err_t 
                 qs_turn_set (&t->out.estimate, s_estimate_json (&p));
         }
         if (p.head.action && rc == QS_RUN_INTERRUPTED) {
+            t->dlg.last_plan = *given;
             qs_dlg_pending_t *pd = &t->dlg.pending;
             qs_dialogue_pending_clear (&t->dlg);
             qs_strlcpy (pd->action_id, qs_json_str (p.head.action, "id", ""), sizeof pd->action_id);
@@ -386,6 +387,40 @@ s_plan (qs_turn_t *t, const qs_config_t *given, const char *name_hint, qs_err_t 
     return rc == QS_RUN_FAILED ? -1 : 0;
 }
 
+/*  "and another one", "one more", "the same again": like the last plan. */
+static bool
+s_another (const char *message)
+{
+    static const char *const cues[] = {"another", "one more", "same again", "the same one", "a second one", NULL};
+    for (int i = 0; cues[i]; i++)
+        if (strcasestr (message, cues[i]))
+            return true;
+    return false;
+}
+
+/*  "two redis caches", "3 databases": how many services the request asks
+    for (1 when it does not say). */
+static int
+s_how_many (const char *message)
+{
+    static const char *const counts[] = {"two", "three", "four", "five", "couple", NULL};
+    static const char *const plural[] = {"caches", "databases", "dbs", "queues", "brokers", "clusters",
+                                         "instances", "services", "ones", NULL};
+    bool many = false;
+    for (int i = 0; plural[i] && !many; i++)
+        many = strcasestr (message, plural[i]) != NULL;
+    if (!many)
+        return 1;
+    for (int i = 0; counts[i]; i++)
+        if (strcasestr (message, counts[i]))
+            return i < 4 ? i + 2 : 2;
+    for (const char *p = message; *p; p++)
+        if (isdigit ((unsigned char) *p) && (p == message || !isalnum ((unsigned char) p[-1]))
+            && atoi (p) > 1 && atoi (p) < 20)
+            return atoi (p);
+    return 1;
+}
+
 static int
 s_run (qs_turn_t *t, qs_err_t *err)
 {
@@ -393,10 +428,25 @@ s_run (qs_turn_t *t, qs_err_t *err)
     qs_config_init (&given);
     if (t->route.kind == QS_ROUTE_ANSWER)
         given = t->dlg.clarify.given;       /* the answer continues the plan */
+    else if (!*t->said.service_type && s_another (t->message) && *t->dlg.last_plan.service_type) {
+        given = t->dlg.last_plan;           /* "and another one for jobs": the last plan, another name */
+        given.name[0] = '\0';
+    }
     qs_config_overlay (&given, &t->said);
     char purpose[64];
     qs_config_purpose_name (t->message, given.service_type, purpose, sizeof purpose);
-    return s_plan (t, &given, purpose, err);
+    if (s_plan (t, &given, purpose, err) != 0)
+        return -1;
+    int many = s_how_many (t->message);
+    if (many > 1 && *t->dlg.pending.action_id) {
+        char *more = qs_strdupf ("%s\nYou asked for %d: I plan one service at a time. This is the first; once it is "
+                                 "decided, say *\"and another one for ...\"* for the next.\n", t->text ? t->text : "", many);
+        if (more) {
+            free (t->text);
+            t->text = more;
+        }
+    }
+    return 0;
 }
 
 /*  "make it large", "call it ledger-db", "in eu-west-1": a revised plan. */
