@@ -1,6 +1,7 @@
 /*  qs_kb_bm25 - inverted index + BM25 (k1 = 1.2, b = 0.75). */
 #include "qs_kb_bm25.h"
 #include "qs_kb_text.h"
+#include "qs_util.h"
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
@@ -281,19 +282,54 @@ qs_kb_bm25_known (const qs_kb_bm25_t *self, const char *term, size_t len)
 typedef struct {
     const qs_kb_bm25_t *self;
     int64_t ids[64];
+    float weight[64];       /* 1, or less for a term read through a typo */
     int n;
 } s_query_t;
+
+/*  A term of the index a misspelt query word stands for ("memroy",
+    "autovacum", "postgress"): the same first letter, within one edit (two
+    from 6 letters: a swap of two letters is two), the commonest of the
+    closest; -1 when none. Words under 5 letters are never guessed: too many
+    are one edit apart. */
+static int64_t
+s_nearest (const qs_kb_bm25_t *self, const char *tok, size_t len)
+{
+    if (len < 5 || len > 40)
+        return -1;
+    char word[48];
+    memcpy (word, tok, len);
+    word[len] = '\0';
+    int max = len >= 6 ? 2 : 1, best_d = max + 1;
+    int64_t best = -1;
+    for (uint32_t i = 0; i < self->n_terms; i++) {
+        const s_term_t *t = &self->terms[i];
+        if (t->df == 0 || t->text[0] != word[0] || t->len + 2 < len || t->len > len + 2)
+            continue;
+        int d = qs_edit_distance (word, t->text, max);
+        if (d < best_d || (d == best_d && best >= 0 && t->df > self->terms[best].df)) {
+            best_d = d;
+            best = i;
+        }
+    }
+    return best;
+}
 
 static int
 s_query_term (const char *tok, size_t len, void *arg)
 {
     s_query_t *q = arg;
+    float weight = 1.0f;
     int64_t id = s_find (q->self, tok, len, NULL);
+    if (id < 0 || q->self->terms[id].df == 0) {
+        id = s_nearest (q->self, tok, len);
+        weight = 0.7f;              /* a guess counts less than the word itself */
+    }
     if (id < 0)
         return 0;
     for (int i = 0; i < q->n; i++)
         if (q->ids[i] == id)
             return 0;
+    q->weight[q->n] = weight;
     q->ids[q->n++] = id;
     return q->n == 64;
 }
@@ -337,7 +373,7 @@ qs_kb_bm25_search (const qs_kb_bm25_t *self, const char *query,
         const s_term_t *t = &self->terms[q.ids[i]];
         if (t->df == 0)
             continue;
-        float idf = s_idf (self->n_alive, t->df);
+        float idf = s_idf (self->n_alive, t->df) * q.weight[i];
         for (uint32_t p = 0; p < t->n_post; p++) {
             uint32_t c = t->post[p].chunk;
             const s_chunk_t *ch = &self->chunks[c];

@@ -1,5 +1,6 @@
 #include "../qs_test.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "qs_kb_bm25.h"
 
@@ -34,6 +35,30 @@ START_TEST (test_ranking)
     qs_kb_bm25_destroy (&b);
     ck_assert_ptr_null (b);
     qs_kb_bm25_destroy (NULL);
+}
+END_TEST
+
+START_TEST (test_misspelt_words)
+{
+    qs_kb_bm25_t *b = s_index ();
+    qs_kb_scored_t out[4];
+    /* one edit, a swap of two letters, two edits in a long word */
+    const char *typos[][2] = {{"pgbouncr", "1"}, {"memroy eviction", "0"}, {"partitoins", "2"},
+                              {"maxmemroy", "0"}, {"conections pooling", "1"}};
+    for (size_t i = 0; i < sizeof typos / sizeof typos[0]; i++) {
+        int n = qs_kb_bm25_search (b, typos[i][0], NULL, NULL, out, 4);
+        ck_assert_msg (n >= 1 && out[0].chunk == (uint32_t) atoi (typos[i][1]), "'%s'", typos[i][0]);
+    }
+    /* the word itself beats a guess; short words and other first letters are never guessed */
+    int n = qs_kb_bm25_search (b, "eviction", NULL, NULL, out, 4);
+    float exact = out[0].score;
+    n = qs_kb_bm25_search (b, "evicton", NULL, NULL, out, 4);
+    ck_assert_int_eq (n, 1);
+    ck_assert (out[0].score < exact);
+    ck_assert_int_eq (qs_kb_bm25_search (b, "leg", NULL, NULL, out, 4), 0);
+    ck_assert_int_eq (qs_kb_bm25_search (b, "xafka", NULL, NULL, out, 4), 0);
+    ck_assert_int_eq (qs_kb_bm25_search (b, "weather tomorrow", NULL, NULL, out, 4), 0);
+    qs_kb_bm25_destroy (&b);
 }
 END_TEST
 
@@ -99,6 +124,7 @@ s_suite (void)
     Suite *s = suite_create ("qs_kb_bm25");
     TCase *tc = tcase_create ("core");
     tcase_add_test (tc, test_ranking);
+    tcase_add_test (tc, test_misspelt_words);
     tcase_add_test (tc, test_max_results);
     tcase_add_test (tc, test_filter_and_remove);
     tcase_add_test (tc, test_many_terms_grow);
