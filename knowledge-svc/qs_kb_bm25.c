@@ -20,7 +20,10 @@ typedef struct {
     uint32_t df;
     s_posting_t *post;
     uint32_t n_post, cap_post;
+    uint32_t next_like;     /* the next term of its first letter and length, id + 1; 0 = none */
 } s_term_t;
+
+#define S_LIKE_LEN 42       /* longer terms share the last list */
 
 typedef struct {
     uint32_t len;           /* tokens */
@@ -39,6 +42,7 @@ struct _qs_kb_bm25_t {
     uint32_t n_alive;
     double total_len;
     size_t bytes;
+    uint32_t like[256][S_LIKE_LEN + 1];     /* heads of the next_like lists: typo guesses scan one */
 };
 
 qs_kb_bm25_t *
@@ -145,6 +149,9 @@ s_intern (qs_kb_bm25_t *self, const char *term, size_t len)
     t->len = (uint32_t) len;
     self->bytes += len + 1;
     self->slots[slot] = self->n_terms + 1;
+    uint32_t *head = &self->like[(unsigned char) term[0]][len < S_LIKE_LEN ? len : S_LIKE_LEN];
+    t->next_like = *head;
+    *head = self->n_terms + 1;
     return self->n_terms++;
 }
 
@@ -284,6 +291,7 @@ typedef struct {
     int64_t ids[64];
     float weight[64];       /* 1, or less for a term read through a typo */
     int n;
+    int guesses;            /* typo guesses made: a long query (a log excerpt) is not all typos */
 } s_query_t;
 
 /*  A term of the index a misspelt query word stands for ("memroy",
@@ -296,21 +304,25 @@ s_nearest (const qs_kb_bm25_t *self, const char *tok, size_t len)
 {
     if (len < 5 || len > 40)
         return -1;
+    for (size_t i = 0; i < len; i++)
+        if (tok[i] >= '0' && tok[i] <= '9')
+            return -1;              /* ids, versions, hex: never a misspelt word */
     char word[48];
     memcpy (word, tok, len);
     word[len] = '\0';
     int max = len >= 6 ? 2 : 1, best_d = max + 1;
     int64_t best = -1;
-    for (uint32_t i = 0; i < self->n_terms; i++) {
-        const s_term_t *t = &self->terms[i];
-        if (t->df == 0 || t->text[0] != word[0] || t->len + 2 < len || t->len > len + 2)
-            continue;
-        int d = qs_edit_distance (word, t->text, max);
-        if (d < best_d || (d == best_d && best >= 0 && t->df > self->terms[best].df)) {
-            best_d = d;
-            best = i;
+    for (size_t l = len - 2; l <= len + 2 && l <= S_LIKE_LEN; l++)
+        for (uint32_t id = self->like[(unsigned char) word[0]][l]; id; id = self->terms[id - 1].next_like) {
+            const s_term_t *t = &self->terms[id - 1];
+            if (t->df == 0)
+                continue;
+            int d = qs_edit_distance (word, t->text, max);
+            if (d < best_d || (d == best_d && best >= 0 && t->df > self->terms[best].df)) {
+                best_d = d;
+                best = id - 1;
+            }
         }
-    }
     return best;
 }
 
@@ -320,10 +332,13 @@ s_query_term (const char *tok, size_t len, void *arg)
     s_query_t *q = arg;
     float weight = 1.0f;
     int64_t id = s_find (q->self, tok, len, NULL);
-    if (id < 0 || q->self->terms[id].df == 0) {
+    if ((id < 0 || q->self->terms[id].df == 0) && q->guesses < 4) {
+        q->guesses++;
         id = s_nearest (q->self, tok, len);
         weight = 0.7f;              /* a guess counts less than the word itself */
     }
+    else if (id >= 0 && q->self->terms[id].df == 0)
+        id = -1;
     if (id < 0)
         return 0;
     for (int i = 0; i < q->n; i++)
