@@ -365,7 +365,8 @@ qs_answer_optimize (json_object *reco)
 
 /*  Words a question carries that say nothing of its topic. */
 static const char *const s_no_topic[] = {
-    "about", "after", "again", "also", "and", "any", "are", "best", "can", "could", "did", "does",
+    "am", "an", "as", "at", "be", "by", "do", "go", "if", "in", "is", "it", "me", "my", "no", "of", "ok",
+    "on", "or", "so", "to", "up", "us", "we", "about", "after", "again", "also", "and", "any", "are", "best", "can", "could", "did", "does",
     "doing", "done", "explain", "for", "from", "get", "getting", "give", "have", "help", "how",
     "into", "know", "like", "mean", "need", "not", "our", "please", "quickspin", "service",
     "services", "should", "show", "tell", "than", "that", "the", "their", "then", "there", "these",
@@ -410,7 +411,7 @@ qs_answer_grounded (const char *question, json_object *result)
     int words = 0, found = 0;
     char w[48];
     for (const char *p = question ? question : ""; s_word (&p, w, sizeof w);) {
-        bool skip = strlen (w) < 3 || isdigit ((unsigned char) w[0]);
+        bool skip = strlen (w) < 2 || isdigit ((unsigned char) w[0]);
         for (int i = 0; !skip && s_no_topic[i]; i++)
             skip = !strcmp (w, s_no_topic[i]);
         if (skip)
@@ -419,8 +420,9 @@ qs_answer_grounded (const char *question, json_object *result)
         found += s_text_has (text, w);
     }
     //  a word of the question may be the passage's topic without being in it;
-    //  a third of them is the least a real answer shares with the question
-    return words == 0 || found * 3 >= words;
+    //  a third of them is the least a real answer shares with the question,
+    //  and a question of no topic word has nothing a page could answer
+    return words > 0 && found * 3 >= words;
 }
 
 char *

@@ -52,7 +52,7 @@ char *qs_answer_optimize (json_object *reco);
 /*  True when a knowledge result (lent) answers the question: at least a
     third of the question's topic words (not "how", "what", "service") are
     in its title, topic, category or snippet, as words or by their first five
-    or six letters (a typo, another form). A question of no topic word passes.
+    or six letters (a typo, another form). A question of no topic word fails.
     The general flow drops the results when the best one fails: it says it
     has no page rather than quote one about something else. */
 bool qs_answer_grounded (const char *question, json_object *result);

@@ -22,7 +22,7 @@ static const char *const s_filler[] = {
     "quickspin", "ai", "really", "should", "so", "sort", "start", "started", "stuff",
     "support", "tell", "thanks", "the", "there", "these", "things", "this", "to", "type",
     "types", "us", "use", "we", "what", "whats", "which", "who", "with", "work", "would",
-    "here", "skills", "options", "doing", "need", "want", "try", NULL
+    "here", "skills", "options", "doing", "need", "want", "try", "then", "am", NULL
 };
 
 static bool
@@ -64,7 +64,7 @@ qs_help_about_assistant (const char *message)
 {
     char word[32];
     int words = 0, rc;
-    bool cue = false;
+    bool cue = false, i = false, can = false, act = false;
     const char *p = message;
     while ((rc = s_next_word (&p, word, sizeof word)) == 1) {
         if (++words > 14)
@@ -73,8 +73,12 @@ qs_help_about_assistant (const char *message)
             cue = true;
         else if (!s_in (word, s_filler))
             return false;
+        i |= !strcmp (word, "i");
+        can |= !strcmp (word, "can") || !strcmp (word, "able") || !strcmp (word, "could");
+        act |= !strcmp (word, "do") || !strcmp (word, "ask");
     }
-    return rc == 0 && cue;
+    //  "what can I do?": the same question from the user's side
+    return rc == 0 && (cue || (i && can && act));
 }
 
 /*  Words of a message that only acknowledges, agrees, declines, thanks or

@@ -12,6 +12,7 @@ START_TEST (test_about_the_assistant)
         "What can you do?", "help", "Hi!", "hello there", "how can you help me?",
         "what are your capabilities", "Who are you?", "what else can you do for us",
         "what kind of things can I ask you?", "tell me about yourself", "What's this assistant for?",
+        "ok then, what can I do?", "what am I able to do here",
     };
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
         ck_assert_msg (qs_help_about_assistant (yes[i]), "'%s' is about the assistant", yes[i]);
@@ -19,6 +20,7 @@ START_TEST (test_about_the_assistant)
         "what can you tell me about connection pooling?", "can you help me with my redis?",
         "help me create a postgres database", "how do I connect to acme-main-db?",
         "what is this error: OOMKilled", "thanks", "can you do it?", "what can you do with kafka?",
+        "what can I do about the OOM kills?", "can I do that",
         "", "qu'est-ce que tu sais faire ?",
         "you you you you you you you you you you you you you you you you",
     };
