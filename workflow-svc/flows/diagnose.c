@@ -8,7 +8,9 @@
     runs nothing). Findings come from real Kubernetes and platform data
     (qs_diagnose); a fix the user can run is proposed, never run unasked,
     as the same action a direct request makes (qs_manage: update_service,
-    restart_pod). */
+    restart_pod). A question about several services ("which ones are
+    failing?") reads each one's Kubernetes state instead and lists the ones
+    needing attention (qs_fleet). */
 #include "qs_flows.h"
 #include "qs_fleet.h"
 #include "qs_resolve.h"

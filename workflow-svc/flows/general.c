@@ -1,6 +1,8 @@
 /*  general - a question for the knowledge base: the best passages of the
-    org's and the shared documents, cited; a question about the assistant
-    itself is answered by qs_help. */
+    org's and the shared documents, cited when the best one is about the
+    question (qs_answer_grounded); a question about the assistant itself,
+    "thanks" or "yes" with nothing to confirm are answered by qs_help, a
+    question about the tiers from the pricing by qs_catalog. */
 #include "qs_flows.h"
 #include "qs_answer.h"
 #include "qs_catalog.h"
