@@ -319,6 +319,13 @@ START_TEST (test_name_from_the_purpose_never_taken)
     r = s_say (&s_acme, "yes");
     ck_assert_str_eq (qs_json_str (qs_json_path (r, "actions.0"), "status", ""), "executed");
     json_object_put (r);
+    /* just created (starting, or already running here): no knowledge page about a failure */
+    r = s_say (&s_acme, "is it healthy?");
+    const char *code = qs_json_str (qs_json_path (r, "metadata.diagnosis.findings.0"), "code", "");
+    ck_assert_msg (!strcmp (code, "starting") || !strcmp (code, "healthy"), "%s", code);
+    json_object *sources = qs_json_path (r, "metadata.sources");
+    ck_assert (!sources || json_object_array_length (sources) == 0);
+    json_object_put (r);
     s_conv[0] = '\0';
     r = s_say (&s_acme, "another small redis for sessions please");
     const char *name = qs_json_str (qs_json_path (r, "metadata.config"), "name", "");

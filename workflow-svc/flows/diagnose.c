@@ -201,7 +201,7 @@ s_knowledge (json_object *state, void *arg, qs_err_t *err)
     (void) err; (void) state;
     qs_wf_run_t *run = arg;
     diag_t *d = run->flow;
-    if (!strcmp (s_top_code (d), "healthy"))
+    if (!strcmp (s_top_code (d), "healthy") || !strcmp (s_top_code (d), "starting"))
         return QS_NODE_OK;              /* nothing to explain: no passage about a failure */
     json_object *findings = qs_json_get (d->diagnosis, "findings", json_type_array);
     char q[900];
