@@ -104,6 +104,7 @@ qs_dialogue_from_json (qs_dialogue_t *d, json_object *obj)
     s_copy (d->last_done.service_name, sizeof d->last_done.service_name, done, "service_name");
     s_config_field (&d->last_done.before, done, "before");
     s_config_field (&d->last_plan, obj, "last_plan");
+    s_copy (d->refusal, sizeof d->refusal, obj, "refusal");
 }
 
 static json_object *
@@ -193,6 +194,8 @@ qs_dialogue_to_json (const qs_dialogue_t *d)
     }
     if (qs_config_any (&d->last_plan))
         json_object_object_add (o, "last_plan", qs_config_to_json (&d->last_plan, true));
+    if (*d->refusal)
+        qs_json_add_str (o, "refusal", d->refusal);
     return o;
 }
 

@@ -96,6 +96,7 @@ typedef struct {
     qs_dlg_change_t last_change;
     qs_dlg_done_t last_done;
     qs_config_t last_plan;      /* what the last provision plan was given: "and another one" */
+    char refusal[400];          /* why the last turn's request was refused: "why not?" */
 } qs_dialogue_t;
 
 /*  An empty state. */

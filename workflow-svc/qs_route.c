@@ -82,6 +82,8 @@ static const char *const s_cost[] = {"cost", "costs", "price", "pay", "expensive
 static const char *const s_undo[] = {"undo", "revert", "roll back", "rollback", "roll it back",
                                      "put it back", "change it back", "set it back", "go back",
                                      "as it was", "reverse that", NULL};
+/*  The reason for what was just refused ("why not?", "how come?"). */
+static const char *const s_why[] = {"why", "how come", "reason", NULL};
 /*  A price asked ("what will that cost?", "how much would that be per month?"). */
 static const char *const s_price[] = {"cost", "costs", "price", "pay", "expensive", "charge",
                                       "how much would", "how much will", "how much is", "how much for",
@@ -208,6 +210,11 @@ qs_route_decide (const qs_dialogue_t *d, const qs_route_in_t *in, qs_route_t *ou
     /* "thanks", "ok", "bye", or "yes" / "no" with nothing to confirm: no request at all */
     if (qs_help_social (msg) != QS_SOCIAL_NONE) {
         s_set (out, QS_ROUTE_FLOW, "general_question", "social");
+        return;
+    }
+    /* "why not?" right after a refusal: its reason */
+    if (*d->refusal && s_any (msg, s_why) && s_word_count (msg) <= 4) {
+        s_set (out, QS_ROUTE_FLOW, "general_question", "why");
         return;
     }
     /* "undo that": the last change made here, the other way (no plan waits) */

@@ -12,6 +12,7 @@
       pending update_service + settings for it     -> revise the change
       pending plan + "what will that cost?"        -> the plan's cost, still pending
       "undo that" after a change made here          -> manage: the way back
+      "why not?" right after a refusal             -> its reason
       open "which type?" + a service type          -> continue the plan
       open "which service?" + an answer            -> continue the question
       last list of recommendations + "apply the first one" / "#2" / a name
@@ -51,7 +52,7 @@ typedef struct {
     qs_route_kind_t kind;
     char intent[32];            /* the flow to run (or that the action belongs to) */
     char followup[16];          /* why: edit_plan, answer, subject, what_about, list_ref, social,
-                                   catalog, plan, undo, "" */
+                                   catalog, plan, undo, why, "" */
     int list_index;             /* the last list's item for list_ref, else -1 */
 } qs_route_t;
 

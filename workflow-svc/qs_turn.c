@@ -323,6 +323,8 @@ s_dispatch (qs_turn_t *t, qs_err_t *err)
     char old_pending[64];
     qs_strlcpy (old_pending, t->dlg.pending.action_id, sizeof old_pending);
     qs_route_decide (&t->dlg, &in, &t->route);
+    if (strcmp (t->route.followup, "why"))
+        t->dlg.refusal[0] = '\0';          /* a refusal is asked about right after, or not at all */
     s_emit_intent (t, cls);
     json_object_put (cls);
     int rc;

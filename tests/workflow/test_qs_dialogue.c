@@ -137,6 +137,7 @@ START_TEST (test_dialogue_round_trip)
     snprintf (d.last_done.before.tier, sizeof d.last_done.before.tier, "small");
     snprintf (d.last_plan.service_type, sizeof d.last_plan.service_type, "redis");
     d.last_plan.ha = 1;
+    snprintf (d.refusal, sizeof d.refusal, "high availability is not included in your free plan");
     json_object *stored = qs_dialogue_to_json (&d);
     qs_dialogue_from_json (&back, stored);
     ck_assert_mem_eq (&back, &d, sizeof d);
@@ -329,6 +330,15 @@ START_TEST (test_route_with_a_pending_plan)
                  "{\"tier\":\"large\"}");
     ck_assert_int_eq (r.kind, QS_ROUTE_FLOW);
     ck_assert_str_eq (r.followup, "catalog");
+    /* "why not?" after a refusal: its reason; a longer question is a question */
+    qs_dialogue_t refused;
+    qs_dialogue_init (&refused);
+    ck_assert_str_ne (s_route (&refused, "why not?", "general_question", NULL, "none", NULL).followup, "why");
+    snprintf (refused.refusal, sizeof refused.refusal, "your role (viewer) cannot change services");
+    ck_assert_str_eq (s_route (&refused, "why not?", "general_question", NULL, "none", NULL).followup, "why");
+    ck_assert_str_eq (s_route (&refused, "how come", "troubleshoot", NULL, "none", NULL).followup, "why");
+    ck_assert_str_ne (s_route (&refused, "why does acme-cache keep restarting?", "troubleshoot", NULL, "none",
+                               NULL).followup, "why");
     /* "undo" takes back a change made here, never a plan that waits */
     snprintf (d.last_done.service_id, sizeof d.last_done.service_id, "s1");
     ck_assert_str_ne (s_route (&d, "undo that", "manage_service", NULL, "none", NULL).followup, "undo");

@@ -160,6 +160,17 @@ START_TEST (test_checks_before_asking)
     s_refused (&s_member, "remove a replica from acme-api-cache", "1 to 9");     /* 1 - 1 = 0 */
     s_refused (&s_member, "scale acme-api-cache to 1 replica", "already has 1 replica");
     s_refused (&s_member, "turn on HA for acme-main-db", "Nothing to change");
+    /* "why not?" right after a refusal gets its reason again, and only then */
+    s_refused (&s_viewer, "restart acme-api-cache", "viewer");
+    json_object *r = s_say (&s_viewer, "why not?");
+    ck_assert_msg (strstr (qs_json_str (r, "message", ""), "viewer"), "%s", qs_json_str (r, "message", ""));
+    ck_assert_str_eq (qs_json_str (qs_json_path (r, "metadata"), "followup", ""), "why");
+    json_object_put (r);
+    r = s_say (&s_viewer, "how much does acme-api-cache cost?");
+    json_object_put (r);
+    r = s_say (&s_viewer, "why?");
+    ck_assert_str_ne (qs_json_str (qs_json_path (r, "metadata"), "followup", ""), "why");
+    json_object_put (r);
     ck_assert_int_eq (turn_world_requests (s_w, "PATCH", SVC, NULL), 0);
     ck_assert_int_eq (turn_world_requests (s_w, "DELETE", SVC, NULL), 0);
 }

@@ -23,6 +23,11 @@ s_run (qs_turn_t *t, qs_err_t *err)
         qs_dialogue_clarify_clear (&t->dlg);
         return t->text ? 0 : -1;
     }
+    if (!strcmp (t->route.followup, "why")) {
+        qs_strlcpy (t->workflow, "answer", sizeof t->workflow);
+        t->text = qs_strdupf ("That was the reason: %s\n", t->dlg.refusal);
+        return t->text ? 0 : -1;
+    }
     if (!strcmp (t->route.followup, "catalog")) {
         json_object *pricing = NULL;
         if (qs_platform_pricing (qs_wf_platform (t->run.wf), &t->run.pctx, &pricing, err) != 0)

@@ -191,6 +191,7 @@ s_plan (qs_turn_t *t, const char *service_id, const qs_dlg_op_t *op, const qs_co
     else
         refused = qs_manage_plan (op, base, svc, t->run.pctx.auth, quotas, pricing, &c, why, sizeof why);
     if (refused) {
+        qs_strlcpy (t->dlg.refusal, why, sizeof t->dlg.refusal);
         free (t->text);
         t->text = qs_strdupf ("%s%s\n", intro, why);
         rc = 0;

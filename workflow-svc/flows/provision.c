@@ -372,6 +372,12 @@ s_plan (qs_turn_t *t, const qs_config_t *given, const char *name_hint, qs_err_t 
             if (p.has_estimate)
                 qs_turn_set (&t->out.estimate, s_estimate_json (&p));
         }
+        if (!p.missing_type && !p.valid)
+            for (size_t i = 0; p.problems && i < json_object_array_length (p.problems); i++) {
+                size_t n = strlen (t->dlg.refusal);
+                snprintf (t->dlg.refusal + n, sizeof t->dlg.refusal - n, "%s%s", i ? "; " : "",
+                          json_object_get_string (json_object_array_get_idx (p.problems, i)));
+            }
         if (p.head.action && rc == QS_RUN_INTERRUPTED) {
             t->dlg.last_plan = *given;
             qs_dlg_pending_t *pd = &t->dlg.pending;
