@@ -262,18 +262,27 @@ s_by_part (json_object *cands, const tokens_t *t)
     return hits == 1 ? hit : NULL;
 }
 
-/*  The environment a word of the message names ("prod", "staging", "dev"),
-    as the platform writes it, or NULL. */
+/*  The environment a word names ("prod", "staging", "dev"), as the platform
+    writes it, or NULL. */
 static const char *
-s_env_word (const tokens_t *t)
+s_env_of (const char *word)
 {
     static const char *const words[][2] = {
         {"production", "production"}, {"prod", "production"}, {"staging", "staging"},
         {"stage", "staging"}, {"development", "development"}, {"dev", "development"}};
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (!strcmp (word, words[k][0]))
+            return words[k][1];
+    return NULL;
+}
+
+/*  The first environment a word of the message names, or NULL. */
+static const char *
+s_env_word (const tokens_t *t)
+{
     for (int i = 0; i < t->n; i++)
-        for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
-            if (!strcmp (t->t[i], words[k][0]))
-                return words[k][1];
+        if (s_env_of (t->t[i]))
+            return s_env_of (t->t[i]);
     return NULL;
 }
 
@@ -286,12 +295,8 @@ s_name_kinship (const char *a, const char *b)
     s_tokens (a, &ta);
     s_tokens (b, &tb);
     int shared = 0;
-    for (int i = 0; i < ta.n; i++) {
-        tokens_t one = {.n = 1};
-        qs_strlcpy (one.t[0], ta.t[i], TOKEN_LEN);
-        if (!s_env_word (&one) && s_has (&tb, ta.t[i]))
-            shared++;
-    }
+    for (int i = 0; i < ta.n; i++)
+        shared += !s_env_of (ta.t[i]) && s_has (&tb, ta.t[i]);
     return shared;
 }
 

@@ -9,9 +9,12 @@
     forgiving name (case, spaces or underscores for hyphens, edit distance 1-2
     for longer names) when exactly one service fits; an ordinal or a name
     over the last list ("the first one", "#2", "the billing-db one"); "the
-    other one"; a pronoun ("it", "that one") = the subject; a service type
-    ("the database", "my cache", "postgres") within the subject first, then
-    the org; nothing named = the subject, else the org's only service. A
+    other one"; an environment alone ("same for staging") = the subject's
+    counterpart there (its type, the closest name); a pronoun ("it", "that
+    one") = the subject; a service type ("the database", "my cache",
+    "postgres") within the subject first, then the org, narrowed by an
+    environment named with it ("the prod database"); nothing named = the
+    subject, else the org's only service. A
     reference that fits several services is ambiguous: the candidates come
     back and nothing is chosen. */
 #ifndef QS_RESOLVE_H
@@ -24,7 +27,8 @@
 typedef struct {
     json_object *service;       /* the Service chosen (lent from services), or NULL */
     json_object *candidates;    /* when several fit: new array of Service (qs_ref_clear puts) */
-    const char *match;          /* id|name|fuzzy|ordinal|list_name|other|pronoun|type|subject|only|"" */
+    const char *match;          /* id|name|fuzzy|ordinal|list_name|other|environment|pronoun|type|
+                                   subject|only|"" */
     int index;                  /* position in the last list (ordinal, list_name), else -1 */
     bool named;                 /* the message itself named or pointed at a service */
 } qs_ref_t;
