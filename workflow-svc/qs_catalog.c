@@ -1,22 +1,10 @@
 /*  qs_catalog - see qs_catalog.h */
 #include "qs_catalog.h"
+#include "qs_cue.h"
 #include "qs_json.h"
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
-/*  message has phrase as whole words (case ignored). */
-static bool
-s_has (const char *message, const char *phrase)
-{
-    size_t n = strlen (phrase);
-    for (const char *p = message; (p = strcasestr (p, phrase)); p++)
-        if ((p == message || !isalnum ((unsigned char) p[-1])) && !isalnum ((unsigned char) p[n]))
-            return true;
-    return false;
-}
 
 bool
 qs_catalog_asked (const char *message)
@@ -28,12 +16,7 @@ qs_catalog_asked (const char *message)
                                        "how many vcpus", "specs", "specifications", NULL};
     static const char *const about[] = {"tier", "tiers", "nano", "micro", "small", "medium", "large",
                                         "xlarge", NULL};
-    bool cue = false, tier = false;
-    for (int i = 0; message && cues[i] && !cue; i++)
-        cue = s_has (message, cues[i]);
-    for (int i = 0; message && about[i] && !tier; i++)
-        tier = s_has (message, about[i]);
-    return cue && tier;
+    return qs_cue_any (message, cues) && qs_cue_any (message, about);
 }
 
 typedef struct {
@@ -61,7 +44,7 @@ qs_catalog_tiers (json_object *pricing, const char *message, const char *plan_ti
             if (n == 16)
                 break;
             t[n] = (s_tier_t) {name, qs_json_double (v, "memory_mb", 0), qs_json_double (v, "vcpu", 0),
-                               qs_json_double (v, "hourly", 0), s_has (message, name)};
+                               qs_json_double (v, "hourly", 0), qs_cue_has (message, name)};
             n++;
         }
     }

@@ -1,9 +1,9 @@
 /*  qs_fleet - see qs_fleet.h */
 #include "qs_fleet.h"
 #include "qs_buf.h"
+#include "qs_cue.h"
 #include "qs_json.h"
 #include "qs_util.h"
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,23 +15,7 @@ qs_fleet_asked (const char *message)
     static const char *const cues[] = {"which", "any", "anything", "all", "every", "everything",
                                        "ones", "services", "databases", "caches", "queues", "brokers",
                                        "clusters", "instances", "fleet", "overall", "none", NULL};
-    const char *p = message ? message : "";
-    while (*p) {
-        while (*p && !isalnum ((unsigned char) *p))
-            p++;
-        char w[24];
-        size_t n = 0;
-        while (isalnum ((unsigned char) *p)) {
-            if (n + 1 < sizeof w)
-                w[n++] = (char) tolower ((unsigned char) *p);
-            p++;
-        }
-        w[n] = '\0';
-        for (int i = 0; n && cues[i]; i++)
-            if (!strcmp (w, cues[i]))
-                return true;
-    }
-    return false;
+    return qs_cue_any (message, cues);
 }
 
 /*  rank: 0 down, 1 degraded, 2 could not tell, 3 healthy or starting */

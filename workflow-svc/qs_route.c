@@ -1,6 +1,7 @@
 /*  qs_route - see qs_route.h */
 #include "qs_route.h"
 #include "qs_catalog.h"
+#include "qs_cue.h"
 #include "qs_help.h"
 #include "qs_resolve.h"
 #include "qs_util.h"
@@ -8,21 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-/*  word (or phrase) occurs in text between word boundaries, any case. */
-static bool
-s_word (const char *text, const char *word)
-{
-    size_t wl = strlen (word);
-    for (const char *p = text; p && (p = strcasestr (p, word)); p++) {
-        bool before = p == text || !isalnum ((unsigned char) p[-1]);
-        bool after = !isalnum ((unsigned char) p[wl]);
-        if (before && after)
-            return true;
-    }
-    return false;
-}
-
-static bool s_any (const char *text, const char *const *words);
 
 /*  "is billing-db ok?", "are my caches fine": a yes/no question about state */
 static bool
@@ -35,19 +21,11 @@ s_state_question (const char *text)
     for (int i = 0; openers[i]; i++) {
         size_t n = strlen (openers[i]);
         if (!strncasecmp (text, openers[i], n) && !isalnum ((unsigned char) text[n]))
-            return s_any (text, states);
+            return qs_cue_any (text, states);
     }
     return false;
 }
 
-static bool
-s_any (const char *text, const char *const *words)
-{
-    for (int i = 0; words[i]; i++)
-        if (s_word (text, words[i]))
-            return true;
-    return false;
-}
 
 static int
 s_word_count (const char *text)
@@ -94,7 +72,7 @@ static const char *const s_saving[] = {"reduce", "save", "saving", "savings", "c
 bool
 qs_route_new_request (const char *message)
 {
-    return s_any (message, s_create);
+    return qs_cue_any (message, s_create);
 }
 
 bool
@@ -135,9 +113,9 @@ s_set (qs_route_t *out, qs_route_kind_t kind, const char *intent, const char *fo
 static const char *
 s_cue_intent (const char *msg, const char *fallback)
 {
-    if (s_any (msg, s_health) && !s_any (msg, s_connect) && !qs_route_new_request (msg))
+    if (qs_cue_any (msg, s_health) && !qs_cue_any (msg, s_connect) && !qs_route_new_request (msg))
         return "troubleshoot";
-    if (s_any (msg, s_cost) && !s_any (msg, s_saving))
+    if (qs_cue_any (msg, s_cost) && !qs_cue_any (msg, s_saving))
         return "get_service_info";
     return fallback;
 }
@@ -181,7 +159,7 @@ qs_route_decide (const qs_dialogue_t *d, const qs_route_in_t *in, qs_route_t *ou
         }
         if (!strcmp (d->pending.action_type, "provision_service")) {
             bool fresh = !fu[0] && !strcmp (intent, "provision_service") && qs_route_new_request (msg)
-                         && *in->config->service_type && !s_any (msg, s_revise);
+                         && *in->config->service_type && !qs_cue_any (msg, s_revise);
             bool other = in->names_service && strcmp (intent, "provision_service");
             if (!strcmp (fu, "edit_plan") || (!fu[0] && qs_config_any (in->config) && !fresh && !other)) {
                 s_set (out, QS_ROUTE_EDIT, "provision_service", "edit_plan");
@@ -192,7 +170,7 @@ qs_route_decide (const qs_dialogue_t *d, const qs_route_in_t *in, qs_route_t *ou
         bool priced = !strcmp (d->pending.action_type, "provision_service")
                       || !strcmp (d->pending.action_type, "update_service");
         if (priced && (!fu[0] || !strcmp (fu, "subject"))) {
-            if (s_any (msg, s_price) && !s_any (msg, s_saving) && !in->names_service
+            if (qs_cue_any (msg, s_price) && !qs_cue_any (msg, s_saving) && !in->names_service
                 && !qs_config_any (in->config) && short_msg) {
                 s_set (out, QS_ROUTE_PLAN, s_pending_intent (d), "plan");
                 return;
@@ -213,12 +191,12 @@ qs_route_decide (const qs_dialogue_t *d, const qs_route_in_t *in, qs_route_t *ou
         return;
     }
     /* "why not?" right after a refusal: its reason */
-    if (*d->refusal && s_any (msg, s_why) && s_word_count (msg) <= 4) {
+    if (*d->refusal && qs_cue_any (msg, s_why) && s_word_count (msg) <= 4) {
         s_set (out, QS_ROUTE_FLOW, "general_question", "why");
         return;
     }
     /* "undo that": the last change made here, the other way (no plan waits) */
-    if (!*d->pending.action_id && *d->last_done.service_id && short_msg && s_any (msg, s_undo)
+    if (!*d->pending.action_id && *d->last_done.service_id && short_msg && qs_cue_any (msg, s_undo)
         && !in->names_service) {
         s_set (out, QS_ROUTE_FLOW, "manage_service", "undo");
         return;
@@ -238,7 +216,7 @@ qs_route_decide (const qs_dialogue_t *d, const qs_route_in_t *in, qs_route_t *ou
     /* an item of the last list */
     int index = qs_resolve_list_index (msg, d);
     if (!strcmp (d->list_kind, "recommendations") && index >= 0
-        && (!strcmp (fu, "list_ref") || !strcmp (intent, "manage_service") || s_any (msg, s_apply) || short_msg)) {
+        && (!strcmp (fu, "list_ref") || !strcmp (intent, "manage_service") || qs_cue_any (msg, s_apply) || short_msg)) {
         s_set (out, QS_ROUTE_FLOW, "manage_service", "list_ref");
         out->list_index = index;
         return;
@@ -268,11 +246,11 @@ qs_route_decide (const qs_dialogue_t *d, const qs_route_in_t *in, qs_route_t *ou
         return;
     }
     /* "is my database healthy?" asks for a diagnosis, not the details */
-    if (!fu[0] && !strcmp (intent, "get_service_info") && (s_any (msg, s_health) || s_state_question (msg))
-        && !s_any (msg, s_connect))
+    if (!fu[0] && !strcmp (intent, "get_service_info") && (qs_cue_any (msg, s_health) || s_state_question (msg))
+        && !qs_cue_any (msg, s_connect))
         s_set (out, QS_ROUTE_FLOW, "troubleshoot", "");
     /* "how much does billing-db cost?" is that service's details, not the org's review */
-    if (!fu[0] && !strcmp (intent, "optimize_costs") && in->refers_service && s_any (msg, s_cost)
-        && !s_any (msg, s_saving))
+    if (!fu[0] && !strcmp (intent, "optimize_costs") && in->refers_service && qs_cue_any (msg, s_cost)
+        && !qs_cue_any (msg, s_saving))
         s_set (out, QS_ROUTE_FLOW, "get_service_info", "");
 }

@@ -11,6 +11,7 @@
     the turn cancels the one it replaces. */
 #include "qs_flows.h"
 #include "qs_answer.h"
+#include "qs_cue.h"
 #include "qs_wf_events.h"
 #include "qs_json.h"
 #include "qs_pricing.h"
@@ -394,32 +395,23 @@ s_plan (qs_turn_t *t, const qs_config_t *given, const char *name_hint, qs_err_t 
 }
 
 /*  "and another one", "one more", "the same again": like the last plan. */
-static bool
-s_another (const char *message)
-{
-    static const char *const cues[] = {"another", "one more", "same again", "the same one", "a second one", NULL};
-    for (int i = 0; cues[i]; i++)
-        if (strcasestr (message, cues[i]))
-            return true;
-    return false;
-}
+static const char *const s_another[] = {"another", "one more", "same again", "the same one", "a second one", NULL};
 
 /*  "two redis caches", "3 databases": how many services the request asks
     for (1 when it does not say). */
 static int
 s_how_many (const char *message)
 {
-    static const char *const counts[] = {"two", "three", "four", "five", "couple", NULL};
+    static const char *const counts[] = {"two", "three", "four", "five", NULL};
     static const char *const plural[] = {"caches", "databases", "dbs", "queues", "brokers", "clusters",
                                          "instances", "services", "ones", NULL};
-    bool many = false;
-    for (int i = 0; plural[i] && !many; i++)
-        many = strcasestr (message, plural[i]) != NULL;
-    if (!many)
+    if (!qs_cue_any (message, plural))
         return 1;
     for (int i = 0; counts[i]; i++)
-        if (strcasestr (message, counts[i]))
-            return i < 4 ? i + 2 : 2;
+        if (qs_cue_has (message, counts[i]))
+            return i + 2;
+    if (qs_cue_has (message, "couple"))
+        return 2;
     for (const char *p = message; *p; p++)
         if (isdigit ((unsigned char) *p) && (p == message || !isalnum ((unsigned char) p[-1]))
             && atoi (p) > 1 && atoi (p) < 20)
@@ -434,7 +426,7 @@ s_run (qs_turn_t *t, qs_err_t *err)
     qs_config_init (&given);
     if (t->route.kind == QS_ROUTE_ANSWER)
         given = t->dlg.clarify.given;       /* the answer continues the plan */
-    else if (!*t->said.service_type && s_another (t->message) && *t->dlg.last_plan.service_type) {
+    else if (!*t->said.service_type && qs_cue_any (t->message, s_another) && *t->dlg.last_plan.service_type) {
         given = t->dlg.last_plan;           /* "and another one for jobs": the last plan, another name */
         given.name[0] = '\0';
     }
